@@ -1,0 +1,73 @@
+/*
+ * config.h - the libconfig file -> one immutable struct dt_config.
+ *
+ * A configuration is loaded whole (file, then every lexicon it names) and
+ * validated before anyone sees it; it is never modified afterwards, so any
+ * number of threads may read it. Holders take a reference (dt_config_ref)
+ * and drop it when done (dt_config_unref); the milter swaps its current
+ * configuration on reload, and messages in flight keep the one they began
+ * with.
+ *
+ * Errors name the place: "conf/dealtemp.conf:12: euphoria.warm: must be
+ * between 0 and 1", "conf/dealtemp.conf:3: unknown key 'socekt'",
+ * "/etc/dealtemp/lexicons/nl.txt:40: weight is not a number". One line.
+ *
+ * Relative paths in the file (database, euphoria.lexicon_dir) are taken
+ * relative to the current directory at load time and stored absolute.
+ * Without euphoria.lexicon_dir the lexicons are searched in
+ * <exe>/../conf/lexicons (a build tree), <exe>/../share/dealtemp/lexicons
+ * (an installed tree) and DT_DATADIR/lexicons, first found wins.
+ */
+#ifndef DEALTEMP_CONFIG_H
+#define DEALTEMP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dealtemp/dealtemp.h"
+#include "dealtemp/euphoria.h"
+#include "dealtemp/lexicon.h"
+
+struct dt_config {
+    char *path;              /* the file loaded, as given */
+    char *socket;            /* libmilter socket spec ("inet:8895@127.0.0.1") */
+    char *database;          /* absolute path of the SQLite file */
+    char **internal_domains; /* lower-cased, NULL-terminated; at least one */
+    size_t n_internal_domains;
+    char **reps;             /* lower-cased addresses or "@domain"; NULL-terminated, may be empty */
+    size_t n_reps;
+    char *header_prefix;     /* "X-Deal-" */
+
+    /* euphoria.* */
+    char **languages;        /* NULL-terminated, e.g. {"en","nl",NULL} */
+    size_t n_languages;
+    char *lexicon_dir;       /* absolute; the directory actually used */
+    size_t scan_limit;       /* bytes of a message read (256 KiB) */
+    struct dt_euphoria_params euphoria; /* euphoria.langs points into languages */
+    struct dt_lexicon *lexicon; /* <lang>.txt for each language plus common.txt */
+
+    /* log.* */
+    int log_level;           /* syslog priority: LOG_DEBUG .. LOG_ERR (LOG_INFO) */
+    int log_facility;        /* syslog facility (LOG_MAIL) */
+
+    unsigned refs;           /* managed by dt_config_ref/unref; do not touch */
+};
+
+/*
+ * Load and validate path. exe is argv[0] or /proc/self/exe's target, used
+ * to find the lexicons when euphoria.lexicon_dir is not set (may be NULL).
+ * Returns 0 and *out with one reference, or -1 with err set.
+ */
+int dt_config_load(const char *path, const char *exe, struct dt_config **out,
+                   struct dt_error *err);
+
+struct dt_config *dt_config_ref(struct dt_config *cfg);
+/* Drop a reference; the last one frees. Accepts NULL. Thread-safe. */
+void dt_config_unref(struct dt_config *cfg);
+
+/* addr (any case, "user@domain") is in internal_domains (exact or subdomain). */
+bool dt_config_is_internal(const struct dt_config *cfg, const char *addr);
+/* addr is a rep: internal, and listed in reps (by address or @domain) if reps is non-empty. */
+bool dt_config_is_rep(const struct dt_config *cfg, const char *addr);
+
+#endif

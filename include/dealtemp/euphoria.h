@@ -1,0 +1,82 @@
+/*
+ * euphoria.h - how euphoric is a piece of the author's own text? Pure and
+ * deterministic: the same text, lexicon and parameters give the same score.
+ *
+ * Evidence: lexicon hits (modified by intensifiers, dampeners, negators and
+ * compound prefixes), runs of '!' (each run counts min(length, excl_cap)
+ * times excl_weight; a single "!" counts once), ALL-CAPS words of 3+ letters
+ * that are not acronyms (caps_weight each), celebratory emoji (their lexicon
+ * weight). Language: stopword counts per language pick one; when the two
+ * best are within 25% of each other (or no stopwords at all), every
+ * candidate is scored and the highest wins. Score:
+ *     density = total evidence weight * 100 / max(words, min_words)
+ *     score   = 1 - exp(-density / scale)           (0..1)
+ * and the level is euphoric if score >= euphoric, warm if >= warm, else calm.
+ */
+#ifndef DEALTEMP_EUPHORIA_H
+#define DEALTEMP_EUPHORIA_H
+
+#include <stddef.h>
+
+#include "dealtemp/lexicon.h"
+
+enum dt_level { DT_LEVEL_CALM, DT_LEVEL_WARM, DT_LEVEL_EUPHORIC };
+
+/* "calm", "warm", "euphoric". */
+const char *dt_level_name(enum dt_level level);
+/* Parse a level name; returns -1 if unknown. */
+int dt_level_parse(const char *name, enum dt_level *level);
+
+struct dt_euphoria_params {
+    double warm;          /* score threshold for warm (0.35) */
+    double euphoric;      /* score threshold for euphoric (0.60) */
+    double min_words;     /* length normalisation floor (20) */
+    double scale;         /* squash scale (8.0) */
+    double excl_weight;   /* weight of one '!' (0.5) */
+    unsigned excl_cap;    /* '!' counted per run at most (3) */
+    double caps_weight;   /* weight of one shouted word (0.7) */
+    const char *const *langs; /* candidate languages, NULL-terminated; NULL = all in lexicon */
+};
+
+/* The defaults above. */
+void dt_euphoria_defaults(struct dt_euphoria_params *p);
+
+struct dt_evidence {
+    enum dt_kind kind;    /* the scoring kind (an intensified hype word stays hype) */
+    char text[64];        /* the matched text as written, UTF-8, truncated on a char boundary */
+    double weight;        /* contribution after modifiers (0 if negated) */
+    size_t offset;        /* byte offset of the hit in the scored text */
+    size_t length;        /* byte length of the hit */
+    unsigned char negated;
+};
+
+struct dt_score {
+    double score;         /* 0..1 */
+    enum dt_level level;
+    char lang[4];         /* chosen language, "" if no lexicon language */
+    size_t words;         /* words counted */
+    double total;         /* sum of evidence weights */
+    size_t counts[DT_KIND_COUNT]; /* number of non-negated hits per kind */
+    struct dt_evidence *evidence; /* in text order; owned, see dt_score_clear */
+    size_t n_evidence;
+};
+
+/*
+ * Score text[0..len) (UTF-8). Returns 0, or -1 with err set when memory
+ * runs out. out is overwritten; release it with dt_score_clear().
+ */
+int dt_euphoria_score(const struct dt_lexicon *lex,
+                      const struct dt_euphoria_params *p, const char *text,
+                      size_t len, struct dt_score *out, struct dt_error *err);
+
+/*
+ * The short form for the header, e.g. "hype=5 excl=4 caps=1 emoji=2":
+ * counts by kind, hype/superlative/excitement/pressure folded into their
+ * own names, zero counts omitted, "none" when empty. Writes at most size
+ * bytes (NUL included).
+ */
+void dt_score_summary(const struct dt_score *s, char *buf, size_t size);
+
+void dt_score_clear(struct dt_score *s);
+
+#endif

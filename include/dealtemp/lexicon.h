@@ -1,0 +1,77 @@
+/*
+ * lexicon.h - the weighted words and phrases euphoria is scored with. Pure:
+ * files are read by the caller (config.c); this module parses buffers.
+ *
+ * File format (one entry a line; '#' starts a comment; blank lines skipped):
+ *
+ *     <word or phrase>   <weight>   <kind>
+ *
+ * The last two whitespace-separated fields are the weight (a decimal
+ * number) and the kind; everything before them is the phrase (one or more
+ * words, matched case-insensitively on word boundaries; an apostrophe may
+ * be written ' or ’). Kinds:
+ *     hype, superlative, excitement, pressure   scoring words (weight > 0)
+ *     intensifier   multiplies the next scoring hit within 3 words by weight
+ *     negator       cancels the scoring hits of the next 3 words (weight 0)
+ *     dampener      multiplies the next scoring hit within 3 words by weight (< 1)
+ *     prefix        compound prefix ("super", "mega"): "superblij" scores
+ *                   "blij" times weight; an unknown rest scores as hype 0.5
+ *     stopword      counted for language detection only
+ *     acronym       an ALL-CAPS word that is not shouting (CEO, ERP); weight 0
+ *     emoji         a celebratory emoji (the phrase is the emoji itself)
+ *
+ * One dt_lexicon holds every language: each entry carries the language it
+ * came from ("en", "nl", ...; "*" for language-neutral files such as the
+ * shared acronym and emoji list).
+ */
+#ifndef DEALTEMP_LEXICON_H
+#define DEALTEMP_LEXICON_H
+
+#include <stddef.h>
+
+#include "dealtemp/dealtemp.h"
+
+enum dt_kind {
+    DT_KIND_HYPE,
+    DT_KIND_SUPERLATIVE,
+    DT_KIND_EXCITEMENT,
+    DT_KIND_PRESSURE,
+    DT_KIND_INTENSIFIER,
+    DT_KIND_NEGATOR,
+    DT_KIND_DAMPENER,
+    DT_KIND_PREFIX,
+    DT_KIND_STOPWORD,
+    DT_KIND_ACRONYM,
+    DT_KIND_EMOJI,
+    /* Evidence kinds that do not come from lexicon entries: */
+    DT_KIND_EXCLAMATION,
+    DT_KIND_CAPS,
+    DT_KIND_COUNT
+};
+
+/* "hype", "superlative", ..., "excl", "caps". */
+const char *dt_kind_name(enum dt_kind kind);
+
+#define DT_MAX_LANGS 8
+
+struct dt_lexicon;
+
+struct dt_lexicon *dt_lexicon_new(void);
+void dt_lexicon_free(struct dt_lexicon *lex);
+
+/*
+ * Add the entries of one lexicon file's contents. lang is a 2-letter code
+ * or "*" (language-neutral); name is used in errors ("conf/lexicons/en.txt").
+ * On a bad line returns -1 with err = "<name>:<line>: <reason>" and leaves
+ * lex unchanged.
+ */
+int dt_lexicon_add(struct dt_lexicon *lex, const char *lang, const char *name,
+                   const char *buf, size_t len, struct dt_error *err);
+
+/* Languages added so far (not counting "*"), in the order first added. */
+size_t dt_lexicon_langs(const struct dt_lexicon *lex, const char **langs,
+                        size_t max);
+/* Number of entries for lang ("*" for neutral ones). */
+size_t dt_lexicon_size(const struct dt_lexicon *lex, const char *lang);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * mime.h - one raw RFC 5322 message -> the author's text as UTF-8, plus the
+ * header facts the rest of dealtemp needs. Pure: no I/O, no clock.
+ *
+ * Parsing is done with libetpan (mailmime_parse). The text part chosen is
+ * the first text/plain that is not an attachment, else the first text/html
+ * turned into text (see html.h); nested multiparts are walked depth first.
+ * Content-Transfer-Encoding base64 / quoted-printable / 7bit / 8bit /
+ * binary is decoded; the declared charset is converted to UTF-8 with iconv
+ * (an unknown charset is read as UTF-8, else Windows-1252 when invalid as
+ * UTF-8, and noted in the warning); invalid bytes become U+FFFD; NUL bytes
+ * are dropped. Malformed MIME (missing or wrong boundaries, truncated input,
+ * broken headers) never fails: whatever text can be recovered is returned,
+ * and a warning says what was odd.
+ *
+ * dt_mime_parse() fails only when the input is not a message at all (empty,
+ * or no header block), or memory runs out; err then holds one line.
+ */
+#ifndef DEALTEMP_MIME_H
+#define DEALTEMP_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "dealtemp/dealtemp.h"
+
+struct dt_message {
+    /* The author's text (before quote removal), UTF-8, NUL-terminated, LF line ends. */
+    char *text;
+    size_t text_len;
+    bool text_from_html;    /* no text/plain part: text was made from HTML */
+
+    /* Header facts. Strings are UTF-8 (RFC 2047 words decoded), NUL-terminated,
+     * or NULL when the header is absent. Addresses are lower-cased addr-specs
+     * ("rep@corp.example"), without display names or angle brackets. */
+    char *message_id;       /* without angle brackets */
+    char *in_reply_to;      /* first msg-id, without angle brackets */
+    char **references;      /* msg-ids without brackets, oldest first; NULL-terminated array, never NULL */
+    size_t n_references;
+    char *from;             /* first From address */
+    char **to;              /* NULL-terminated array, never NULL */
+    size_t n_to;
+    char **cc;              /* NULL-terminated array, never NULL */
+    size_t n_cc;
+    char *subject;
+    time_t date;            /* Date header as UTC time_t, or (time_t)-1 if absent or unparsable */
+    char *list_id;
+    char *precedence;       /* lower-cased */
+    char *auto_submitted;   /* lower-cased */
+    bool x_autoreply;       /* X-Autoreply or X-Autorespond present */
+    bool is_report;         /* top-level multipart/report (bounces, DSNs) */
+
+    /* First oddity met while parsing, "" if none: e.g.
+     * "unknown charset \"x-klingon\" in part 1.2, read as UTF-8". One line. */
+    char warning[256];
+    unsigned n_invalid;     /* invalid byte sequences replaced by U+FFFD */
+};
+
+int dt_mime_parse(const char *raw, size_t len, struct dt_message **out,
+                  struct dt_error *err);
+void dt_message_free(struct dt_message *msg);
+
+#endif

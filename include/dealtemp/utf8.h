@@ -1,0 +1,45 @@
+/*
+ * utf8.h - the small amount of Unicode dealtemp needs.
+ *
+ * Decoding never fails: an invalid or truncated sequence decodes as
+ * U+FFFD and consumes one byte, so hostile input always makes progress.
+ * Case folding covers ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic: enough for the European languages the lexicons are written in.
+ */
+#ifndef DEALTEMP_UTF8_H
+#define DEALTEMP_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dealtemp/buf.h"
+
+#define DT_UTF8_REPLACEMENT 0xFFFDu
+
+/* Decode one code point from s (n > 0 bytes available); returns bytes used (1..4). */
+size_t dt_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encode cp into out; returns bytes written (1..4). Invalid cp -> U+FFFD. */
+size_t dt_utf8_encode(uint32_t cp, char out[4]);
+/* Append cp, UTF-8 encoded, to b. */
+void dt_buf_put_utf8(struct dt_buf *b, uint32_t cp);
+
+/*
+ * Append src to b as valid UTF-8 text: invalid sequences become U+FFFD,
+ * NUL and control characters other than TAB and LF are dropped, CR LF and
+ * lone CR become LF. Returns the number of invalid sequences replaced.
+ */
+size_t dt_utf8_clean(struct dt_buf *b, const char *src, size_t n);
+
+/* True if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+bool dt_utf8_valid(const char *s, size_t n);
+
+uint32_t dt_unicode_lower(uint32_t cp);
+uint32_t dt_unicode_upper(uint32_t cp);
+/* Letters: ASCII, Latin-1/Extended, Greek, Cyrillic and general alphabetic ranges. */
+bool dt_unicode_is_letter(uint32_t cp);
+bool dt_unicode_is_upper(uint32_t cp);
+/* Pictographic emoji and dingbats (U+1F000..U+1FAFF, U+2600..U+27BF, U+2B50, ...). */
+bool dt_unicode_is_emoji(uint32_t cp);
+
+#endif

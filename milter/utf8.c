@@ -1,0 +1,234 @@
+/*
+ * utf8.c - UTF-8 decoding, cleaning and simple case mapping (see utf8.h).
+ *
+ * The decoder follows the Unicode "maximal subpart" rule in its simplest
+ * form: any byte that does not start a complete, shortest-form, non-surrogate
+ * sequence decodes as U+FFFD and consumes exactly one byte. Hostile input
+ * therefore always makes progress and never reads past n.
+ */
+#include "dealtemp/utf8.h"
+
+size_t dt_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char c = s[0];
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        v = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        v = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        *cp = DT_UTF8_REPLACEMENT;
+        return 1;
+    }
+    if (n < len) {
+        *cp = DT_UTF8_REPLACEMENT;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = DT_UTF8_REPLACEMENT;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+        *cp = DT_UTF8_REPLACEMENT;
+        return 1;
+    }
+    *cp = v;
+    return len;
+}
+
+size_t dt_utf8_encode(uint32_t cp, char out[4])
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        cp = DT_UTF8_REPLACEMENT;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xc0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xe0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xf0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+void dt_buf_put_utf8(struct dt_buf *b, uint32_t cp)
+{
+    char tmp[4];
+    dt_buf_append(b, tmp, dt_utf8_encode(cp, tmp));
+}
+
+size_t dt_utf8_clean(struct dt_buf *b, const char *src, size_t n)
+{
+    size_t bad = 0, i = 0;
+
+    if (!dt_buf_reserve(b, n))
+        return 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)src[i];
+        /* Fast path: a run of printable ASCII is copied as is. */
+        if (c >= 0x20 && c < 0x7f) {
+            size_t j = i + 1;
+            while (j < n && (unsigned char)src[j] >= 0x20 && (unsigned char)src[j] < 0x7f)
+                j++;
+            dt_buf_append(b, src + i, j - i);
+            i = j;
+            continue;
+        }
+        if (c == '\r') {
+            dt_buf_putc(b, '\n');
+            i += (i + 1 < n && src[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        if (c == '\n' || c == '\t') {
+            dt_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        if (c < 0x80) { /* NUL, other C0 controls, DEL: dropped */
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = dt_utf8_decode(src + i, n - i, &cp);
+        if (cp == DT_UTF8_REPLACEMENT && len == 1) {
+            bad++;
+            dt_buf_put_utf8(b, DT_UTF8_REPLACEMENT);
+        } else if (cp >= 0x80 && cp < 0xa0) {
+            /* C1 controls: dropped like C0 */
+        } else {
+            dt_buf_append(b, src + i, len);
+        }
+        i += len;
+    }
+    return bad;
+}
+
+bool dt_utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = dt_utf8_decode(s + i, n - i, &cp);
+        if (cp == DT_UTF8_REPLACEMENT && len == 1)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+uint32_t dt_unicode_lower(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7))
+        return cp + 32;
+    if (cp >= 0x100 && cp <= 0x17f) {
+        /* Latin Extended-A alternates upper/lower, with two shifted stretches. */
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+            return (cp & 1) ? cp + 1 : cp;
+        if (cp == 0x178)
+            return 0xff;
+        if (cp == 0x130 || cp == 0x131 || cp == 0x138 || cp == 0x149 || cp == 0x17f)
+            return cp == 0x130 ? 'i' : cp;
+        return (cp & 1) ? cp : cp + 1;
+    }
+    if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2)
+        return cp + 32;
+    if (cp >= 0x410 && cp <= 0x42f)
+        return cp + 32;
+    if (cp >= 0x400 && cp <= 0x40f)
+        return cp + 80;
+    return cp;
+}
+
+uint32_t dt_unicode_upper(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') ? cp - 32 : cp;
+    if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
+        return cp - 32;
+    if (cp == 0xff)
+        return 0x178;
+    if (cp >= 0x100 && cp <= 0x17f) {
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+            return (cp & 1) ? cp : cp - 1;
+        if (cp == 0x130 || cp == 0x131 || cp == 0x138 || cp == 0x149 || cp == 0x17f)
+            return cp;
+        return (cp & 1) ? cp - 1 : cp;
+    }
+    if (cp >= 0x3b1 && cp <= 0x3cb && cp != 0x3c2)
+        return cp - 32;
+    if (cp >= 0x430 && cp <= 0x44f)
+        return cp - 32;
+    if (cp >= 0x450 && cp <= 0x45f)
+        return cp - 80;
+    return cp;
+}
+
+bool dt_unicode_is_letter(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp | 32) >= 'a' && (cp | 32) <= 'z';
+    if (cp < 0xc0)
+        return cp == 0xaa || cp == 0xb5 || cp == 0xba;
+    if (cp <= 0x24f)
+        return cp != 0xd7 && cp != 0xf7;
+    if (cp >= 0x370 && cp <= 0x3ff)
+        return true; /* Greek */
+    if (cp >= 0x400 && cp <= 0x52f)
+        return true; /* Cyrillic */
+    if (cp >= 0x1e00 && cp <= 0x1eff)
+        return true; /* Latin Extended Additional */
+    /* Other scripts: treat as letters so their words are counted, not split. */
+    if (cp >= 0x530 && cp < 0x2000)
+        return true;
+    if (cp >= 0x3040 && cp <= 0x9fff)
+        return true;
+    if (cp >= 0xac00 && cp <= 0xd7a3)
+        return true;
+    return false;
+}
+
+bool dt_unicode_is_upper(uint32_t cp) { return dt_unicode_is_letter(cp) && dt_unicode_lower(cp) != cp; }
+
+bool dt_unicode_is_emoji(uint32_t cp)
+{
+    return (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) ||
+           cp == 0x2b50 || cp == 0x2b55 || cp == 0x2b06 || cp == 0x2705 || cp == 0x2728 ||
+           cp == 0x203c || cp == 0x2049 || cp == 0x2122 || cp == 0x2139 ||
+           (cp >= 0x2190 && cp <= 0x21ff && cp >= 0x2194 && cp <= 0x21aa);
+}
