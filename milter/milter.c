@@ -1,0 +1,388 @@
+/*
+ * milter.c - libmilter callbacks: collect one message, analyze it at the
+ * end, add the headers (see milter.h).
+ *
+ * Public: dt_milter_set_config(), dt_milter_listen(), dt_milter_serve(),
+ * dt_milter_shutdown().
+ *
+ * Per connection a struct conn is kept with smfi_setpriv(); per message a
+ * struct msg hangs off it from MAIL FROM to end of message or abort. The
+ * message holds its own reference to the configuration that was current
+ * at MAIL FROM, so a reload never changes rules under a message.
+ *
+ * Cost per message is kept to two round trips where the MTA allows it:
+ * connect/HELO/DATA/unknown steps are negotiated away, MAIL, RCPT, header
+ * and end-of-header steps get no reply, and once scan_limit body bytes are
+ * held the MTA is told to skip the rest (SMFIS_SKIP).
+ *
+ * Failure behaviour: every callback returns CONTINUE (or NOREPLY); an
+ * allocation failure or a message dt_analyze() cannot read is logged once
+ * at end of message and the message passes with no header added.
+ */
+#include "dealtemp/milter.h"
+
+#include <libmilter/mfapi.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "dealtemp/analyze.h"
+#include "dealtemp/buf.h"
+#include "dealtemp/header.h"
+#include "dealtemp/log.h"
+
+/* Headers are kept whole up to this many bytes in total; each one is cut
+ * at HDR_VALUE_MAX. The facts dealtemp reads all sit in short headers. */
+#define HDR_TOTAL_MAX (256 * 1024)
+#define HDR_VALUE_MAX (16 * 1024)
+#define RCPT_MAX 1000
+
+struct msg {
+    struct dt_config *cfg;  /* reference taken at MAIL FROM */
+    char *mail_from;
+    char **rcpts;
+    size_t n_rcpts;
+    struct dt_buf raw;      /* "Name: value\r\n"... "\r\n" body */
+    size_t hdr_bytes;       /* header bytes seen */
+    size_t body_kept;       /* body bytes in raw */
+    size_t body_seen;       /* body bytes the MTA sent */
+    unsigned own_headers;   /* existing <prefix>Euphoria fields (forged or looped) */
+    bool failed;            /* out of memory while collecting */
+};
+
+struct conn {
+    unsigned long steps;    /* protocol flags agreed in negotiate */
+    struct msg *msg;
+};
+
+static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dt_config *current;
+
+void dt_milter_set_config(struct dt_config *cfg)
+{
+    dt_config_ref(cfg);
+    pthread_mutex_lock(&cfg_lock);
+    struct dt_config *old = current;
+    current = cfg;
+    pthread_mutex_unlock(&cfg_lock);
+    dt_config_unref(old);
+}
+
+static struct dt_config *config_get(void)
+{
+    pthread_mutex_lock(&cfg_lock);
+    struct dt_config *cfg = dt_config_ref(current);
+    pthread_mutex_unlock(&cfg_lock);
+    return cfg;
+}
+
+void dt_milter_shutdown(void)
+{
+    pthread_mutex_lock(&cfg_lock);
+    struct dt_config *old = current;
+    current = NULL;
+    pthread_mutex_unlock(&cfg_lock);
+    dt_config_unref(old);
+}
+
+static void msg_free(struct msg *m)
+{
+    if (m == NULL)
+        return;
+    dt_config_unref(m->cfg);
+    free(m->mail_from);
+    for (size_t i = 0; i < m->n_rcpts; i++)
+        free(m->rcpts[i]);
+    free(m->rcpts);
+    dt_buf_free(&m->raw);
+    free(m);
+}
+
+static struct conn *conn_get(SMFICTX *ctx)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    if (c == NULL && (c = calloc(1, sizeof(*c))) != NULL)
+        smfi_setpriv(ctx, c);
+    return c;
+}
+
+/* The reply for a step the MTA may have agreed to send without waiting. */
+static sfsistat step_reply(const struct conn *c, unsigned long nr_flag)
+{
+    return (c != NULL && (c->steps & nr_flag)) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* "<Ann@Corp.Example>" -> "ann@corp.example"; "<>" -> "". */
+static char *address_dup(const char *arg)
+{
+    size_t n = strlen(arg);
+    if (n >= 2 && arg[0] == '<') {
+        const char *close = memchr(arg, '>', n);
+        n = close != NULL ? (size_t)(close - arg) - 1 : n - 1;
+        arg++;
+    }
+    char *s = strndup(arg, n);
+    if (s != NULL)
+        for (char *p = s; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p + 32);
+    return s;
+}
+
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                             unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                             unsigned long *pf2, unsigned long *pf3)
+{
+    (void)f2;
+    (void)f3;
+    struct conn *c = conn_get(ctx);
+    unsigned long want = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
+                         SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH;
+
+    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
+    *pf2 = *pf3 = 0;
+    if (c == NULL) {
+        /* No memory to remember the agreement in: ask for plain replies. */
+        *pf1 = f1 & (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA);
+        return SMFIS_CONTINUE;
+    }
+    *pf1 = f1 & want;
+    /* Skipping the rest of a long body beats not answering body chunks. */
+    *pf1 |= (f1 & SMFIP_SKIP) ? SMFIP_SKIP : (f1 & SMFIP_NR_BODY);
+    c->steps = *pf1;
+    if (*pf0 & SMFIF_SETSYMLIST)
+        smfi_setsymlist(ctx, SMFIM_EOM, "i");
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+    struct conn *c = conn_get(ctx);
+    if (c == NULL)
+        return SMFIS_CONTINUE; /* nothing to keep state in: let the mail pass */
+    msg_free(c->msg);
+    c->msg = calloc(1, sizeof(*c->msg));
+    struct msg *m = c->msg;
+    if (m != NULL) {
+        m->cfg = config_get();
+        m->mail_from = address_dup(argv[0] != NULL ? argv[0] : "");
+        if (m->cfg == NULL || m->mail_from == NULL)
+            m->failed = true;
+    }
+    return step_reply(c, SMFIP_NR_MAIL);
+}
+
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    struct msg *m = c != NULL ? c->msg : NULL;
+    if (m != NULL && !m->failed && m->n_rcpts < RCPT_MAX && argv[0] != NULL) {
+        char **r = realloc(m->rcpts, (m->n_rcpts + 1) * sizeof(*r));
+        char *a = address_dup(argv[0]);
+        if (r != NULL)
+            m->rcpts = r;
+        if (r == NULL || a == NULL) {
+            free(a);
+            m->failed = true;
+        } else {
+            m->rcpts[m->n_rcpts++] = a;
+        }
+    }
+    return step_reply(c, SMFIP_NR_RCPT);
+}
+
+static bool is_own_header(const struct msg *m, const char *name)
+{
+    const char *prefix = m->cfg->header_prefix;
+    size_t n = strlen(prefix);
+    return strncasecmp(name, prefix, n) == 0 && strcasecmp(name + n, "Euphoria") == 0;
+}
+
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    struct msg *m = c != NULL ? c->msg : NULL;
+    if (m == NULL || m->failed)
+        return step_reply(c, SMFIP_NR_HDR);
+    if (is_own_header(m, name))
+        m->own_headers++;
+    size_t nlen = strlen(name), vlen = strlen(value);
+    m->hdr_bytes += nlen + vlen + 4;
+    if (m->hdr_bytes <= HDR_TOTAL_MAX) {
+        if (vlen > HDR_VALUE_MAX)
+            vlen = HDR_VALUE_MAX;
+        dt_buf_append(&m->raw, name, nlen);
+        dt_buf_append(&m->raw, ": ", 2);
+        /* Folded values arrive with bare LF: restore CRLF for the parser. */
+        for (size_t i = 0; i < vlen; i++) {
+            if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+                dt_buf_putc(&m->raw, '\r');
+            dt_buf_putc(&m->raw, value[i]);
+        }
+        dt_buf_append(&m->raw, "\r\n", 2);
+        m->failed = dt_buf_failed(&m->raw);
+    }
+    return step_reply(c, SMFIP_NR_HDR);
+}
+
+static sfsistat cb_eoh(SMFICTX *ctx)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    struct msg *m = c != NULL ? c->msg : NULL;
+    if (m != NULL && !m->failed) {
+        dt_buf_append(&m->raw, "\r\n", 2);
+        m->failed = dt_buf_failed(&m->raw);
+    }
+    return step_reply(c, SMFIP_NR_EOH);
+}
+
+static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    struct msg *m = c != NULL ? c->msg : NULL;
+    if (m == NULL || m->failed)
+        return step_reply(c, SMFIP_NR_BODY);
+    size_t limit = m->cfg->scan_limit;
+    m->body_seen += len;
+    if (m->body_kept < limit) {
+        size_t take = len < limit - m->body_kept ? len : limit - m->body_kept;
+        dt_buf_append(&m->raw, chunk, take);
+        m->body_kept += take;
+        m->failed = dt_buf_failed(&m->raw);
+    }
+    if (m->body_kept >= limit && (c->steps & SMFIP_SKIP))
+        return SMFIS_SKIP;
+    return step_reply(c, SMFIP_NR_BODY);
+}
+
+/* Remove headers we would add that are already there: a rep cannot
+ * pre-set their own verdict, and a message looping through twice does not
+ * collect two. Fields are deleted from the last to the first. */
+static void drop_own_headers(SMFICTX *ctx, const struct msg *m, const char *name)
+{
+    for (unsigned i = m->own_headers; i > 0; i--)
+        smfi_chgheader(ctx, (char *)name, (int)i, NULL);
+}
+
+static void add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value)
+{
+    struct dt_buf v = DT_BUF_INIT;
+    dt_header_value(value, strlen(name), 900, &v);
+    if (dt_buf_failed(&v) || v.data == NULL)
+        dt_log(LOG_ERR, "%s: cannot add %s: out of memory", qid, name);
+    else if (smfi_addheader(ctx, (char *)name, v.data) != MI_SUCCESS)
+        dt_log(LOG_ERR, "%s: cannot add %s: the MTA refused it", qid, name);
+    dt_buf_free(&v);
+}
+
+static void finish_message(SMFICTX *ctx, struct msg *m)
+{
+    const char *qid = smfi_getsymval(ctx, "i");
+    if (qid == NULL || *qid == '\0')
+        qid = "NOQUEUE";
+    if (m->failed) {
+        dt_log(LOG_ERR, "%s: message passed unexamined: out of memory", qid);
+        return;
+    }
+
+    struct dt_envelope env = {m->mail_from, (const char *const *)m->rcpts, m->n_rcpts};
+    struct dt_facts facts;
+    struct dt_error err = {{0}};
+    if (dt_analyze(m->cfg, m->raw.data ? m->raw.data : "", m->raw.len, &env, 0, &facts, &err) <
+        0) {
+        dt_log(LOG_WARNING, "%s: message passed unexamined: %s", qid, err.msg);
+        return;
+    }
+    /* The collected bytes are no longer needed: free them before the MTA round trips. */
+    dt_buf_free(&m->raw);
+
+    const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
+    const char *cut = m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "";
+    if (facts.direction == DT_DIR_OUTBOUND && facts.scored) {
+        char name[128], value[256], summary[200];
+        snprintf(name, sizeof(name), "%sEuphoria", m->cfg->header_prefix);
+        dt_facts_euphoria_value(&facts, value, sizeof(value));
+        drop_own_headers(ctx, m, name);
+        add_header(ctx, qid, name, value);
+        dt_score_summary(&facts.score, summary, sizeof(summary));
+        dt_log(LOG_INFO, "%s: outbound from=<%s> score=%.2f level=%s lang=%s words=%zu (%s)%s%s%s",
+               qid, facts.sender ? facts.sender : "", facts.score.score,
+               dt_level_name(facts.score.level), facts.score.lang[0] ? facts.score.lang : "und",
+               facts.score.words, summary, cut, note ? " note: " : "", note ? note : "");
+    } else {
+        dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s", qid, dt_direction_name(facts.direction),
+               facts.sender ? facts.sender : "", facts.why[0] ? " why=" : "", facts.why,
+               note ? " note: " : "", note ? note : "");
+    }
+    dt_facts_clear(&facts);
+}
+
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    if (c != NULL && c->msg != NULL) {
+        finish_message(ctx, c->msg);
+        msg_free(c->msg);
+        c->msg = NULL;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    if (c != NULL) {
+        msg_free(c->msg);
+        c->msg = NULL;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_close(SMFICTX *ctx)
+{
+    struct conn *c = smfi_getpriv(ctx);
+    if (c != NULL) {
+        msg_free(c->msg);
+        free(c);
+        smfi_setpriv(ctx, NULL);
+    }
+    return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc filter = {
+    .xxfi_name = "dealtemp",
+    .xxfi_version = SMFI_VERSION,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST,
+    .xxfi_envfrom = cb_envfrom,
+    .xxfi_envrcpt = cb_envrcpt,
+    .xxfi_header = cb_header,
+    .xxfi_eoh = cb_eoh,
+    .xxfi_body = cb_body,
+    .xxfi_eom = cb_eom,
+    .xxfi_abort = cb_abort,
+    .xxfi_close = cb_close,
+    .xxfi_negotiate = cb_negotiate,
+};
+
+int dt_milter_listen(const char *spec, struct dt_error *err)
+{
+    if (smfi_setconn((char *)spec) != MI_SUCCESS)
+        return dt_error_set(err, "socket %s: not a valid milter socket", spec);
+    if (smfi_register(filter) != MI_SUCCESS)
+        return dt_error_set(err, "libmilter refused to register the filter");
+    /* true: remove a stale unix socket left by a crashed predecessor. */
+    if (smfi_opensocket(true) != MI_SUCCESS)
+        return dt_error_set(err, "socket %s: cannot listen (in use, or no permission?)", spec);
+    return 0;
+}
+
+int dt_milter_serve(struct dt_error *err)
+{
+    if (smfi_main() != MI_SUCCESS)
+        return dt_error_set(err, "libmilter stopped with an error");
+    return 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * check_util.c - the small shared pieces: buffers, errors, UTF-8, JSON
+ * strings and header values.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dealtemp/buf.h"
+#include "dealtemp/dealtemp.h"
+#include "dealtemp/header.h"
+#include "dealtemp/json.h"
+#include "dealtemp/utf8.h"
+
+START_TEST(buf_grows_and_steals)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        dt_buf_putc(&b, (char)('a' + i % 26));
+    dt_buf_printf(&b, "<%d:%s>", 42, "x");
+    ck_assert_uint_eq(b.len, 10000 + 6);
+    ck_assert_str_eq(b.data + 10000, "<42:x>");
+    size_t n;
+    char *s = dt_buf_steal(&b, &n);
+    ck_assert_uint_eq(n, 10006);
+    ck_assert_ptr_null(b.data);
+    free(s);
+    s = dt_buf_steal(&b, &n); /* empty buffer -> "" */
+    ck_assert_str_eq(s, "");
+    ck_assert_uint_eq(n, 0);
+    free(s);
+}
+END_TEST
+
+START_TEST(buf_long_printf)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    char big[1000];
+    memset(big, 'z', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    dt_buf_printf(&b, "[%s]", big);
+    ck_assert_uint_eq(b.len, 1001);
+    ck_assert_int_eq(b.data[1000], ']');
+    dt_buf_reset(&b);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_str_eq(b.data, "");
+    dt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(buf_overflow_is_sticky)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    dt_buf_puts(&b, "ok");
+    ck_assert(!dt_buf_reserve(&b, SIZE_MAX - 8));
+    ck_assert(dt_buf_failed(&b));
+    dt_buf_puts(&b, "more");
+    ck_assert_ptr_null(dt_buf_steal(&b, NULL));
+}
+END_TEST
+
+START_TEST(error_one_line)
+{
+    struct dt_error err;
+    ck_assert_int_eq(dt_error_set(&err, "bad\nvalue %s", "a\rb"), -1);
+    ck_assert_str_eq(err.msg, "bad?value a?b");
+    dt_error_prefix(&err, "file.conf:%d", 3);
+    ck_assert_str_eq(err.msg, "file.conf:3: bad?value a?b");
+    ck_assert_int_eq(dt_error_set(NULL, "x"), -1);
+}
+END_TEST
+
+START_TEST(utf8_decode_rejects_bad_sequences)
+{
+    uint32_t cp;
+    ck_assert_uint_eq(dt_utf8_decode("\xc3\xa9", 2, &cp), 2);
+    ck_assert_uint_eq(cp, 0xe9);
+    ck_assert_uint_eq(dt_utf8_decode("\xf0\x9f\x9a\x80", 4, &cp), 4);
+    ck_assert_uint_eq(cp, 0x1f680);
+    /* overlong, surrogate, truncated, stray continuation, too large */
+    const char *bad[] = {"\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\x80", "\xf4\x90\x80\x80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_uint_eq(dt_utf8_decode(bad[i], strlen(bad[i]), &cp), 1);
+        ck_assert_uint_eq(cp, DT_UTF8_REPLACEMENT);
+    }
+    ck_assert(dt_utf8_valid("caf\xc3\xa9 \xf0\x9f\x8e\x89", 10));
+    ck_assert(!dt_utf8_valid("caf\xe9", 4));
+}
+END_TEST
+
+START_TEST(utf8_clean_normalises)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    const char in[] = "a\r\nb\rc\0d\x01\xff\xc3\xa9\xc2\x85z";
+    size_t bad = dt_utf8_clean(&b, in, sizeof(in) - 1);
+    ck_assert_uint_eq(bad, 1);
+    ck_assert_str_eq(b.data, "a\nb\ncd\xef\xbf\xbd\xc3\xa9z");
+    ck_assert(dt_utf8_valid(b.data, b.len));
+    dt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(unicode_case)
+{
+    ck_assert_uint_eq(dt_unicode_lower('A'), 'a');
+    ck_assert_uint_eq(dt_unicode_lower(0xc9), 0xe9); /* É */
+    ck_assert_uint_eq(dt_unicode_upper(0xeb), 0xcb); /* ë */
+    ck_assert_uint_eq(dt_unicode_lower(0x178), 0xff); /* Ÿ */
+    ck_assert_uint_eq(dt_unicode_lower(0x410), 0x430); /* Cyrillic А */
+    ck_assert(dt_unicode_is_upper('Q'));
+    ck_assert(!dt_unicode_is_upper('q'));
+    ck_assert(!dt_unicode_is_upper('1'));
+    ck_assert(dt_unicode_is_letter(0xeb));
+    ck_assert(!dt_unicode_is_letter(0xd7)); /* × */
+    ck_assert(dt_unicode_is_emoji(0x1f680));
+    ck_assert(dt_unicode_is_emoji(0x2764));
+    ck_assert(!dt_unicode_is_emoji('!'));
+}
+END_TEST
+
+START_TEST(json_escapes_everything_hostile)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    dt_json_string(&b, "a\"b\\c\nd\x01\xff\xc3\xa9");
+    ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\nd\\u0001\xef\xbf\xbd\xc3\xa9\"");
+    dt_buf_reset(&b);
+    dt_json_string(&b, NULL);
+    ck_assert_str_eq(b.data, "null");
+    dt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(header_value_is_sanitised)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    dt_header_value("0.81 euphoric\r\nBcc: victim@example.com\x01 \xff", 15, 900, &b);
+    ck_assert_ptr_null(strchr(b.data, '\r'));
+    ck_assert_str_eq(b.data, "0.81 euphoric Bcc: victim@example.com ?");
+    dt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(header_value_folds_under_limits)
+{
+    struct dt_buf in = DT_BUF_INIT, out = DT_BUF_INIT;
+    for (int i = 0; i < 400; i++)
+        dt_buf_puts(&in, "word ");
+    dt_header_value(in.data, 15, 900, &out);
+    size_t folds = 0;
+    for (const char *p = out.data; (p = strchr(p, '\n')) != NULL; p++)
+        folds++;
+    ck_assert_uint_gt(folds, 5);
+    ck_assert_uint_le(out.len - folds, 900); /* capped; each fold turns " " into "\n\t" */
+    ck_assert(strstr(out.data, "...") != NULL);
+    /* Every physical line (the first counts "X-Deal-Thread: ") stays within 78 bytes. */
+    size_t col = 17;
+    for (size_t i = 0; i < out.len; i++) {
+        if (out.data[i] == '\n') {
+            ck_assert_int_eq(out.data[i + 1], '\t');
+            col = 0;
+            continue;
+        }
+        col++;
+        ck_assert_uint_le(col, 78);
+    }
+    dt_buf_free(&in);
+    dt_buf_free(&out);
+}
+END_TEST
+
+START_TEST(header_value_unbreakable_word_stays_legal)
+{
+    struct dt_buf in = DT_BUF_INIT, out = DT_BUF_INIT;
+    for (int i = 0; i < 5000; i++)
+        dt_buf_putc(&in, 'x');
+    dt_header_value(in.data, 15, 2000, &out);
+    ck_assert_uint_lt(out.len + 17, 998);
+    ck_assert_ptr_null(strchr(out.data, '\n'));
+    dt_buf_free(&in);
+    dt_buf_free(&out);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("util");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, buf_grows_and_steals);
+    tcase_add_test(tc, buf_long_printf);
+    tcase_add_test(tc, buf_overflow_is_sticky);
+    tcase_add_test(tc, error_one_line);
+    tcase_add_test(tc, utf8_decode_rejects_bad_sequences);
+    tcase_add_test(tc, utf8_clean_normalises);
+    tcase_add_test(tc, unicode_case);
+    tcase_add_test(tc, json_escapes_everything_hostile);
+    tcase_add_test(tc, header_value_is_sanitised);
+    tcase_add_test(tc, header_value_folds_under_limits);
+    tcase_add_test(tc, header_value_unbreakable_word_stays_legal);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
