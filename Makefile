@@ -17,7 +17,7 @@ SYSCONFDIR ?= $(PREFIX)/etc/dealtemp
 DATADIR  ?= $(PREFIX)/share/dealtemp
 
 ifeq ($(SANITIZE),1)
-BUILD    ?= build/san
+BUILD    ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else
 BUILD    ?= build
@@ -98,6 +98,6 @@ format:
 	clang-format -i $(wildcard milter/*.c include/dealtemp/*.h tests/*.c tests/*/*.c)
 
 clean:
-	rm -rf build
+	rm -rf build build-san
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/dealtemp-milter.d $(BUILD)/obj/dealtemp.d
