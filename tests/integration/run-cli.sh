@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Black-box tests of the command-line programs: dealtemp score / explain /
+# text / check-config and dealtemp-milter -n, on the real fixtures. Every
+# check prints "ok - name" or "not ok - name: why"; the exit status is 1 if
+# any failed.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+B=${DT_BUILD:-build}
+DT="$B/dealtemp"
+CONF=tests/data/conf/analyze.conf
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1: $2"; failures=$((failures + 1)); }
+command -v python3 >/dev/null || { echo "not ok - python3 missing: run make deps"; exit 1; }
+
+# score: one JSON object per message, with the documented fields.
+"$DT" score -c "$CONF" tests/data/analyze-euphoric-en.eml tests/data/analyze-calm-reply.eml \
+    >"$tmp/score.json" 2>"$tmp/score.err"
+rc=$?
+if [ $rc -eq 0 ] && python3 - "$tmp/score.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(rows) == 2, rows
+e, c = rows
+for r in rows:
+    for k in ("file", "score", "level", "lang", "words", "evidence"):
+        assert k in r, (k, r)
+assert e["file"] == "tests/data/analyze-euphoric-en.eml"
+assert e["level"] == "euphoric" and e["lang"] == "en" and e["score"] >= 0.6, e
+assert any(x["kind"] == "emoji" for x in e["evidence"]), e["evidence"]
+assert all(set(x) >= {"kind", "text", "weight"} for x in e["evidence"])
+assert c["level"] == "calm" and c["removed"]["quoted"] >= 3, c
+PY
+then ok "score prints one JSON object per message"; else not_ok "score JSON" "rc=$rc $(cat "$tmp/score.err")"; fi
+
+# score from stdin
+if "$DT" score -c "$CONF" - <tests/data/analyze-euphoric-nl.eml | grep -q '"file":"-".*"lang":"nl"'; then
+    ok "score reads stdin"
+else not_ok "score stdin" "no nl result"; fi
+
+# A missing file and a non-message: one line each naming the file, exit 1, the rest still scored.
+printf '' >"$tmp/empty.eml"
+"$DT" score -c "$CONF" "$tmp/nope.eml" "$tmp/empty.eml" tests/data/analyze-inbound.eml \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+lines=$(wc -l <"$tmp/err")
+if [ $rc -eq 1 ] && [ "$lines" -eq 2 ] && grep -q "^dealtemp: $tmp/nope.eml: No such file or directory$" "$tmp/err" \
+    && grep -q "^dealtemp: $tmp/empty.eml: " "$tmp/err" && [ "$(wc -l <"$tmp/out")" -eq 1 ]; then
+    ok "bad files: one line each, exit 1, others processed"
+else not_ok "bad files" "rc=$rc err=$(cat "$tmp/err") out=$(wc -l <"$tmp/out")"; fi
+
+# explain: marks hits and shows the sum
+"$DT" explain -c "$CONF" tests/data/analyze-euphoric-en.eml >"$tmp/explain" 2>&1
+if grep -q '\[\[AMAZING\]\]' "$tmp/explain" && grep -q '^score = 1 - exp' "$tmp/explain" \
+    && grep -q ' -> euphoric' "$tmp/explain"; then
+    ok "explain marks hits and shows the sum"
+else not_ok "explain" "$(head -20 "$tmp/explain")"; fi
+
+# text: exactly the own words (no quote, no signature)
+"$DT" text -c "$CONF" tests/data/analyze-calm-reply.eml >"$tmp/text"
+if grep -q "Take the time you" "$tmp/text" && ! grep -q "WOW" "$tmp/text" && ! grep -q "wrote:" "$tmp/text"; then
+    ok "text prints only the own words"
+else not_ok "text" "$(cat "$tmp/text")"; fi
+
+# check-config and dealtemp-milter -n agree, good and bad
+printf 'database = "x.db";\ninternal_domains = ["corp.example"];\neuphoria = { warm = 1.5; };\n' >"$tmp/bad.conf"
+out=$("$DT" check-config -c "$tmp/bad.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "bad.conf:3: euphoria.warm"; then
+    ok "check-config rejects a bad value naming file:line and key"
+else not_ok "check-config bad" "rc=$rc $out"; fi
+out=$("$B/dealtemp-milter" -n -c "$tmp/bad.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "bad.conf:3: euphoria.warm"; then
+    ok "dealtemp-milter -n rejects it too"
+else not_ok "milter -n bad" "rc=$rc $out"; fi
+if "$DT" check-config -c conf/dealtemp.conf >/dev/null && "$B/dealtemp-milter" -n -c conf/dealtemp.conf >/dev/null; then
+    ok "the sample configuration is valid"
+else not_ok "sample conf" "refused"; fi
+printf 'database = "x.db";\ninternal_domains = ["corp.example"];\n' >"$tmp/min.conf"
+if "$DT" check-config -c "$tmp/min.conf" >/dev/null; then
+    ok "a configuration with only database and internal_domains is valid"
+else not_ok "minimal conf" "refused"; fi
+
+if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
+    ok "versions agree"
+else not_ok "versions" "differ"; fi
+
+[ $failures -eq 0 ] || { echo "run-cli: $failures failed"; exit 1; }
+echo "run-cli: all passed"
