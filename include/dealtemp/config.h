@@ -21,6 +21,7 @@
 #ifndef DEALTEMP_CONFIG_H
 #define DEALTEMP_CONFIG_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,7 +51,7 @@ struct dt_config {
     int log_level;           /* syslog priority: LOG_DEBUG .. LOG_ERR (LOG_INFO) */
     int log_facility;        /* syslog facility (LOG_MAIL) */
 
-    unsigned refs;           /* managed by dt_config_ref/unref; do not touch */
+    atomic_uint refs;        /* managed by dt_config_ref/unref; do not touch */
 };
 
 /*

@@ -1,0 +1,745 @@
+/*
+ * config.c - load, validate and share the configuration (see config.h).
+ *
+ * Public: dt_config_load(), dt_config_ref(), dt_config_unref(),
+ * dt_config_is_internal(), dt_config_is_rep().
+ *
+ * Every key the file may hold is one row of keys[] below: its dotted name,
+ * type, default, range and the field of struct dt_config it fills. The
+ * loader walks the parsed file against that table (a key not in it is an
+ * error, wherever it sits), fills defaults for the rest, checks the few
+ * rules that tie keys together, then reads the lexicons. Adding a key is
+ * adding a field and a row.
+ *
+ * Failure: dt_config_load() returns -1 with one line in err naming the
+ * file and line ("conf/x.conf:7: euphoria.warm: expected a number") and
+ * leaves nothing allocated. A loaded configuration is never modified.
+ */
+#include "dealtemp/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "dealtemp/buf.h"
+#include "config_int.h"
+
+#ifndef DT_DATADIR
+#define DT_DATADIR "/usr/local/share/dealtemp"
+#endif
+
+/* A lexicon file larger than this is a mistake, not a vocabulary. */
+#define LEXICON_MAX (16u << 20)
+
+enum key_type {
+    KEY_GROUP,   /* holds further keys, named "<group>.<key>" */
+    KEY_STRING,  /* char * */
+    KEY_STRINGS, /* char ** (NULL-terminated) plus a size_t count */
+    KEY_NUMBER,  /* stored as .store says */
+    KEY_BOOL,    /* bool */
+    KEY_ENUM,    /* one of .names, stored as its int value */
+};
+
+enum store { ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_INT };
+
+/* flags */
+#define REQUIRED 0x01 /* no default: the file must set it */
+#define NONEMPTY 0x02 /* KEY_STRINGS: at least one element */
+#define MIN_EXCL 0x04 /* the value must be greater than min, not equal */
+#define MAX_EXCL 0x08
+#define NO_MAX 0x10
+#define INTEGER 0x20 /* KEY_NUMBER: a float in the file is a type error */
+#define PRESET 0x40  /* the default is already in the field (dt_euphoria_defaults) */
+
+struct name_value {
+    const char *name;
+    int value;
+};
+
+struct key {
+    const char *name;
+    enum key_type type;
+    unsigned flags;
+    size_t off;                     /* the field in struct dt_config */
+    size_t count_off;               /* KEY_STRINGS: its size_t count */
+    enum store store;               /* KEY_NUMBER */
+    double min, max;                /* KEY_NUMBER */
+    const char *def_str;            /* KEY_STRING, KEY_ENUM (NULL: none) */
+    const char *const *def_list;    /* KEY_STRINGS (NULL: empty) */
+    double def_num;                 /* KEY_NUMBER, KEY_BOOL */
+    const struct name_value *names; /* KEY_ENUM, ends with a NULL name */
+    dt_config_check_fn *check;      /* KEY_STRING(S): validate and normalise */
+};
+
+static const char *const default_languages[] = {"en", "nl", NULL};
+
+static const struct name_value log_levels[] = {
+    {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
+    {"warning", LOG_WARNING}, {"error", LOG_ERR}, {NULL, 0},
+};
+
+static const struct name_value log_facilities[] = {
+    {"mail", LOG_MAIL},     {"daemon", LOG_DAEMON}, {"user", LOG_USER},     {"local0", LOG_LOCAL0},
+    {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+    {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0},
+};
+
+#define OFF(field) offsetof(struct dt_config, field)
+
+/* Every key, groups before their members. conf/dealtemp.conf documents each. */
+static const struct key keys[] = {
+    {.name = "socket",
+     .type = KEY_STRING,
+     .off = OFF(socket),
+     .def_str = "inet:8895@127.0.0.1",
+     .check = dt_config_check_socket},
+    {.name = "database",
+     .type = KEY_STRING,
+     .off = OFF(database),
+     .def_str = "var/dealtemp.db",
+     .check = dt_config_check_path},
+    {.name = "internal_domains",
+     .type = KEY_STRINGS,
+     .flags = REQUIRED | NONEMPTY,
+     .off = OFF(internal_domains),
+     .count_off = OFF(n_internal_domains),
+     .check = dt_config_check_domain},
+    {.name = "reps",
+     .type = KEY_STRINGS,
+     .off = OFF(reps),
+     .count_off = OFF(n_reps),
+     .check = dt_config_check_rep},
+    {.name = "header_prefix",
+     .type = KEY_STRING,
+     .off = OFF(header_prefix),
+     .def_str = "X-Deal-",
+     .check = dt_config_check_header_prefix},
+
+    {.name = "euphoria", .type = KEY_GROUP},
+    {.name = "euphoria.languages",
+     .type = KEY_STRINGS,
+     .flags = NONEMPTY,
+     .off = OFF(languages),
+     .count_off = OFF(n_languages),
+     .def_list = default_languages,
+     .check = dt_config_check_language},
+    {.name = "euphoria.lexicon_dir",
+     .type = KEY_STRING,
+     .off = OFF(lexicon_dir),
+     .check = dt_config_check_path},
+    {.name = "euphoria.warm",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL | MAX_EXCL,
+     .off = OFF(euphoria.warm),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 1},
+    {.name = "euphoria.euphoric",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL | MAX_EXCL,
+     .off = OFF(euphoria.euphoric),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 1},
+    {.name = "euphoria.scan_limit",
+     .type = KEY_NUMBER,
+     .flags = INTEGER,
+     .off = OFF(scan_limit),
+     .store = ST_SIZE,
+     .min = 4096,
+     .max = 67108864,
+     .def_num = 262144},
+    {.name = "euphoria.min_words",
+     .type = KEY_NUMBER,
+     .flags = PRESET | INTEGER,
+     .off = OFF(euphoria.min_words),
+     .store = ST_DOUBLE,
+     .min = 1,
+     .max = 1000000},
+    {.name = "euphoria.scale",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL,
+     .off = OFF(euphoria.scale),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 1000000},
+    {.name = "euphoria.exclamation_weight",
+     .type = KEY_NUMBER,
+     .flags = PRESET,
+     .off = OFF(euphoria.excl_weight),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 10},
+    {.name = "euphoria.exclamation_cap",
+     .type = KEY_NUMBER,
+     .flags = PRESET | INTEGER,
+     .off = OFF(euphoria.excl_cap),
+     .store = ST_UNSIGNED,
+     .min = 1,
+     .max = 100},
+    {.name = "euphoria.caps_weight",
+     .type = KEY_NUMBER,
+     .flags = PRESET,
+     .off = OFF(euphoria.caps_weight),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 10},
+
+    {.name = "log", .type = KEY_GROUP},
+    {.name = "log.level",
+     .type = KEY_ENUM,
+     .off = OFF(log_level),
+     .def_str = "info",
+     .names = log_levels},
+    {.name = "log.facility",
+     .type = KEY_ENUM,
+     .off = OFF(log_facility),
+     .def_str = "mail",
+     .names = log_facilities},
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+struct load {
+    struct dt_config *cfg;
+    const config_setting_t *found[N_KEYS]; /* where each key was set, or NULL */
+    struct dt_error *err;
+};
+
+#define FIELD(cfg, type, off) ((type *)(void *)((char *)(cfg) + (off)))
+
+static int fail(struct load *ld, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "FILE:LINE: message", or "FILE: message" when there is no setting to point at. */
+static int fail(struct load *ld, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[sizeof(ld->err->msg)];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    const char *file =
+        s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->cfg->path;
+    if (s && config_setting_source_line(s) > 0)
+        return dt_error_set(ld->err, "%s:%u: %s", file, (unsigned)config_setting_source_line(s),
+                            msg);
+    return dt_error_set(ld->err, "%s: %s", file, msg);
+}
+
+static size_t key_index(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return i;
+    return N_KEYS;
+}
+
+/* Match the members of group (the root, or a group key) against the table. */
+static int walk(struct load *ld, const config_setting_t *group, const char *prefix)
+{
+    int n = config_setting_length(group);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        char name[256];
+        snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", config_setting_name(s));
+        size_t k = key_index(name);
+        if (k == N_KEYS)
+            return fail(ld, s, "unknown key '%s'", name);
+        ld->found[k] = s;
+        if (keys[k].type == KEY_GROUP) {
+            if (!config_setting_is_group(s))
+                return fail(ld, s, "%s: expected a group ({ ... })", name);
+            if (walk(ld, s, name) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * libconfig 1.5 reads an integer literal that does not fit an int (and has
+ * no L suffix) as the value modulo 2^32, silently: "scan_limit =
+ * 4294971392" arrives as 4096. Read the literal back from the source line
+ * and refuse a value that is not what the file says.
+ */
+static bool int_literal_faithful(const config_setting_t *s, long long v)
+{
+    const char *file = config_setting_source_file(s), *name = config_setting_name(s);
+    unsigned want = config_setting_source_line(s);
+    if (config_setting_type(s) != CONFIG_TYPE_INT || !file || !name || want == 0)
+        return true;
+    FILE *fp = fopen(file, "r");
+    if (!fp)
+        return true;
+    char *line = NULL;
+    size_t cap = 0, nlen = strlen(name);
+    unsigned lineno = 0;
+    bool ok = true;
+    while (getline(&line, &cap, fp) >= 0)
+        if (++lineno == want)
+            break;
+    for (const char *p = line; lineno == want && p && (p = strstr(p, name)) != NULL; p += nlen) {
+        if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '-'))
+            continue;
+        const char *q = p + nlen;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != '=' && *q != ':')
+            continue;
+        q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        const char *digits = *q == '-' || *q == '+' ? q + 1 : q;
+        int base = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') ? 16 : 10;
+        char *end;
+        errno = 0;
+        long long lit = strtoll(q, &end, base);
+        if (end != q)
+            ok = errno == 0 && lit == v;
+        break;
+    }
+    free(line);
+    fclose(fp);
+    return ok;
+}
+
+/* "must be between 0 and 1", "must be greater than 0", "must be at least 1 and ..." */
+static void range_text(const struct key *k, char *buf, size_t size)
+{
+    if (!(k->flags & (MIN_EXCL | MAX_EXCL | NO_MAX))) {
+        snprintf(buf, size, "must be between %.15g and %.15g", k->min, k->max);
+        return;
+    }
+    int n = snprintf(buf, size, "must be %s %.15g",
+                     k->flags & MIN_EXCL ? "greater than" : "at least", k->min);
+    if (!(k->flags & NO_MAX) && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " and %s %.15g",
+                 k->flags & MAX_EXCL ? "less than" : "at most", k->max);
+}
+
+static int set_number(struct load *ld, const struct key *k, const config_setting_t *s)
+{
+    double v;
+    int type = config_setting_type(s);
+    if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+        long long iv = config_setting_get_int64(s);
+        if (!int_literal_faithful(s, iv))
+            iv = LLONG_MAX; /* certainly out of every range below */
+        v = (double)iv;
+    } else if (type == CONFIG_TYPE_FLOAT && !(k->flags & INTEGER)) {
+        v = config_setting_get_float(s);
+    } else {
+        return fail(ld, s, "%s: expected %s", k->name,
+                    k->flags & INTEGER ? "an integer" : "a number");
+    }
+    bool low = k->flags & MIN_EXCL ? v <= k->min : v < k->min;
+    bool high = !(k->flags & NO_MAX) && (k->flags & MAX_EXCL ? v >= k->max : v > k->max);
+    if (!isfinite(v) || low || high) {
+        char why[128];
+        range_text(k, why, sizeof(why));
+        return fail(ld, s, "%s: %s", k->name, why);
+    }
+    switch (k->store) {
+    case ST_DOUBLE:
+        *FIELD(ld->cfg, double, k->off) = v;
+        break;
+    case ST_UNSIGNED:
+        *FIELD(ld->cfg, unsigned, k->off) = (unsigned)v;
+        break;
+    case ST_SIZE:
+        *FIELD(ld->cfg, size_t, k->off) = (size_t)v;
+        break;
+    case ST_INT:
+        *FIELD(ld->cfg, int, k->off) = (int)v;
+        break;
+    }
+    return 0;
+}
+
+/* Copy value, let the key's check normalise it, store it in *slot. */
+static int set_string(struct load *ld, const struct key *k, const config_setting_t *s,
+                      const char *value, char **slot)
+{
+    char *copy = strdup(value), why[256] = "";
+    if (!copy)
+        return fail(ld, s, "%s: out of memory", k->name);
+    if (k->check && k->check(&copy, why, sizeof(why)) < 0) {
+        free(copy);
+        return fail(ld, s, "%s: %s", k->name, why);
+    }
+    *slot = copy;
+    return 0;
+}
+
+static int set_strings(struct load *ld, const struct key *k, const config_setting_t *s)
+{
+    int n = 0;
+    if (s) {
+        if (!config_setting_is_array(s) && !config_setting_is_list(s))
+            return fail(ld, s, "%s: expected a list of strings ([\"...\", ...])", k->name);
+        n = config_setting_length(s);
+    } else {
+        while (k->def_list && k->def_list[n])
+            n++;
+    }
+    if (n == 0 && (k->flags & NONEMPTY))
+        return fail(ld, s, "%s: must list at least one value", k->name);
+    char **v = calloc((size_t)n + 1, sizeof(*v));
+    if (!v)
+        return fail(ld, s, "%s: out of memory", k->name);
+    *FIELD(ld->cfg, char **, k->off) = v;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = s ? config_setting_get_elem(s, (unsigned)i) : NULL;
+        if (e && config_setting_type(e) != CONFIG_TYPE_STRING)
+            return fail(ld, e, "%s: expected a list of strings ([\"...\", ...])", k->name);
+        const char *value = e ? config_setting_get_string(e) : k->def_list[i];
+        if (set_string(ld, k, e ? e : s, value, &v[i]) < 0)
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (strcmp(v[j], v[i]) == 0)
+                return fail(ld, e ? e : s, "%s: '%s' is listed twice", k->name, v[i]);
+        *FIELD(ld->cfg, size_t, k->count_off) = (size_t)i + 1;
+    }
+    return 0;
+}
+
+static int set_enum(struct load *ld, const struct key *k, const config_setting_t *s)
+{
+    const char *value = k->def_str;
+    if (s) {
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+            return fail(ld, s, "%s: expected a string", k->name);
+        value = config_setting_get_string(s);
+    }
+    for (const struct name_value *nv = k->names; nv->name; nv++)
+        if (strcasecmp(nv->name, value) == 0) {
+            *FIELD(ld->cfg, int, k->off) = nv->value;
+            return 0;
+        }
+    struct dt_buf names = DT_BUF_INIT;
+    for (const struct name_value *nv = k->names; nv->name; nv++)
+        dt_buf_printf(&names, "%s%s", nv == k->names ? "" : ", ", nv->name);
+    fail(ld, s, "%s: '%.80s' is not one of %s", k->name, value, names.data ? names.data : "(none)");
+    dt_buf_free(&names);
+    return -1;
+}
+
+/* Set key k from its setting s, or from its default when s is NULL. */
+static int set_key(struct load *ld, const struct key *k, const config_setting_t *s)
+{
+    if (!s && (k->flags & REQUIRED))
+        return fail(ld, NULL, "%s is required", k->name);
+    switch (k->type) {
+    case KEY_GROUP:
+        return 0;
+    case KEY_STRING:
+        if (!s)
+            return k->def_str ? set_string(ld, k, NULL, k->def_str, FIELD(ld->cfg, char *, k->off))
+                              : 0;
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+            return fail(ld, s, "%s: expected a string", k->name);
+        return set_string(ld, k, s, config_setting_get_string(s), FIELD(ld->cfg, char *, k->off));
+    case KEY_STRINGS:
+        return set_strings(ld, k, s);
+    case KEY_NUMBER:
+        if (s)
+            return set_number(ld, k, s);
+        if (!(k->flags & PRESET)) {
+            /* Defaults are in range by construction; only their store differs. */
+            if (k->store == ST_DOUBLE)
+                *FIELD(ld->cfg, double, k->off) = k->def_num;
+            else if (k->store == ST_UNSIGNED)
+                *FIELD(ld->cfg, unsigned, k->off) = (unsigned)k->def_num;
+            else if (k->store == ST_SIZE)
+                *FIELD(ld->cfg, size_t, k->off) = (size_t)k->def_num;
+            else
+                *FIELD(ld->cfg, int, k->off) = (int)k->def_num;
+        }
+        return 0;
+    case KEY_BOOL:
+        if (s && config_setting_type(s) != CONFIG_TYPE_BOOL)
+            return fail(ld, s, "%s: expected true or false", k->name);
+        *FIELD(ld->cfg, bool, k->off) = s ? config_setting_get_bool(s) != 0 : k->def_num != 0;
+        return 0;
+    case KEY_ENUM:
+        return set_enum(ld, k, s);
+    }
+    return 0;
+}
+
+/* The rules that tie keys together. */
+static int cross_check(struct load *ld)
+{
+    struct dt_config *cfg = ld->cfg;
+    if (cfg->euphoria.euphoric <= cfg->euphoria.warm) {
+        const config_setting_t *e = ld->found[key_index("euphoria.euphoric")];
+        if (e)
+            return fail(ld, e, "euphoria.euphoric: must be greater than euphoria.warm (%.15g)",
+                        cfg->euphoria.warm);
+        return fail(ld, ld->found[key_index("euphoria.warm")],
+                    "euphoria.warm: must be less than euphoria.euphoric (%.15g)",
+                    cfg->euphoria.euphoric);
+    }
+    if (cfg->n_languages > DT_MAX_LANGS)
+        return fail(ld, ld->found[key_index("euphoria.languages")],
+                    "euphoria.languages: at most %d languages", DT_MAX_LANGS);
+    /* A rep outside the company could never match: is_rep requires internal. */
+    const config_setting_t *reps = ld->found[key_index("reps")];
+    for (size_t i = 0; i < cfg->n_reps; i++) {
+        /* Both "ann@corp.example" and "@sales.corp.example" end in "@domain". */
+        if (!dt_config_is_internal(cfg, cfg->reps[i]))
+            return fail(ld, reps ? config_setting_get_elem(reps, (unsigned)i) : NULL,
+                        "reps: '%.80s' is not in internal_domains", cfg->reps[i]);
+    }
+    return 0;
+}
+
+static int read_whole(const char *path, char **out, size_t *len, struct dt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return dt_error_set(err, "%s: %s", path, strerror(errno));
+    struct dt_buf b = DT_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len <= LEXICON_MAX)
+        dt_buf_append(&b, chunk, n);
+    int bad = ferror(fp), saved = errno;
+    fclose(fp);
+    if (bad) {
+        dt_buf_free(&b);
+        return dt_error_set(err, "%s: %s", path, strerror(saved));
+    }
+    if (b.len > LEXICON_MAX) {
+        dt_buf_free(&b);
+        return dt_error_set(err, "%s: larger than %u bytes", path, LEXICON_MAX);
+    }
+    *out = dt_buf_steal(&b, len);
+    if (!*out)
+        return dt_error_set(err, "%s: out of memory", path);
+    return 0;
+}
+
+static int add_lexicon(struct load *ld, const char *lang, const char *file)
+{
+    char path[PATH_MAX + 64], *buf;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", ld->cfg->lexicon_dir, file);
+    if (read_whole(path, &buf, &len, ld->err) < 0)
+        return -1;
+    int rc = dt_lexicon_add(ld->cfg->lexicon, lang, path, buf, len, ld->err);
+    free(buf);
+    return rc;
+}
+
+/* <dir of exe>/../conf/lexicons etc.; the first holding common.txt wins. */
+static int find_lexicon_dir(struct load *ld, const char *exe)
+{
+    static const char *const beside_exe[] = {"/../conf/lexicons", "/../share/dealtemp/lexicons"};
+    char self[PATH_MAX];
+    if (!exe || !strchr(exe, '/')) {
+        /* argv[0] found through PATH says nothing about where we live. */
+        ssize_t got = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        exe = NULL;
+        if (got > 0) {
+            self[got] = '\0';
+            exe = self;
+        }
+    }
+    struct dt_buf tried = DT_BUF_INIT, cand = DT_BUF_INIT;
+    for (size_t i = 0; i < 3 && !ld->cfg->lexicon_dir; i++) {
+        dt_buf_reset(&cand);
+        if (i < 2 && !exe)
+            continue;
+        if (i < 2) {
+            dt_buf_append(&cand, exe, (size_t)(strrchr(exe, '/') - exe));
+            dt_buf_puts(&cand, beside_exe[i]);
+        } else {
+            dt_buf_puts(&cand, DT_DATADIR "/lexicons");
+        }
+        dt_buf_printf(&tried, "%s%s", tried.len ? ", " : "", cand.data);
+        size_t dirlen = cand.len;
+        dt_buf_puts(&cand, "/common.txt");
+        if (dt_buf_failed(&cand) || access(cand.data, R_OK) < 0)
+            continue;
+        cand.data[dirlen] = '\0';
+        ld->cfg->lexicon_dir = realpath(cand.data, NULL);
+    }
+    if (!ld->cfg->lexicon_dir)
+        fail(ld, NULL, "no lexicon directory found (tried %s); set euphoria.lexicon_dir",
+             tried.data ? tried.data : "nothing");
+    dt_buf_free(&tried);
+    dt_buf_free(&cand);
+    return ld->cfg->lexicon_dir ? 0 : -1;
+}
+
+static int load_lexicons(struct load *ld, const char *exe)
+{
+    struct dt_config *cfg = ld->cfg;
+    if (cfg->lexicon_dir) {
+        struct stat st;
+        const config_setting_t *s = ld->found[key_index("euphoria.lexicon_dir")];
+        if (stat(cfg->lexicon_dir, &st) < 0)
+            return fail(ld, s, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return fail(ld, s, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir, strerror(ENOTDIR));
+    } else if (find_lexicon_dir(ld, exe) < 0) {
+        return -1;
+    }
+    if (!(cfg->lexicon = dt_lexicon_new()))
+        return fail(ld, NULL, "out of memory");
+    for (size_t i = 0; i < cfg->n_languages; i++) {
+        char file[16];
+        snprintf(file, sizeof(file), "%s.txt", cfg->languages[i]);
+        if (add_lexicon(ld, cfg->languages[i], file) < 0)
+            return -1;
+    }
+    return add_lexicon(ld, "*", "common.txt");
+}
+
+static void config_free(struct dt_config *cfg)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct key *k = &keys[i];
+        if (k->type == KEY_STRING) {
+            free(*FIELD(cfg, char *, k->off));
+        } else if (k->type == KEY_STRINGS) {
+            char **v = *FIELD(cfg, char **, k->off);
+            for (size_t j = 0; v && v[j]; j++)
+                free(v[j]);
+            free(v);
+        }
+    }
+    dt_lexicon_free(cfg->lexicon);
+    free(cfg->path);
+    free(cfg);
+}
+
+static int parse(struct load *ld, config_t *lc, const char *path, const char *exe)
+{
+    struct stat st;
+    /* libconfig says only "file I/O error"; find out which. */
+    if (stat(path, &st) < 0)
+        return dt_error_set(ld->err, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return dt_error_set(ld->err, "%s: %s", path, strerror(EISDIR));
+    errno = 0;
+    if (!config_read_file(lc, path)) {
+        if (config_error_type(lc) == CONFIG_ERR_FILE_IO)
+            return dt_error_set(ld->err, "%s: %s", path,
+                                errno ? strerror(errno) : "cannot read the file");
+        return dt_error_set(ld->err, "%s:%d: %s",
+                            config_error_file(lc) ? config_error_file(lc) : path,
+                            config_error_line(lc), config_error_text(lc));
+    }
+    dt_euphoria_defaults(&ld->cfg->euphoria);
+    if (walk(ld, config_root_setting(lc), "") < 0)
+        return -1;
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (set_key(ld, &keys[i], ld->found[i]) < 0)
+            return -1;
+    ld->cfg->euphoria.langs = (const char *const *)ld->cfg->languages;
+    if (cross_check(ld) < 0)
+        return -1;
+    return load_lexicons(ld, exe);
+}
+
+int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)
+{
+    struct load ld = {.err = err};
+    *out = NULL;
+    if (!(ld.cfg = calloc(1, sizeof(*ld.cfg))) || !(ld.cfg->path = strdup(path))) {
+        free(ld.cfg);
+        return dt_error_set(err, "%s: out of memory", path);
+    }
+    config_t lc;
+    config_init(&lc);
+    int rc = parse(&ld, &lc, path, exe);
+    config_destroy(&lc);
+    if (rc < 0) {
+        config_free(ld.cfg);
+        return -1;
+    }
+    atomic_init(&ld.cfg->refs, 1);
+    *out = ld.cfg;
+    return 0;
+}
+
+struct dt_config *dt_config_ref(struct dt_config *cfg)
+{
+    if (cfg)
+        atomic_fetch_add_explicit(&cfg->refs, 1, memory_order_relaxed);
+    return cfg;
+}
+
+void dt_config_unref(struct dt_config *cfg)
+{
+    /* Release/acquire so the freeing thread sees every holder's last reads done. */
+    if (cfg && atomic_fetch_sub_explicit(&cfg->refs, 1, memory_order_acq_rel) == 1)
+        config_free(cfg);
+}
+
+/* The domain of "user@domain" or "<user@domain>", as a pointer and length. */
+static bool addr_domain(const char *addr, const char **dom, size_t *len)
+{
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+    if (!at)
+        return false;
+    *dom = at + 1;
+    *len = strlen(*dom);
+    if (*len > 0 && (*dom)[*len - 1] == '>')
+        (*len)--;
+    return *len > 0;
+}
+
+/* dom[0..len) is d or a subdomain of d (both compared without case). */
+static bool domain_within(const char *dom, size_t len, const char *d)
+{
+    size_t dl = strlen(d);
+    if (len == dl)
+        return strncasecmp(dom, d, len) == 0;
+    return len > dl && dom[len - dl - 1] == '.' && strncasecmp(dom + len - dl, d, dl) == 0;
+}
+
+bool dt_config_is_internal(const struct dt_config *cfg, const char *addr)
+{
+    const char *dom;
+    size_t len;
+    if (!cfg || !addr_domain(addr, &dom, &len))
+        return false;
+    for (size_t i = 0; i < cfg->n_internal_domains; i++)
+        if (domain_within(dom, len, cfg->internal_domains[i]))
+            return true;
+    return false;
+}
+
+bool dt_config_is_rep(const struct dt_config *cfg, const char *addr)
+{
+    if (!dt_config_is_internal(cfg, addr))
+        return false;
+    if (cfg->n_reps == 0)
+        return true;
+    const char *dom, *start = addr[0] == '<' ? addr + 1 : addr;
+    size_t len;
+    addr_domain(addr, &dom, &len);
+    size_t alen = (size_t)(dom + len - start);
+    for (size_t i = 0; i < cfg->n_reps; i++) {
+        const char *r = cfg->reps[i];
+        if (r[0] == '@' ? domain_within(dom, len, r + 1)
+                        : strlen(r) == alen && strncasecmp(start, r, alen) == 0)
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,186 @@
+/*
+ * config_check.c - validate and normalise single configuration values
+ * (see config_int.h): socket specs, paths, domains, rep addresses, header
+ * prefixes, language codes.
+ *
+ * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
+ * dt_config_check_domain(), dt_config_check_rep(),
+ * dt_config_check_header_prefix(), dt_config_check_language().
+ *
+ * Failure: -1 with a one-line reason quoting (at most 80 bytes of) the
+ * value; the caller adds file, line and key. Only dt_config_check_path
+ * touches the system (getcwd).
+ */
+#include "config_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* Decimal digits only, value 0..max. */
+static bool is_number(const char *s, size_t n, unsigned long max)
+{
+    unsigned long v = 0;
+    if (n == 0 || n > 10)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    return v <= max;
+}
+
+/* The forms libmilter's smfi_setconn() understands and we want to allow. */
+int dt_config_check_socket(char **v, char *why, size_t size)
+{
+    const char *s = *v, *rest;
+    if (!has_control(s)) {
+        if ((rest = strchr(s, ':')) != NULL)
+            rest++;
+        if (!strncmp(s, "unix:", 5) || !strncmp(s, "local:", 6)) {
+            /* sun_path holds 108 bytes, NUL included. */
+            if (rest[0] == '/' && rest[1] != '\0' && strlen(rest) < 108)
+                return 0;
+        } else if (!strncmp(s, "inet:", 5) || !strncmp(s, "inet6:", 6)) {
+            const char *at = strchr(rest, '@');
+            if (at && is_number(rest, (size_t)(at - rest), 65535) && atoi(rest) > 0 &&
+                at[1] != '\0' && !strchr(at + 1, '@') && !strchr(at + 1, ' '))
+                return 0;
+        } else if (!strncmp(s, "fd:", 3)) {
+            if (is_number(rest, strlen(rest), INT_MAX))
+                return 0;
+        }
+    }
+    snprintf(why, size,
+             "'%.80s' is not a milter socket (unix:/path, local:/path, inet:PORT@HOST, "
+             "inet6:PORT@HOST or fd:N)",
+             s);
+    return -1;
+}
+
+/* Relative paths are taken from the current directory, once, here. */
+int dt_config_check_path(char **v, char *why, size_t size)
+{
+    if (**v == '\0' || has_control(*v)) {
+        snprintf(why, size, "'%.80s' is not a usable path", *v);
+        return -1;
+    }
+    if (**v == '/')
+        return 0;
+    char *cwd = getcwd(NULL, 0), *abs = NULL;
+    if (!cwd) {
+        snprintf(why, size, "cannot find the current directory: %s", strerror(errno));
+        return -1;
+    }
+    const char *rel = (*v)[0] == '.' && (*v)[1] == '/' ? *v + 2 : *v;
+    if (asprintf(&abs, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", rel) < 0) {
+        free(cwd);
+        snprintf(why, size, "out of memory");
+        return -1;
+    }
+    free(cwd);
+    free(*v);
+    *v = abs;
+    return 0;
+}
+
+/* LDH labels of 1..63 bytes, at least two of them, 253 bytes in all. */
+static bool is_domain(const char *d)
+{
+    size_t len = strlen(d), label = 0, labels = 1;
+    if (len == 0 || len > 253)
+        return false;
+    for (size_t i = 0; i <= len; i++) {
+        char c = d[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0 || label > 63 || d[i - 1] == '-' || d[i - label] == '-')
+                return false;
+            if (c == '.')
+                labels++;
+            label = 0;
+        } else if (isalnum((unsigned char)c) || c == '-') {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return labels >= 2;
+}
+
+int dt_config_check_domain(char **v, char *why, size_t size)
+{
+    lower(*v);
+    const char *d = **v == '@' ? *v + 1 : *v;
+    if (!is_domain(d)) {
+        snprintf(why, size, "'%.80s' is not a domain name", *v);
+        return -1;
+    }
+    if (d != *v)
+        memmove(*v, d, strlen(d) + 1);
+    return 0;
+}
+
+/* "ann@corp.example" or "@sales.corp.example". */
+int dt_config_check_rep(char **v, char *why, size_t size)
+{
+    lower(*v);
+    const char *at = strchr(*v, '@');
+    bool ok = at && is_domain(at + 1);
+    for (const char *p = *v; ok && p < at; p++)
+        ok = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f;
+    if (!ok) {
+        snprintf(why, size,
+                 "'%.80s' is not an address (ann@corp.example) or a domain (@sales.corp.example)",
+                 *v);
+        return -1;
+    }
+    return 0;
+}
+
+/* A header field name is printable ASCII without ':' (RFC 5322 2.2). */
+int dt_config_check_header_prefix(char **v, char *why, size_t size)
+{
+    size_t n = strlen(*v);
+    bool ok = n >= 1 && n <= 40;
+    for (const char *p = *v; ok && *p; p++)
+        ok = *p > 0x20 && *p < 0x7f && *p != ':';
+    if (!ok) {
+        snprintf(why, size,
+                 "'%.80s' is not a header name prefix (1 to 40 printable characters, no ':' or "
+                 "space)",
+                 *v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Two letters: the name of <lexicon_dir>/<lang>.txt. */
+int dt_config_check_language(char **v, char *why, size_t size)
+{
+    lower(*v);
+    if (!(islower((unsigned char)(*v)[0]) && islower((unsigned char)(*v)[1]) && !(*v)[2])) {
+        snprintf(why, size, "'%.80s' is not a two-letter language code", *v);
+        return -1;
+    }
+    return 0;
+}

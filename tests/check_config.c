@@ -1,0 +1,755 @@
+/*
+ * check_config.c - loading and validating the configuration: defaults, the
+ * sample conf/dealtemp.conf, every kind of broken file (each with its exact
+ * one-line message), lexicon loading, internal/rep matching, references.
+ *
+ * Runs from the top of the tree: fixtures are tests/data/conf/NAME.conf, the
+ * real lexicons conf/lexicons, the tiny ones tests/data/lexicons-min.
+ */
+#include <check.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "dealtemp/config.h"
+
+#include "../milter/config_int.h"
+
+#define CONF "tests/data/conf/"
+
+static char cwd[PATH_MAX];
+/*
+ * The program as a build tree has it, one directory below the top, so that
+ * <exe>/../conf/lexicons is the real conf/lexicons. tests/ stands in for
+ * build/: it always exists, while build/ may not (SANITIZE=1 builds
+ * elsewhere), and the kernel resolves ".." only through directories that do.
+ */
+static char exe[PATH_MAX + 32];
+
+static void setup(void)
+{
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+    snprintf(exe, sizeof(exe), "%s/tests/dealtemp", cwd);
+}
+
+static struct dt_config *load_ok(const char *path)
+{
+    struct dt_config *cfg = NULL;
+    struct dt_error err = {{0}};
+    int rc = dt_config_load(path, exe, &cfg, &err);
+    ck_assert_msg(rc == 0, "%s: unexpected error: %s", path, err.msg);
+    ck_assert_ptr_nonnull(cfg);
+    return cfg;
+}
+
+/* Load must fail with exactly this message (and leave *out NULL). */
+static void expect_error(const char *path, const char *want)
+{
+    struct dt_config *cfg = (struct dt_config *)&cfg; /* must be overwritten */
+    struct dt_error err = {{0}};
+    ck_assert_int_eq(dt_config_load(path, exe, &cfg, &err), -1);
+    ck_assert_ptr_null(cfg);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_ptr_null(strchr(err.msg, '\n'));
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+    ck_assert_int_eq(fclose(fp), 0);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    ck_assert_ptr_nonnull(fp);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+START_TEST(minimal_takes_every_default)
+{
+    struct dt_config *cfg = load_ok(CONF "minimal.conf");
+    char want[PATH_MAX + 64], *lexdir = realpath("conf/lexicons", NULL);
+
+    ck_assert_str_eq(cfg->path, CONF "minimal.conf");
+    ck_assert_str_eq(cfg->socket, "inet:8895@127.0.0.1");
+    snprintf(want, sizeof(want), "%s/var/test.db", cwd);
+    ck_assert_str_eq(cfg->database, want);
+    ck_assert_uint_eq(cfg->n_internal_domains, 1);
+    ck_assert_str_eq(cfg->internal_domains[0], "corp.example");
+    ck_assert_ptr_null(cfg->internal_domains[1]);
+    ck_assert_uint_eq(cfg->n_reps, 0);
+    ck_assert_ptr_nonnull(cfg->reps);
+    ck_assert_ptr_null(cfg->reps[0]);
+    ck_assert_str_eq(cfg->header_prefix, "X-Deal-");
+    ck_assert_uint_eq(cfg->n_languages, 2);
+    ck_assert_str_eq(cfg->languages[0], "en");
+    ck_assert_str_eq(cfg->languages[1], "nl");
+    ck_assert_ptr_null(cfg->languages[2]);
+    ck_assert_ptr_eq(cfg->euphoria.langs, (const char *const *)cfg->languages);
+    ck_assert_ptr_nonnull(lexdir);
+    ck_assert_str_eq(cfg->lexicon_dir, lexdir); /* found beside the exe, canonical */
+    ck_assert_uint_eq(cfg->scan_limit, 262144);
+    ck_assert_double_eq(cfg->euphoria.warm, 0.35);
+    ck_assert_double_eq(cfg->euphoria.euphoric, 0.60);
+    ck_assert_double_eq(cfg->euphoria.min_words, 20);
+    ck_assert_double_eq(cfg->euphoria.scale, 8.0);
+    ck_assert_double_eq(cfg->euphoria.excl_weight, 0.5);
+    ck_assert_uint_eq(cfg->euphoria.excl_cap, 3);
+    ck_assert_double_eq(cfg->euphoria.caps_weight, 0.7);
+    ck_assert_int_eq(cfg->log_level, LOG_INFO);
+    ck_assert_int_eq(cfg->log_facility, LOG_MAIL);
+    ck_assert_ptr_nonnull(cfg->lexicon);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "en"), 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "nl"), 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "*"), 0);
+    free(lexdir);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(full_sets_every_key)
+{
+    struct dt_config *cfg = load_ok(CONF "full.conf");
+    char want[PATH_MAX + 64];
+
+    ck_assert_str_eq(cfg->socket, "unix:/run/dealtemp/dealtemp.sock");
+    ck_assert_str_eq(cfg->database, "/var/lib/dealtemp/test.db"); /* absolute stays */
+    ck_assert_uint_eq(cfg->n_internal_domains, 2);
+    ck_assert_str_eq(cfg->internal_domains[0], "corp.example"); /* '@' gone, lower-cased */
+    ck_assert_str_eq(cfg->internal_domains[1], "other-corp.example");
+    ck_assert_uint_eq(cfg->n_reps, 2);
+    ck_assert_str_eq(cfg->reps[0], "ann@corp.example");
+    ck_assert_str_eq(cfg->reps[1], "@sales.corp.example");
+    ck_assert_ptr_null(cfg->reps[2]);
+    ck_assert_str_eq(cfg->header_prefix, "X-Temp-");
+    ck_assert_uint_eq(cfg->n_languages, 1);
+    ck_assert_str_eq(cfg->languages[0], "nl");
+    snprintf(want, sizeof(want), "%s/tests/data/lexicons-min", cwd); /* "./" dropped */
+    ck_assert_str_eq(cfg->lexicon_dir, want);
+    ck_assert_double_eq(cfg->euphoria.warm, 0.4);
+    ck_assert_double_eq(cfg->euphoria.euphoric, 0.7);
+    ck_assert_uint_eq(cfg->scan_limit, 65536);
+    ck_assert_double_eq(cfg->euphoria.min_words, 30);
+    ck_assert_double_eq(cfg->euphoria.scale, 6); /* an integer where a float is wanted */
+    ck_assert_double_eq(cfg->euphoria.excl_weight, 0.25);
+    ck_assert_uint_eq(cfg->euphoria.excl_cap, 5);
+    ck_assert_double_eq(cfg->euphoria.caps_weight, 1);
+    ck_assert_int_eq(cfg->log_level, LOG_DEBUG);
+    ck_assert_int_eq(cfg->log_facility, LOG_LOCAL3);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "nl"), 0);
+    ck_assert_uint_eq(dt_lexicon_size(cfg->lexicon, "en"), 0); /* not asked for */
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "*"), 0);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(int64_and_hex_integers_accepted)
+{
+    struct dt_config *cfg = load_ok(CONF "int64-ok.conf");
+    ck_assert_uint_eq(cfg->scan_limit, 1048576);
+    ck_assert_uint_eq(cfg->euphoria.excl_cap, 16);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(sample_conf_loads)
+{
+    struct dt_config *cfg = load_ok("conf/dealtemp.conf");
+    char want[PATH_MAX + 64];
+    ck_assert_str_eq(cfg->socket, "inet:8895@127.0.0.1");
+    snprintf(want, sizeof(want), "%s/var/dealtemp.db", cwd);
+    ck_assert_str_eq(cfg->database, want);
+    ck_assert_uint_eq(cfg->n_internal_domains, 1);
+    ck_assert_str_eq(cfg->internal_domains[0], "example.com");
+    ck_assert_uint_eq(cfg->n_reps, 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "en"), 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "nl"), 0);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+/*
+ * The sample documents every default in a commented-out line. Uncomment
+ * them all (but lexicon_dir, whose documented value is an install path):
+ * the result must load to the very same configuration.
+ */
+START_TEST(sample_conf_documents_the_true_defaults)
+{
+    char tmpl[] = "/tmp/check_config.XXXXXX", path[64];
+    int fd = mkstemp(tmpl);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    snprintf(path, sizeof(path), "%s", tmpl);
+
+    static char out[65536];
+    size_t len = 0;
+    const char *in = read_file("conf/dealtemp.conf");
+    int uncommented = 0;
+    for (const char *line = in; *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t n = eol ? (size_t)(eol - line + 1) : strlen(line);
+        const char *p = line;
+        while (*p == ' ')
+            p++;
+        /* "# key = value;" where key is one identifier */
+        size_t id = p[0] == '#' && p[1] == ' ' ? strspn(p + 2, "abcdefghijklmnopqrstuvwxyz_") : 0;
+        ck_assert_uint_lt(len + n, sizeof(out));
+        memcpy(out + len, line, n);
+        if (id > 0 && strncmp(p + 2 + id, " = ", 3) == 0 && strncmp(p + 2, "lexicon_dir", 11)) {
+            memmove(out + len + (p - line), out + len + (p - line) + 2, n - (size_t)(p - line) - 2);
+            n -= 2;
+            uncommented++;
+        }
+        len += n;
+        line += eol ? (size_t)(eol - line + 1) : strlen(line);
+    }
+    out[len] = '\0';
+    write_file(path, out);
+
+    struct dt_config *a = NULL, *b = NULL;
+    struct dt_error err = {{0}};
+    int rc = dt_config_load(path, exe, &b, &err);
+    unlink(path); /* before any assertion can end the test */
+    ck_assert_msg(rc == 0, "uncommented sample: %s", err.msg);
+    ck_assert_int_ge(uncommented, 13); /* every defaulted key is in the sample */
+    a = load_ok("conf/dealtemp.conf");
+    ck_assert_str_eq(a->socket, b->socket);
+    ck_assert_str_eq(a->database, b->database);
+    ck_assert_str_eq(a->header_prefix, b->header_prefix);
+    ck_assert_uint_eq(a->n_reps, b->n_reps);
+    ck_assert_uint_eq(a->n_languages, b->n_languages);
+    for (size_t i = 0; i < a->n_languages; i++)
+        ck_assert_str_eq(a->languages[i], b->languages[i]);
+    ck_assert_uint_eq(a->scan_limit, b->scan_limit);
+    ck_assert_double_eq(a->euphoria.warm, b->euphoria.warm);
+    ck_assert_double_eq(a->euphoria.euphoric, b->euphoria.euphoric);
+    ck_assert_double_eq(a->euphoria.min_words, b->euphoria.min_words);
+    ck_assert_double_eq(a->euphoria.scale, b->euphoria.scale);
+    ck_assert_double_eq(a->euphoria.excl_weight, b->euphoria.excl_weight);
+    ck_assert_uint_eq(a->euphoria.excl_cap, b->euphoria.excl_cap);
+    ck_assert_double_eq(a->euphoria.caps_weight, b->euphoria.caps_weight);
+    ck_assert_int_eq(a->log_level, b->log_level);
+    ck_assert_int_eq(a->log_facility, b->log_facility);
+    dt_config_unref(a);
+    dt_config_unref(b);
+}
+END_TEST
+
+START_TEST(relative_database_is_made_absolute_at_load_time)
+{
+    char here[PATH_MAX + 64], want[PATH_MAX + 128];
+    snprintf(here, sizeof(here), "%s/tests/data", cwd);
+    ck_assert_int_eq(chdir(here), 0);
+    struct dt_config *cfg = NULL;
+    struct dt_error err = {{0}};
+    int rc = dt_config_load("conf/minimal.conf", exe, &cfg, &err);
+    ck_assert_int_eq(chdir(cwd), 0);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    snprintf(want, sizeof(want), "%s/var/test.db", here);
+    ck_assert_str_eq(cfg->database, want);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(syntax_error)
+{
+    expect_error(CONF "syntax.conf", CONF "syntax.conf:3: syntax error");
+}
+END_TEST
+
+START_TEST(duplicate_key)
+{
+    expect_error(CONF "duplicate-key.conf", CONF "duplicate-key.conf:3: duplicate setting name");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    expect_error(CONF "no-such.conf", CONF "no-such.conf: No such file or directory");
+    expect_error("tests/data/conf", "tests/data/conf: Is a directory");
+}
+END_TEST
+
+START_TEST(unknown_keys)
+{
+    expect_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt'");
+    expect_error(CONF "unknown-group.conf",
+                 CONF "unknown-group.conf:4: unknown key 'euphoria.warmm'");
+    expect_error(CONF "unknown-group-name.conf",
+                 CONF "unknown-group-name.conf:2: unknown key 'euforia'");
+}
+END_TEST
+
+START_TEST(wrong_types)
+{
+    expect_error(CONF "wrong-type.conf",
+                 CONF "wrong-type.conf:4: euphoria.warm: expected a number");
+    expect_error(CONF "wrong-type-int.conf",
+                 CONF "wrong-type-int.conf:3: euphoria.scan_limit: expected an integer");
+    expect_error(CONF "wrong-type-group.conf",
+                 CONF "wrong-type-group.conf:2: log: expected a group ({ ... })");
+    expect_error(CONF "wrong-type-string.conf",
+                 CONF "wrong-type-string.conf:1: internal_domains: expected a list of strings "
+                      "([\"...\", ...])");
+    /* The element's own line, not the list's. */
+    expect_error(CONF "wrong-type-list.conf",
+                 CONF "wrong-type-list.conf:2: internal_domains: expected a list of strings "
+                      "([\"...\", ...])");
+}
+END_TEST
+
+START_TEST(out_of_range)
+{
+    expect_error(CONF "range.conf",
+                 CONF "range.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
+    expect_error(CONF "range-warm.conf",
+                 CONF "range-warm.conf:3: euphoria.warm: must be greater than 0 and less than 1");
+    expect_error(CONF "range-int64.conf",
+                 CONF "range-int64.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
+}
+END_TEST
+
+START_TEST(integer_wrapped_by_libconfig_is_refused)
+{
+    expect_error(CONF "range-wrapped.conf",
+                 CONF "range-wrapped.conf:4: euphoria.scan_limit: must be between 4096 and "
+                      "67108864");
+}
+END_TEST
+
+START_TEST(euphoric_must_exceed_warm)
+{
+    expect_error(CONF "euphoric-le-warm.conf",
+                 CONF "euphoric-le-warm.conf:4: euphoria.euphoric: must be greater than "
+                      "euphoria.warm (0.35)");
+    /* Only warm set, above the default euphoric: warm is the culprit. */
+    expect_error(CONF "warm-above-default.conf",
+                 CONF "warm-above-default.conf:3: euphoria.warm: must be less than "
+                      "euphoria.euphoric (0.6)");
+}
+END_TEST
+
+START_TEST(internal_domains_required)
+{
+    expect_error(CONF "no-domains.conf", CONF "no-domains.conf: internal_domains is required");
+    expect_error(CONF "empty-domains.conf",
+                 CONF "empty-domains.conf:2: internal_domains: must list at least one value");
+    expect_error(CONF "bad-domain.conf",
+                 CONF "bad-domain.conf:2: internal_domains: 'corp_example' is not a domain name");
+}
+END_TEST
+
+START_TEST(bad_socket)
+{
+    expect_error(CONF "bad-socket.conf",
+                 CONF "bad-socket.conf:2: socket: 'inet:99999@127.0.0.1' is not a milter socket "
+                      "(unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST or fd:N)");
+}
+END_TEST
+
+/* Each socket spec in a config of its own, so the check is seen end to end. */
+static int socket_loads(const char *spec)
+{
+    char path[] = "/tmp/check_config.XXXXXX", text[512];
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\nsocket = \"%s\";\n"
+             "euphoria = { lexicon_dir = \"tests/data/lexicons-min\"; };\n",
+             spec);
+    write_file(path, text);
+    struct dt_config *cfg = NULL;
+    struct dt_error err;
+    int rc = dt_config_load(path, exe, &cfg, &err);
+    dt_config_unref(cfg);
+    unlink(path);
+    return rc;
+}
+
+START_TEST(socket_forms)
+{
+    static const char *const good[] = {
+        "unix:/run/dealtemp.sock", "local:/var/spool/postfix/dealtemp/sock",
+        "inet:8895@127.0.0.1",     "inet:1@localhost",
+        "inet6:8895@::1",          "fd:3",
+    };
+    static const char *const bad[] = {
+        "",
+        "8895",
+        "unix:",
+        "unix:relative/path",
+        "unix:/",
+        "inet:8895",
+        "inet:@host",
+        "inet:0@host",
+        "inet:65536@host",
+        "inet:88x5@host",
+        "inet:8895@",
+        "inet6:x@::1",
+        "fd:",
+        "fd:three",
+        "tcp:8895@host",
+        "inet:1@a b",
+        ("unix:/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), /* longer than sun_path */
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        ck_assert_msg(socket_loads(good[i]) == 0, "refused %s", good[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(socket_loads(bad[i]) == -1, "accepted %s", bad[i]);
+}
+END_TEST
+
+/* Run one check on a copy of in; returns its result, the value in out. */
+static int check(dt_config_check_fn *fn, const char *in, char *out, size_t size)
+{
+    char *v = strdup(in), why[256] = "";
+    ck_assert_ptr_nonnull(v);
+    int rc = fn(&v, why, sizeof(why));
+    snprintf(out, size, "%s", rc == 0 ? v : why);
+    if (rc < 0)
+        ck_assert_uint_gt(strlen(why), 0);
+    free(v);
+    return rc;
+}
+
+START_TEST(check_domains)
+{
+    static const char *const good[][2] = {
+        {"corp.example", "corp.example"},     {"@Corp.Example", "corp.example"},
+        {"a-b.c0.example", "a-b.c0.example"}, {"xn--bcher-kva.example", "xn--bcher-kva.example"},
+        {"123.example", "123.example"},
+    };
+    static const char *const bad[] = {
+        "",
+        "@",
+        "example",
+        "corp..example",
+        ".corp.example",
+        "corp.example.",
+        "-corp.example",
+        "corp-.example",
+        "corp_x.example",
+        "corp example",
+        "@@corp.example",
+        ("b\xc3\xbc"
+         "cher.example"),
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example", /* 64 */
+    };
+    char out[300];
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        ck_assert_msg(check(dt_config_check_domain, good[i][0], out, sizeof(out)) == 0, "%s: %s",
+                      good[i][0], out);
+        ck_assert_str_eq(out, good[i][1]);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(check(dt_config_check_domain, bad[i], out, sizeof(out)) == -1, "took %s",
+                      bad[i]);
+}
+END_TEST
+
+START_TEST(check_reps_prefixes_languages_paths)
+{
+    char out[PATH_MAX + 64], want[PATH_MAX + 64];
+    ck_assert_int_eq(check(dt_config_check_rep, "Ann.Lee+x@Corp.Example", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "ann.lee+x@corp.example");
+    ck_assert_int_eq(check(dt_config_check_rep, "@Sales.Corp.Example", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "@sales.corp.example");
+    ck_assert_int_eq(check(dt_config_check_rep, "ann lee@corp.example", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_rep, "ann@", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_rep, "a@b@corp.example", out, sizeof(out)), -1);
+
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X-Deal-", out, sizeof(out)), 0);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X", out, sizeof(out)), 0);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X Deal", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X-\tDeal", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix,
+                           "X-D\xc3\xa9"
+                           "al",
+                           out, sizeof(out)),
+                     -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix,
+                           "X-01234567890123456789012345678901234567", out, sizeof(out)),
+                     0); /* 40 */
+    ck_assert_int_eq(check(dt_config_check_header_prefix,
+                           "X-012345678901234567890123456789012345678", out, sizeof(out)),
+                     -1); /* 41 */
+
+    ck_assert_int_eq(check(dt_config_check_language, "NL", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "nl");
+    ck_assert_int_eq(check(dt_config_check_language, "*", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_language, "e", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_language, "e1", out, sizeof(out)), -1);
+
+    ck_assert_int_eq(check(dt_config_check_path, "/abs/x.db", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "/abs/x.db");
+    ck_assert_int_eq(check(dt_config_check_path, "./var/x.db", out, sizeof(out)), 0);
+    snprintf(want, sizeof(want), "%s/var/x.db", cwd);
+    ck_assert_str_eq(out, want);
+    ck_assert_int_eq(check(dt_config_check_path, "", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_path, "var/\nx.db", out, sizeof(out)), -1);
+}
+END_TEST
+
+START_TEST(bad_header_prefix)
+{
+    expect_error(CONF "bad-header-prefix.conf",
+                 CONF "bad-header-prefix.conf:2: header_prefix: 'X-Deal: ' is not a header name "
+                      "prefix (1 to 40 printable characters, no ':' or space)");
+}
+END_TEST
+
+START_TEST(bad_reps)
+{
+    expect_error(CONF "bad-rep.conf",
+                 CONF "bad-rep.conf:2: reps: 'ann' is not an address (ann@corp.example) or a "
+                      "domain (@sales.corp.example)");
+    expect_error(CONF "rep-external.conf",
+                 CONF "rep-external.conf:3: reps: 'bob@elsewhere.example' is not in "
+                      "internal_domains");
+}
+END_TEST
+
+START_TEST(bad_enum_and_language)
+{
+    expect_error(CONF "bad-level.conf",
+                 CONF "bad-level.conf:3: log.level: 'loud' is not one of debug, info, notice, "
+                      "warning, error");
+    expect_error(CONF "bad-language.conf",
+                 CONF "bad-language.conf:3: euphoria.languages: 'english' is not a two-letter "
+                      "language code");
+    expect_error(CONF "duplicate-language.conf",
+                 CONF "duplicate-language.conf:3: euphoria.languages: 'en' is listed twice");
+}
+END_TEST
+
+START_TEST(missing_lexicon_dir)
+{
+    char want[PATH_MAX + 256];
+    snprintf(want, sizeof(want),
+             CONF "missing-lexdir.conf:3: euphoria.lexicon_dir: %s/tests/data/no-such-lexicons: "
+                  "No such file or directory",
+             cwd);
+    expect_error(CONF "missing-lexdir.conf", want);
+}
+END_TEST
+
+START_TEST(missing_language_file)
+{
+    char want[PATH_MAX + 256];
+    snprintf(want, sizeof(want), "%s/tests/data/lexicons-min/de.txt: No such file or directory",
+             cwd);
+    expect_error(CONF "missing-language.conf", want);
+}
+END_TEST
+
+/* No lexicon_dir and nothing beside the program: the last resort is DT_DATADIR. */
+START_TEST(lexicon_search_falls_back_to_datadir)
+{
+    struct dt_config *cfg = NULL;
+    struct dt_error err = {{0}};
+    int rc = dt_config_load(CONF "minimal.conf", "/nonexistent/bin/dealtemp", &cfg, &err);
+    if (access(DT_DATADIR "/lexicons/common.txt", R_OK) == 0) {
+        char *want = realpath(DT_DATADIR "/lexicons", NULL);
+        ck_assert_msg(rc == 0, "%s", err.msg);
+        ck_assert_str_eq(cfg->lexicon_dir, want);
+        free(want);
+    } else {
+        ck_assert_int_eq(rc, -1);
+        ck_assert_str_eq(err.msg, CONF "minimal.conf: no lexicon directory found (tried "
+                                       "/nonexistent/bin/../conf/lexicons, "
+                                       "/nonexistent/bin/../share/dealtemp/lexicons, " DT_DATADIR
+                                       "/lexicons); set euphoria.lexicon_dir");
+    }
+    dt_config_unref(cfg);
+}
+END_TEST
+
+/* A copy of the tiny lexicons with one line broken: the lexicon's own message. */
+START_TEST(bad_lexicon_line)
+{
+    char dir[] = "/tmp/check_config.XXXXXX", path[128], conf[128], text[512], want[160];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char *const files[] = {"en.txt", "nl.txt", "common.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "tests/data/lexicons-min/%s", files[i]);
+        snprintf(text, sizeof(text), "%s%s", read_file(path),
+                 i == 1 ? "fantastisch   veel   hype\n" : "");
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        write_file(path, text);
+    }
+    snprintf(conf, sizeof(conf), "%s/test.conf", dir);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\neuphoria = { lexicon_dir = \"%s\"; };\n",
+             dir);
+    write_file(conf, text);
+
+    struct dt_config *cfg = (struct dt_config *)&cfg;
+    struct dt_error err = {{0}};
+    ck_assert_int_eq(dt_config_load(conf, exe, &cfg, &err), -1);
+    ck_assert_ptr_null(cfg);
+    snprintf(want, sizeof(want), "%s/nl.txt:4: ", dir);
+    ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "got '%s', want '%s...'", err.msg,
+                  want);
+    ck_assert_uint_gt(strlen(err.msg), strlen(want));
+    ck_assert_ptr_null(strchr(err.msg, '\n'));
+
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    unlink(conf);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(is_internal)
+{
+    struct dt_config *cfg = load_ok(CONF "full.conf"); /* corp.example, other-corp.example */
+    ck_assert(dt_config_is_internal(cfg, "ann@corp.example"));
+    ck_assert(dt_config_is_internal(cfg, "ANN@CORP.Example"));
+    ck_assert(dt_config_is_internal(cfg, "x@eu.corp.example"));
+    ck_assert(dt_config_is_internal(cfg, "x@a.b.other-corp.example"));
+    ck_assert(dt_config_is_internal(cfg, "<ann@corp.example>"));
+    ck_assert(!dt_config_is_internal(cfg, "x@notcorp.example")); /* not on a label boundary */
+    ck_assert(!dt_config_is_internal(cfg, "x@corp.example.evil"));
+    ck_assert(!dt_config_is_internal(cfg, "x@example"));
+    ck_assert(!dt_config_is_internal(cfg, "corp.example")); /* no '@' */
+    ck_assert(!dt_config_is_internal(cfg, "x@"));
+    ck_assert(!dt_config_is_internal(cfg, ""));
+    ck_assert(!dt_config_is_internal(cfg, NULL));
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(is_rep_with_reps)
+{
+    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    /* reps = [ "ann@corp.example", "@sales.corp.example" ] */
+    ck_assert(dt_config_is_rep(cfg, "ann@corp.example"));
+    ck_assert(dt_config_is_rep(cfg, "Ann@Corp.EXAMPLE"));
+    ck_assert(dt_config_is_rep(cfg, "<ann@corp.example>"));
+    ck_assert(dt_config_is_rep(cfg, "bob@sales.corp.example"));
+    ck_assert(dt_config_is_rep(cfg, "bob@eu.sales.corp.example"));
+    ck_assert(!dt_config_is_rep(cfg, "bob@corp.example")); /* internal, not sales */
+    ck_assert(!dt_config_is_rep(cfg, "bob@sales2.corp.example"));
+    ck_assert(!dt_config_is_rep(cfg, "xann@corp.example"));
+    ck_assert(!dt_config_is_rep(cfg, "ann@eu.corp.example")); /* an address is exact */
+    ck_assert(!dt_config_is_rep(cfg, "ann@elsewhere.example"));
+    ck_assert(!dt_config_is_rep(cfg, "ann"));
+    ck_assert(!dt_config_is_rep(cfg, NULL));
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(is_rep_without_reps)
+{
+    struct dt_config *cfg = load_ok(CONF "int64-ok.conf"); /* no reps: every insider */
+    ck_assert(dt_config_is_rep(cfg, "anyone@corp.example"));
+    ck_assert(dt_config_is_rep(cfg, "anyone@dept.corp.example"));
+    ck_assert(!dt_config_is_rep(cfg, "anyone@customer.example"));
+    ck_assert(!dt_config_is_rep(cfg, "anyone"));
+    dt_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(refcount)
+{
+    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    ck_assert_ptr_eq(dt_config_ref(cfg), cfg);
+    ck_assert_uint_eq(atomic_load(&cfg->refs), 2);
+    dt_config_unref(cfg);
+    ck_assert_uint_eq(atomic_load(&cfg->refs), 1);
+    ck_assert_str_eq(cfg->internal_domains[0], "corp.example"); /* still alive */
+    dt_config_unref(cfg);  /* freed: the sanitizer build sees any leak or double free */
+    dt_config_unref(NULL); /* accepted */
+    ck_assert_ptr_null(dt_config_ref(NULL));
+}
+END_TEST
+
+static void *ref_churn(void *arg)
+{
+    struct dt_config *cfg = arg;
+    for (int i = 0; i < 20000; i++) {
+        struct dt_config *mine = dt_config_ref(cfg);
+        if (!dt_config_is_internal(mine, "a@corp.example"))
+            return mine; /* reported as a failure below */
+        dt_config_unref(mine);
+    }
+    dt_config_unref(cfg); /* the reference main gave this thread */
+    return NULL;
+}
+
+START_TEST(refcount_across_threads)
+{
+    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, ref_churn, dt_config_ref(cfg)), 0);
+    for (int i = 0; i < 8; i++) {
+        void *res;
+        ck_assert_int_eq(pthread_join(t[i], &res), 0);
+        ck_assert_ptr_null(res);
+    }
+    ck_assert_uint_eq(atomic_load(&cfg->refs), 1);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("load");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, minimal_takes_every_default);
+    tcase_add_test(tc, full_sets_every_key);
+    tcase_add_test(tc, int64_and_hex_integers_accepted);
+    tcase_add_test(tc, sample_conf_loads);
+    tcase_add_test(tc, sample_conf_documents_the_true_defaults);
+    tcase_add_test(tc, relative_database_is_made_absolute_at_load_time);
+    tcase_add_test(tc, syntax_error);
+    tcase_add_test(tc, duplicate_key);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, unknown_keys);
+    tcase_add_test(tc, wrong_types);
+    tcase_add_test(tc, out_of_range);
+    tcase_add_test(tc, integer_wrapped_by_libconfig_is_refused);
+    tcase_add_test(tc, euphoric_must_exceed_warm);
+    tcase_add_test(tc, internal_domains_required);
+    tcase_add_test(tc, bad_socket);
+    tcase_add_test(tc, socket_forms);
+    tcase_add_test(tc, check_domains);
+    tcase_add_test(tc, check_reps_prefixes_languages_paths);
+    tcase_add_test(tc, bad_header_prefix);
+    tcase_add_test(tc, bad_reps);
+    tcase_add_test(tc, bad_enum_and_language);
+    tcase_add_test(tc, missing_lexicon_dir);
+    tcase_add_test(tc, missing_language_file);
+    tcase_add_test(tc, lexicon_search_falls_back_to_datadir);
+    tcase_add_test(tc, bad_lexicon_line);
+    tcase_add_test(tc, is_internal);
+    tcase_add_test(tc, is_rep_with_reps);
+    tcase_add_test(tc, is_rep_without_reps);
+    tcase_add_test(tc, refcount);
+    tcase_add_test(tc, refcount_across_threads);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
