@@ -34,6 +34,7 @@ bool dt_buf_reserve(struct dt_buf *b, size_t extra)
     }
     b->data = p;
     b->cap = cap;
+    b->data[b->len] = '\0'; /* a fresh buffer is "" even before the first append */
     return true;
 }
 
