@@ -2,7 +2,13 @@
  * mime.h - one raw RFC 5322 message -> the author's text as UTF-8, plus the
  * header facts the rest of dealtemp needs. Pure: no I/O, no clock.
  *
- * Parsing is done with libetpan (mailmime_parse). The text part chosen is
+ * The MIME tree is walked in place (CRLF or LF line ends, no copy of the
+ * message); header values are parsed with libetpan's grammar parsers
+ * (mailmime_content_parse, mailmime_disposition_parse, mailimf address,
+ * msg-id and date parsers, mailmime_encoded_phrase_parse). mailmime_parse
+ * itself is not used: it hides missing closing boundaries, turns a body
+ * with a wrong boundary into one bogus part (the text is lost), and builds
+ * a struct for every header of every part. The text part chosen is
  * the first text/plain that is not an attachment, else the first text/html
  * turned into text (see html.h); nested multiparts are walked depth first.
  * Content-Transfer-Encoding base64 / quoted-printable / 7bit / 8bit /
@@ -26,7 +32,8 @@
 #include "dealtemp/dealtemp.h"
 
 struct dt_message {
-    /* The author's text (before quote removal), UTF-8, NUL-terminated, LF line ends. */
+    /* The author's text (before quote removal), UTF-8, NUL-terminated, LF line ends;
+     * when not empty it ends with a LF. */
     char *text;
     size_t text_len;
     bool text_from_html;    /* no text/plain part: text was made from HTML */

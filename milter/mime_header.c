@@ -1,0 +1,574 @@
+/*
+ * mime_header.c - header blocks and header facts for the MIME module
+ * (see mime_int.h).
+ *
+ * dt_mime_scan_headers() finds the fields of a header block in place, in
+ * one pass, whatever the line ends (CRLF or LF) and however long the lines.
+ * dt_mime_header_facts() turns the top-level fields into the facts of
+ * struct dt_message with libetpan's grammar parsers: mailimf address lists,
+ * msg-id lists and dates, mailmime_encoded_phrase_parse for RFC 2047
+ * words. Values libetpan rejects fall back to a simple, lenient scan, so a
+ * broken header costs that fact's precision, never the message.
+ *
+ * Failure: dt_mime_header_facts() returns -1 only when memory runs out.
+ */
+#include "mime_int.h"
+
+#include <libetpan/libetpan.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dealtemp/utf8.h"
+
+/* Deeper comment nesting than this is flattened before libetpan sees it. */
+#define COMMENT_DEPTH_MAX 8
+/* Addresses or msg-ids kept per field: a bound on hostile headers. */
+#define LIST_MAX 1024
+
+static const struct {
+    const char *name;
+    size_t len;
+    enum dt_hfield id;
+    bool in_parts; /* also looked up in the headers of body parts */
+} known[] = {
+    {"content-type", 12, DT_H_CONTENT_TYPE, true},
+    {"content-transfer-encoding", 25, DT_H_CTE, true},
+    {"content-disposition", 19, DT_H_DISPOSITION, true},
+    {"message-id", 10, DT_H_MESSAGE_ID, false},
+    {"in-reply-to", 11, DT_H_IN_REPLY_TO, false},
+    {"references", 10, DT_H_REFERENCES, false},
+    {"from", 4, DT_H_FROM, false},
+    {"to", 2, DT_H_TO, false},
+    {"cc", 2, DT_H_CC, false},
+    {"subject", 7, DT_H_SUBJECT, false},
+    {"date", 4, DT_H_DATE, false},
+    {"list-id", 7, DT_H_LIST_ID, false},
+    {"precedence", 10, DT_H_PRECEDENCE, false},
+    {"auto-submitted", 14, DT_H_AUTO_SUBMITTED, false},
+    {"x-autoreply", 11, DT_H_X_AUTOREPLY, false},
+    {"x-autorespond", 13, DT_H_X_AUTORESPOND, false},
+};
+
+size_t dt_mime_field_prefix(const char *p, size_t n, size_t *name_len)
+{
+    size_t i = 0;
+    while (i < n && (unsigned char)p[i] >= 33 && (unsigned char)p[i] <= 126 && p[i] != ':')
+        i++;
+    if (i == 0)
+        return 0;
+    *name_len = i;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i < n && p[i] == ':' ? i + 1 : 0;
+}
+
+void dt_mime_scan_headers(const char *d, size_t len, bool top, struct dt_headers *h)
+{
+    size_t pos = 0;
+    bool in_field = false;
+    int cur = -1; /* the field continuation lines extend, -1 for one we ignore */
+
+    memset(h, 0, sizeof(*h));
+    h->body = len;
+    while (pos < len) {
+        const char *nl = memchr(d + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - d) : len;
+        size_t next = nl != NULL ? end + 1 : len;
+        size_t cend = end > pos && d[end - 1] == '\r' ? end - 1 : end;
+
+        if (cend - pos > DT_MIME_LINE_MAX)
+            h->long_line = true;
+        if (cend == pos) { /* the empty line before the body */
+            h->body = next;
+            break;
+        }
+        if (d[pos] == ' ' || d[pos] == '\t') {
+            if (!in_field) {
+                h->body = pos; /* white space where a field should start: no header here */
+                break;
+            }
+            if (cur >= 0)
+                h->f[cur].n = cend - (size_t)(h->f[cur].p - d);
+            pos = next;
+            continue;
+        }
+        size_t name_len;
+        size_t prefix = dt_mime_field_prefix(d + pos, cend - pos, &name_len);
+        if (prefix == 0) {
+            h->body = pos; /* not a header line: the body starts here */
+            break;
+        }
+        in_field = true;
+        cur = -1;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+            if (known[i].len == name_len && (top || known[i].in_parts) &&
+                strncasecmp(known[i].name, d + pos, name_len) == 0) {
+                if (h->f[known[i].id].p == NULL) {
+                    cur = (int)known[i].id;
+                    h->f[cur].p = d + pos + prefix;
+                    h->f[cur].n = cend - (pos + prefix);
+                }
+                break;
+            }
+        }
+        pos = next;
+    }
+    h->nul = memchr(d, '\0', h->body) != NULL;
+}
+
+const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n)
+{
+    int depth = 0, max_depth = 0;
+
+    dt_buf_reset(b);
+    *n = 0;
+    size_t lim = s.n < DT_MIME_FIELD_MAX ? s.n : DT_MIME_FIELD_MAX;
+    if (!dt_buf_reserve(b, lim))
+        return "";
+    for (size_t i = 0; i < lim && s.p != NULL; i++) {
+        char c = s.p[i];
+        if (c == '\r' || c == '\n' || c == '\0')
+            continue;
+        if ((c == ' ' || c == '\t') && b->len == 0)
+            continue;
+        if (c == '(' && ++depth > max_depth)
+            max_depth = depth;
+        else if (c == ')' && depth > 0)
+            depth--;
+        b->data[b->len++] = c;
+    }
+    while (b->len > 0 && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t'))
+        b->len--;
+    b->data[b->len] = '\0';
+    if (max_depth > COMMENT_DEPTH_MAX) {
+        /* Drop the comments altogether; blanking only the parentheses would let
+         * libetpan glue the words inside them onto a domain. */
+        size_t k = 0;
+        depth = 0;
+        for (size_t i = 0; i < b->len; i++) {
+            char c = b->data[i];
+            if (c == '(')
+                depth++;
+            else if (c == ')' && depth > 0)
+                depth--;
+            else if (depth == 0 && c != ')')
+                b->data[k++] = c;
+        }
+        b->len = k;
+        b->data[k] = '\0';
+    }
+    *n = b->len;
+    return b->data;
+}
+
+void dt_mime_warn(struct dt_message *msg, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (msg->warning[0] != '\0')
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg->warning, sizeof(msg->warning), fmt, ap);
+    va_end(ap);
+    for (char *c = msg->warning; *c != '\0'; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?';
+}
+
+/* --- building the facts ---------------------------------------------------- */
+
+struct facts {
+    struct dt_message *msg;
+    struct dt_buf *scratch; /* the unfolded value being parsed */
+    struct dt_buf tmp;      /* text being cleaned */
+    bool oom;
+};
+
+/* A NULL-terminated vector of strings under construction. */
+struct strv {
+    char **v;
+    size_t n, cap;
+};
+
+static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
+{
+    if (sv->n >= LIST_MAX || f->oom)
+        return;
+    if (sv->n + 1 >= sv->cap) {
+        size_t cap = sv->cap ? sv->cap * 2 : 4;
+        char **v = realloc(sv->v, cap * sizeof(*v));
+        if (v == NULL) {
+            f->oom = true;
+            return;
+        }
+        sv->v = v;
+        sv->cap = cap;
+    }
+    char *copy = strndup(s, n);
+    if (copy == NULL) {
+        f->oom = true;
+        return;
+    }
+    sv->v[sv->n++] = copy;
+    sv->v[sv->n] = NULL;
+}
+
+/* Hand the vector over: never NULL unless memory ran out. */
+static char **strv_finish(struct facts *f, struct strv *sv, size_t *n)
+{
+    if (sv->v == NULL) {
+        sv->v = calloc(1, sizeof(*sv->v));
+        if (sv->v == NULL)
+            f->oom = true;
+    }
+    *n = sv->n;
+    return sv->v;
+}
+
+/*
+ * A copy of s[0..n) as one clean line of UTF-8: read as UTF-8 if valid,
+ * else as Windows-1252; tabs and line breaks become spaces; trimmed.
+ */
+static char *clean_line(struct facts *f, const char *s, size_t n, bool lower)
+{
+    struct dt_buf *t = &f->tmp;
+
+    dt_buf_reset(t);
+    if (dt_utf8_valid(s, n))
+        dt_utf8_clean(t, s, n);
+    else
+        dt_mime_cp1252(t, s, n);
+    if (dt_buf_failed(t)) {
+        f->oom = true;
+        return NULL;
+    }
+    size_t a = 0, z = t->len;
+    for (size_t i = 0; i < z; i++) {
+        if (t->data[i] == '\t' || t->data[i] == '\n')
+            t->data[i] = ' ';
+        else if (lower && t->data[i] >= 'A' && t->data[i] <= 'Z')
+            t->data[i] = (char)(t->data[i] + 32);
+    }
+    while (a < z && t->data[a] == ' ')
+        a++;
+    while (z > a && t->data[z - 1] == ' ')
+        z--;
+    char *r = strndup(t->data + a, z - a);
+    if (r == NULL)
+        f->oom = true;
+    return r;
+}
+
+/* An addr-spec worth keeping: one '@' with something on both sides, no specials. */
+static bool plausible_addr(const char *a)
+{
+    const char *at = strchr(a, '@');
+    if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+        return false;
+    return strpbrk(a, " \t<>,;\"()") == NULL;
+}
+
+static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
+{
+    struct dt_buf *t = &f->tmp;
+    dt_buf_reset(t);
+    dt_utf8_clean(t, a, n);
+    if (dt_buf_failed(t)) {
+        f->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < t->len; i++)
+        if (t->data[i] >= 'A' && t->data[i] <= 'Z')
+            t->data[i] = (char)(t->data[i] + 32);
+    strv_push(f, sv, t->data, t->len);
+}
+
+/* For values libetpan rejects: every token with an '@' in it. */
+static void scan_addrs(struct facts *f, struct strv *sv, const char *v, size_t n)
+{
+    static const char delim[] = " \t,;:<>\"()";
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && strchr(delim, v[i]) != NULL)
+            i++;
+        size_t start = i;
+        while (i < n && strchr(delim, v[i]) == NULL)
+            i++;
+        const char *at = memchr(v + start, '@', i - start);
+        if (at != NULL && at > v + start && at < v + i - 1)
+            push_addr(f, sv, v + start, i - start);
+    }
+}
+
+static void free_strv(struct strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
+static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
+{
+    size_t n, idx = 0;
+    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    struct mailimf_address_list *al = NULL;
+    bool ok = false;
+
+    if (n == 0)
+        return;
+    int r = mailimf_address_list_parse(v, n, &idx, &al);
+    if (r == MAILIMF_ERROR_MEMORY) {
+        f->oom = true;
+        return;
+    }
+    if (r == MAILIMF_NO_ERROR) {
+        ok = strspn(v + idx, " \t,;") == n - idx; /* trailing separators are harmless */
+        for (clistiter *it = clist_begin(al->ad_list); it != NULL && ok; it = clist_next(it)) {
+            struct mailimf_address *ad = clist_content(it);
+            clist *mbs = NULL;
+            if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+                struct mailimf_mailbox *mb = ad->ad_data.ad_mailbox;
+                if (!plausible_addr(mb->mb_addr_spec))
+                    ok = false;
+                else
+                    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+                continue;
+            }
+            if (ad->ad_data.ad_group->grp_mb_list != NULL)
+                mbs = ad->ad_data.ad_group->grp_mb_list->mb_list;
+            for (clistiter *m = mbs ? clist_begin(mbs) : NULL; m != NULL; m = clist_next(m)) {
+                struct mailimf_mailbox *mb = clist_content(m);
+                if (!plausible_addr(mb->mb_addr_spec))
+                    ok = false;
+                else
+                    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+            }
+        }
+        mailimf_address_list_free(al);
+    }
+    if (!ok) {
+        free_strv(sv);
+        scan_addrs(f, sv, v, n);
+    }
+}
+
+/* A msg-id without its brackets, if it is one: no white space or control bytes. */
+static void push_id(struct facts *f, struct strv *sv, const char *id, size_t n)
+{
+    while (n > 0 && (*id == '<' || *id == ' ' || *id == '\t')) {
+        id++;
+        n--;
+    }
+    while (n > 0 && (id[n - 1] == '>' || id[n - 1] == ' ' || id[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)id[i] <= 0x20 || id[i] == 0x7f || id[i] == '<' || id[i] == '>')
+            return;
+    struct dt_buf *t = &f->tmp;
+    dt_buf_reset(t);
+    dt_utf8_clean(t, id, n);
+    if (dt_buf_failed(t))
+        f->oom = true;
+    else
+        strv_push(f, sv, t->data, t->len);
+}
+
+/* For values libetpan rejects: every <...>, else every word with an '@'. */
+static void scan_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
+{
+    const char *p = v, *end = v + n;
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        const char *q = memchr(p, '>', (size_t)(end - p));
+        if (q == NULL)
+            q = end;
+        push_id(f, sv, p + 1, (size_t)(q - p - 1));
+        p = q;
+        if (p == end)
+            break;
+    }
+    if (sv->n > 0)
+        return;
+    for (size_t i = 0; i < n;) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+            i++;
+        size_t start = i;
+        while (i < n && v[i] != ' ' && v[i] != '\t' && v[i] != ',')
+            i++;
+        if (memchr(v + start, '@', i - start) != NULL)
+            push_id(f, sv, v + start, i - start);
+    }
+}
+
+static void parse_ids(struct facts *f, struct dt_slice s, struct strv *sv)
+{
+    size_t n, idx = 0;
+    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    clist *ids = NULL;
+
+    if (n == 0)
+        return;
+    int r = mailimf_msg_id_list_parse(v, n, &idx, &ids);
+    if (r == MAILIMF_ERROR_MEMORY) {
+        f->oom = true;
+        return;
+    }
+    if (r == MAILIMF_NO_ERROR) {
+        for (clistiter *it = clist_begin(ids); it != NULL; it = clist_next(it)) {
+            char *id = clist_content(it);
+            push_id(f, sv, id, strlen(id));
+            free(id);
+        }
+        clist_free(ids);
+    }
+    if (sv->n == 0)
+        scan_ids(f, sv, v, n);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+/* True if the value has a white-space separated token "UT" (libetpan misreads that zone). */
+static bool has_ut_zone(const char *v, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((v[i] == 'U' || v[i] == 'u') && (v[i + 1] == 'T' || v[i + 1] == 't') &&
+            (i == 0 || v[i - 1] == ' ' || v[i - 1] == '\t') &&
+            (i + 2 == n || v[i + 2] == ' ' || v[i + 2] == '\t' || v[i + 2] == '('))
+            return true;
+    return false;
+}
+
+static time_t parse_date(struct facts *f, struct dt_slice s)
+{
+    size_t n, idx = 0;
+    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    struct mailimf_date_time *dt = NULL;
+
+    if (n == 0)
+        return (time_t)-1;
+    int r = mailimf_date_time_parse(v, n, &idx, &dt);
+    if (r != MAILIMF_NO_ERROR) {
+        if (r == MAILIMF_ERROR_MEMORY)
+            f->oom = true;
+        return (time_t)-1;
+    }
+    int y = dt->dt_year, mo = dt->dt_month, d = dt->dt_day;
+    int h = dt->dt_hour, mi = dt->dt_min, sec = dt->dt_sec, z = dt->dt_zone;
+    mailimf_date_time_free(dt);
+    /* RFC 5322 4.3: two-digit years below 50 are 20xx, other short years 19xx. */
+    if (y >= 0 && y < 50)
+        y += 2000;
+    else if (y >= 50 && y < 1000)
+        y += 1900;
+    if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || sec < 0 || sec > 60)
+        return (time_t)-1;
+    int az = z < 0 ? -z : z;
+    if (az / 100 > 23 || az % 100 > 59 || has_ut_zone(v, n))
+        az = 0; /* a nonsense zone is read as UTC, like an unknown one */
+    long long off = (long long)(az / 100) * 3600 + (az % 100) * 60;
+    if (z < 0)
+        off = -off;
+    long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+    return (time_t)(t - off);
+}
+
+static char *parse_subject(struct facts *f, struct dt_slice s)
+{
+    size_t n, idx = 0;
+    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    char *decoded = NULL;
+
+    /* Only encoded words need libetpan; plain subjects (most of them) are just cleaned. */
+    if (memmem(v, n, "=?", 2) != NULL) {
+        int r = mailmime_encoded_phrase_parse("utf-8", v, n, &idx, "utf-8", &decoded);
+        if (r == MAILIMF_ERROR_MEMORY) {
+            f->oom = true;
+            return NULL;
+        }
+        if (r == MAILIMF_NO_ERROR) {
+            char *res = clean_line(f, decoded, strlen(decoded), false);
+            free(decoded);
+            return res;
+        }
+    }
+    return clean_line(f, v, n, false);
+}
+
+static char *parse_text(struct facts *f, struct dt_slice s, bool lower)
+{
+    size_t n;
+    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    return clean_line(f, v, n, lower);
+}
+
+int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, struct dt_buf *scratch)
+{
+    struct facts f = {msg, scratch, DT_BUF_INIT, false};
+    struct strv sv = {NULL, 0, 0};
+
+    if (h->f[DT_H_MESSAGE_ID].p != NULL) {
+        parse_ids(&f, h->f[DT_H_MESSAGE_ID], &sv);
+        if (sv.n > 0) {
+            msg->message_id = sv.v[0];
+            sv.v[0] = NULL;
+        }
+        free_strv(&sv);
+    }
+    if (h->f[DT_H_IN_REPLY_TO].p != NULL) {
+        parse_ids(&f, h->f[DT_H_IN_REPLY_TO], &sv);
+        if (sv.n > 0) {
+            msg->in_reply_to = sv.v[0];
+            sv.v[0] = NULL;
+        }
+        free_strv(&sv);
+    }
+    if (h->f[DT_H_FROM].p != NULL) {
+        parse_addrs(&f, h->f[DT_H_FROM], &sv);
+        if (sv.n > 0) {
+            msg->from = sv.v[0];
+            sv.v[0] = NULL;
+        }
+        free_strv(&sv);
+    }
+    if (h->f[DT_H_REFERENCES].p != NULL)
+        parse_ids(&f, h->f[DT_H_REFERENCES], &sv);
+    msg->references = strv_finish(&f, &sv, &msg->n_references);
+    sv = (struct strv){NULL, 0, 0};
+    if (h->f[DT_H_TO].p != NULL)
+        parse_addrs(&f, h->f[DT_H_TO], &sv);
+    msg->to = strv_finish(&f, &sv, &msg->n_to);
+    sv = (struct strv){NULL, 0, 0};
+    if (h->f[DT_H_CC].p != NULL)
+        parse_addrs(&f, h->f[DT_H_CC], &sv);
+    msg->cc = strv_finish(&f, &sv, &msg->n_cc);
+
+    msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, h->f[DT_H_DATE]) : (time_t)-1;
+    if (h->f[DT_H_SUBJECT].p != NULL)
+        msg->subject = parse_subject(&f, h->f[DT_H_SUBJECT]);
+    if (h->f[DT_H_LIST_ID].p != NULL)
+        msg->list_id = parse_text(&f, h->f[DT_H_LIST_ID], false);
+    if (h->f[DT_H_PRECEDENCE].p != NULL)
+        msg->precedence = parse_text(&f, h->f[DT_H_PRECEDENCE], true);
+    if (h->f[DT_H_AUTO_SUBMITTED].p != NULL)
+        msg->auto_submitted = parse_text(&f, h->f[DT_H_AUTO_SUBMITTED], true);
+    msg->x_autoreply = h->f[DT_H_X_AUTOREPLY].p != NULL || h->f[DT_H_X_AUTORESPOND].p != NULL;
+
+    dt_buf_free(&f.tmp);
+    return f.oom || dt_buf_failed(scratch) ? -1 : 0;
+}
