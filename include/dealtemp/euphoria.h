@@ -12,6 +12,23 @@
  *     density = total evidence weight * 100 / max(words, min_words)
  *     score   = 1 - exp(-density / scale)           (0..1)
  * and the level is euphoric if score >= euphoric, warm if >= warm, else calm.
+ *
+ * Details (euphoria.c):
+ *  - Words are letters and digits with inner apostrophes (' and ’) and
+ *    inner hyphens; a hyphenated word counts as one word. Phrases match
+ *    case-insensitively, longest first, across blanks and hyphens only.
+ *  - Modifier windows: a hit qualifies when it starts within the 3 words
+ *    after the modifier. Intensifiers/dampeners multiply the next hit only
+ *    (stacked: multiplied, at most 3x); a negator cancels every hit in its
+ *    window (kept as evidence: weight 0, negated = 1, not in counts). A
+ *    sentence end (. ! ? line break) drops pending modifiers.
+ *  - Compounds: a word that is not itself an entry and starts with a prefix
+ *    followed by 3+ letters ("superblij", "super-blij") scores the rest's
+ *    weight times the prefix weight, or hype 0.5 x prefix weight.
+ *  - Shouting: in a text where more than 60% of the words of 2+ letters
+ *    are upper case, at most 10 caps hits count.
+ *  - Evidence lists every hit, negated ones included; counts[] counts the
+ *    others ('!' runs count once per run).
  */
 #ifndef DEALTEMP_EUPHORIA_H
 #define DEALTEMP_EUPHORIA_H
@@ -62,8 +79,10 @@ struct dt_score {
 };
 
 /*
- * Score text[0..len) (UTF-8). Returns 0, or -1 with err set when memory
- * runs out. out is overwritten; release it with dt_score_clear().
+ * Score text[0..len) (UTF-8; invalid bytes separate words). Returns 0, or
+ * -1 with err set when memory runs out. out is overwritten; release it
+ * with dt_score_clear(). p NULL means the defaults; lex NULL scores only
+ * '!' runs and caps.
  */
 int dt_euphoria_score(const struct dt_lexicon *lex,
                       const struct dt_euphoria_params *p, const char *text,

@@ -23,6 +23,20 @@
  * One dt_lexicon holds every language: each entry carries the language it
  * came from ("en", "nl", ...; "*" for language-neutral files such as the
  * shared acronym and emoji list).
+ *
+ * Details (lexicon.c):
+ *  - A phrase holds letters, digits, inner apostrophes and inner hyphens;
+ *    a hyphen is the same as a space ("game-changer" = "game changer"),
+ *    and a leading apostrophe is kept ("’t"). At most 6 words (hyphenated
+ *    parts count) and 127 bytes. prefix, stopword and acronym entries are
+ *    one word. CRLF line ends and a UTF-8 byte order mark are accepted.
+ *  - Weights: 0..10; scoring kinds, emoji and prefix > 0; intensifier >= 1;
+ *    dampener < 1; the weight of a negator, stopword or acronym is ignored.
+ *  - A phrase may hold one entry of each sort per language (scoring kind or
+ *    emoji; modifier; prefix; stopword; acronym): "so" can be a stopword
+ *    and an intensifier. A repeated entry of the same sort replaces the
+ *    earlier one (the later line wins) and is counted once.
+ *  - A loaded lexicon is read-only: threads may score with it at once.
  */
 #ifndef DEALTEMP_LEXICON_H
 #define DEALTEMP_LEXICON_H
@@ -68,7 +82,10 @@ void dt_lexicon_free(struct dt_lexicon *lex);
 int dt_lexicon_add(struct dt_lexicon *lex, const char *lang, const char *name,
                    const char *buf, size_t len, struct dt_error *err);
 
-/* Languages added so far (not counting "*"), in the order first added. */
+/*
+ * Languages added so far (not counting "*"), in the order first added.
+ * Stores at most max of them in langs and returns how many it stored.
+ */
 size_t dt_lexicon_langs(const struct dt_lexicon *lex, const char **langs,
                         size_t max);
 /* Number of entries for lang ("*" for neutral ones). */

@@ -1,0 +1,606 @@
+/*
+ * euphoria.c - score how euphoric a text is (see euphoria.h for the
+ * formula, lexicon.h for what the lexicon holds).
+ *
+ * Public: dt_euphoria_score(), dt_score_summary(), dt_score_clear(),
+ * dt_euphoria_defaults(), dt_level_name(), dt_level_parse().
+ *
+ * One pass over the text: the tokeniser (textscan.c) fills a small ring of
+ * events (word pieces already looked up in the lexicon, emoji, '!' runs,
+ * sentence breaks) and the oldest event is scored once the ring holds
+ * enough lookahead for the longest phrase and the longest hyphenated
+ * word. Every candidate language is scored side by side
+ * in that pass (one "scorer" each), and the language is chosen at the end,
+ * so no text is read twice and nothing is allocated per word. The only
+ * allocations are the hit lists; when one fails the call returns -1 with
+ * "out of memory" and leaves *out empty. Nothing is global or mutable
+ * outside the call, so threads may share one lexicon.
+ */
+#include "dealtemp/euphoria.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lexicon_int.h"
+
+#define WINDOW 3     /* words a modifier reaches */
+#define MULT_CAP 3.0 /* stacked intensifiers multiply up to this */
+#define SHOUT_CAP 10 /* caps hits counted in a mostly upper-case text */
+
+/* A hit, before it becomes a struct dt_evidence. */
+struct hit {
+    size_t off;
+    double weight;
+    uint32_t len;
+    uint8_t kind;
+    uint8_t negated;
+};
+
+/* The state of scoring in one candidate language. */
+struct scorer {
+    unsigned lang; /* lexicon language index, DT_LEX_ANY if none */
+    uint16_t bits; /* node mask bits of lang and of "*" */
+    struct hit *hits;
+    size_t n_hits, cap_hits;
+    size_t counts[DT_KIND_COUNT];
+    size_t stop;       /* stopwords seen */
+    double mult;       /* pending intensifier/dampener product */
+    size_t mult_until; /* ... valid for hits starting at words <= this */
+    size_t neg_until;  /* hits starting at words <= this are negated */
+    unsigned skip;     /* pieces already taken by a phrase */
+    bool failed;
+    double total, score;
+};
+
+struct scan {
+    const struct dt_lexicon *lex;
+    const struct dt_euphoria_params *p;
+    struct dt_tokens tk;
+    size_t words;
+    struct scorer sc[DT_MAX_LANGS];
+    size_t n_sc;
+};
+
+/* ------------------------------------------------------------------ scoring */
+
+static struct dt_ev *ahead(struct scan *s, size_t j)
+{
+    return dt_tokens_at(&s->tk, j);
+}
+
+static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, size_t len,
+                    bool negated)
+{
+    if (sc->n_hits == sc->cap_hits) {
+        size_t cap = sc->cap_hits ? sc->cap_hits * 2 : 32;
+        struct hit *h = realloc(sc->hits, cap * sizeof(*h));
+        if (h == NULL) {
+            sc->failed = true;
+            return;
+        }
+        sc->hits = h;
+        sc->cap_hits = cap;
+    }
+    sc->hits[sc->n_hits++] = (struct hit){.off = off,
+                                          .weight = negated ? 0 : w,
+                                          .len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+                                          .kind = (uint8_t)kind,
+                                          .negated = negated};
+    if (!negated)
+        sc->counts[kind]++;
+}
+
+/* A scoring hit starting at word w, under whatever modifiers are pending. */
+static void score_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, size_t len,
+                      size_t word)
+{
+    if (word <= sc->neg_until) {
+        add_hit(sc, kind, 0, off, len, true);
+        return;
+    }
+    if (word <= sc->mult_until) {
+        w *= sc->mult;
+        sc->mult = 1;
+        sc->mult_until = 0;
+    }
+    add_hit(sc, kind, w, off, len, false);
+}
+
+static void reset(struct scorer *sc)
+{
+    sc->mult = 1;
+    sc->mult_until = 0;
+    sc->neg_until = 0;
+}
+
+/* The sense of node in lang, else the language-neutral one, that has what: 's'coring
+ * kind, 'm'odifier, 'p'refix. */
+static const struct dt_lex_sense *pick(const struct dt_lexicon *lex, int32_t node, unsigned lang,
+                                       int what)
+{
+    const struct dt_lex_sense *v[2] = {dt_lex_sense(lex, node, lang),
+                                       lang == DT_LEX_ANY ? NULL
+                                                          : dt_lex_sense(lex, node, DT_LEX_ANY)};
+    for (int i = 0; i < 2; i++) {
+        if (v[i] == NULL)
+            continue;
+        if ((what == 's' && v[i]->score_kind != DT_LEX_NOKIND) ||
+            (what == 'm' && v[i]->mod_kind != DT_LEX_NOKIND) ||
+            (what == 'p' && (v[i]->flags & DT_SENSE_PREFIX)))
+            return v[i];
+    }
+    return NULL;
+}
+
+/* Follow the pieces after the head from start; path[j] is the node of pieces 0..j. */
+static size_t walk(struct scan *s, int32_t start, int32_t *path)
+{
+    const struct dt_lexicon *lex = s->lex;
+    size_t j = 1;
+    path[0] = start;
+    for (int32_t cur = start; j < DT_LEX_PHRASE_MAX && j < s->tk.count; j++) {
+        const struct dt_ev *f = ahead(s, j);
+        if (f->type != DT_EV_PIECE || !f->contig || !f->keylen || !lex->nodes[cur].has_children)
+            break;
+        int32_t next = -1;
+        if (f->lead_apos && f->keylen < DT_LEX_KEY_MAX)
+            next = dt_lex_find(lex, cur, f->kbuf, f->keylen + 1u,
+                               dt_key_hash(f->kbuf, f->keylen + 1u));
+        if (next < 0)
+            next = dt_lex_find(lex, cur, f->kbuf + 1, f->keylen, f->hash);
+        if (next < 0)
+            break;
+        path[j] = cur = next;
+    }
+    return j;
+}
+
+/* Longest prefix of path that means something to sc; its length or 0. */
+static size_t longest(const struct dt_lexicon *lex, uint16_t bits, const int32_t *path, size_t n)
+{
+    for (size_t k = n; k > 0; k--)
+        if (lex->nodes[path[k - 1]].actmask & bits)
+            return k;
+    return 0;
+}
+
+/* What the head piece shares between languages: phrase paths and compounds. */
+struct head {
+    size_t word; /* word index of the head piece */
+    int32_t pa[DT_LEX_PHRASE_MAX], pb[DT_LEX_PHRASE_MAX];
+    size_t na, nb; /* paths from "'"key and from key */
+    bool prefixes_done;
+    size_t n_pre;
+    const struct dt_lex_prefix *pre[DT_MAX_LANGS + 1];
+    int32_t rest[DT_MAX_LANGS + 1]; /* the node of what follows each prefix */
+};
+
+static void find_prefixes(struct scan *s, const struct dt_ev *e, struct head *h)
+{
+    const struct dt_lexicon *lex = s->lex;
+    const char *key = e->kbuf + 1;
+    unsigned char c = (unsigned char)key[0];
+
+    h->prefixes_done = true;
+    h->n_pre = 0;
+    if (!(lex->prefix_first[c >> 3] & (1u << (c & 7))))
+        return;
+    for (size_t i = 0; i < lex->n_prefixes && h->n_pre <= DT_MAX_LANGS; i++) {
+        const struct dt_lex_prefix *pr = &lex->prefixes[i];
+        const struct dt_lex_node *pn = &lex->nodes[pr->node];
+        if (pn->key_len >= e->keylen || e->letters < pn->letters + 3u ||
+            memcmp(key, lex->pool + pn->key_off, pn->key_len) != 0)
+            continue;
+        /* Longest first: a shorter prefix of a language already found never wins. */
+        bool seen = false;
+        for (size_t j = 0; j < h->n_pre; j++)
+            seen |= h->pre[j]->lang == pr->lang;
+        if (seen)
+            continue;
+        size_t rl = e->keylen - pn->key_len;
+        h->pre[h->n_pre] = pr;
+        h->rest[h->n_pre++] =
+            dt_lex_find(lex, -1, key + pn->key_len, rl, dt_key_hash(key + pn->key_len, rl));
+    }
+}
+
+/* A compound prefix + rest: the rest's kind and weight times the prefix, else hype. */
+static void compound_hit(struct scan *s, struct scorer *sc, double pw, int32_t rest, size_t off,
+                         size_t len, size_t word)
+{
+    const struct dt_lex_sense *r = pick(s->lex, rest, sc->lang, 's');
+    if (r && r->score_kind != DT_KIND_EMOJI)
+        score_hit(sc, (enum dt_kind)r->score_kind, r->score_w * pw, off, len, word);
+    else
+        score_hit(sc, DT_KIND_HYPE, 0.5 * pw, off, len, word);
+}
+
+/* "super-blij": a prefix word hyphen-joined to a word of 3+ letters. */
+static bool hyphen_compound(struct scan *s, struct scorer *sc, const struct dt_ev *e, size_t word)
+{
+    if (s->tk.count < 2)
+        return false;
+    const struct dt_ev *f = ahead(s, 1);
+    if (f->type != DT_EV_PIECE || !f->joined || !f->alpha || f->letters < 3)
+        return false;
+    if (!(s->lex->nodes[e->node].prefixmask & sc->bits))
+        return false;
+    const struct dt_lex_sense *pr = pick(s->lex, e->node, sc->lang, 'p');
+    compound_hit(s, sc, pr->prefix_w, f->node, e->off, f->off + f->len - e->off, word);
+    sc->skip = 1;
+    return true;
+}
+
+/* "superblij": an unknown word that starts with a prefix. */
+static void glued_compound(struct scan *s, struct scorer *sc, const struct dt_ev *e, struct head *h)
+{
+    const struct dt_lexicon *lex = s->lex;
+    if (!e->alpha || !e->keylen || lex == NULL || lex->n_prefixes == 0 ||
+        (e->node >= 0 && (lex->nodes[e->node].langmask & sc->bits)) ||
+        (e->anode >= 0 && (lex->nodes[e->anode].langmask & sc->bits)))
+        return;
+    if (!h->prefixes_done)
+        find_prefixes(s, e, h);
+    for (size_t i = 0; i < h->n_pre; i++)
+        if (h->pre[i]->lang == sc->lang || h->pre[i]->lang == DT_LEX_ANY) {
+            compound_hit(s, sc, h->pre[i]->weight, h->rest[i], e->off, e->len, h->word);
+            return;
+        }
+}
+
+/* Shouting: a caps word unless every piece is an acronym or too short to shout. */
+static void caps_check(struct scan *s, struct scorer *sc, const struct dt_ev *e)
+{
+    for (size_t j = 0; j < e->npieces && j < s->tk.count; j++) {
+        const struct dt_ev *f = ahead(s, j);
+        if (f->letters >= 3 && (f->node < 0 || !(s->lex->nodes[f->node].acromask & sc->bits))) {
+            add_hit(sc, DT_KIND_CAPS, s->p->caps_weight, e->off, e->word_end - e->off, false);
+            return;
+        }
+    }
+}
+
+static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e, struct head *h)
+{
+    const struct dt_lexicon *lex = s->lex;
+
+    if (sc->skip > 0) {
+        sc->skip--;
+    } else {
+        size_t k = longest(lex, sc->bits, h->pa, h->na);
+        const int32_t *path = h->pa;
+        size_t off = e->aoff;
+        if (k == 0) {
+            k = longest(lex, sc->bits, h->pb, h->nb);
+            path = h->pb;
+            off = e->off;
+        }
+        if (k <= 1 && e->node >= 0 && hyphen_compound(s, sc, e, h->word)) {
+            /* taken as a compound */
+        } else if (k > 0) {
+            const struct dt_ev *last = ahead(s, k - 1);
+            size_t end_word = h->word;
+            for (size_t j = 1; j < k; j++)
+                end_word += ahead(s, j)->word_start;
+            const struct dt_lex_sense *v = pick(lex, path[k - 1], sc->lang, 's');
+            if (v) {
+                score_hit(sc, (enum dt_kind)v->score_kind, v->score_w, off,
+                          last->off + last->len - off, h->word);
+            } else {
+                v = pick(lex, path[k - 1], sc->lang, 'm');
+                if (v->mod_kind == DT_KIND_NEGATOR) {
+                    sc->neg_until = end_word + WINDOW;
+                } else {
+                    double m = h->word <= sc->mult_until ? sc->mult * v->mod_w : v->mod_w;
+                    sc->mult = m > MULT_CAP ? MULT_CAP : m;
+                    sc->mult_until = end_word + WINDOW;
+                }
+            }
+            sc->skip = (unsigned)(k - 1);
+        } else {
+            glued_compound(s, sc, e, h);
+        }
+    }
+    if (e->word_start && e->caps)
+        caps_check(s, sc, e);
+}
+
+static void count_stopwords(struct scan *s, const struct dt_ev *e)
+{
+    const struct dt_lexicon *lex = s->lex;
+    int32_t node = e->anode >= 0 && lex->nodes[e->anode].stopmask ? e->anode : e->node;
+    if (node < 0 || !lex->nodes[node].stopmask)
+        return;
+    for (size_t j = 0; j < s->n_sc; j++)
+        if (lex->nodes[node].stopmask & (1u << s->sc[j].lang))
+            s->sc[j].stop++;
+}
+
+/* Could the piece be prefix + rest ("superblij")? A cheap first test. */
+static bool maybe_glued(const struct scan *s, const struct dt_ev *e)
+{
+    const struct dt_lexicon *lex = s->lex;
+    if (lex == NULL || lex->n_prefixes == 0 || !e->alpha || !e->keylen || e->letters < 4)
+        return false;
+    unsigned char c = (unsigned char)e->kbuf[1];
+    return lex->prefix_first[c >> 3] & (1u << (c & 7));
+}
+
+static void process_head(struct scan *s)
+{
+    struct dt_ev *e = ahead(s, 0);
+
+    switch (e->type) {
+    case DT_EV_BREAK:
+        for (size_t i = 0; i < s->n_sc; i++)
+            reset(&s->sc[i]);
+        break;
+    case DT_EV_EXCL: {
+        unsigned n = e->excl < s->p->excl_cap ? e->excl : s->p->excl_cap;
+        for (size_t i = 0; i < s->n_sc; i++) {
+            add_hit(&s->sc[i], DT_KIND_EXCLAMATION, n * s->p->excl_weight, e->off, e->len, false);
+            reset(&s->sc[i]);
+        }
+        break;
+    }
+    case DT_EV_EMOJI:
+        for (size_t i = 0; i < s->n_sc; i++) {
+            const struct dt_lex_sense *v = pick(s->lex, e->node, s->sc[i].lang, 's');
+            if (v == NULL)
+                v = pick(s->lex, e->anode, s->sc[i].lang, 's');
+            if (v && v->score_kind == DT_KIND_EMOJI)
+                add_hit(&s->sc[i], DT_KIND_EMOJI, v->score_w, e->off, e->len, false);
+        }
+        break;
+    case DT_EV_PIECE: {
+        struct head h;
+        s->words += e->word_start;
+        if (e->node < 0 && e->anode < 0 && !(e->word_start && e->caps) && !maybe_glued(s, e)) {
+            /* Most words are in no lexicon: only phrase skips move on. */
+            for (size_t i = 0; i < s->n_sc; i++)
+                s->sc[i].skip -= s->sc[i].skip > 0;
+            break;
+        }
+        h.word = s->words;
+        h.prefixes_done = false;
+        h.na = e->anode >= 0 ? walk(s, e->anode, h.pa) : 0;
+        h.nb = e->node >= 0 ? walk(s, e->node, h.pb) : 0;
+        count_stopwords(s, e);
+        for (size_t i = 0; i < s->n_sc; i++)
+            score_piece(s, &s->sc[i], e, &h);
+        break;
+    }
+    }
+    dt_tokens_pop(&s->tk);
+}
+
+/* --------------------------------------------------------------- the result */
+
+/* Apply the whole-text shouting cap, then total and squash. */
+static void finish(const struct scan *s, struct scorer *sc)
+{
+    const struct dt_euphoria_params *p = s->p;
+    bool shouting = s->tk.words_cased > 0 && s->tk.words_upper * 10 > s->tk.words_cased * 6;
+    size_t caps = 0, kept = 0;
+    double total = 0;
+
+    for (size_t i = 0; i < sc->n_hits; i++) {
+        if (sc->hits[i].kind == DT_KIND_CAPS && shouting && ++caps > SHOUT_CAP)
+            continue;
+        sc->hits[kept++] = sc->hits[i];
+    }
+    sc->n_hits = kept;
+    if (shouting && sc->counts[DT_KIND_CAPS] > SHOUT_CAP)
+        sc->counts[DT_KIND_CAPS] = SHOUT_CAP;
+    for (size_t i = 0; i < sc->n_hits; i++)
+        total += sc->hits[i].weight;
+    double words = (double)s->words > p->min_words ? (double)s->words : p->min_words;
+    if (!(words >= 1))
+        words = 1;
+    double scale = p->scale > 0 ? p->scale : 8.0;
+    sc->total = total;
+    sc->score = 1 - exp(-(total * 100 / words) / scale);
+    if (sc->score < 0)
+        sc->score = 0;
+}
+
+/* The stopword favourite, unless the race is close: then the best score. */
+static size_t choose(struct scan *s)
+{
+    size_t a = 0, b = SIZE_MAX;
+    for (size_t i = 1; i < s->n_sc; i++) {
+        if (s->sc[i].stop > s->sc[a].stop) {
+            b = a;
+            a = i;
+        } else if (b == SIZE_MAX || s->sc[i].stop > s->sc[b].stop) {
+            b = i;
+        }
+    }
+    if (b == SIZE_MAX)
+        return a;
+    size_t top = s->sc[a].stop, second = s->sc[b].stop;
+    if (top > 0 && second * 4 < top * 3)
+        return a;
+    size_t best = a;
+    for (size_t i = 0; i < s->n_sc; i++) {
+        const struct scorer *x = &s->sc[i], *y = &s->sc[best];
+        if (x->score > y->score || (x->score == y->score && x->stop > y->stop) ||
+            (x->score == y->score && x->stop == y->stop && i < best))
+            best = i;
+    }
+    return best;
+}
+
+static void copy_text(char *dst, const char *src, size_t len)
+{
+    if (len > 63) {
+        len = 63;
+        /* Never cut a character in two. */
+        while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+static int fill_out(struct scan *s, size_t which, struct dt_score *out)
+{
+    const struct scorer *sc = &s->sc[which];
+    const struct dt_euphoria_params *p = s->p;
+
+    out->score = sc->score;
+    out->level = sc->score >= p->euphoric ? DT_LEVEL_EUPHORIC
+                 : sc->score >= p->warm   ? DT_LEVEL_WARM
+                                          : DT_LEVEL_CALM;
+    if (sc->lang != DT_LEX_ANY)
+        memcpy(out->lang, s->lex->langs[sc->lang], sizeof(out->lang));
+    out->words = s->words;
+    out->total = sc->total;
+    memcpy(out->counts, sc->counts, sizeof(out->counts));
+    if (sc->n_hits == 0)
+        return 0;
+    out->evidence = calloc(sc->n_hits, sizeof(*out->evidence));
+    if (out->evidence == NULL)
+        return -1;
+    out->n_evidence = sc->n_hits;
+    for (size_t i = 0; i < sc->n_hits; i++) {
+        const struct hit *h = &sc->hits[i];
+        struct dt_evidence *v = &out->evidence[i];
+        v->kind = (enum dt_kind)h->kind;
+        v->weight = h->weight;
+        v->offset = h->off;
+        v->length = h->len;
+        v->negated = h->negated;
+        copy_text(v->text, s->tk.t + h->off, h->len);
+    }
+    return 0;
+}
+
+/* One scorer per candidate: p->langs known to the lexicon, else all its languages. */
+static void setup_scorers(struct scan *s)
+{
+    const struct dt_lexicon *lex = s->lex;
+    size_t n_langs = lex ? lex->n_langs : 0;
+
+    for (size_t i = 0; i < n_langs; i++) {
+        bool want = s->p->langs == NULL;
+        for (size_t j = 0; !want && s->p->langs[j]; j++)
+            want = strcmp(s->p->langs[j], lex->langs[i]) == 0;
+        if (want)
+            s->sc[s->n_sc++].lang = (unsigned)i;
+    }
+    /* No language: the language-neutral entries, '!', caps still count. */
+    if (s->n_sc == 0)
+        s->sc[s->n_sc++].lang = DT_LEX_ANY;
+    for (size_t i = 0; i < s->n_sc; i++) {
+        s->sc[i].bits = (uint16_t)((1u << s->sc[i].lang) | (1u << DT_LEX_ANY));
+        reset(&s->sc[i]);
+    }
+}
+
+int dt_euphoria_score(const struct dt_lexicon *lex, const struct dt_euphoria_params *p,
+                      const char *text, size_t len, struct dt_score *out, struct dt_error *err)
+{
+    struct dt_euphoria_params defaults;
+    if (p == NULL) {
+        dt_euphoria_defaults(&defaults);
+        p = &defaults;
+    }
+    memset(out, 0, sizeof(*out));
+    struct scan *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return dt_error_set(err, "out of memory");
+    s->lex = lex;
+    s->p = p;
+    dt_tokens_init(&s->tk, lex, text ? text : "", text ? len : 0);
+    setup_scorers(s);
+    while (dt_tokens_fill(&s->tk))
+        process_head(s);
+
+    int rc = 0;
+    for (size_t i = 0; i < s->n_sc; i++) {
+        if (s->sc[i].failed)
+            rc = -1;
+        finish(s, &s->sc[i]);
+    }
+    if (rc == 0)
+        rc = fill_out(s, choose(s), out);
+    for (size_t i = 0; i < s->n_sc; i++)
+        free(s->sc[i].hits);
+    free(s);
+    if (rc < 0) {
+        dt_score_clear(out);
+        return dt_error_set(err, "out of memory");
+    }
+    return 0;
+}
+
+void dt_score_clear(struct dt_score *s)
+{
+    if (s == NULL)
+        return;
+    free(s->evidence);
+    memset(s, 0, sizeof(*s));
+}
+
+void dt_score_summary(const struct dt_score *s, char *buf, size_t size)
+{
+    static const enum dt_kind order[] = {DT_KIND_HYPE,     DT_KIND_SUPERLATIVE, DT_KIND_EXCITEMENT,
+                                         DT_KIND_PRESSURE, DT_KIND_EXCLAMATION, DT_KIND_CAPS,
+                                         DT_KIND_EMOJI};
+    size_t used = 0;
+
+    if (buf == NULL || size == 0)
+        return;
+    buf[0] = '\0';
+    for (size_t i = 0; s && i < sizeof(order) / sizeof(order[0]); i++) {
+        size_t c = s->counts[order[i]];
+        if (c == 0)
+            continue;
+        char item[48];
+        int n =
+            snprintf(item, sizeof(item), "%s%s=%zu", used ? " " : "", dt_kind_name(order[i]), c);
+        /* Whole items only: a cut "hype=1" would lie. */
+        if (n < 0 || used + (size_t)n >= size)
+            break;
+        memcpy(buf + used, item, (size_t)n + 1);
+        used += (size_t)n;
+    }
+    bool any = false;
+    for (size_t i = 0; s && i < sizeof(order) / sizeof(order[0]); i++)
+        any |= s->counts[order[i]] > 0;
+    if (!any && size > 4)
+        memcpy(buf, "none", 5);
+}
+
+void dt_euphoria_defaults(struct dt_euphoria_params *p)
+{
+    p->warm = 0.35;
+    p->euphoric = 0.60;
+    p->min_words = 20;
+    p->scale = 8.0;
+    p->excl_weight = 0.5;
+    p->excl_cap = 3;
+    p->caps_weight = 0.7;
+    p->langs = NULL;
+}
+
+static const char *const level_names[] = {"calm", "warm", "euphoric"};
+
+const char *dt_level_name(enum dt_level level)
+{
+    return (unsigned)level <= DT_LEVEL_EUPHORIC ? level_names[level] : "unknown";
+}
+
+int dt_level_parse(const char *name, enum dt_level *level)
+{
+    for (int i = 0; name && i <= DT_LEVEL_EUPHORIC; i++)
+        if (strcasecmp(name, level_names[i]) == 0) {
+            *level = (enum dt_level)i;
+            return 0;
+        }
+    return -1;
+}
