@@ -49,6 +49,7 @@ TESTS    := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 BENCH    := $(BUILD)/bench
 
+.SECONDARY:
 .PHONY: all check unit integration bench run deps format clean install uninstall
 all: $(BINS) $(LIB)
 
