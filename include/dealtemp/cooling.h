@@ -1,0 +1,107 @@
+/*
+ * cooling.h - did a deal cool after enthusiasm? Pure: the timeline of one
+ * thread, the customer's usual reply time and "now" in; a state out.
+ *
+ * Latency: a customer reply latency is the time from the rep's latest
+ * outbound message to the customer's next inbound message in the thread
+ * (several outbound messages in a row: measured from the latest); the
+ * rep's reply latency likewise the other way. Calendar seconds always;
+ * business seconds too when business hours are given.
+ *
+ * States, with "trigger" = an outbound message at or above
+ * params->trigger (euphoric by default), and threshold =
+ * max(factor x usual, min_wait):
+ *   stalled  latest outbound is a trigger, no reply since, silent >= stall_after
+ *   cooling  latest outbound is a trigger, no reply since, silent >= threshold
+ *   slowed   the customer's latest reply answered a trigger and took >= factor x usual
+ *            (until the rep writes again)
+ *   waiting  latest message is outbound, no reply yet, and none of the above
+ *   warm     latest message is a customer reply that came in normal time
+ *   open     the customer wrote first and the rep has not answered yet
+ * Silence after a calm message is never cooling. stall_after is measured
+ * on the calendar ("a week later") even when clock is business; the other
+ * comparisons use the configured clock.
+ */
+#ifndef DEALTEMP_COOLING_H
+#define DEALTEMP_COOLING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "dealtemp/bizcal.h"
+#include "dealtemp/euphoria.h"
+
+enum dt_thread_state {
+    DT_STATE_OPEN,
+    DT_STATE_WAITING,
+    DT_STATE_WARM,
+    DT_STATE_COOLING,
+    DT_STATE_STALLED,
+    DT_STATE_SLOWED,
+    DT_STATE_COUNT
+};
+
+const char *dt_state_name(enum dt_thread_state s);
+int dt_state_parse(const char *name, enum dt_thread_state *s); /* -1 if unknown */
+
+/* One message of a thread, as the store keeps it. */
+struct dt_tl_event {
+    time_t at;
+    bool outbound;          /* rep -> customer; false: customer -> rep */
+    enum dt_level level;    /* euphoria level (outbound only) */
+    double score;
+};
+
+struct dt_cooling_params {
+    double factor;          /* 2.0 */
+    long min_wait;          /* 3 days, seconds */
+    long stall_after;       /* 7 days, seconds (calendar) */
+    long default_reply;     /* 2 days, seconds */
+    bool business;          /* clock: false = calendar, true = business */
+    enum dt_level trigger;  /* DT_LEVEL_EUPHORIC */
+    const struct dt_business_hours *hours; /* used when business (and for business latencies) */
+};
+
+void dt_cooling_defaults(struct dt_cooling_params *p);
+
+/* One measured latency. */
+struct dt_latency {
+    time_t from, to;        /* the message answered, the answer */
+    long calendar_s;
+    long long business_s;   /* -1 when no business hours were given */
+    bool customer;          /* true: customer replying to the rep; false: rep replying */
+};
+
+/*
+ * Latencies of a timeline sorted by time (ties: outbound first). Writes at
+ * most max entries to out (oldest first) and returns how many there are.
+ */
+size_t dt_latencies(const struct dt_tl_event *ev, size_t n, const struct dt_business_hours *bh,
+                    struct dt_latency *out, size_t max);
+
+/* Median of v[0..n) in the clock's unit (v is reordered); def when n == 0. */
+long dt_median(long *v, size_t n, long def);
+
+struct dt_cooling {
+    enum dt_thread_state state;
+    size_t trigger;         /* index of the enthusiastic message that matters, or (size_t)-1 */
+    long silent_s;          /* since the latest unanswered outbound, in the clock's unit; 0 if answered */
+    long silent_calendar_s; /* the same on the calendar */
+    long threshold_s;       /* max(factor x usual, min_wait) in the clock's unit */
+    long usual_s;           /* the usual used */
+    long reply_s;           /* slowed: the slow reply's latency in the clock's unit */
+};
+
+/*
+ * Evaluate a timeline sorted by time as of now (events after now are
+ * ignored). The usual reply time is the median of the customer's earlier
+ * latencies in this thread (for a silence: all of them; for judging the
+ * latest reply: those before it), else other_usual_s - the median across
+ * the customer's other threads, computed by the caller - when > 0, else
+ * default_reply.
+ */
+void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usual_s,
+                         const struct dt_cooling_params *p, time_t now, struct dt_cooling *out);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * store.h - where dealtemp remembers messages: metadata, never bodies.
+ *
+ * An interface with one implementation today (SQLite, store_sqlite.c);
+ * a PostgreSQL one can follow behind the same functions. Callers never
+ * see SQL. Safe for many milter threads and a `dealtemp` command at the
+ * same time: each thread opens its own handle (dt_store_open is cheap
+ * enough per thread, not per message), SQLite runs in WAL mode with a
+ * busy timeout, and every write is one short transaction.
+ *
+ * What is kept per message: the Message-ID hash, thread, time, direction,
+ * rep, counterpart, euphoria score and level, up to five top evidence
+ * phrases, and (store_subjects) the subject. Failure: -1 with err set,
+ * naming the database file; nothing is half-written.
+ */
+#ifndef DEALTEMP_STORE_H
+#define DEALTEMP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "dealtemp/euphoria.h"
+#include "dealtemp/dealtemp.h"
+#include "dealtemp/thread.h"
+
+struct dt_store;
+
+/* Open (creating the file, schema and version table, or migrating). */
+int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err);
+void dt_store_close(struct dt_store *st);
+
+/* Group many records into one transaction (import); nesting is not supported. */
+int dt_store_begin(struct dt_store *st, struct dt_error *err);
+int dt_store_commit(struct dt_store *st, struct dt_error *err);
+
+/* One message to remember (outbound or inbound; other directions are not kept). */
+struct dt_record {
+    dt_hash msgid;            /* dt_msgid_hash of its Message-ID (never 0) */
+    const dt_hash *ancestors; /* dt_thread_ancestors, earliest first */
+    size_t n_ancestors;
+    dt_hash new_key;          /* dt_thread_new_key: the key if it starts a thread */
+    time_t at;
+    bool outbound;
+    const char *rep;          /* the rep: sender of outbound, internal recipient of inbound */
+    const char *counterpart;  /* the customer address */
+    const char *subject;      /* NULL when store_subjects is false */
+    dt_hash subject_key;      /* dt_string_hash of the normalised subject, 0 if none */
+    long window_s;            /* subject fallback window (thread_window_days) */
+    double score;             /* outbound: euphoria score; inbound: 0 */
+    enum dt_level level;
+    const char *phrases;      /* top evidence, "amazing, can't wait, 🚀" (may be NULL) */
+};
+
+/* What recording found. */
+struct dt_record_result {
+    bool duplicate;           /* the Message-ID was already stored: nothing written */
+    dt_hash thread;           /* the thread's key */
+    bool new_thread;
+};
+
+/*
+ * Find or make the thread (ancestors known to the store, then the subject
+ * fallback within the rep <-> counterpart pair and window_s, then a new
+ * thread keyed new_key) and insert the message, in one transaction
+ * (unless inside dt_store_begin). Idempotent by msgid.
+ */
+int dt_store_record(struct dt_store *st, const struct dt_record *rec, struct dt_record_result *res,
+                    struct dt_error *err);
+
+/* One stored message, as read back. Strings live until the next call on the cursor. */
+struct dt_row {
+    dt_hash thread;
+    time_t at;
+    bool outbound;
+    const char *rep;
+    const char *counterpart;
+    const char *subject;      /* the thread's subject (first stored), NULL if not kept */
+    double score;
+    enum dt_level level;
+    const char *phrases;
+};
+
+struct dt_store_filter {
+    const char *rep;          /* only threads this rep has written in (NULL = all) */
+    const char *counterpart;  /* only messages with this counterpart (NULL = all) */
+    dt_hash thread;           /* only this thread (0 = all) */
+    time_t until;             /* only messages at or before (0 = no limit) */
+};
+
+/*
+ * Call fn for every stored message, ordered by thread then time - all
+ * messages of a thread in a row. fn returns 0 to go on, non-zero to stop
+ * (that value is returned). Returns 0, or -1 with err set.
+ */
+int dt_store_scan(struct dt_store *st, const struct dt_store_filter *f,
+                  int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
+
+/* Delete messages older than before (and threads left empty); *deleted = messages removed. */
+int dt_store_purge(struct dt_store *st, time_t before, size_t *deleted, struct dt_error *err);
+
+/* Counts for `dealtemp stats`: messages by direction, threads. */
+struct dt_store_counts {
+    size_t outbound, inbound, threads;
+};
+int dt_store_count(struct dt_store *st, struct dt_store_counts *out, struct dt_error *err);
+
+/* The schema version this build writes. */
+int dt_store_schema_version(void);
+
+#endif
