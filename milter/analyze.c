@@ -15,6 +15,8 @@
  */
 #include "dealtemp/analyze.h"
 
+#include "dealtemp/thread.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +53,53 @@ static const char *ignored_because(const struct dt_message *m, const struct dt_e
         return "Auto-Submitted";
     if (m->x_autoreply)
         return "X-Autoreply";
+    if (m->subject != NULL && dt_subject_is_autoreply(m->subject))
+        return "out-of-office subject";
     return NULL;
+}
+
+/* The first address of the list whose internal-ness is internal (and, for
+ * internal ones when want_rep, who is a rep). */
+static const char *first_of(const struct dt_config *cfg, char *const *list, size_t n,
+                            bool internal, bool want_rep)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (dt_config_is_internal(cfg, list[i]) != internal)
+            continue;
+        if (!want_rep || dt_config_is_rep(cfg, list[i]))
+            return list[i];
+    }
+    return NULL;
+}
+
+/* The first recipient of the given kind: To, then Cc, then the envelope
+ * (which also holds Bcc recipients). */
+static const char *first_recipient(const struct dt_config *cfg, const struct dt_message *m,
+                                   const struct dt_envelope *env, bool internal, bool want_rep)
+{
+    const char *a = first_of(cfg, m->to, m->n_to, internal, want_rep);
+    if (a == NULL)
+        a = first_of(cfg, m->cc, m->n_cc, internal, want_rep);
+    if (a == NULL && env != NULL && env->n_rcpts > 0)
+        a = first_of(cfg, (char *const *)env->rcpts, env->n_rcpts, internal, want_rep);
+    return a;
+}
+
+/* Who the deal is between: the rep and the customer (counterpart). */
+static void parties(const struct dt_config *cfg, const struct dt_message *m,
+                    const struct dt_envelope *env, enum dt_direction dir, const char *sender,
+                    const char **rep, const char **counterpart)
+{
+    *rep = *counterpart = NULL;
+    if (dir == DT_DIR_OUTBOUND) {
+        *rep = sender;
+        *counterpart = first_recipient(cfg, m, env, false, false);
+    } else if (dir == DT_DIR_INBOUND) {
+        *counterpart = m->from != NULL ? m->from : sender;
+        *rep = first_recipient(cfg, m, env, true, true);
+        if (*rep == NULL)
+            *rep = first_recipient(cfg, m, env, true, false);
+    }
 }
 
 static bool any_recipient(const struct dt_config *cfg, const struct dt_message *m,
@@ -154,6 +202,11 @@ int dt_analyze(const struct dt_config *cfg, const char *raw, size_t len,
     out->why = why;
     if (sender != NULL && (out->sender = lower_dup(sender)) == NULL)
         goto oom;
+    const char *rep, *counterpart;
+    parties(cfg, out->msg, env, out->direction, sender, &rep, &counterpart);
+    if ((rep != NULL && (out->rep = lower_dup(rep)) == NULL) ||
+        (counterpart != NULL && (out->counterpart = lower_dup(counterpart)) == NULL))
+        goto oom;
 
     if (out->direction == DT_DIR_OUTBOUND || (flags & DT_ANALYZE_SCORE_ALL)) {
         struct dt_buf own = DT_BUF_INIT;
@@ -191,6 +244,8 @@ void dt_facts_clear(struct dt_facts *f)
 {
     dt_message_free(f->msg);
     free(f->sender);
+    free(f->rep);
+    free(f->counterpart);
     free(f->own_text);
     if (f->scored)
         dt_score_clear(&f->score);

@@ -1,15 +1,16 @@
 /*
  * config.c - load, validate and share the configuration (see config.h).
  *
- * Public: dt_config_load(), dt_config_ref(), dt_config_unref(),
- * dt_config_is_internal(), dt_config_is_rep().
+ * Public: dt_config_load(), dt_config_ref(), dt_config_unref()
+ * (dt_config_is_internal() and dt_config_is_rep() are in config_match.c).
  *
  * Every key the file may hold is one row of keys[] below: its dotted name,
  * type, default, range and the field of struct dt_config it fills. The
  * loader walks the parsed file against that table (a key not in it is an
  * error, wherever it sits), fills defaults for the rest, checks the few
- * rules that tie keys together, then reads the lexicons. Adding a key is
- * adding a field and a row.
+ * rules that tie keys together (orders[]), loads the business-hours time
+ * zone, then reads the lexicons. Adding a key is adding a field and a row;
+ * durations, times of day and working days are parsed in config_deals.c.
  *
  * Failure: dt_config_load() returns -1 with one line in err naming the
  * file and line ("conf/x.conf:7: euphoria.warm: expected a number") and
@@ -32,7 +33,9 @@
 
 #include <libconfig.h>
 
+#include "dealtemp/bizcal.h"
 #include "dealtemp/buf.h"
+#include "dealtemp/cooling.h"
 #include "config_int.h"
 
 #ifndef DT_DATADIR
@@ -48,10 +51,12 @@ enum key_type {
     KEY_STRINGS, /* char ** (NULL-terminated) plus a size_t count */
     KEY_NUMBER,  /* stored as .store says */
     KEY_BOOL,    /* bool */
-    KEY_ENUM,    /* one of .names, stored as its int value */
+    KEY_ENUM,    /* one of .names, its value stored as .store says */
+    KEY_PARSED,  /* .parse reads it into the field; the default is always PRESET */
 };
 
-enum store { ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_INT };
+/* How a number (or an enum's value) is stored in its field. */
+enum store { ST_INT, ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_LONG, ST_BOOL, ST_LEVEL };
 
 /* flags */
 #define REQUIRED 0x01 /* no default: the file must set it */
@@ -60,7 +65,7 @@ enum store { ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_INT };
 #define MAX_EXCL 0x08
 #define NO_MAX 0x10
 #define INTEGER 0x20 /* KEY_NUMBER: a float in the file is a type error */
-#define PRESET 0x40  /* the default is already in the field (dt_euphoria_defaults) */
+#define PRESET 0x40  /* the default is already in the field (dt_*_defaults, preset()) */
 
 struct name_value {
     const char *name;
@@ -73,13 +78,15 @@ struct key {
     unsigned flags;
     size_t off;                     /* the field in struct dt_config */
     size_t count_off;               /* KEY_STRINGS: its size_t count */
-    enum store store;               /* KEY_NUMBER */
+    enum store store;               /* KEY_NUMBER, KEY_ENUM, KEY_PARSED */
     double min, max;                /* KEY_NUMBER */
     const char *def_str;            /* KEY_STRING, KEY_ENUM (NULL: none) */
     const char *const *def_list;    /* KEY_STRINGS (NULL: empty) */
     double def_num;                 /* KEY_NUMBER, KEY_BOOL */
     const struct name_value *names; /* KEY_ENUM, ends with a NULL name */
     dt_config_check_fn *check;      /* KEY_STRING(S): validate and normalise */
+    dt_config_parse_fn *parse;      /* KEY_PARSED */
+    dt_config_show_fn *show;        /* KEY_PARSED: the value in messages */
 };
 
 static const char *const default_languages[] = {"en", "nl", NULL};
@@ -95,7 +102,22 @@ static const struct name_value log_facilities[] = {
     {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0},
 };
 
+static const struct name_value clocks[] = {{"calendar", false}, {"business", true}, {NULL, 0}};
+
+static const struct name_value triggers[] = {
+    {"warm", DT_LEVEL_WARM}, {"euphoric", DT_LEVEL_EUPHORIC}, {NULL, 0}};
+
 #define OFF(field) offsetof(struct dt_config, field)
+#define DURATION(key, field)                                                                       \
+    {                                                                                              \
+        .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_LONG,     \
+        .parse = dt_config_parse_duration, .show = dt_config_show_duration                         \
+    }
+#define TIME_OF_DAY(key, field)                                                                    \
+    {                                                                                              \
+        .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_INT,      \
+        .parse = dt_config_parse_time, .show = dt_config_show_time                                 \
+    }
 
 /* Every key, groups before their members. conf/dealtemp.conf documents each. */
 static const struct key keys[] = {
@@ -125,6 +147,23 @@ static const struct key keys[] = {
      .off = OFF(header_prefix),
      .def_str = "X-Deal-",
      .check = dt_config_check_header_prefix},
+    {.name = "store_subjects", .type = KEY_BOOL, .off = OFF(store_subjects), .def_num = 1},
+    {.name = "retention_days",
+     .type = KEY_NUMBER,
+     .flags = INTEGER,
+     .off = OFF(retention_days),
+     .store = ST_INT,
+     .min = 1,
+     .max = 36500,
+     .def_num = 365},
+    {.name = "thread_window_days",
+     .type = KEY_NUMBER,
+     .flags = INTEGER,
+     .off = OFF(thread_window_days),
+     .store = ST_INT,
+     .min = 1,
+     .max = 365,
+     .def_num = 30},
 
     {.name = "euphoria", .type = KEY_GROUP},
     {.name = "euphoria.languages",
@@ -207,6 +246,45 @@ static const struct key keys[] = {
      .off = OFF(log_facility),
      .def_str = "mail",
      .names = log_facilities},
+
+    {.name = "business_hours", .type = KEY_GROUP},
+    {.name = "business_hours.days",
+     .type = KEY_PARSED,
+     .flags = PRESET,
+     .off = OFF(hours.days),
+     .store = ST_UNSIGNED,
+     .parse = dt_config_parse_days},
+    TIME_OF_DAY("business_hours.start", hours.start_min),
+    TIME_OF_DAY("business_hours.end", hours.end_min),
+    {.name = "business_hours.timezone",
+     .type = KEY_STRING,
+     .off = OFF(timezone),
+     .def_str = "UTC",
+     .check = dt_config_check_timezone},
+
+    {.name = "cooling", .type = KEY_GROUP},
+    {.name = "cooling.factor",
+     .type = KEY_NUMBER,
+     .flags = PRESET,
+     .off = OFF(cooling.factor),
+     .store = ST_DOUBLE,
+     .min = 1,
+     .max = 100},
+    DURATION("cooling.min_wait", cooling.min_wait),
+    DURATION("cooling.stall_after", cooling.stall_after),
+    DURATION("cooling.default_reply", cooling.default_reply),
+    {.name = "cooling.clock",
+     .type = KEY_ENUM,
+     .flags = PRESET,
+     .off = OFF(cooling.business),
+     .store = ST_BOOL,
+     .names = clocks},
+    {.name = "cooling.trigger",
+     .type = KEY_ENUM,
+     .flags = PRESET,
+     .off = OFF(cooling.trigger),
+     .store = ST_LEVEL,
+     .names = triggers},
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -218,6 +296,57 @@ struct load {
 };
 
 #define FIELD(cfg, type, off) ((type *)(void *)((char *)(cfg) + (off)))
+
+/* Store v (in range by now) in k's field, as k->store says. */
+static void store_value(struct dt_config *cfg, const struct key *k, double v)
+{
+    switch (k->store) {
+    case ST_INT:
+        *FIELD(cfg, int, k->off) = (int)v;
+        break;
+    case ST_DOUBLE:
+        *FIELD(cfg, double, k->off) = v;
+        break;
+    case ST_UNSIGNED:
+        *FIELD(cfg, unsigned, k->off) = (unsigned)v;
+        break;
+    case ST_SIZE:
+        *FIELD(cfg, size_t, k->off) = (size_t)v;
+        break;
+    case ST_LONG:
+        *FIELD(cfg, long, k->off) = (long)v;
+        break;
+    case ST_BOOL:
+        *FIELD(cfg, bool, k->off) = v != 0;
+        break;
+    case ST_LEVEL:
+        *FIELD(cfg, enum dt_level, k->off) = (enum dt_level)v;
+        break;
+    }
+}
+
+/* The value in k's field, for the comparisons of orders[]. */
+static double field_value(const struct dt_config *cfg, const struct key *k)
+{
+    struct dt_config *c = (struct dt_config *)cfg; /* FIELD casts away nothing we write */
+    switch (k->store) {
+    case ST_INT:
+        return *FIELD(c, int, k->off);
+    case ST_DOUBLE:
+        return *FIELD(c, double, k->off);
+    case ST_UNSIGNED:
+        return *FIELD(c, unsigned, k->off);
+    case ST_SIZE:
+        return (double)*FIELD(c, size_t, k->off);
+    case ST_LONG:
+        return (double)*FIELD(c, long, k->off);
+    case ST_BOOL:
+        return *FIELD(c, bool, k->off);
+    case ST_LEVEL:
+        return *FIELD(c, enum dt_level, k->off);
+    }
+    return 0;
+}
 
 static int fail(struct load *ld, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -268,53 +397,6 @@ static int walk(struct load *ld, const config_setting_t *group, const char *pref
     return 0;
 }
 
-/*
- * libconfig 1.5 reads an integer literal that does not fit an int (and has
- * no L suffix) as the value modulo 2^32, silently: "scan_limit =
- * 4294971392" arrives as 4096. Read the literal back from the source line
- * and refuse a value that is not what the file says.
- */
-static bool int_literal_faithful(const config_setting_t *s, long long v)
-{
-    const char *file = config_setting_source_file(s), *name = config_setting_name(s);
-    unsigned want = config_setting_source_line(s);
-    if (config_setting_type(s) != CONFIG_TYPE_INT || !file || !name || want == 0)
-        return true;
-    FILE *fp = fopen(file, "r");
-    if (!fp)
-        return true;
-    char *line = NULL;
-    size_t cap = 0, nlen = strlen(name);
-    unsigned lineno = 0;
-    bool ok = true;
-    while (getline(&line, &cap, fp) >= 0)
-        if (++lineno == want)
-            break;
-    for (const char *p = line; lineno == want && p && (p = strstr(p, name)) != NULL; p += nlen) {
-        if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '-'))
-            continue;
-        const char *q = p + nlen;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (*q != '=' && *q != ':')
-            continue;
-        q++;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        const char *digits = *q == '-' || *q == '+' ? q + 1 : q;
-        int base = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') ? 16 : 10;
-        char *end;
-        errno = 0;
-        long long lit = strtoll(q, &end, base);
-        if (end != q)
-            ok = errno == 0 && lit == v;
-        break;
-    }
-    free(line);
-    fclose(fp);
-    return ok;
-}
-
 /* "must be between 0 and 1", "must be greater than 0", "must be at least 1 and ..." */
 static void range_text(const struct key *k, char *buf, size_t size)
 {
@@ -335,7 +417,7 @@ static int set_number(struct load *ld, const struct key *k, const config_setting
     int type = config_setting_type(s);
     if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
         long long iv = config_setting_get_int64(s);
-        if (!int_literal_faithful(s, iv))
+        if (!dt_config_int_faithful(s, iv))
             iv = LLONG_MAX; /* certainly out of every range below */
         v = (double)iv;
     } else if (type == CONFIG_TYPE_FLOAT && !(k->flags & INTEGER)) {
@@ -351,20 +433,7 @@ static int set_number(struct load *ld, const struct key *k, const config_setting
         range_text(k, why, sizeof(why));
         return fail(ld, s, "%s: %s", k->name, why);
     }
-    switch (k->store) {
-    case ST_DOUBLE:
-        *FIELD(ld->cfg, double, k->off) = v;
-        break;
-    case ST_UNSIGNED:
-        *FIELD(ld->cfg, unsigned, k->off) = (unsigned)v;
-        break;
-    case ST_SIZE:
-        *FIELD(ld->cfg, size_t, k->off) = (size_t)v;
-        break;
-    case ST_INT:
-        *FIELD(ld->cfg, int, k->off) = (int)v;
-        break;
-    }
+    store_value(ld->cfg, k, v);
     return 0;
 }
 
@@ -418,6 +487,8 @@ static int set_strings(struct load *ld, const struct key *k, const config_settin
 static int set_enum(struct load *ld, const struct key *k, const config_setting_t *s)
 {
     const char *value = k->def_str;
+    if (!s && (k->flags & PRESET))
+        return 0;
     if (s) {
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
             return fail(ld, s, "%s: expected a string", k->name);
@@ -425,7 +496,7 @@ static int set_enum(struct load *ld, const struct key *k, const config_setting_t
     }
     for (const struct name_value *nv = k->names; nv->name; nv++)
         if (strcasecmp(nv->name, value) == 0) {
-            *FIELD(ld->cfg, int, k->off) = nv->value;
+            store_value(ld->cfg, k, nv->value);
             return 0;
         }
     struct dt_buf names = DT_BUF_INIT;
@@ -456,17 +527,8 @@ static int set_key(struct load *ld, const struct key *k, const config_setting_t 
     case KEY_NUMBER:
         if (s)
             return set_number(ld, k, s);
-        if (!(k->flags & PRESET)) {
-            /* Defaults are in range by construction; only their store differs. */
-            if (k->store == ST_DOUBLE)
-                *FIELD(ld->cfg, double, k->off) = k->def_num;
-            else if (k->store == ST_UNSIGNED)
-                *FIELD(ld->cfg, unsigned, k->off) = (unsigned)k->def_num;
-            else if (k->store == ST_SIZE)
-                *FIELD(ld->cfg, size_t, k->off) = (size_t)k->def_num;
-            else
-                *FIELD(ld->cfg, int, k->off) = (int)k->def_num;
-        }
+        if (!(k->flags & PRESET))
+            store_value(ld->cfg, k, k->def_num); /* in range by construction */
         return 0;
     case KEY_BOOL:
         if (s && config_setting_type(s) != CONFIG_TYPE_BOOL)
@@ -475,22 +537,58 @@ static int set_key(struct load *ld, const struct key *k, const config_setting_t 
         return 0;
     case KEY_ENUM:
         return set_enum(ld, k, s);
+    case KEY_PARSED: {
+        const config_setting_t *at = s;
+        char why[256] = "";
+        if (s && k->parse(s, FIELD(ld->cfg, char, k->off), &at, why, sizeof(why)) < 0)
+            return fail(ld, at, "%s: %s", k->name, why);
+        return 0;
+    }
     }
     return 0;
+}
+
+/*
+ * Pairs of keys where hi must exceed lo (or equal it, when !strict). The
+ * message blames hi when the file set it, else lo: the one that moved.
+ */
+static const struct order {
+    const char *lo, *hi;
+    bool strict;
+    const char *above, *below; /* "must be <above> lo", "must be <below> hi" */
+} orders[] = {
+    {"euphoria.warm", "euphoria.euphoric", true, "greater than", "less than"},
+    {"business_hours.start", "business_hours.end", true, "later than", "earlier than"},
+    {"cooling.min_wait", "cooling.stall_after", false, "at least", "at most"},
+};
+
+static void show_value(const struct dt_config *cfg, const struct key *k, char *buf, size_t size)
+{
+    if (k->show)
+        k->show(FIELD((struct dt_config *)cfg, char, k->off), buf, size);
+    else
+        snprintf(buf, size, "%.15g", field_value(cfg, k));
 }
 
 /* The rules that tie keys together. */
 static int cross_check(struct load *ld)
 {
     struct dt_config *cfg = ld->cfg;
-    if (cfg->euphoria.euphoric <= cfg->euphoria.warm) {
-        const config_setting_t *e = ld->found[key_index("euphoria.euphoric")];
-        if (e)
-            return fail(ld, e, "euphoria.euphoric: must be greater than euphoria.warm (%.15g)",
-                        cfg->euphoria.warm);
-        return fail(ld, ld->found[key_index("euphoria.warm")],
-                    "euphoria.warm: must be less than euphoria.euphoric (%.15g)",
-                    cfg->euphoria.euphoric);
+    for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+        const struct order *o = &orders[i];
+        const struct key *lo = &keys[key_index(o->lo)], *hi = &keys[key_index(o->hi)];
+        double a = field_value(cfg, lo), b = field_value(cfg, hi);
+        if (o->strict ? b > a : b >= a)
+            continue;
+        char shown[64];
+        const config_setting_t *s = ld->found[hi - keys];
+        if (s) {
+            show_value(cfg, lo, shown, sizeof(shown));
+            return fail(ld, s, "%s: must be %s %s (%s)", o->hi, o->above, o->lo, shown);
+        }
+        show_value(cfg, hi, shown, sizeof(shown));
+        return fail(ld, ld->found[lo - keys], "%s: must be %s %s (%s)", o->lo, o->below, o->hi,
+                    shown);
     }
     if (cfg->n_languages > DT_MAX_LANGS)
         return fail(ld, ld->found[key_index("euphoria.languages")],
@@ -623,6 +721,7 @@ static void config_free(struct dt_config *cfg)
         }
     }
     dt_lexicon_free(cfg->lexicon);
+    dt_tz_free(cfg->tz);
     free(cfg->path);
     free(cfg);
 }
@@ -644,15 +743,25 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
                             config_error_file(lc) ? config_error_file(lc) : path,
                             config_error_line(lc), config_error_text(lc));
     }
-    dt_euphoria_defaults(&ld->cfg->euphoria);
+    struct dt_config *cfg = ld->cfg;
+    dt_euphoria_defaults(&cfg->euphoria);
+    dt_cooling_defaults(&cfg->cooling);
+    cfg->hours =
+        (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
     if (walk(ld, config_root_setting(lc), "") < 0)
         return -1;
     for (size_t i = 0; i < N_KEYS; i++)
         if (set_key(ld, &keys[i], ld->found[i]) < 0)
             return -1;
-    ld->cfg->euphoria.langs = (const char *const *)ld->cfg->languages;
+    cfg->euphoria.langs = (const char *const *)cfg->languages;
     if (cross_check(ld) < 0)
         return -1;
+    struct dt_error tzerr;
+    if (dt_tz_load(cfg->timezone, NULL, &cfg->tz, &tzerr) < 0)
+        return fail(ld, ld->found[key_index("business_hours.timezone")],
+                    "business_hours.timezone: %s", tzerr.msg);
+    cfg->hours.tz = cfg->tz;
+    cfg->cooling.hours = &cfg->hours;
     return load_lexicons(ld, exe);
 }
 
@@ -689,57 +798,4 @@ void dt_config_unref(struct dt_config *cfg)
     /* Release/acquire so the freeing thread sees every holder's last reads done. */
     if (cfg && atomic_fetch_sub_explicit(&cfg->refs, 1, memory_order_acq_rel) == 1)
         config_free(cfg);
-}
-
-/* The domain of "user@domain" or "<user@domain>", as a pointer and length. */
-static bool addr_domain(const char *addr, const char **dom, size_t *len)
-{
-    const char *at = addr ? strrchr(addr, '@') : NULL;
-    if (!at)
-        return false;
-    *dom = at + 1;
-    *len = strlen(*dom);
-    if (*len > 0 && (*dom)[*len - 1] == '>')
-        (*len)--;
-    return *len > 0;
-}
-
-/* dom[0..len) is d or a subdomain of d (both compared without case). */
-static bool domain_within(const char *dom, size_t len, const char *d)
-{
-    size_t dl = strlen(d);
-    if (len == dl)
-        return strncasecmp(dom, d, len) == 0;
-    return len > dl && dom[len - dl - 1] == '.' && strncasecmp(dom + len - dl, d, dl) == 0;
-}
-
-bool dt_config_is_internal(const struct dt_config *cfg, const char *addr)
-{
-    const char *dom;
-    size_t len;
-    if (!cfg || !addr_domain(addr, &dom, &len))
-        return false;
-    for (size_t i = 0; i < cfg->n_internal_domains; i++)
-        if (domain_within(dom, len, cfg->internal_domains[i]))
-            return true;
-    return false;
-}
-
-bool dt_config_is_rep(const struct dt_config *cfg, const char *addr)
-{
-    if (!dt_config_is_internal(cfg, addr))
-        return false;
-    if (cfg->n_reps == 0)
-        return true;
-    const char *dom, *start = addr[0] == '<' ? addr + 1 : addr;
-    size_t len;
-    addr_domain(addr, &dom, &len);
-    size_t alen = (size_t)(dom + len - start);
-    for (size_t i = 0; i < cfg->n_reps; i++) {
-        const char *r = cfg->reps[i];
-        if (r[0] == '@' ? domain_within(dom, len, r + 1)
-                        : strlen(r) == alen && strncasecmp(start, r, alen) == 0)
-            return true;
-    }
-    return false;
 }

@@ -5,11 +5,13 @@
  *
  * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
  * dt_config_check_domain(), dt_config_check_rep(),
- * dt_config_check_header_prefix(), dt_config_check_language().
+ * dt_config_check_header_prefix(), dt_config_check_language(),
+ * dt_config_int_faithful().
  *
  * Failure: -1 with a one-line reason quoting (at most 80 bytes of) the
  * value; the caller adds file, line and key. Only dt_config_check_path
- * touches the system (getcwd).
+ * (getcwd) and dt_config_int_faithful (rereads a line of the file) touch
+ * the system.
  */
 #include "config_int.h"
 
@@ -183,4 +185,51 @@ int dt_config_check_language(char **v, char *why, size_t size)
         return -1;
     }
     return 0;
+}
+
+/*
+ * libconfig 1.5 reads an integer literal that does not fit an int (and has
+ * no L suffix) as the value modulo 2^32, silently: "scan_limit =
+ * 4294971392" arrives as 4096. Read the literal back from the source line
+ * and refuse a value that is not what the file says.
+ */
+bool dt_config_int_faithful(const config_setting_t *s, long long v)
+{
+    const char *file = config_setting_source_file(s), *name = config_setting_name(s);
+    unsigned want = config_setting_source_line(s);
+    if (config_setting_type(s) != CONFIG_TYPE_INT || !file || !name || want == 0)
+        return true;
+    FILE *fp = fopen(file, "r");
+    if (!fp)
+        return true;
+    char *line = NULL;
+    size_t cap = 0, nlen = strlen(name);
+    unsigned lineno = 0;
+    bool ok = true;
+    while (getline(&line, &cap, fp) >= 0)
+        if (++lineno == want)
+            break;
+    for (const char *p = line; lineno == want && p && (p = strstr(p, name)) != NULL; p += nlen) {
+        if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '-'))
+            continue;
+        const char *q = p + nlen;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != '=' && *q != ':')
+            continue;
+        q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        const char *digits = *q == '-' || *q == '+' ? q + 1 : q;
+        int base = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') ? 16 : 10;
+        char *end;
+        errno = 0;
+        long long lit = strtoll(q, &end, base);
+        if (end != q)
+            ok = errno == 0 && lit == v;
+        break;
+    }
+    free(line);
+    fclose(fp);
+    return ok;
 }

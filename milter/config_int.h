@@ -1,6 +1,7 @@
 /*
- * config_int.h - the value checks of config.c, kept in config_check.c.
- * Not a public contract: config.c and tests/check_config.c include it.
+ * config_int.h - the value checks of config.c, kept in config_check.c
+ * (strings) and config_deals.c (durations, times of day, working days).
+ * Not a public contract: config.c and tests/check_config*.c include it.
  *
  * Each check gets a malloc'ed copy of one configured string in *v. It may
  * rewrite it in place (lower-casing) or replace it with a new malloc'ed
@@ -11,7 +12,10 @@
 #ifndef DEALTEMP_CONFIG_INT_H
 #define DEALTEMP_CONFIG_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <libconfig.h>
 
 typedef int dt_config_check_fn(char **v, char *why, size_t size);
 
@@ -27,5 +31,40 @@ dt_config_check_fn dt_config_check_rep;
 dt_config_check_fn dt_config_check_header_prefix;
 /* A two-letter language code; lower-cased. */
 dt_config_check_fn dt_config_check_language;
+/* An IANA zone name ("Europe/Amsterdam", "UTC"): syntax only, no "..". */
+dt_config_check_fn dt_config_check_timezone;
+
+/*
+ * Values that are not stored as the string the file holds. A parse
+ * function reads setting s (never NULL: these keys' defaults are set
+ * before the file is read) into *field, or returns -1 with a reason in
+ * why[size] and in *at the setting to blame (s, or one element of a list).
+ * A show function prints a field's value back the way a file would say it.
+ */
+typedef int dt_config_parse_fn(const config_setting_t *s, void *field, const config_setting_t **at,
+                               char *why, size_t size);
+typedef void dt_config_show_fn(const void *field, char *buf, size_t size);
+
+/* long seconds: "90s", "45m", "36h", "3d", "2w", or a whole number of seconds. */
+dt_config_parse_fn dt_config_parse_duration;
+dt_config_show_fn dt_config_show_duration;
+/* int minutes after midnight: "09:00" (H:MM or HH:MM, 00:00 to 24:00). */
+dt_config_parse_fn dt_config_parse_time;
+dt_config_show_fn dt_config_show_time;
+/* unsigned weekday bits (bit 0 = Sunday): a list of "mon" .. "sun", any case. */
+dt_config_parse_fn dt_config_parse_days;
+
+/* The longest duration accepted: 3650 days, so factor x duration fits a long. */
+#define DT_CONFIG_DURATION_MAX (3650L * 86400)
+
+/* The text forms, for the parse functions above and for tests. 0 or -1 and why. */
+int dt_config_duration(const char *text, long *secs, char *why, size_t size);
+int dt_config_time_of_day(const char *text, int *minutes, char *why, size_t size);
+
+/*
+ * libconfig reads an integer literal that does not fit an int as the value
+ * modulo 2^32; false when the file's literal for s is not v (config.c).
+ */
+bool dt_config_int_faithful(const config_setting_t *s, long long v);
 
 #endif

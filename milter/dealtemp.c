@@ -5,6 +5,10 @@
  *   dealtemp explain [-c CONF] FILE...|-   the same for a person
  *   dealtemp text    [-c CONF] FILE...|-   exactly the own words that get scored
  *   dealtemp check-config -c CONF          validate; exit 0 or 1
+ *   dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...
+ *   dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]
+ *   dealtemp stats   [-c CONF]
+ *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
  *   dealtemp version
  *
  * Without -c the configuration is $DEALTEMP_CONF, else the build tree's
@@ -20,12 +24,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dealtemp/analyze.h"
 #include "dealtemp/config.h"
 #include "dealtemp/dealtemp.h"
+#include "dealtemp/import.h"
 #include "dealtemp/report.h"
+#include "dealtemp/store.h"
 
 enum mode { MODE_SCORE, MODE_EXPLAIN, MODE_TEXT };
 
@@ -35,6 +42,10 @@ static void usage(FILE *out)
           "       dealtemp explain [-c CONF] FILE...|-\n"
           "       dealtemp text    [-c CONF] FILE...|-\n"
           "       dealtemp check-config -c CONF\n"
+          "       dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...\n"
+          "       dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]\n"
+          "       dealtemp stats   [-c CONF]\n"
+          "       dealtemp purge   [-c CONF]\n"
           "       dealtemp version\n",
           out);
 }
@@ -128,6 +139,258 @@ static int process(const struct dt_config *cfg, enum mode mode, const char *file
     return 0;
 }
 
+static struct dt_store *open_store(const struct dt_config *cfg)
+{
+    struct dt_store *st;
+    struct dt_error err = {{0}};
+    if (dt_store_open(cfg->database, &st, &err) < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return NULL;
+    }
+    return st;
+}
+
+struct threads_out {
+    bool json;
+    size_t n;
+};
+
+static int print_deal(const struct dt_deal *d, void *arg)
+{
+    struct threads_out *o = arg;
+    struct dt_buf b = DT_BUF_INIT;
+    if (o->json)
+        dt_report_deal_json(d, &b);
+    else
+        dt_report_deal_row(d, &b);
+    fwrite(b.data ? b.data : "", 1, b.len, stdout);
+    dt_buf_free(&b);
+    o->n++;
+    return 0;
+}
+
+static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
+                                         {"state", required_argument, NULL, 's'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    struct dt_deals_query q = {NULL, -1, time(NULL)};
+    struct threads_out o = {false, 0};
+    int ch;
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        enum dt_thread_state st;
+        switch (ch) {
+        case 'c':
+            break;
+        case 'r':
+            q.rep = optarg;
+            break;
+        case 's':
+            if (dt_state_parse(optarg, &st) < 0) {
+                fprintf(stderr, "dealtemp: --state %s: not one of open, waiting, warm, cooling, "
+                                "stalled, slowed\n", optarg);
+                return 1;
+            }
+            q.state = (int)st;
+            break;
+        case 'a':
+            if (dt_parse_time(optarg, time(NULL), &q.as_of) < 0) {
+                fprintf(stderr, "dealtemp: --as-of %s: expected ISO 8601 "
+                                "(2026-11-20T09:00:00Z) or now\n", optarg);
+                return 1;
+            }
+            break;
+        case 'j':
+            o.json = true;
+            break;
+        default:
+            return 1;
+        }
+    }
+    struct dt_store *st = open_store(cfg);
+    if (st == NULL)
+        return 1;
+    if (!o.json) {
+        struct dt_buf b = DT_BUF_INIT;
+        dt_report_deal_row(NULL, &b);
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        dt_buf_free(&b);
+    }
+    struct dt_error err = {{0}};
+    int rc = dt_deals_each(st, cfg, &q, print_deal, &o, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+struct stats_acc {
+    double *scores;
+    size_t n, cap;
+    struct {
+        char *rep;
+        size_t out, euphoric;
+    } reps[1024];
+    size_t n_reps, last;
+    double euphoric;
+    bool oom;
+};
+
+static int stats_row(const struct dt_row *r, void *arg)
+{
+    struct stats_acc *a = arg;
+    if (!r->outbound)
+        return 0;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 4096;
+        double *v = realloc(a->scores, cap * sizeof(*v));
+        if (v == NULL) {
+            a->oom = true;
+            return 1;
+        }
+        a->scores = v;
+        a->cap = cap;
+    }
+    a->scores[a->n++] = r->score;
+    size_t i = a->last;
+    if (i >= a->n_reps || strcmp(a->reps[i].rep, r->rep) != 0)
+        for (i = 0; i < a->n_reps && strcmp(a->reps[i].rep, r->rep) != 0; i++)
+            ;
+    if (i == a->n_reps) {
+        if (a->n_reps == sizeof(a->reps) / sizeof(a->reps[0]))
+            return 0; /* more reps than a table can show: count the scores only */
+        if ((a->reps[i].rep = strdup(r->rep)) == NULL) {
+            a->oom = true;
+            return 1;
+        }
+        a->reps[i].out = a->reps[i].euphoric = 0;
+        a->n_reps++;
+    }
+    a->last = i;
+    a->reps[i].out++;
+    if (r->score >= a->euphoric)
+        a->reps[i].euphoric++;
+    return 0;
+}
+
+static int cmd_stats(const struct dt_config *cfg)
+{
+    struct dt_store *st = open_store(cfg);
+    if (st == NULL)
+        return 1;
+    struct stats_acc *a = calloc(1, sizeof(*a));
+    struct dt_error err = {{0}};
+    struct dt_store_filter f = {NULL, NULL, 0, 0};
+    struct dt_store_counts c;
+    int rc = a == NULL ? dt_error_set(&err, "out of memory") : 0;
+    if (rc == 0) {
+        a->euphoric = cfg->euphoria.euphoric;
+        rc = dt_store_scan(st, &f, stats_row, a, &err);
+    }
+    if (rc == 0 && a->oom)
+        rc = dt_error_set(&err, "out of memory");
+    if (rc == 0)
+        rc = dt_store_count(st, &c, &err);
+    dt_store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+    } else {
+        struct dt_buf b = DT_BUF_INIT;
+        dt_buf_printf(&b, "store: %zu outbound, %zu inbound messages in %zu threads\n",
+                      c.outbound, c.inbound, c.threads);
+        dt_report_stats(a->scores, a->n, cfg, &b);
+        dt_buf_puts(&b, "\nper rep              outbound  euphoric\n");
+        for (size_t i = 0; i < a->n_reps; i++)
+            dt_buf_printf(&b, "  %-30s %7zu %9zu\n", a->reps[i].rep, a->reps[i].out,
+                          a->reps[i].euphoric);
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        dt_buf_free(&b);
+    }
+    if (a != NULL) {
+        for (size_t i = 0; i < a->n_reps; i++)
+            free(a->reps[i].rep);
+        free(a->scores);
+        free(a);
+    }
+    return rc != 0;
+}
+
+static int cmd_purge(const struct dt_config *cfg)
+{
+    struct dt_store *st = open_store(cfg);
+    if (st == NULL)
+        return 1;
+    struct dt_error err = {{0}};
+    size_t deleted = 0;
+    time_t before = time(NULL) - (time_t)cfg->retention_days * 86400;
+    int rc = dt_store_purge(st, before, &deleted, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    printf("dealtemp: purged %zu messages older than %d days\n", deleted, cfg->retention_days);
+    return 0;
+}
+
+static int cmd_import(const struct dt_config *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {{"mbox", required_argument, NULL, 'm'},
+                                         {"maildir", required_argument, NULL, 'd'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    struct dt_store *st = open_store(cfg);
+    if (st == NULL)
+        return 1;
+    bool tty = isatty(2), any = false;
+    int status = 0, ch;
+    struct dt_import_stats total;
+    memset(&total, 0, sizeof(total));
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        if (ch == 'c')
+            continue;
+        if (ch != 'm' && ch != 'd') {
+            status = 1;
+            break;
+        }
+        any = true;
+        struct dt_import_stats s;
+        struct dt_error err = {{0}};
+        int rc = ch == 'm' ? dt_import_mbox(st, cfg, optarg, tty, &s, &err)
+                           : dt_import_maildir(st, cfg, optarg, tty, &s, &err);
+        if (rc < 0) {
+            fprintf(stderr, "dealtemp: %s\n", err.msg);
+            status = 1;
+            continue;
+        }
+        for (int i = 0; i < 3 && i < (int)s.malformed; i++)
+            fprintf(stderr, "dealtemp: %s: skipped: %s\n", optarg, s.first_malformed[i]);
+        total.seen += s.seen;
+        total.imported += s.imported;
+        total.duplicates += s.duplicates;
+        total.ignored += s.ignored;
+        total.malformed += s.malformed;
+        total.seconds += s.seconds;
+    }
+    dt_store_close(st);
+    if (!any) {
+        fprintf(stderr, "dealtemp: import: give at least one --mbox FILE or --maildir DIR\n");
+        return 1;
+    }
+    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed "
+           "(%.1f s)\n",
+           total.seen, total.imported, total.duplicates, total.ignored, total.malformed,
+           total.seconds);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -142,8 +405,10 @@ int main(int argc, char **argv)
         mode = MODE_EXPLAIN;
     else if (strcmp(cmd, "text") == 0)
         mode = MODE_TEXT;
-    else if (strcmp(cmd, "check-config") == 0)
-        mode = MODE_SCORE; /* files are not allowed; see below */
+    else if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "import") == 0 ||
+             strcmp(cmd, "threads") == 0 || strcmp(cmd, "stats") == 0 ||
+             strcmp(cmd, "purge") == 0)
+        mode = MODE_SCORE; /* commands without message files; see below */
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-V") == 0 ||
              strcmp(cmd, "--version") == 0) {
         printf("dealtemp %s\n", DT_VERSION);
@@ -160,17 +425,23 @@ int main(int argc, char **argv)
 
     const char *exe = self_path(argv[0]);
     const char *conf = NULL;
+    bool check = strcmp(cmd, "check-config") == 0;
+    bool store_cmd = !check && mode == MODE_SCORE && strcmp(cmd, "score") != 0;
     int ch;
     optind = 2;
-    while ((ch = getopt(argc, argv, "c:")) != -1) {
-        if (ch != 'c') {
+    opterr = !store_cmd; /* store commands have long options of their own: parse -c only here */
+    while ((ch = getopt(argc, argv, store_cmd ? "-c:" : "c:")) != -1) {
+        if (ch == 'c')
+            conf = optarg;
+        else if (!store_cmd) {
             usage(stderr);
             return 1;
         }
-        conf = optarg;
     }
-    bool check = strcmp(cmd, "check-config") == 0;
-    if (check ? (conf == NULL || optind != argc) : optind == argc) {
+    opterr = 1;
+    if (store_cmd)
+        optind = argc; /* their own parser checks the rest */
+    if (check ? (conf == NULL || optind != argc) : (!store_cmd && optind == argc)) {
         usage(stderr);
         return 1;
     }
@@ -187,6 +458,15 @@ int main(int argc, char **argv)
         printf("dealtemp: %s: OK\n", conf);
         dt_config_unref(cfg);
         return 0;
+    }
+    if (store_cmd) {
+        int rc = strcmp(cmd, "threads") == 0  ? cmd_threads(cfg, argc, argv)
+                 : strcmp(cmd, "import") == 0 ? cmd_import(cfg, argc, argv)
+                 : strcmp(cmd, "stats") == 0  ? cmd_stats(cfg)
+                                              : cmd_purge(cfg);
+        dt_config_unref(cfg);
+        fflush(stdout);
+        return rc;
     }
     int status = 0;
     for (int i = optind; i < argc; i++)

@@ -62,6 +62,7 @@ struct scan {
     size_t words;
     struct scorer sc[DT_MAX_LANGS];
     size_t n_sc;
+    uint16_t bits; /* the scorers' bits together */
 };
 
 /* ------------------------------------------------------------------ scoring */
@@ -238,8 +239,7 @@ static bool hyphen_compound(struct scan *s, struct scorer *sc, const struct dt_e
 static void glued_compound(struct scan *s, struct scorer *sc, const struct dt_ev *e, struct head *h)
 {
     const struct dt_lexicon *lex = s->lex;
-    if (!e->alpha || !e->keylen || lex == NULL || lex->n_prefixes == 0 ||
-        (e->node >= 0 && (lex->nodes[e->node].langmask & sc->bits)) ||
+    if (!e->glue || (e->node >= 0 && (lex->nodes[e->node].langmask & sc->bits)) ||
         (e->anode >= 0 && (lex->nodes[e->anode].langmask & sc->bits)))
         return;
     if (!h->prefixes_done)
@@ -308,27 +308,6 @@ static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e
         caps_check(s, sc, e);
 }
 
-static void count_stopwords(struct scan *s, const struct dt_ev *e)
-{
-    const struct dt_lexicon *lex = s->lex;
-    int32_t node = e->anode >= 0 && lex->nodes[e->anode].stopmask ? e->anode : e->node;
-    if (node < 0 || !lex->nodes[node].stopmask)
-        return;
-    for (size_t j = 0; j < s->n_sc; j++)
-        if (lex->nodes[node].stopmask & (1u << s->sc[j].lang))
-            s->sc[j].stop++;
-}
-
-/* Could the piece be prefix + rest ("superblij")? A cheap first test. */
-static bool maybe_glued(const struct scan *s, const struct dt_ev *e)
-{
-    const struct dt_lexicon *lex = s->lex;
-    if (lex == NULL || lex->n_prefixes == 0 || !e->alpha || !e->keylen || e->letters < 4)
-        return false;
-    unsigned char c = (unsigned char)e->kbuf[1];
-    return lex->prefix_first[c >> 3] & (1u << (c & 7));
-}
-
 static void process_head(struct scan *s)
 {
     struct dt_ev *e = ahead(s, 0);
@@ -358,8 +337,13 @@ static void process_head(struct scan *s)
     case DT_EV_PIECE: {
         struct head h;
         s->words += e->word_start;
-        if (e->node < 0 && e->anode < 0 && !(e->word_start && e->caps) && !maybe_glued(s, e)) {
-            /* Most words are in no lexicon: only phrase skips move on. */
+        /* Without a branch: whether a word is a stopword is a coin toss. */
+        for (size_t i = 0; i < s->n_sc; i++)
+            s->sc[i].stop += (e->stop >> s->sc[i].lang) & 1u;
+        if (!(e->hot & s->bits) && !(e->word_start && e->caps)) {
+            /* Most words are in no lexicon, or only count as stopwords, or
+             * mean something only in other languages: only phrase skips
+             * move on. */
             for (size_t i = 0; i < s->n_sc; i++)
                 s->sc[i].skip -= s->sc[i].skip > 0;
             break;
@@ -368,7 +352,6 @@ static void process_head(struct scan *s)
         h.prefixes_done = false;
         h.na = e->anode >= 0 ? walk(s, e->anode, h.pa) : 0;
         h.nb = e->node >= 0 ? walk(s, e->node, h.pb) : 0;
-        count_stopwords(s, e);
         for (size_t i = 0; i < s->n_sc; i++)
             score_piece(s, &s->sc[i], e, &h);
         break;
@@ -497,6 +480,7 @@ static void setup_scorers(struct scan *s)
         s->sc[s->n_sc++].lang = DT_LEX_ANY;
     for (size_t i = 0; i < s->n_sc; i++) {
         s->sc[i].bits = (uint16_t)((1u << s->sc[i].lang) | (1u << DT_LEX_ANY));
+        s->bits |= s->sc[i].bits;
         reset(&s->sc[i]);
     }
 }

@@ -287,6 +287,12 @@ static int reserve_all(struct dt_lexicon *lex, size_t nodes, size_t senses, size
     return 0;
 }
 
+/* Bytes a key takes in the pool: padded for 8-byte compares. */
+static size_t pool_bytes(size_t len)
+{
+    return (len + 7) & ~(size_t)7;
+}
+
 /* The node for key under parent, created if new (room was reserved). */
 static int32_t node_get(struct dt_lexicon *lex, int32_t parent, const char *key, size_t len,
                         unsigned letters)
@@ -309,11 +315,13 @@ static int32_t node_get(struct dt_lexicon *lex, int32_t parent, const char *key,
     n->first_sense = -1;
     n->letters = (uint16_t)letters;
     memcpy(lex->pool + lex->pool_len, key, len);
-    lex->pool_len += len;
+    memset(lex->pool + lex->pool_len + len, 0, pool_bytes(len) - len);
+    lex->pool_len += pool_bytes(len);
     lex->slots[i].hash = h;
     lex->slots[i].node = id;
     if (parent >= 0) {
         lex->nodes[parent].has_children = 1;
+        lex->nodes[parent].hotmask = 0xffff;
     } else {
         uint32_t b = dt_lex_filter_bit(kh);
         lex->first_filter[b >> 3] |= (uint8_t)(1u << (b & 7));
@@ -406,6 +414,7 @@ static int store(struct dt_lexicon *lex, unsigned lang, const struct entry *e)
         n->acromask |= bit;
     if (s->flags & DT_SENSE_PREFIX)
         n->prefixmask |= bit;
+    n->hotmask |= n->actmask | n->prefixmask;
     return fresh;
 }
 
@@ -462,7 +471,7 @@ static int scan_buffer(struct dt_lexicon *into, int lang, const char *name, cons
             ps->entries++;
             ps->pieces += e->n;
             for (size_t i = 0; i < e->n; i++)
-                ps->bytes += e->keylen[i];
+                ps->bytes += pool_bytes(e->keylen[i]);
             ps->prefixes += e->kind == DT_KIND_PREFIX;
         } else if (rc > 0) {
             ps->entries += (size_t)store(into, (unsigned)lang, e);

@@ -57,6 +57,10 @@ struct dt_lex_node {
     int32_t first_sense; /* -1 if the node is only a step towards longer phrases */
     uint16_t letters;    /* letters in the key (for prefixes) */
     uint8_t has_children;
+    /* Bit l set: the node may matter to a scorer of language l beyond
+     * stopword counting (a scoring kind, modifier or prefix in l, or any
+     * child at all: all bits). The scorer passes over the rest quickly. */
+    uint16_t hotmask;
 };
 
 struct dt_lex_slot {
@@ -77,7 +81,7 @@ struct dt_lexicon {
     size_t n_senses, cap_senses;
     struct dt_lex_slot *slots;
     size_t mask; /* slots has mask + 1 entries, a power of two */
-    char *pool;
+    char *pool; /* node keys, each zero-padded to a multiple of 8 bytes */
     size_t pool_len, pool_cap;
     struct dt_lex_prefix *prefixes; /* longest key first */
     size_t n_prefixes, cap_prefixes;
@@ -93,21 +97,37 @@ struct dt_lexicon {
 /*
  * Keys are hashed 8 bytes at a time, so every key buffer holds DT_KEY_PAD
  * zero bytes after the key (the scanners below write them). A buffer for
- * a piece key with its leading apostrophe is DT_KEY_BUF bytes.
+ * a piece key with its leading apostrophe is DT_KEY_BUF bytes. The length
+ * is mixed in last, so a scanner can hash a key while it cuts it, 8 bytes
+ * at a time, before it knows how long it will be.
  */
 #define DT_KEY_PAD 8
 #define DT_KEY_BUF (DT_LEX_KEY_MAX + 2 + DT_KEY_PAD)
+#define DT_KEY_SEED 0x9e3779b97f4a7c15u
 
+static inline uint64_t dt_key_hash_step(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0xff51afd7ed558ccdu;
+    return h ^ (h >> 29);
+}
+
+static inline uint32_t dt_key_hash_end(uint64_t h, size_t len)
+{
+    h = dt_key_hash_step(h, len);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Hashes the chunks that cover key[0..len], the last one always holding
+ * some padding: a scanner then hashes its last chunk however long it is. */
 static inline uint32_t dt_key_hash(const char *key, size_t len)
 {
-    uint64_t h = 0x9e3779b97f4a7c15u * (len + 1);
-    for (size_t i = 0; i < len; i += 8) {
+    uint64_t h = DT_KEY_SEED;
+    for (size_t i = 0; i <= len; i += 8) {
         uint64_t v;
         memcpy(&v, key + i, 8);
-        h = (h ^ v) * 0xff51afd7ed558ccdu;
-        h ^= h >> 29;
+        h = dt_key_hash_step(h, v);
     }
-    return (uint32_t)(h ^ (h >> 32));
+    return dt_key_hash_end(h, len);
 }
 
 static inline uint32_t dt_lex_hash(int32_t parent, uint32_t keyhash)
@@ -147,12 +167,18 @@ static inline int32_t dt_lex_find(const struct dt_lexicon *lex, int32_t parent, 
         const struct dt_lex_node *n = &lex->nodes[s->node];
         if (n->parent != parent || n->key_len != len)
             continue;
-        /* Keys are short: a loop beats a call to memcmp. */
+        /* Both keys are zero-padded to whole chunks (the pool's to a
+         * multiple of 8 bytes): compare 8 bytes at a time. */
         const char *a = lex->pool + n->key_off;
         size_t j = 0;
-        while (j < len && a[j] == key[j])
-            j++;
-        if (j == len)
+        for (; j < len; j += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + j, 8);
+            memcpy(&y, key + j, 8);
+            if (x != y)
+                break;
+        }
+        if (j >= len)
             return s->node;
     }
 }
@@ -262,7 +288,11 @@ struct dt_ev {
     uint8_t alpha;      /* PIECE: no digits */
     uint8_t caps;       /* word: 3+ letters, all upper case, no digits */
     uint8_t npieces;    /* word: pieces */
+    uint8_t glue;       /* PIECE: might be prefix + rest ("superblij"): alpha,
+                           4+ letters, first byte that of some prefix */
     uint16_t letters;   /* PIECE: letters (saturated) */
+    uint16_t hot;       /* PIECE: hotmask of node and anode; all bits if glue */
+    uint16_t stop;      /* PIECE: stopword languages (of anode if it has any, else node) */
     uint16_t keylen;    /* PIECE/EMOJI: bytes of key, 0 = too long to match */
     size_t off, len;    /* the piece (without apostrophe) / emoji / run in the text */
     size_t aoff;        /* PIECE: where the lone apostrophe starts */

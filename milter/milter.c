@@ -29,10 +29,12 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "dealtemp/analyze.h"
 #include "dealtemp/buf.h"
 #include "dealtemp/header.h"
+#include "dealtemp/ingest.h"
 #include "dealtemp/log.h"
 
 /* Headers are kept whole up to this many bytes in total; each one is cut
@@ -50,7 +52,7 @@ struct msg {
     size_t hdr_bytes;       /* header bytes seen */
     size_t body_kept;       /* body bytes in raw */
     size_t body_seen;       /* body bytes the MTA sent */
-    unsigned own_headers;   /* existing <prefix>Euphoria fields (forged or looped) */
+    unsigned own[3];        /* existing fields of ours, by own_names (forged or looped) */
     bool failed;            /* out of memory while collecting */
 };
 
@@ -80,8 +82,11 @@ static struct dt_config *config_get(void)
     return cfg;
 }
 
+static void pool_drain(void);
+
 void dt_milter_shutdown(void)
 {
+    pool_drain();
     pthread_mutex_lock(&cfg_lock);
     struct dt_config *old = current;
     current = NULL;
@@ -195,11 +200,18 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
     return step_reply(c, SMFIP_NR_RCPT);
 }
 
-static bool is_own_header(const struct msg *m, const char *name)
+/* The fields dealtemp adds, after header_prefix. */
+static const char *const own_names[3] = {"Euphoria", "Thread", "Reply-Latency"};
+
+static void count_own_header(struct msg *m, const char *name)
 {
     const char *prefix = m->cfg->header_prefix;
     size_t n = strlen(prefix);
-    return strncasecmp(name, prefix, n) == 0 && strcasecmp(name + n, "Euphoria") == 0;
+    if (strncasecmp(name, prefix, n) != 0)
+        return;
+    for (int i = 0; i < 3; i++)
+        if (strcasecmp(name + n, own_names[i]) == 0)
+            m->own[i]++;
 }
 
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
@@ -208,8 +220,7 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     struct msg *m = c != NULL ? c->msg : NULL;
     if (m == NULL || m->failed)
         return step_reply(c, SMFIP_NR_HDR);
-    if (is_own_header(m, name))
-        m->own_headers++;
+    count_own_header(m, name);
     size_t nlen = strlen(name), vlen = strlen(value);
     m->hdr_bytes += nlen + vlen + 4;
     if (m->hdr_bytes <= HDR_TOTAL_MAX) {
@@ -259,17 +270,24 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     return step_reply(c, SMFIP_NR_BODY);
 }
 
-/* Remove headers we would add that are already there: a rep cannot
- * pre-set their own verdict, and a message looping through twice does not
- * collect two. Fields are deleted from the last to the first. */
-static void drop_own_headers(SMFICTX *ctx, const struct msg *m, const char *name)
+/* Remove fields we add that are already there: a rep cannot pre-set their
+ * own verdict, and a message looping through twice does not collect two.
+ * Fields are deleted from the last to the first. */
+static void drop_own_headers(SMFICTX *ctx, const struct msg *m)
 {
-    for (unsigned i = m->own_headers; i > 0; i--)
-        smfi_chgheader(ctx, (char *)name, (int)i, NULL);
+    char name[128];
+    for (int k = 0; k < 3; k++) {
+        snprintf(name, sizeof(name), "%s%s", m->cfg->header_prefix, own_names[k]);
+        for (unsigned i = m->own[k]; i > 0; i--)
+            smfi_chgheader(ctx, name, (int)i, NULL);
+    }
 }
 
-static void add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value)
+static void add_header(SMFICTX *ctx, const struct msg *m, const char *qid, const char *field,
+                       const char *value)
 {
+    char name[128];
+    snprintf(name, sizeof(name), "%s%s", m->cfg->header_prefix, field);
     struct dt_buf v = DT_BUF_INIT;
     dt_header_value(value, strlen(name), 900, &v);
     if (dt_buf_failed(&v) || v.data == NULL)
@@ -277,6 +295,99 @@ static void add_header(SMFICTX *ctx, const char *qid, const char *name, const ch
     else if (smfi_addheader(ctx, (char *)name, v.data) != MI_SUCCESS)
         dt_log(LOG_ERR, "%s: cannot add %s: the MTA refused it", qid, name);
     dt_buf_free(&v);
+}
+
+/*
+ * Store handles, one per worker at a time: opening SQLite per message would
+ * cost more than the analysis. Handles are kept for the database path they
+ * were opened on; after a reload to another path the old ones are closed
+ * as they come back.
+ */
+#define POOL_MAX 32
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    struct dt_store *st;
+    char *path;
+} pool[POOL_MAX];
+static size_t pool_n;
+static time_t store_error_logged; /* last time a store error was logged (under pool_lock) */
+
+static struct dt_store *store_get(const char *path, struct dt_error *err)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = pool_n; i > 0; i--) {
+        if (strcmp(pool[i - 1].path, path) == 0) {
+            struct dt_store *st = pool[i - 1].st;
+            free(pool[i - 1].path);
+            pool[i - 1] = pool[--pool_n];
+            pthread_mutex_unlock(&pool_lock);
+            return st;
+        }
+    }
+    pthread_mutex_unlock(&pool_lock);
+    struct dt_store *st;
+    return dt_store_open(path, &st, err) == 0 ? st : NULL;
+}
+
+static void store_put(struct dt_store *st, const char *path, bool broken)
+{
+    char *copy = broken ? NULL : strdup(path);
+    pthread_mutex_lock(&pool_lock);
+    if (copy != NULL && pool_n < POOL_MAX) {
+        pool[pool_n].st = st;
+        pool[pool_n++].path = copy;
+        st = NULL;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    free(copy);
+    dt_store_close(st);
+}
+
+/* A broken database must not flood the log: one line a minute at most. */
+static void store_error(const char *qid, const char *msg)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&pool_lock);
+    bool log = now - store_error_logged >= 60;
+    if (log)
+        store_error_logged = now;
+    pthread_mutex_unlock(&pool_lock);
+    if (log)
+        dt_log(LOG_ERR, "%s: store: %s (message passed; this error is logged once a minute)", qid,
+               msg);
+}
+
+static void pool_drain(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = 0; i < pool_n; i++) {
+        dt_store_close(pool[i].st);
+        free(pool[i].path);
+    }
+    pool_n = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
+/* Record the message; on success fill r. Store trouble is logged, never fatal. */
+static bool remember(const struct msg *m, const char *qid, const struct dt_facts *f,
+                     struct dt_ingest_result *r)
+{
+    if (f->direction != DT_DIR_OUTBOUND && f->direction != DT_DIR_INBOUND)
+        return false;
+    struct dt_error err = {{0}};
+    struct dt_store *st = store_get(m->cfg->database, &err);
+    if (st == NULL) {
+        store_error(qid, err.msg);
+        return false;
+    }
+    int rc = dt_ingest(st, m->cfg, f, time(NULL), r, &err);
+    store_put(st, m->cfg->database, rc < 0);
+    if (rc < 0) {
+        store_error(qid, err.msg);
+        return false;
+    }
+    return r->recorded;
 }
 
 static void finish_message(SMFICTX *ctx, struct msg *m)
@@ -300,24 +411,38 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     /* The collected bytes are no longer needed: free them before the MTA round trips. */
     dt_buf_free(&m->raw);
 
-    const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
-    const char *cut = m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "";
-    if (facts.direction == DT_DIR_OUTBOUND && facts.scored) {
-        char name[128], value[256], summary[200];
-        snprintf(name, sizeof(name), "%sEuphoria", m->cfg->header_prefix);
+    struct dt_ingest_result r;
+    bool stored = remember(m, qid, &facts, &r);
+    bool outbound = facts.direction == DT_DIR_OUTBOUND && facts.scored;
+    bool latency = stored && r.reply.answers;
+    char value[256], thread[64] = "", lat[128] = "";
+    if (outbound || stored)
+        drop_own_headers(ctx, m);
+    if (outbound) {
         dt_facts_euphoria_value(&facts, value, sizeof(value));
-        drop_own_headers(ctx, m, name);
-        add_header(ctx, qid, name, value);
-        dt_score_summary(&facts.score, summary, sizeof(summary));
-        dt_log(LOG_INFO, "%s: outbound from=<%s> score=%.2f level=%s lang=%s words=%zu (%s)%s%s%s",
-               qid, facts.sender ? facts.sender : "", facts.score.score,
-               dt_level_name(facts.score.level), facts.score.lang[0] ? facts.score.lang : "und",
-               facts.score.words, summary, cut, note ? " note: " : "", note ? note : "");
+        add_header(ctx, m, qid, "Euphoria", value);
+        snprintf(value, sizeof(value), " score=%.2f level=%s lang=%s words=%zu", facts.score.score,
+                 dt_level_name(facts.score.level), facts.score.lang[0] ? facts.score.lang : "und",
+                 facts.score.words);
     } else {
-        dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s", qid, dt_direction_name(facts.direction),
-               facts.sender ? facts.sender : "", facts.why[0] ? " why=" : "", facts.why,
-               note ? " note: " : "", note ? note : "");
+        value[0] = '\0';
     }
+    if (stored) {
+        add_header(ctx, m, qid, "Thread", r.thread_id);
+        snprintf(thread, sizeof(thread), " thread=%s%s", r.thread_id, r.duplicate ? " (seen before)" : "");
+    }
+    if (latency) {
+        char v[128];
+        dt_ingest_latency_value(&r, v, sizeof(v));
+        add_header(ctx, m, qid, "Reply-Latency", v);
+        snprintf(lat, sizeof(lat), " latency=%lds usual=%lds %s", r.reply.latency_s,
+                 r.reply.usual_s, r.reply.slow ? "slow" : "normal");
+    }
+    const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
+    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),
+           facts.sender ? facts.sender : "", value, thread, lat, facts.why[0] ? " why=" : "",
+           facts.why, m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "",
+           note ? " note: " : "", note ? note : "");
     dt_facts_clear(&facts);
 }
 

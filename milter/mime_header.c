@@ -50,6 +50,7 @@ static const struct {
     {"auto-submitted", 14, DT_H_AUTO_SUBMITTED, false},
     {"x-autoreply", 11, DT_H_X_AUTOREPLY, false},
     {"x-autorespond", 13, DT_H_X_AUTORESPOND, false},
+    {"received", 8, DT_H_RECEIVED, false},
 };
 
 size_t dt_mime_field_prefix(const char *p, size_t n, size_t *name_len)
@@ -488,6 +489,21 @@ static time_t parse_date(struct facts *f, struct dt_slice s)
     return (time_t)(t - off);
 }
 
+/*
+ * A Received header ends with "; date-time" (RFC 5322 3.6.7): the date is
+ * whatever follows the last ';'. Without one there is no date to read.
+ */
+static time_t parse_received(struct facts *f, struct dt_slice s)
+{
+    size_t lim = s.n < DT_MIME_FIELD_MAX ? s.n : DT_MIME_FIELD_MAX;
+    const char *semi = memrchr(s.p, ';', lim);
+
+    if (semi == NULL)
+        return (time_t)-1;
+    struct dt_slice d = {semi + 1, lim - (size_t)(semi + 1 - s.p)};
+    return parse_date(f, d);
+}
+
 static char *parse_subject(struct facts *f, struct dt_slice s)
 {
     size_t n, idx = 0;
@@ -559,6 +575,8 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
     msg->cc = strv_finish(&f, &sv, &msg->n_cc);
 
     msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, h->f[DT_H_DATE]) : (time_t)-1;
+    msg->received =
+        h->f[DT_H_RECEIVED].p != NULL ? parse_received(&f, h->f[DT_H_RECEIVED]) : (time_t)-1;
     if (h->f[DT_H_SUBJECT].p != NULL)
         msg->subject = parse_subject(&f, h->f[DT_H_SUBJECT]);
     if (h->f[DT_H_LIST_ID].p != NULL)

@@ -46,6 +46,7 @@ enum dt_hfield {
     DT_H_AUTO_SUBMITTED,
     DT_H_X_AUTOREPLY,
     DT_H_X_AUTORESPOND,
+    DT_H_RECEIVED, /* the first (topmost) one: the last hop's arrival time */
     DT_H_CONTENT_TYPE,
     DT_H_CTE,
     DT_H_DISPOSITION,

@@ -143,7 +143,68 @@ static bool word_at(const char *s, size_t n, size_t i)
     return i < n && dt_cc_word(dt_cc_at(s, n, i, &cp, &len));
 }
 
-void dt_scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#define ONES 0x0101010101010101u
+#define HIGH 0x8080808080808080u
+
+/* High bit of every byte of x (all bytes < 0x80) that is >= c. No byte
+ * carries into the next: x + 0x80 - c stays below 0x100. */
+static inline uint64_t bytes_ge(uint64_t x, unsigned c)
+{
+    return (x + (0x80u - c) * ONES) & HIGH;
+}
+
+/* How many bytes of m have their high bit set (m has no other bits): the
+ * multiply sums the eight 0/1 bytes into the top one. No popcount
+ * instruction needed (plain x86-64 has none). */
+static inline unsigned bytes_count(uint64_t m)
+{
+    return (unsigned)(((m >> 7) * ONES) >> 56);
+}
+
+/*
+ * Eight bytes at a time: ASCII letters and digits are what mail is made
+ * of, and a word is usually shorter than eight bytes, so most words take
+ * one round. Advances *i over the ASCII letters and digits at s[*i..],
+ * appending them lower-cased to key at *k (8-byte stores; the key buffer
+ * has room, see DT_KEY_PAD) and counting them. Stops at the first other
+ * byte or fewer than 8 bytes before the end.
+ */
+static inline void scan_ascii8(const unsigned char *u, size_t n, size_t *i, char *key, size_t *k,
+                               unsigned *letters, unsigned *uppers, unsigned *digits)
+{
+    while (*i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, u + *i, 8);
+        uint64_t x = w & ~HIGH, l = x | 0x20 * ONES;
+        uint64_t letter = bytes_ge(l, 'a') & ~bytes_ge(l, 'z' + 1) & ~w;
+        uint64_t digit = bytes_ge(x, '0') & ~bytes_ge(x, '9' + 1) & ~w;
+        uint64_t stop = ~(letter | digit) & HIGH;
+        unsigned nb = stop ? (unsigned)__builtin_ctzll(stop) >> 3 : 8;
+        uint64_t keep = nb == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (nb * 8)) - 1;
+        /* Letters get their 0x20 bit: lower case. Digits stay. */
+        uint64_t lower = (w | (letter >> 2)) & keep;
+        memcpy(key + (*k & DT_LEX_KEY_MAX), &lower, 8);
+        *k += nb;
+        unsigned nl = bytes_count(letter & keep);
+        *letters += nl;
+        *uppers += bytes_count(letter & ~(w << 2) & keep);
+        *digits += nb - nl;
+        *i += nb;
+        if (nb < 8)
+            return;
+    }
+}
+#endif
+
+/* Everything a piece can be: letters of any script, inner apostrophes,
+ * hyphens and format characters, keys longer than the buffer. Kept out
+ * of line: the fast path below stays small where it is inlined. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void scan_piece_slow(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t k = 0;
@@ -151,7 +212,10 @@ void dt_scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece
 
     p->joined_next = false;
     for (;;) {
-        /* The fast path: most mail is runs of ASCII letters. */
+#ifdef SWAR
+        scan_ascii8(u, n, &i, key, &k, &letters, &uppers, &digits);
+#endif
+        /* The rest, byte by byte: most mail is runs of ASCII letters. */
         size_t i0 = i;
         unsigned up = 0, dig = 0;
         while (i < n) {
@@ -226,6 +290,66 @@ done:
     p->digits = digits;
 }
 
+/*
+ * The common piece: ASCII letters and digits followed by ASCII that is
+ * neither an apostrophe nor a hyphen, cut, lower-cased, counted and hashed
+ * 8 bytes at a time (one round for most words). Anything else, and keys
+ * that may not fit, go the long way, from the start of the piece.
+ */
+static inline void scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+{
+#ifdef SWAR
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t h = DT_KEY_SEED;
+    size_t k = 0, j = i;
+    unsigned letters = 0, uppers = 0;
+    while (j + 8 <= n && k + 8 <= DT_LEX_KEY_MAX) {
+        uint64_t w;
+        memcpy(&w, u + j, 8);
+        uint64_t x = w & ~HIGH, l = x | 0x20 * ONES;
+        uint64_t letter = bytes_ge(l, 'a') & ~bytes_ge(l, 'z' + 1) & ~w;
+        uint64_t digit = bytes_ge(x, '0') & ~bytes_ge(x, '9' + 1) & ~w;
+        uint64_t stop = ~(letter | digit) & HIGH;
+        unsigned nb = stop ? (unsigned)__builtin_ctzll(stop) >> 3 : 8;
+        if (nb < 8) {
+            unsigned char c = u[j + nb];
+            if ((nb == 0 && k == 0) || c >= 0x80 || c == '\'' || c == '-')
+                break;
+            uint64_t keep = ((uint64_t)1 << (nb * 8)) - 1;
+            letter &= keep;
+            uint64_t lower = (w | (letter >> 2)) & keep, zero = 0;
+            /* The last chunk, then the zero padding. */
+            memcpy(key + k, &lower, 8);
+            memcpy(key + k + 8, &zero, 8);
+            h = dt_key_hash_step(h, lower);
+            unsigned nl = bytes_count(letter);
+            k += nb;
+            p->end = p->next = j + nb;
+            p->keylen = k;
+            p->hash = dt_key_hash_end(h, k);
+            p->letters = letters + nl;
+            p->uppers = uppers + bytes_count(letter & ~(w << 2));
+            p->digits = (unsigned)k - p->letters;
+            p->joined_next = false;
+            return;
+        }
+        uint64_t lower = w | (letter >> 2);
+        memcpy(key + k, &lower, 8);
+        h = dt_key_hash_step(h, lower);
+        letters += bytes_count(letter);
+        uppers += bytes_count(letter & ~(w << 2));
+        k += 8;
+        j += 8;
+    }
+#endif
+    scan_piece_slow(s, n, i, key, p);
+}
+
+void dt_scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+{
+    scan_piece(s, n, i, key, p);
+}
+
 static bool is_regional(uint32_t cp)
 {
     return cp >= 0x1f1e6 && cp <= 0x1f1ff;
@@ -291,23 +415,45 @@ static void emit_piece(struct dt_tokens *s, size_t i)
 {
     size_t slot = (s->head + s->count) & (DT_TOK_RING - 1);
     struct dt_ev *e = push(s);
+    const struct dt_lexicon *lex = s->lex;
     struct dt_piece pc;
 
-    dt_scan_piece(s->t, s->n, i, e->kbuf + 1, &pc);
+    scan_piece(s->t, s->n, i, e->kbuf + 1, &pc);
+    /* A piece has at least one byte of key: 0 means it did not fit. */
+    bool fits = pc.keylen <= DT_LEX_KEY_MAX;
     e->type = DT_EV_PIECE;
     e->off = i;
     e->len = pc.end - i;
     e->lead_apos = s->apos_end == i;
     e->aoff = e->lead_apos ? s->apos_off : i;
-    e->keylen = pc.keylen <= DT_LEX_KEY_MAX ? (uint16_t)pc.keylen : 0;
+    e->keylen = fits ? (uint16_t)pc.keylen : 0;
     e->hash = pc.hash;
-    e->node = e->keylen ? dt_lex_find(s->lex, -1, e->kbuf + 1, e->keylen, pc.hash) : -1;
-    e->anode = -1;
-    if (e->lead_apos && e->keylen && e->keylen < DT_LEX_KEY_MAX) {
+    int32_t node = fits ? dt_lex_find(lex, -1, e->kbuf + 1, pc.keylen, pc.hash) : -1, anode = -1;
+    if (e->lead_apos && fits && pc.keylen < DT_LEX_KEY_MAX) {
         e->kbuf[0] = '\'';
-        e->anode =
-            dt_lex_find(s->lex, -1, e->kbuf, e->keylen + 1u, dt_key_hash(e->kbuf, e->keylen + 1u));
+        anode = dt_lex_find(lex, -1, e->kbuf, pc.keylen + 1, dt_key_hash(e->kbuf, pc.keylen + 1));
     }
+    e->node = node;
+    e->anode = anode;
+    /* What the scorer needs to know to pass over the piece quickly. */
+    uint16_t hot = 0, stop = 0;
+    if (node >= 0) {
+        hot = lex->nodes[node].hotmask;
+        stop = lex->nodes[node].stopmask;
+    }
+    if (anode >= 0) {
+        hot |= lex->nodes[anode].hotmask;
+        if (lex->nodes[anode].stopmask)
+            stop = lex->nodes[anode].stopmask;
+    }
+    /* Branch-free where the answer is a coin toss word by word. */
+    unsigned char c = (unsigned char)e->kbuf[1];
+    unsigned glue = lex != NULL && lex->n_prefixes > 0;
+    glue &= (unsigned)fits & (pc.digits == 0) & (pc.letters >= 4);
+    glue &= (unsigned)(lex != NULL ? lex->prefix_first[c >> 3] >> (c & 7) : 0);
+    e->glue = (uint8_t)(glue & 1);
+    e->hot = (uint16_t)(hot | (0u - e->glue));
+    e->stop = stop;
     e->letters = pc.letters > 0xffff ? 0xffff : (uint16_t)pc.letters;
     e->alpha = pc.digits == 0;
     e->contig = s->adjacent;
@@ -330,7 +476,7 @@ static void emit_piece(struct dt_tokens *s, size_t i)
     if (!s->join_next) {
         /* The word is complete: its first piece learns its shape. */
         struct dt_ev *w = &s->ring[s->word_slot];
-        w->caps = s->w_letters >= 3 && s->w_uppers == s->w_letters && s->w_digits == 0;
+        w->caps = (s->w_letters >= 3) & (s->w_uppers == s->w_letters) & (s->w_digits == 0);
         w->npieces = (uint8_t)s->w_pieces;
         w->word_end = pc.end;
         if (s->w_letters >= 2) {

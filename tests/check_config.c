@@ -222,7 +222,7 @@ START_TEST(sample_conf_documents_the_true_defaults)
     int rc = dt_config_load(path, exe, &b, &err);
     unlink(path); /* before any assertion can end the test */
     ck_assert_msg(rc == 0, "uncommented sample: %s", err.msg);
-    ck_assert_int_ge(uncommented, 13); /* every defaulted key is in the sample */
+    ck_assert_int_ge(uncommented, 26); /* every defaulted key is in the sample */
     a = load_ok("conf/dealtemp.conf");
     ck_assert_str_eq(a->socket, b->socket);
     ck_assert_str_eq(a->database, b->database);
@@ -241,6 +241,19 @@ START_TEST(sample_conf_documents_the_true_defaults)
     ck_assert_double_eq(a->euphoria.caps_weight, b->euphoria.caps_weight);
     ck_assert_int_eq(a->log_level, b->log_level);
     ck_assert_int_eq(a->log_facility, b->log_facility);
+    ck_assert_int_eq(a->store_subjects, b->store_subjects);
+    ck_assert_int_eq(a->retention_days, b->retention_days);
+    ck_assert_int_eq(a->thread_window_days, b->thread_window_days);
+    ck_assert_uint_eq(a->hours.days, b->hours.days);
+    ck_assert_int_eq(a->hours.start_min, b->hours.start_min);
+    ck_assert_int_eq(a->hours.end_min, b->hours.end_min);
+    ck_assert_str_eq(a->timezone, b->timezone);
+    ck_assert_double_eq(a->cooling.factor, b->cooling.factor);
+    ck_assert_int_eq(a->cooling.min_wait, b->cooling.min_wait);
+    ck_assert_int_eq(a->cooling.stall_after, b->cooling.stall_after);
+    ck_assert_int_eq(a->cooling.default_reply, b->cooling.default_reply);
+    ck_assert_int_eq(a->cooling.business, b->cooling.business);
+    ck_assert_int_eq(a->cooling.trigger, b->cooling.trigger);
     dt_config_unref(a);
     dt_config_unref(b);
 }

@@ -10,7 +10,8 @@
  *
  * Direction:
  *   ignored   list or bulk mail (List-Id; Precedence bulk/list/junk),
- *             auto-replies (Auto-Submitted other than "no", X-Autoreply),
+ *             auto-replies (Auto-Submitted other than "no", X-Autoreply,
+ *             out-of-office subjects in EN/NL/DE/FR),
  *             bounces (null envelope sender, multipart/report);
  *   outbound  the sender (envelope sender or From) is a rep - internal and,
  *             when `reps` is set, listed there - and at least one
@@ -52,6 +53,10 @@ struct dt_facts {
     enum dt_direction direction;
     const char *why;           /* why ignored / internal, for logs: "List-Id", ... ("" otherwise) */
     char *sender;              /* the address judged as sender (lower-cased), or NULL */
+    char *rep;                 /* outbound: the sending rep; inbound: the internal recipient
+                                  (a rep if one is addressed); else NULL */
+    char *counterpart;         /* the customer: first external To/Cc (then envelope recipient)
+                                  of outbound mail, From of inbound mail; else NULL */
     struct dt_message *msg;    /* header facts; msg->text is freed once scored */
     struct dt_quote_info quote;
     bool scored;               /* score is valid */

@@ -22,10 +22,16 @@ struct dt_tz;
 /* Parse TZif bytes. name is used in errors. Returns 0, or -1 with err set. */
 int dt_tz_parse(const char *name, const unsigned char *data, size_t len, struct dt_tz **out,
                 struct dt_error *err);
-/* Load an IANA zone ("Europe/Amsterdam", "UTC") from dir (NULL = /usr/share/zoneinfo). */
+/*
+ * Load an IANA zone ("Europe/Amsterdam", "UTC") from dir (NULL =
+ * /usr/share/zoneinfo): reads <dir>/<name>. "UTC" and "Etc/UTC" need no
+ * file; a name that is empty, starts with '/' or contains ".." is refused.
+ * Errors name the zone and the file. Leap-second ("right/") zones are
+ * refused; the footer rule governs from the last transition on.
+ */
 int dt_tz_load(const char *name, const char *dir, struct dt_tz **out, struct dt_error *err);
 void dt_tz_free(struct dt_tz *tz);
-/* Seconds east of UTC in force at t (3600 for CET, 7200 for CEST). */
+/* Seconds east of UTC in force at t (3600 for CET, 7200 for CEST); 0 for tz NULL. */
 long dt_tz_offset(const struct dt_tz *tz, time_t t);
 
 struct dt_business_hours {
@@ -41,6 +47,16 @@ struct dt_business_hours {
  * Seconds within working hours between a and b (0 if b <= a). Exact across
  * weekends and DST changes: a working day that is 23 or 25 hours long still
  * has its start_min..end_min of working time, in local wall-clock terms.
+ *
+ * Precisely: the real seconds in [a, b) during which the local wall clock
+ * shows a time in [start_min, end_min) of a working day. A change outside
+ * working hours (the usual 02:00/03:00) leaves the day its full hours; a
+ * change inside them gives the real time elapsed between local start and
+ * end (7 or 9 hours for 09:00-17:00): a skipped wall-clock hour is not
+ * worked, a repeated one is worked twice. Cost: O(offset changes in the
+ * span + 1), whole weeks at once. bh NULL, no working days, or hours
+ * outside 0 <= start_min < end_min <= 1440 give 0. Instants are clamped
+ * to about +-8,700 years around 1970.
  */
 long long dt_business_seconds(const struct dt_business_hours *bh, time_t a, time_t b);
 

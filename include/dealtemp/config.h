@@ -12,6 +12,10 @@
  * between 0 and 1", "conf/dealtemp.conf:3: unknown key 'socekt'",
  * "/etc/dealtemp/lexicons/nl.txt:40: weight is not a number". One line.
  *
+ * The time zone of business_hours is read (dt_tz_load, from
+ * /usr/share/zoneinfo) at load time: an unknown zone is a load error, and
+ * a loaded configuration never touches the disk again.
+ *
  * Relative paths in the file (database, euphoria.lexicon_dir) are taken
  * relative to the current directory at load time and stored absolute.
  * Without euphoria.lexicon_dir the lexicons are searched in
@@ -25,6 +29,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dealtemp/bizcal.h"
+#include "dealtemp/cooling.h"
 #include "dealtemp/dealtemp.h"
 #include "dealtemp/euphoria.h"
 #include "dealtemp/lexicon.h"
@@ -39,6 +45,11 @@ struct dt_config {
     size_t n_reps;
     char *header_prefix;     /* "X-Deal-" */
 
+    /* deal threads */
+    bool store_subjects;     /* the store keeps subjects (true) */
+    int retention_days;      /* events older than this are purged (365) */
+    int thread_window_days;  /* the subject fallback joins only within this (30) */
+
     /* euphoria.* */
     char **languages;        /* NULL-terminated, e.g. {"en","nl",NULL} */
     size_t n_languages;
@@ -50,6 +61,14 @@ struct dt_config {
     /* log.* */
     int log_level;           /* syslog priority: LOG_DEBUG .. LOG_ERR (LOG_INFO) */
     int log_facility;        /* syslog facility (LOG_MAIL) */
+
+    /* business_hours.*: Monday to Friday, 09:00-17:00 UTC by default */
+    struct dt_business_hours hours; /* hours.tz == tz */
+    char *timezone;          /* the IANA name, as configured ("UTC") */
+    struct dt_tz *tz;        /* loaded at load time; owned, freed with the config */
+
+    /* cooling.*: durations in seconds; cooling.hours == &hours */
+    struct dt_cooling_params cooling;
 
     atomic_uint refs;        /* managed by dt_config_ref/unref; do not touch */
 };

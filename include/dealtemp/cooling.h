@@ -21,6 +21,17 @@
  * Silence after a calm message is never cooling. stall_after is measured
  * on the calendar ("a week later") even when clock is business; the other
  * comparisons use the configured clock.
+ *
+ * Details (cooling.c):
+ *  - The clock is business when params->business and params->hours are
+ *    set. Then latencies, silences, usual and threshold are business
+ *    seconds, and min_wait and default_reply (given in calendar seconds)
+ *    count working days: seconds / 86400 x the working-day length (3 days
+ *    -> 24 h of 09:00-17:00 work). other_usual_s is in the clock's unit.
+ *  - A reply that took 0 in the clock's unit (e.g. over a weekend on the
+ *    business clock) is never slowed, even against a usual of 0.
+ *  - No events up to now: open. out->trigger is set for waiting (after a
+ *    trigger), cooling, stalled and slowed; reply_s also for warm.
  */
 #ifndef DEALTEMP_COOLING_H
 #define DEALTEMP_COOLING_H
@@ -80,7 +91,10 @@ struct dt_latency {
 size_t dt_latencies(const struct dt_tl_event *ev, size_t n, const struct dt_business_hours *bh,
                     struct dt_latency *out, size_t max);
 
-/* Median of v[0..n) in the clock's unit (v is reordered); def when n == 0. */
+/*
+ * Median of v[0..n) in the clock's unit (v is reordered); def when n == 0.
+ * An even count gives the mean of the two middle values, rounded down.
+ */
 long dt_median(long *v, size_t n, long def);
 
 struct dt_cooling {

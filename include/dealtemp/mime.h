@@ -52,6 +52,8 @@ struct dt_message {
     size_t n_cc;
     char *subject;
     time_t date;            /* Date header as UTC time_t, or (time_t)-1 if absent or unparsable */
+    time_t received;        /* date after the last ';' of the first (topmost) Received header,
+                               as UTC time_t, or (time_t)-1 if absent or unparsable */
     char *list_id;
     char *precedence;       /* lower-cased */
     char *auto_submitted;   /* lower-cased */

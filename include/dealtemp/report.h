@@ -8,6 +8,7 @@
 #include "dealtemp/analyze.h"
 #include "dealtemp/buf.h"
 #include "dealtemp/config.h"
+#include "dealtemp/deals.h"
 
 /*
  * One JSON object on one line (ending in "\n"):
@@ -27,5 +28,22 @@ void dt_report_json(const struct dt_facts *facts, const char *file, struct dt_bu
  */
 void dt_report_explain(const struct dt_facts *facts, const struct dt_config *cfg,
                        const char *file, struct dt_buf *out);
+
+/*
+ * `dealtemp threads --json`: one object per line with thread, rep,
+ * counterpart, subject, state, latencies_s, usual_s, last_out, last_in
+ * (ISO 8601 UTC or null), peak_euphoria, messages.
+ */
+void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out);
+/* The table form: a header line (d == NULL) or one row. */
+void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out);
+
+/* "2026-11-20T09:00:00Z" (0 -> "-"). buf holds 21 bytes. */
+void dt_iso_time(time_t t, char buf[21]);
+/* Parse "2026-11-20T09:00:00Z", "2026-11-20T09:00:00+01:00", "2026-11-20" or "now" (= now). */
+int dt_parse_time(const char *s, time_t now, time_t *out);
+
+/* `dealtemp stats` over the outbound scores (sorted in place). */
+void dt_report_stats(double *scores, size_t n, const struct dt_config *cfg, struct dt_buf *out);
 
 #endif

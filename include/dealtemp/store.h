@@ -26,13 +26,29 @@
 
 struct dt_store;
 
-/* Open (creating the file, schema and version table, or migrating). */
+/*
+ * Open (creating the file, schema and version table, or migrating). path is
+ * a SQLite file whose directory must exist ("postgresql://..." is reserved
+ * for a later implementation and refused today). A database written by a
+ * newer dealtemp (higher schema version) is refused.
+ */
 int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err);
+/* Close; an open dt_store_begin batch is rolled back. NULL is fine. */
 void dt_store_close(struct dt_store *st);
 
-/* Group many records into one transaction (import); nesting is not supported. */
+/* How long to wait for another writer's lock before failing with
+ * "<file>: database is locked" (default 5000 ms). */
+void dt_store_set_busy_timeout(struct dt_store *st, int ms);
+
+/* The schema version of the open database (after any migration). */
+int dt_store_version(const struct dt_store *st);
+
+/* Group many records into one transaction (import); nesting is not supported.
+ * A record that fails inside a batch is undone alone; the batch goes on.
+ * dt_store_rollback drops the whole batch. */
 int dt_store_begin(struct dt_store *st, struct dt_error *err);
 int dt_store_commit(struct dt_store *st, struct dt_error *err);
+int dt_store_rollback(struct dt_store *st, struct dt_error *err);
 
 /* One message to remember (outbound or inbound; other directions are not kept). */
 struct dt_record {
@@ -82,7 +98,8 @@ struct dt_row {
 };
 
 struct dt_store_filter {
-    const char *rep;          /* only threads this rep has written in (NULL = all) */
+    const char *rep;          /* only threads in which this rep appears, as sender or as
+                                 internal recipient - every message of them (NULL = all) */
     const char *counterpart;  /* only messages with this counterpart (NULL = all) */
     dt_hash thread;           /* only this thread (0 = all) */
     time_t until;             /* only messages at or before (0 = no limit) */

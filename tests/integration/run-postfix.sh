@@ -299,6 +299,37 @@ if delivered FD "$TOK_D" "d) inbound has no header"; then
         dt_not_ok "d) inbound has no header" "found: $(euphoria_values "$FD" | tr '\n' ' ')"
     fi
 fi
+# i) the customer's reply (no References: it joins by subject within the
+# rep <-> customer pair) carries the thread of a) and its reply latency, and
+# `dealtemp threads` lists that thread.
+field_value() { dt_headers_of "$1" | dt_unfold_field "$2" | sed 's/^[^:]*:[[:space:]]*//'; }
+if [ -n "$FA" ] && [ -n "${FD:-}" ]; then
+    ta=$(field_value "$FA" X-Deal-Thread)
+    td=$(field_value "$FD" X-Deal-Thread)
+    lat=$(field_value "$FD" X-Deal-Reply-Latency)
+    if [[ "$ta" =~ ^[0-9a-f]{12}$ ]] && [ "$ta" = "$td" ]; then
+        dt_ok "i) outbound and the customer's reply carry the same X-Deal-Thread ($ta)"
+    else
+        dt_not_ok "i) same X-Deal-Thread" "outbound '$ta', reply '$td'"
+    fi
+    if [[ "$lat" =~ ^[0-9]+[smhd]( [0-9]+[smh])?\ \(usual\ [0-9]+[smhd].*\;\ (normal|slow)\)$ ]]; then
+        dt_ok "i) the reply carries X-Deal-Reply-Latency: $lat"
+    else
+        dt_not_ok "i) X-Deal-Reply-Latency" "got '$lat'"
+    fi
+    if [ "$(field_value "$FB" X-Deal-Thread)" != "$ta" ]; then
+        dt_ok "i) a message with another subject starts another thread"
+    else
+        dt_not_ok "i) separate threads" "b) joined a)'s thread"
+    fi
+    if "$DT_BUILD/dealtemp" threads -c "$DT_TMP/milter/dealtemp.conf" --json >"$DT_TMP/threads.json" &&
+        grep -q "\"thread\":\"$ta\",\"rep\":\"rep@corp.test\",\"counterpart\":\"buyer@customer.example\"" "$DT_TMP/threads.json" &&
+        grep "\"thread\":\"$ta\"" "$DT_TMP/threads.json" | grep -q '"latencies_s":\[[0-9]'; then
+        dt_ok "i) dealtemp threads lists the thread with its reply latency"
+    else
+        dt_not_ok "i) dealtemp threads" "$(head -c 600 "$DT_TMP/threads.json")"
+    fi
+fi
 delivered FE "$TOK_E" "e) 20 MB attachment body unchanged" &&
     check_body "e) 20 MB attachment: body byte-identical" "$MSG/e.eml" "$FE"
 delivered FF "$TOK_F" "f) broken MIME body unchanged" &&

@@ -1,0 +1,70 @@
+/*
+ * deals.h - the seam between the store and everything that talks about
+ * deals: store rows + configuration + a moment -> each thread's state,
+ * latencies and usual latency. `dealtemp threads`, `dealtemp stats`, the
+ * digest and the milter's reply header all read deals through here;
+ * the cooling rules themselves live only in cooling.c.
+ */
+#ifndef DEALTEMP_DEALS_H
+#define DEALTEMP_DEALS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "dealtemp/config.h"
+#include "dealtemp/cooling.h"
+#include "dealtemp/store.h"
+#include "dealtemp/thread.h"
+
+/* One deal thread as of a moment. Pointers are valid during the callback only. */
+struct dt_deal {
+    dt_hash thread;
+    char id[13];               /* short id */
+    const char *owner;         /* the rep who sent the latest outbound message */
+    const char *counterpart;
+    const char *subject;       /* NULL when subjects are not stored */
+    enum dt_thread_state state;
+    struct dt_cooling cooling; /* details of the state (cooling.h) */
+    const long *latencies_s;   /* the customer's reply latencies, calendar seconds, oldest first */
+    size_t n_latencies;
+    long usual_s;              /* the customer's usual reply time, calendar seconds */
+    time_t first_at, last_out, last_in; /* 0 = none */
+    double peak_euphoria;      /* highest outbound score */
+    time_t trigger_at;         /* the enthusiastic message behind cooling/stalled/slowed, or 0 */
+    double trigger_score;
+    const char *trigger_phrases;
+    size_t n_messages;
+};
+
+struct dt_deals_query {
+    const char *rep;           /* only deals this rep owns (NULL = all) */
+    int state;                 /* only this enum dt_thread_state (-1 = any) */
+    time_t as_of;              /* the moment; messages after it are not seen */
+};
+
+/*
+ * Call fn for every deal matching q, in thread order. fn returns 0 to go
+ * on, non-zero to stop. Returns 0, or -1 with err set.
+ */
+int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct dt_deals_query *q,
+                  int (*fn)(const struct dt_deal *deal, void *arg), void *arg,
+                  struct dt_error *err);
+
+/* What an inbound customer message at `at` in `thread` means for latency. */
+struct dt_reply_info {
+    bool answers;              /* there is an outbound message before it */
+    long latency_s;            /* calendar seconds since the latest outbound before it */
+    long long latency_business_s; /* business seconds (-1 without business hours) */
+    long usual_s;              /* the usual, in the configured clock's unit */
+    bool slow;                 /* latency >= factor x usual (in the configured clock) */
+};
+
+int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thread,
+                   const char *counterpart, time_t at, struct dt_reply_info *out,
+                   struct dt_error *err);
+
+/* "3d 4h", "5h 10m", "12m", "40s": a duration for people. */
+void dt_human_duration(long seconds, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * import.h - backfill the store from old mail: mbox files and maildirs,
+ * read through libetpan's mbox and maildir drivers.
+ *
+ * Every message goes through dt_analyze() and dt_ingest(), exactly as a
+ * live one through the milter. Its time is the Date header, else the date
+ * of the first (topmost) Received header, else the mbox From_ line date
+ * or the maildir file's mtime, else the time the import started.
+ * Importing twice adds nothing: dt_ingest() reports the second copy of a
+ * Message-ID as a duplicate. Records are written in transactions of
+ * DT_IMPORT_BATCH messages.
+ *
+ * A message dt_analyze() rejects (not a message at all) or a maildir file
+ * that cannot be read is counted as malformed and skipped; the first few
+ * are named ("mbox FILE message N", "maildir DIR/cur/NAME").
+ * The functions return -1 with err set (naming the file) only when the
+ * source cannot be opened at all or the store fails; stats then holds
+ * what was done before.
+ */
+#ifndef DEALTEMP_IMPORT_H
+#define DEALTEMP_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dealtemp/config.h"
+#include "dealtemp/dealtemp.h"
+#include "dealtemp/store.h"
+
+#define DT_IMPORT_BATCH 500
+#define DT_IMPORT_NAMED 3 /* malformed messages named in the stats */
+
+struct dt_import_stats {
+    size_t total;       /* messages found in the source */
+    size_t seen;        /* messages read so far */
+    size_t imported;    /* stored now */
+    size_t duplicates;  /* already stored (same Message-ID) */
+    size_t ignored;     /* not stored: not outbound/inbound, or a party unknown */
+    size_t malformed;   /* not a message; skipped */
+    char first_malformed[DT_IMPORT_NAMED][256]; /* positions of the first malformed, "" unused */
+    double seconds;     /* wall time of the import */
+};
+
+/*
+ * Import every message of the mbox file path (read only: the file is never
+ * written). With progress true and stderr a terminal, a line
+ * "\rimport FILE: N/TOTAL (P%) R msg/s" is redrawn on stderr, ended by a
+ * newline when done; otherwise nothing is printed. stats is cleared first.
+ */
+int dt_import_mbox(struct dt_store *st, const struct dt_config *cfg, const char *path,
+                   bool progress, struct dt_import_stats *stats, struct dt_error *err);
+
+/* The same for a maildir: every file of dir/new and dir/cur, in name order. */
+int dt_import_maildir(struct dt_store *st, const struct dt_config *cfg, const char *dir,
+                      bool progress, struct dt_import_stats *stats, struct dt_error *err);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * ingest.h - remember one analyzed message in the store, and say what the
+ * in-flight headers should carry. The milter and `dealtemp import` both
+ * call dt_ingest(), so a message imported from a mailbox and the same
+ * message seen live are stored identically.
+ */
+#ifndef DEALTEMP_INGEST_H
+#define DEALTEMP_INGEST_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "dealtemp/analyze.h"
+#include "dealtemp/config.h"
+#include "dealtemp/deals.h"
+#include "dealtemp/store.h"
+
+struct dt_ingest_result {
+    bool recorded;            /* outbound or inbound with both parties known: stored */
+    bool duplicate;           /* already stored (same Message-ID): nothing written */
+    dt_hash thread;
+    char thread_id[13];       /* short id for X-Deal-Thread */
+    bool new_thread;
+    struct dt_reply_info reply; /* inbound: latency and usual (reply.answers false otherwise) */
+};
+
+/*
+ * Record f (from dt_analyze) as happening at `at`. Messages that are not
+ * outbound or inbound, or whose rep or counterpart is unknown, are not
+ * stored (recorded = false, return 0). Returns -1 with err set on a store
+ * failure.
+ */
+int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
+              time_t at, struct dt_ingest_result *out, struct dt_error *err);
+
+/* "2d 3h (usual 1d 4h; slow)" for X-Deal-Reply-Latency. */
+void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * config_match.c - who is who under a configuration: addresses inside the
+ * company's domains, and the sales reps among them (see config.h).
+ *
+ * Public: dt_config_is_internal(), dt_config_is_rep().
+ *
+ * Addresses come from mail and are hostile: any string (or NULL) is
+ * answered false rather than trusted; domains compare without case and
+ * only on label boundaries ("notcorp.example" is not "corp.example").
+ */
+#include "dealtemp/config.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* The domain of "user@domain" or "<user@domain>", as a pointer and length. */
+static bool addr_domain(const char *addr, const char **dom, size_t *len)
+{
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+    if (!at)
+        return false;
+    *dom = at + 1;
+    *len = strlen(*dom);
+    if (*len > 0 && (*dom)[*len - 1] == '>')
+        (*len)--;
+    return *len > 0;
+}
+
+/* dom[0..len) is d or a subdomain of d (both compared without case). */
+static bool domain_within(const char *dom, size_t len, const char *d)
+{
+    size_t dl = strlen(d);
+    if (len == dl)
+        return strncasecmp(dom, d, len) == 0;
+    return len > dl && dom[len - dl - 1] == '.' && strncasecmp(dom + len - dl, d, dl) == 0;
+}
+
+bool dt_config_is_internal(const struct dt_config *cfg, const char *addr)
+{
+    const char *dom;
+    size_t len;
+    if (!cfg || !addr_domain(addr, &dom, &len))
+        return false;
+    for (size_t i = 0; i < cfg->n_internal_domains; i++)
+        if (domain_within(dom, len, cfg->internal_domains[i]))
+            return true;
+    return false;
+}
+
+bool dt_config_is_rep(const struct dt_config *cfg, const char *addr)
+{
+    if (!dt_config_is_internal(cfg, addr))
+        return false;
+    if (cfg->n_reps == 0)
+        return true;
+    const char *dom, *start = addr[0] == '<' ? addr + 1 : addr;
+    size_t len;
+    addr_domain(addr, &dom, &len);
+    size_t alen = (size_t)(dom + len - start);
+    for (size_t i = 0; i < cfg->n_reps; i++) {
+        const char *r = cfg->reps[i];
+        if (r[0] == '@' ? domain_within(dom, len, r + 1)
+                        : strlen(r) == alen && strncasecmp(start, r, alen) == 0)
+            return true;
+    }
+    return false;
+}

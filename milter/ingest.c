@@ -1,0 +1,123 @@
+/*
+ * ingest.c - analyzed message -> store record -> header facts (ingest.h).
+ *
+ * Public: dt_ingest(), dt_ingest_latency_value().
+ *
+ * Only metadata reaches the store: the Message-ID as a hash, the thread,
+ * time, direction, the two parties, the score, level and the top five
+ * evidence phrases, and the subject when store_subjects is on. A message
+ * without a Message-ID gets a stable stand-in hash from its sender, time
+ * and subject, so importing it twice still stores it once.
+ */
+#include "dealtemp/ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ANCESTORS 64
+#define MAX_PHRASES 5
+
+/* The top evidence texts, strongest first, distinct, "amazing, can't wait, 🚀". */
+static void top_phrases(const struct dt_score *s, struct dt_buf *out)
+{
+    const struct dt_evidence *pick[MAX_PHRASES];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_evidence; i++) {
+        const struct dt_evidence *e = &s->evidence[i];
+        if (e->negated || e->weight <= 0 || e->kind == DT_KIND_EXCLAMATION)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strcasecmp(pick[j]->text, e->text) == 0;
+        if (dup)
+            continue;
+        size_t pos = n;
+        if (n == MAX_PHRASES) {
+            if (e->weight <= pick[n - 1]->weight)
+                continue;
+            pos = --n;
+        }
+        while (pos > 0 && pick[pos - 1]->weight < e->weight) {
+            pick[pos] = pick[pos - 1];
+            pos--;
+        }
+        pick[pos] = e;
+        n++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            dt_buf_puts(out, ", ");
+        dt_buf_puts(out, pick[i]->text);
+    }
+}
+
+int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
+              time_t at, struct dt_ingest_result *out, struct dt_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    bool outbound = f->direction == DT_DIR_OUTBOUND;
+    if ((!outbound && f->direction != DT_DIR_INBOUND) || f->rep == NULL ||
+        f->counterpart == NULL)
+        return 0;
+
+    const struct dt_message *m = f->msg;
+    dt_hash msgid = dt_msgid_hash(m->message_id);
+    if (msgid == 0) {
+        char stand_in[600];
+        snprintf(stand_in, sizeof(stand_in), "%s|%lld|%s", f->sender ? f->sender : "",
+                 (long long)(m->date != (time_t)-1 ? m->date : at), m->subject ? m->subject : "");
+        msgid = dt_string_hash(stand_in);
+    }
+    dt_hash anc[MAX_ANCESTORS];
+    size_t n_anc = dt_thread_ancestors(m, anc, MAX_ANCESTORS);
+    struct dt_buf subj = DT_BUF_INIT, phrases = DT_BUF_INIT;
+    dt_subject_normalize(m->subject, &subj);
+    if (outbound && f->scored)
+        top_phrases(&f->score, &phrases);
+    if (dt_buf_failed(&subj) || dt_buf_failed(&phrases)) {
+        dt_buf_free(&subj);
+        dt_buf_free(&phrases);
+        return dt_error_set(err, "out of memory");
+    }
+
+    struct dt_record rec = {
+        .msgid = msgid,
+        .ancestors = anc,
+        .n_ancestors = n_anc,
+        .new_key = dt_thread_new_key(m, msgid),
+        .at = at,
+        .outbound = outbound,
+        .rep = f->rep,
+        .counterpart = f->counterpart,
+        .subject = cfg->store_subjects ? m->subject : NULL,
+        .subject_key = dt_string_hash(subj.data),
+        .window_s = (long)cfg->thread_window_days * 86400,
+        .score = outbound && f->scored ? f->score.score : 0,
+        .level = outbound && f->scored ? f->score.level : DT_LEVEL_CALM,
+        .phrases = phrases.len > 0 ? phrases.data : NULL,
+    };
+    struct dt_record_result res;
+    int rc = dt_store_record(st, &rec, &res, err);
+    dt_buf_free(&subj);
+    dt_buf_free(&phrases);
+    if (rc < 0)
+        return -1;
+    out->recorded = true;
+    out->duplicate = res.duplicate;
+    out->thread = res.thread;
+    out->new_thread = res.new_thread;
+    dt_thread_short_id(res.thread, out->thread_id);
+    if (!outbound && !res.duplicate)
+        return dt_deals_reply(st, cfg, res.thread, f->counterpart, at, &out->reply, err);
+    return 0;
+}
+
+void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size)
+{
+    char lat[32], usual[32];
+    dt_human_duration(r->reply.latency_s, lat, sizeof(lat));
+    dt_human_duration(r->reply.usual_s, usual, sizeof(usual));
+    snprintf(buf, size, "%s (usual %s; %s)", lat, usual, r->reply.slow ? "slow" : "normal");
+}

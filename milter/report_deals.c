@@ -1,0 +1,168 @@
+/*
+ * report_deals.c - render deals and statistics (report.h): `dealtemp
+ * threads` as a table or JSON lines, `dealtemp stats`, and the ISO 8601
+ * times both use. Pure; never fails (allocation failures are sticky in
+ * the output buffer).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dealtemp/json.h"
+#include "dealtemp/report.h"
+
+void dt_iso_time(time_t t, char buf[21])
+{
+    struct tm tm;
+    if (t == 0 || gmtime_r(&t, &tm) == NULL) {
+        strcpy(buf, "-");
+        return;
+    }
+    strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static long long days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+int dt_parse_time(const char *s, time_t now, time_t *out)
+{
+    if (strcmp(s, "now") == 0) {
+        *out = now;
+        return 0;
+    }
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return -1;
+    const char *p = s + 10;
+    long off = 0;
+    if (*p == 'T' || *p == ' ') {
+        int m2 = 0;
+        if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &mi, &se, &m2) != 3 || m2 != 8)
+            return -1;
+        p += 9;
+        if (*p == 'Z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om, m3 = 0;
+            if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m3) != 2 || m3 != 5)
+                return -1;
+            off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+            p += 6;
+        } else {
+            return -1;
+        }
+    }
+    if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -1;
+    *out = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
+                    se - off);
+    return 0;
+}
+
+static void json_time(struct dt_buf *out, time_t t)
+{
+    char b[21];
+    if (t == 0) {
+        dt_buf_puts(out, "null");
+        return;
+    }
+    dt_iso_time(t, b);
+    dt_buf_printf(out, "\"%s\"", b);
+}
+
+void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
+{
+    dt_buf_printf(out, "{\"thread\":\"%s\",\"rep\":", d->id);
+    dt_json_string(out, d->owner);
+    dt_buf_puts(out, ",\"counterpart\":");
+    dt_json_string(out, d->counterpart);
+    dt_buf_puts(out, ",\"subject\":");
+    dt_json_string(out, d->subject);
+    dt_buf_printf(out, ",\"state\":\"%s\",\"latencies_s\":[", dt_state_name(d->state));
+    for (size_t i = 0; i < d->n_latencies; i++)
+        dt_buf_printf(out, "%s%ld", i ? "," : "", d->latencies_s[i]);
+    dt_buf_printf(out, "],\"usual_s\":%ld,\"last_out\":", d->usual_s);
+    json_time(out, d->last_out);
+    dt_buf_puts(out, ",\"last_in\":");
+    json_time(out, d->last_in);
+    dt_buf_printf(out, ",\"peak_euphoria\":%.2f,\"messages\":%zu", d->peak_euphoria, d->n_messages);
+    if (d->trigger_at != 0) {
+        dt_buf_puts(out, ",\"trigger_at\":");
+        json_time(out, d->trigger_at);
+        dt_buf_printf(out, ",\"trigger_score\":%.2f,\"trigger_phrases\":", d->trigger_score);
+        dt_json_string(out, d->trigger_phrases);
+    }
+    dt_buf_puts(out, "}\n");
+}
+
+void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
+{
+    if (d == NULL) {
+        dt_buf_printf(out, "%-12s %-8s %-26s %-26s %-10s %-10s %5s  %s\n", "THREAD", "STATE", "REP",
+                      "COUNTERPART", "SILENT", "USUAL", "PEAK", "SUBJECT");
+        return;
+    }
+    char silent[32] = "-", usual[32];
+    if (d->cooling.silent_calendar_s > 0)
+        dt_human_duration(d->cooling.silent_calendar_s, silent, sizeof(silent));
+    dt_human_duration(d->usual_s, usual, sizeof(usual));
+    dt_buf_printf(out, "%-12s %-8s %-26.26s %-26.26s %-10s %-10s %5.2f  %.60s\n", d->id,
+                  dt_state_name(d->state), d->owner ? d->owner : "-",
+                  d->counterpart ? d->counterpart : "-", silent, usual, d->peak_euphoria,
+                  d->subject ? d->subject : "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void dt_report_stats(double *scores, size_t n, const struct dt_config *cfg, struct dt_buf *out)
+{
+    const struct dt_euphoria_params *p = &cfg->euphoria;
+    size_t bins[10] = {0}, levels[3] = {0};
+    qsort(scores, n, sizeof(*scores), cmp_double);
+    for (size_t i = 0; i < n; i++) {
+        int b = (int)(scores[i] * 10);
+        bins[b < 0 ? 0 : b > 9 ? 9 : b]++;
+        levels[scores[i] >= p->euphoric ? 2 : scores[i] >= p->warm ? 1 : 0]++;
+    }
+    dt_buf_printf(out, "outbound messages scored: %zu\n\nscore distribution\n", n);
+    size_t most = 1;
+    for (int b = 0; b < 10; b++)
+        if (bins[b] > most)
+            most = bins[b];
+    for (int b = 0; b < 10; b++) {
+        dt_buf_printf(out, "  %.1f-%.1f %7zu ", b / 10.0, (b + 1) / 10.0, bins[b]);
+        for (size_t k = 0; k < bins[b] * 50 / most; k++)
+            dt_buf_putc(out, '#');
+        dt_buf_putc(out, '\n');
+    }
+    dt_buf_puts(out, "\nlevels (current thresholds)\n");
+    const char *names[3] = {"calm", "warm", "euphoric"};
+    for (int l = 0; l < 3; l++)
+        dt_buf_printf(out, "  %-9s %7zu  %5.1f%%\n", names[l], levels[l],
+                      n ? 100.0 * (double)levels[l] / (double)n : 0.0);
+    dt_buf_printf(out, "\neuphoric threshold (now %.2f) that would flag\n", p->euphoric);
+    const double shares[3] = {0.05, 0.10, 0.20};
+    for (int i = 0; i < 3; i++) {
+        if (n == 0) {
+            dt_buf_printf(out, "  %2.0f%% of outbound mail: (no data)\n", shares[i] * 100);
+            continue;
+        }
+        /* the score at which the top share of messages starts */
+        size_t k = (size_t)ceil((double)n * (1.0 - shares[i]));
+        if (k >= n)
+            k = n - 1;
+        dt_buf_printf(out, "  %2.0f%% of outbound mail: %.2f\n", shares[i] * 100, scores[k]);
+    }
+}

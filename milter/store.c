@@ -1,0 +1,104 @@
+/*
+ * store.c - the store interface (see store.h): picks the implementation
+ * from the database string and forwards every call to it.
+ *
+ * Public functions: dt_store_open/close, dt_store_begin/commit/rollback,
+ * dt_store_record, dt_store_scan, dt_store_purge, dt_store_count,
+ * dt_store_version, dt_store_set_busy_timeout, dt_store_schema_version.
+ * "postgresql://..." and "postgres://..." are reserved for a PostgreSQL
+ * implementation and refused for now; anything else is a SQLite file.
+ *
+ * Failure behaviour: -1 with err set (the implementation names the
+ * database file); a NULL handle is an error, never a crash.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err)
+{
+    *out = NULL;
+    if (path == NULL || *path == '\0')
+        return dt_error_set(err, "no database configured");
+    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+        return dt_error_set(err, "%.*s...: PostgreSQL is not supported by this build", 13, path);
+    return dt_store_sqlite_open(path, out, err);
+}
+
+void dt_store_close(struct dt_store *st)
+{
+    if (st != NULL)
+        st->ops->close(st);
+}
+
+#define CHECK(st)                                                                                  \
+    do {                                                                                           \
+        if ((st) == NULL)                                                                          \
+            return dt_error_set(err, "store not open");                                            \
+    } while (0)
+
+int dt_store_begin(struct dt_store *st, struct dt_error *err)
+{
+    CHECK(st);
+    return st->ops->begin(st, err);
+}
+
+int dt_store_commit(struct dt_store *st, struct dt_error *err)
+{
+    CHECK(st);
+    return st->ops->commit(st, err);
+}
+
+int dt_store_rollback(struct dt_store *st, struct dt_error *err)
+{
+    CHECK(st);
+    return st->ops->rollback(st, err);
+}
+
+int dt_store_record(struct dt_store *st, const struct dt_record *rec, struct dt_record_result *res,
+                    struct dt_error *err)
+{
+    CHECK(st);
+    if (rec == NULL || res == NULL)
+        return dt_error_set(err, "dt_store_record: no record");
+    return st->ops->record(st, rec, res, err);
+}
+
+int dt_store_scan(struct dt_store *st, const struct dt_store_filter *f,
+                  int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
+{
+    CHECK(st);
+    if (fn == NULL)
+        return dt_error_set(err, "dt_store_scan: no callback");
+    static const struct dt_store_filter all = {NULL, NULL, 0, 0};
+    return st->ops->scan(st, f ? f : &all, fn, arg, err);
+}
+
+int dt_store_purge(struct dt_store *st, time_t before, size_t *deleted, struct dt_error *err)
+{
+    size_t dummy;
+    CHECK(st);
+    return st->ops->purge(st, before, deleted ? deleted : &dummy, err);
+}
+
+int dt_store_count(struct dt_store *st, struct dt_store_counts *out, struct dt_error *err)
+{
+    CHECK(st);
+    return st->ops->count(st, out, err);
+}
+
+int dt_store_version(const struct dt_store *st)
+{
+    return st ? st->ops->version(st) : -1;
+}
+
+void dt_store_set_busy_timeout(struct dt_store *st, int ms)
+{
+    if (st != NULL)
+        st->ops->set_busy_timeout(st, ms < 0 ? 0 : ms);
+}
+
+int dt_store_schema_version(void)
+{
+    return dt_store_sqlite_schema_version();
+}

@@ -1,0 +1,39 @@
+/*
+ * store_int.h - what a store implementation provides to store.c.
+ *
+ * store.c dispatches every public dt_store_* call through the ops table of
+ * the handle, so a second implementation (PostgreSQL, chosen by a
+ * "postgresql://" database string) slots in without touching callers.
+ * Each implementation embeds struct dt_store as its first member.
+ */
+#ifndef DEALTEMP_STORE_INT_H
+#define DEALTEMP_STORE_INT_H
+
+#include "dealtemp/store.h"
+
+struct dt_store_ops {
+    const char *name;
+    void (*close)(struct dt_store *st);
+    int (*begin)(struct dt_store *st, struct dt_error *err);
+    int (*commit)(struct dt_store *st, struct dt_error *err);
+    int (*rollback)(struct dt_store *st, struct dt_error *err);
+    int (*record)(struct dt_store *st, const struct dt_record *rec, struct dt_record_result *res,
+                  struct dt_error *err);
+    int (*scan)(struct dt_store *st, const struct dt_store_filter *f,
+                int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
+    int (*purge)(struct dt_store *st, time_t before, size_t *deleted, struct dt_error *err);
+    int (*count)(struct dt_store *st, struct dt_store_counts *out, struct dt_error *err);
+    int (*version)(const struct dt_store *st);
+    void (*set_busy_timeout)(struct dt_store *st, int ms);
+};
+
+struct dt_store {
+    const struct dt_store_ops *ops;
+};
+
+/* store_sqlite.c: path is a file name. */
+int dt_store_sqlite_open(const char *path, struct dt_store **out, struct dt_error *err);
+/* The newest schema version store_sqlite.c knows. */
+int dt_store_sqlite_schema_version(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * store_sqlite_int.h - shared between the parts of the SQLite store:
+ * store_sqlite.c (open, transactions, recording), store_sqlite_schema.c
+ * (schema and migrations), store_sqlite_query.c (scan, purge, counts).
+ */
+#ifndef DEALTEMP_STORE_SQLITE_INT_H
+#define DEALTEMP_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store_int.h"
+
+/* Statements prepared once per handle, on first use. */
+enum sq_id {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_SAVEPOINT,
+    SQ_RELEASE,
+    SQ_ROLLBACK_TO,
+    SQ_EVENT_THREAD,
+    SQ_THREAD_BY_KEY,
+    SQ_PERSON_GET,
+    SQ_PERSON_ADD,
+    SQ_SUBJECT_MATCH,
+    SQ_THREAD_ADD,
+    SQ_THREAD_FILL,
+    SQ_EVENT_ADD,
+    SQ_PAIR_ADD,
+    SQ_COUNT
+};
+
+struct sq_store {
+    struct dt_store base; /* first: the handle callers see */
+    sqlite3 *db;
+    char *path;           /* the file, for every error message */
+    int busy_ms;          /* how long a lock is waited for */
+    int version;          /* schema version of the open database */
+    bool in_batch;        /* inside dt_store_begin: records use savepoints */
+    sqlite3_stmt *stmt[SQ_COUNT];
+};
+
+/* "<path>: <SQLite's last error>"; returns -1. */
+int sq_fail(struct sq_store *st, struct dt_error *err);
+/* The cached statement id, prepared on first use; NULL with err set. */
+sqlite3_stmt *sq_stmt(struct sq_store *st, enum sq_id id, struct dt_error *err);
+/* sqlite3_step, retried on SQLITE_BUSY within the busy timeout. */
+int sq_step_retry(struct sq_store *st, sqlite3_stmt *s);
+/* Run a bound statement to its end and reset it; 0 or -1 with err set. */
+int sq_exec_stmt(struct sq_store *st, sqlite3_stmt *s, struct dt_error *err);
+int sq_exec(struct sq_store *st, enum sq_id id, struct dt_error *err);
+
+/* store_sqlite_schema.c: create or migrate to the newest schema; sets st->version. */
+int sq_schema_ensure(struct sq_store *st, struct dt_error *err);
+
+/* store_sqlite_query.c */
+int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
+            int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
+int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error *err);
+/* Inside a transaction the caller opened. */
+int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct dt_error *err);
+
+#endif

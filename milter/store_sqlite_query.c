@@ -1,0 +1,129 @@
+/*
+ * store_sqlite_query.c - reading and pruning the SQLite store: the scan
+ * behind `dealtemp threads` and the digest, the counts behind `stats`, and
+ * purge.
+ *
+ * The scan is one statement built from the filter and stepped row by row,
+ * so memory stays flat however large the store; it runs in its own read
+ * snapshot (WAL), so writers are never blocked. Rows come ordered by the
+ * thread's row id, then time (the events_by_thread index, no sort).
+ * Purge deletes old events, then what they alone kept alive: who-met-whom
+ * rows, empty threads and addresses no event refers to any more.
+ *
+ * Failure behaviour: -1 with "<file>: <reason>".
+ */
+#include "store_sqlite_int.h"
+
+#include <string.h>
+
+static const char *text_or_null(sqlite3_stmt *s, int col)
+{
+    return (const char *)sqlite3_column_text(s, col);
+}
+
+int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
+            int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, e.level,"
+                     " e.phrases FROM events e JOIN threads t ON t.id = e.thread"
+                     " LEFT JOIN people r ON r.id = e.rep"
+                     " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
+    if (f->rep != NULL)
+        strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
+                    " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");
+    if (f->counterpart != NULL)
+        strcat(sql, " AND e.thread IN (SELECT q.thread FROM thread_people q"
+                    " WHERE q.counterpart = (SELECT id FROM people WHERE addr = :cp))"
+                    " AND e.counterpart = (SELECT id FROM people WHERE addr = :cp)");
+    if (f->thread != 0)
+        strcat(sql, " AND e.thread = (SELECT id FROM threads WHERE key = :thread)");
+    if (f->until != 0)
+        strcat(sql, " AND e.at <= :until");
+    strcat(sql, " ORDER BY e.thread, e.at, e.msgid");
+
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    if (f->rep != NULL)
+        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":rep"), f->rep, -1, SQLITE_STATIC);
+    if (f->counterpart != NULL)
+        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":cp"), f->counterpart, -1,
+                          SQLITE_STATIC);
+    if (f->thread != 0)
+        sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":thread"), f->thread);
+    if (f->until != 0)
+        sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":until"), (int64_t)f->until);
+
+    int rc, stop = 0;
+    while ((rc = sq_step_retry(st, s)) == SQLITE_ROW) {
+        struct dt_row row;
+        row.thread = sqlite3_column_int64(s, 0);
+        row.at = (time_t)sqlite3_column_int64(s, 1);
+        row.outbound = sqlite3_column_int(s, 2) != 0;
+        row.rep = text_or_null(s, 3);
+        row.counterpart = text_or_null(s, 4);
+        row.subject = text_or_null(s, 5);
+        row.score = (double)sqlite3_column_int64(s, 6) / 1000.0;
+        row.level = (enum dt_level)sqlite3_column_int(s, 7);
+        row.phrases = text_or_null(s, 8);
+        if ((stop = fn(&row, arg)) != 0)
+            break;
+    }
+    if (stop == 0 && rc != SQLITE_DONE) {
+        sq_fail(st, err);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    sqlite3_finalize(s);
+    return stop;
+}
+
+int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    sqlite3_stmt *s;
+    memset(out, 0, sizeof(*out));
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT (SELECT count(*) FROM events WHERE outbound),"
+                           " (SELECT count(*) FROM events WHERE NOT outbound),"
+                           " (SELECT count(*) FROM threads)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    int rc = sq_step_retry(st, s);
+    if (rc == SQLITE_ROW) {
+        out->outbound = (size_t)sqlite3_column_int64(s, 0);
+        out->inbound = (size_t)sqlite3_column_int64(s, 1);
+        out->threads = (size_t)sqlite3_column_int64(s, 2);
+    } else {
+        sq_fail(st, err);
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct dt_error *err)
+{
+    static const char *const cleanup =
+        "DELETE FROM thread_people WHERE NOT EXISTS (SELECT 1 FROM events e"
+        " WHERE e.thread = thread_people.thread AND e.rep = thread_people.rep"
+        " AND e.counterpart = thread_people.counterpart);"
+        "DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.thread = threads.id);"
+        "DELETE FROM people WHERE id NOT IN (SELECT rep FROM thread_people)"
+        " AND id NOT IN (SELECT counterpart FROM thread_people);";
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "DELETE FROM events WHERE at < ?1", -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    sqlite3_bind_int64(s, 1, (int64_t)before);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        sq_fail(st, err);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    sqlite3_finalize(s);
+    *deleted = (size_t)sqlite3_changes(st->db);
+    if (*deleted > 0 && sqlite3_exec(st->db, cleanup, NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    return 0;
+}

@@ -1,0 +1,900 @@
+/*
+ * check_store.c - the SQLite store, in a fresh temporary directory per
+ * test: schema and version (create, reopen, newer and foreign databases
+ * refused), threading (In-Reply-To, thread keys, subject fallback inside
+ * and outside its window and pair), duplicates, scan order and filters,
+ * purge, counts, batches, 8 concurrent writer threads, a writer killed
+ * with SIGKILL mid-batch, missing / read-only directories and a locked
+ * database, and the bytes a message costs.
+ */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dealtemp/store.h"
+#include "dealtemp/thread.h"
+
+#define DAY 86400L
+#define WINDOW (30 * DAY)
+#define T0 ((time_t)1790000000) /* 2026-09-21 */
+
+static char dir[64];
+static char db_path[128];
+
+/* A fresh directory and database path for each test (each runs in its own process). */
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/dt-store-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(db_path, sizeof(db_path), "%s/dealtemp.db", dir);
+}
+
+static void teardown(void)
+{
+    char p[192];
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static struct dt_store *open_ok(void)
+{
+    struct dt_store *st = NULL;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_open(db_path, &st, &err) == 0, "open: %s", err.msg);
+    ck_assert_ptr_nonnull(st);
+    return st;
+}
+
+/* What a test message carries; the record is built as the milter would build it. */
+struct m {
+    const char *id, *irt, *ref; /* ref: one References entry (or NULL) */
+    time_t at;
+    bool out;
+    const char *rep, *cp, *subject;
+    double score;
+    const char *phrases;
+};
+
+static int put_err(struct dt_store *st, const struct m *m, struct dt_record_result *res,
+                   struct dt_error *err)
+{
+    char *refs[2] = {(char *)m->ref, NULL};
+    struct dt_message msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.message_id = (char *)m->id;
+    msg.in_reply_to = (char *)m->irt;
+    msg.references = refs;
+    msg.n_references = m->ref ? 1 : 0;
+    dt_hash anc[8];
+    struct dt_buf norm = DT_BUF_INIT;
+    dt_subject_normalize(m->subject, &norm);
+    struct dt_record rec = {
+        .msgid = dt_msgid_hash(m->id),
+        .ancestors = anc,
+        .n_ancestors = dt_thread_ancestors(&msg, anc, 8),
+        .new_key = dt_thread_new_key(&msg, dt_msgid_hash(m->id)),
+        .at = m->at,
+        .outbound = m->out,
+        .rep = m->rep,
+        .counterpart = m->cp,
+        .subject = m->subject,
+        .subject_key = dt_string_hash(norm.data),
+        .window_s = WINDOW,
+        .score = m->score,
+        .level = m->score >= 0.6 ? DT_LEVEL_EUPHORIC : m->score >= 0.35 ? DT_LEVEL_WARM
+                                                                         : DT_LEVEL_CALM,
+        .phrases = m->phrases,
+    };
+    int rc = dt_store_record(st, &rec, res, err);
+    dt_buf_free(&norm);
+    return rc;
+}
+
+static struct dt_record_result put(struct dt_store *st, const struct m *m)
+{
+    struct dt_record_result res;
+    struct dt_error err = {""};
+    ck_assert_msg(put_err(st, m, &res, &err) == 0, "record %s: %s", m->id, err.msg);
+    return res;
+}
+
+static struct dt_store_counts counts(struct dt_store *st)
+{
+    struct dt_store_counts c;
+    struct dt_error err;
+    ck_assert_msg(dt_store_count(st, &c, &err) == 0, "%s", err.msg);
+    return c;
+}
+
+/* One integer from raw SQL on the database file, behind the store's back. */
+static long long raw_int(const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    long long v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static void raw_exec(const char *sql)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    char *msg = NULL;
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
+    sqlite3_close(db);
+}
+
+/* ---- schema ---- */
+
+START_TEST(open_creates_and_reopens)
+{
+    struct dt_store *st = open_ok();
+    ck_assert_int_eq(dt_store_schema_version(), 1);
+    ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
+    struct dt_store_counts c = counts(st);
+    ck_assert_uint_eq(c.outbound + c.inbound + c.threads, 0);
+    put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
+    dt_store_close(st);
+
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 1);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+
+    st = open_ok();
+    ck_assert_int_eq(dt_store_version(st), 1);
+    ck_assert_uint_eq(counts(st).outbound, 1);
+    dt_store_close(st);
+    dt_store_close(NULL);
+}
+END_TEST
+
+START_TEST(open_v1_database_reports_v1)
+{
+    /* A database left at version 1 (by this or an older build) opens as 1. */
+    struct dt_store *st = open_ok();
+    dt_store_close(st);
+    raw_exec("UPDATE schema_version SET version = 1");
+    st = open_ok();
+    ck_assert_int_eq(dt_store_version(st), 1);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(open_empty_file_gets_schema)
+{
+    FILE *f = fopen(db_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    struct dt_store *st = open_ok();
+    ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
+    dt_store_close(st);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'events'"), 1);
+}
+END_TEST
+
+START_TEST(open_refuses_newer_version)
+{
+    dt_store_close(open_ok());
+    raw_exec("UPDATE schema_version SET version = 99");
+    struct dt_store *st = (struct dt_store *)1;
+    struct dt_error err = {""};
+    ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
+    ck_assert_ptr_null(st);
+    ck_assert_msg(strncmp(err.msg, db_path, strlen(db_path)) == 0, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "schema version 99 is newer") != NULL, "%s", err.msg);
+    /* untouched */
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 99);
+}
+END_TEST
+
+START_TEST(open_refuses_foreign_and_garbage)
+{
+    raw_exec("CREATE TABLE foo(x)");
+    struct dt_store *st;
+    struct dt_error err = {""};
+    ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "not a dealtemp database") != NULL, "%s", err.msg);
+    teardown();
+
+    setup();
+    FILE *f = fopen(db_path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 200; i++)
+        fputs("this is not a database at all\n", f);
+    fclose(f);
+    ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
+    ck_assert_msg(strncmp(err.msg, db_path, strlen(db_path)) == 0, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "not a database") != NULL, "%s", err.msg);
+}
+END_TEST
+
+START_TEST(open_missing_directory)
+{
+    char p[256];
+    struct dt_store *st;
+    struct dt_error err = {""};
+    snprintf(p, sizeof(p), "%s/no/such/dir/dealtemp.db", dir);
+    ck_assert_int_eq(dt_store_open(p, &st, &err), -1);
+    ck_assert_msg(strncmp(err.msg, p, strlen(p)) == 0, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "No such file or directory") != NULL, "%s", err.msg);
+    struct stat sb;
+    ck_assert_int_eq(stat(p, &sb), -1); /* nothing created */
+
+    /* the "directory" is a file */
+    dt_store_close(open_ok());
+    snprintf(p, sizeof(p), "%s/x.db", db_path);
+    ck_assert_int_eq(dt_store_open(p, &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "is not a directory") != NULL, "%s", err.msg);
+
+    ck_assert_int_eq(dt_store_open("", &st, &err), -1);
+    ck_assert_int_eq(dt_store_open(NULL, &st, &err), -1);
+    ck_assert_int_eq(dt_store_open("postgresql://db.example/dealtemp", &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "PostgreSQL is not supported") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* Try to open in a read-only directory; as root, from a child without privileges. */
+START_TEST(open_read_only_directory)
+{
+    char ro[128], p[192];
+    snprintf(ro, sizeof(ro), "%s/ro", dir);
+    snprintf(p, sizeof(p), "%s/dealtemp.db", ro);
+    ck_assert_int_eq(mkdir(ro, 0555), 0);
+    ck_assert_int_eq(chmod(ro, 0555), 0);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        close(fds[0]);
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        struct dt_store *st;
+        struct dt_error err = {""};
+        int rc = dt_store_open(p, &st, &err);
+        if (write(fds[1], err.msg, strlen(err.msg)) < 0)
+            _exit(4);
+        _exit(rc == -1 ? 0 : 1);
+    }
+    close(fds[1]);
+    char msg[600] = "";
+    ssize_t n, got = 0;
+    while ((n = read(fds[0], msg + got, sizeof(msg) - 1 - (size_t)got)) > 0)
+        got += n;
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d: %s", status,
+                  msg);
+    ck_assert_msg(strncmp(msg, p, strlen(p)) == 0, "%s", msg);
+    ck_assert_msg(strstr(msg, "is not writable") != NULL, "%s", msg);
+    rmdir(ro);
+}
+END_TEST
+
+/* ---- threading ---- */
+
+START_TEST(reply_joins_by_in_reply_to)
+{
+    struct dt_store *st = open_ok();
+    struct dt_record_result a = put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp",
+                                                    "bob@cust", "Offerte Q3", 0.9, "amazing"});
+    ck_assert(!a.duplicate);
+    ck_assert(a.new_thread);
+    ck_assert(a.thread == dt_msgid_hash("a@corp"));
+    struct dt_record_result b = put(st, &(struct m){"b@cust", "<A@corp>", NULL, T0 + DAY, false,
+                                                    "ann@corp", "bob@cust", "Totally else", 0,
+                                                    NULL});
+    ck_assert(!b.new_thread);
+    ck_assert(b.thread == a.thread);
+    /* a deeper reply whose References name the root only */
+    struct dt_record_result c = put(st, &(struct m){"c@corp", "b@cust", "a@corp", T0 + 2 * DAY,
+                                                    true, "ann@corp", "bob@cust", NULL, 0.1, NULL});
+    ck_assert(c.thread == a.thread);
+    struct dt_store_counts n = counts(st);
+    ck_assert_uint_eq(n.outbound, 2);
+    ck_assert_uint_eq(n.inbound, 1);
+    ck_assert_uint_eq(n.threads, 1);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(reply_before_original_joins_by_key)
+{
+    /* Import order need not be mail order: the reply comes first and keys the
+     * thread by its root; the root, stored later, finds the thread by key. */
+    struct dt_store *st = open_ok();
+    struct dt_record_result b = put(st, &(struct m){"b@cust", "a@corp", "a@corp", T0 + DAY, false,
+                                                    "ann@corp", "bob@cust", "Re: x", 0, NULL});
+    ck_assert(b.new_thread);
+    ck_assert(b.thread == dt_msgid_hash("a@corp"));
+    struct dt_record_result a = put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp",
+                                                    "bob@cust", "x", 0.2, NULL});
+    ck_assert(!a.new_thread);
+    ck_assert(a.thread == b.thread);
+    /* an unknown ancestor plus a known thread key: the key wins over a new thread */
+    struct dt_record_result c = put(st, &(struct m){"c@cust", "zz@nowhere", "a@corp", T0 + 3 * DAY,
+                                                    false, "ann@corp", "bob@cust", NULL, 0, NULL});
+    ck_assert(c.thread == a.thread);
+    ck_assert_uint_eq(counts(st).threads, 1);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(subject_fallback_window_and_pair)
+{
+    struct dt_store *st = open_ok();
+    struct dt_record_result a = put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp",
+                                                    "bob@cust", "Offerte Q3", 0.8, NULL});
+    /* no references, same pair, same subject after prefixes, within 30 days */
+    struct dt_record_result b = put(st, &(struct m){"b@cust", NULL, NULL, T0 + 5 * DAY, false,
+                                                    "ann@corp", "bob@cust", "AW: RE: offerte q3",
+                                                    0, NULL});
+    ck_assert(!b.new_thread);
+    ck_assert(b.thread == a.thread);
+    /* the window runs from the thread's last message (T0 + 5d): +34d is inside */
+    struct dt_record_result c = put(st, &(struct m){"c@cust", NULL, NULL, T0 + 34 * DAY, false,
+                                                    "ann@corp", "bob@cust", "Re: Offerte Q3", 0,
+                                                    NULL});
+    ck_assert(c.thread == a.thread);
+    /* ... and 30 days + 1 s after the last one is outside */
+    struct dt_record_result d =
+        put(st, &(struct m){"d@cust", NULL, NULL, T0 + 64 * DAY + 1, false, "ann@corp",
+                            "bob@cust", "Re: Offerte Q3", 0, NULL});
+    ck_assert(d.new_thread);
+    ck_assert(d.thread != a.thread);
+    ck_assert(d.thread == dt_msgid_hash("d@cust"));
+    /* exactly at the window edge joins (d's thread, the most recent) */
+    struct dt_record_result e = put(st, &(struct m){"e@cust", NULL, NULL, T0 + 94 * DAY + 1, false,
+                                                    "ann@corp", "bob@cust", "Re: Offerte Q3", 0,
+                                                    NULL});
+    ck_assert(e.thread == d.thread);
+    /* another counterpart, same rep and subject: its own thread */
+    struct dt_record_result f = put(st, &(struct m){"f@other", NULL, NULL, T0 + DAY, false,
+                                                    "ann@corp", "carl@other", "Re: Offerte Q3", 0,
+                                                    NULL});
+    ck_assert(f.new_thread);
+    /* another rep, same counterpart and subject: its own thread */
+    struct dt_record_result g = put(st, &(struct m){"g@cust", NULL, NULL, T0 + DAY, false,
+                                                    "dirk@corp", "bob@cust", "Re: Offerte Q3", 0,
+                                                    NULL});
+    ck_assert(g.new_thread);
+    /* other subject, same pair: its own thread */
+    struct dt_record_result h = put(st, &(struct m){"h@cust", NULL, NULL, T0 + DAY, false,
+                                                    "ann@corp", "bob@cust", "Re: Invoice", 0,
+                                                    NULL});
+    ck_assert(h.new_thread);
+    /* no subject at all: never joins by subject */
+    struct dt_record_result i =
+        put(st, &(struct m){"i@cust", NULL, NULL, T0 + DAY, false, "ann@corp", "bob@cust", NULL,
+                            0, NULL});
+    ck_assert(i.new_thread);
+    ck_assert_uint_eq(counts(st).threads, 6);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(duplicate_message_id)
+{
+    struct dt_store *st = open_ok();
+    struct m m = {"dup@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Deal", 0.7, "wow"};
+    struct dt_record_result a = put(st, &m);
+    ck_assert(!a.duplicate);
+    m.at = T0 + DAY; /* a resend with other facts changes nothing */
+    m.score = 0.1;
+    m.id = "<DUP@corp>";
+    struct dt_record_result b = put(st, &m);
+    ck_assert(b.duplicate);
+    ck_assert(!b.new_thread);
+    ck_assert(b.thread == a.thread);
+    ck_assert_uint_eq(counts(st).outbound, 1);
+    ck_assert_int_eq(raw_int("SELECT at FROM events"), T0);
+    ck_assert_int_eq(raw_int("SELECT score FROM events"), 700);
+
+    struct dt_record bad = {.msgid = 0};
+    struct dt_record_result res;
+    struct dt_error err = {""};
+    ck_assert_int_eq(dt_store_record(st, &bad, &res, &err), -1);
+    ck_assert_msg(strstr(err.msg, db_path) != NULL, "%s", err.msg);
+    ck_assert_int_eq(dt_store_record(NULL, &bad, &res, &err), -1);
+    dt_store_close(st);
+}
+END_TEST
+
+/* ---- reading ---- */
+
+struct seen {
+    size_t n;
+    dt_hash thread[32];
+    time_t at[32];
+    char rep[32][32], cp[32][32], subject[32][32], phrases[32][32];
+    double score[32];
+    int level[32];
+    bool out[32];
+    int stop_at; /* stop (returning 7) at this row, -1 never */
+};
+
+static int collect(const struct dt_row *r, void *arg)
+{
+    struct seen *s = arg;
+    ck_assert_uint_lt(s->n, 32);
+    size_t i = s->n++;
+    s->thread[i] = r->thread;
+    s->at[i] = r->at;
+    s->out[i] = r->outbound;
+    snprintf(s->rep[i], 32, "%s", r->rep ? r->rep : "(null)");
+    snprintf(s->cp[i], 32, "%s", r->counterpart ? r->counterpart : "(null)");
+    snprintf(s->subject[i], 32, "%s", r->subject ? r->subject : "(null)");
+    snprintf(s->phrases[i], 32, "%s", r->phrases ? r->phrases : "(null)");
+    s->score[i] = r->score;
+    s->level[i] = (int)r->level;
+    return (int)i == s->stop_at ? 7 : 0;
+}
+
+static struct seen scan(struct dt_store *st, const struct dt_store_filter *f)
+{
+    static struct seen s;
+    memset(&s, 0, sizeof(s));
+    s.stop_at = -1;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_scan(st, f, collect, &s, &err) == 0, "%s", err.msg);
+    return s;
+}
+
+/* Three threads written interleaved: T1 ann<->bob, T2 dirk<->carl, T3 ann<->carl. */
+static struct dt_store *three_threads(void)
+{
+    struct dt_store *st = open_ok();
+    put(st, &(struct m){"t1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.873,
+                        "amazing, can't wait"});
+    put(st, &(struct m){"t2@corp", NULL, NULL, T0 + 10, true, "dirk@corp", "carl@other", "Demo",
+                        0.2, NULL});
+    put(st, &(struct m){"t1r@cust", "t1@corp", NULL, T0 + 3 * DAY, false, "ann@corp", "bob@cust",
+                        "Re: Offerte", 0, NULL});
+    put(st, &(struct m){"t3@corp", NULL, NULL, T0 + 20, true, "ann@corp", "carl@other", NULL, 0.5,
+                        NULL});
+    /* the customer answers dirk's thread, and ann chimes in there */
+    put(st, &(struct m){"t2r@other", "t2@corp", NULL, T0 + DAY, false, "dirk@corp", "carl@other",
+                        "Re: Demo", 0, NULL});
+    put(st, &(struct m){"t2a@corp", "t2r@other", "t2@corp", T0 + 2 * DAY, true, "ann@corp",
+                        "carl@other", "Re: Demo", 0.4, NULL});
+    /* out of time order within thread 1 */
+    put(st, &(struct m){"t1b@corp", "t1@corp", NULL, T0 + DAY, true, "ann@corp", "bob@cust",
+                        "Re: Offerte", 0.1, NULL});
+    return st;
+}
+
+START_TEST(scan_order_and_rows)
+{
+    struct dt_store *st = three_threads();
+    struct seen s = scan(st, NULL);
+    ck_assert_uint_eq(s.n, 7);
+    /* grouped by thread, time order within; each thread appears in one run */
+    for (size_t i = 1; i < s.n; i++) {
+        if (s.thread[i] == s.thread[i - 1])
+            ck_assert_int_le(s.at[i - 1], s.at[i]);
+        else
+            for (size_t j = 0; j < i; j++)
+                ck_assert(s.thread[j] != s.thread[i]);
+    }
+    ck_assert(s.thread[0] == dt_msgid_hash("t1@corp"));
+    ck_assert_int_eq(s.at[0], T0);
+    ck_assert_int_eq(s.at[1], T0 + DAY);
+    ck_assert_int_eq(s.at[2], T0 + 3 * DAY);
+    ck_assert(s.out[0] && s.out[1] && !s.out[2]);
+    ck_assert_str_eq(s.rep[0], "ann@corp");
+    ck_assert_str_eq(s.cp[0], "bob@cust");
+    ck_assert_str_eq(s.subject[0], "Offerte");
+    ck_assert_str_eq(s.subject[2], "Offerte"); /* the thread's first subject */
+    ck_assert_str_eq(s.phrases[0], "amazing, can't wait");
+    ck_assert_str_eq(s.phrases[1], "(null)");
+    ck_assert(s.score[0] > 0.8725 && s.score[0] < 0.8735);
+    ck_assert_int_eq(s.level[0], DT_LEVEL_EUPHORIC);
+    ck_assert_int_eq(s.level[2], DT_LEVEL_CALM);
+    ck_assert(s.thread[6] == dt_msgid_hash("t3@corp"));
+    ck_assert_str_eq(s.subject[6], "(null)");
+
+    /* the callback stops the scan; its value comes back */
+    struct seen stop;
+    memset(&stop, 0, sizeof(stop));
+    stop.stop_at = 2;
+    struct dt_error err;
+    ck_assert_int_eq(dt_store_scan(st, NULL, collect, &stop, &err), 7);
+    ck_assert_uint_eq(stop.n, 3);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(scan_filters)
+{
+    struct dt_store *st = three_threads();
+    /* rep: every message of the threads ann appears in (all three) */
+    struct seen s = scan(st, &(struct dt_store_filter){.rep = "ann@corp"});
+    ck_assert_uint_eq(s.n, 7);
+    /* dirk appears only in thread 2, whose rows include ann's and carl's */
+    s = scan(st, &(struct dt_store_filter){.rep = "dirk@corp"});
+    ck_assert_uint_eq(s.n, 3);
+    for (size_t i = 0; i < s.n; i++)
+        ck_assert(s.thread[i] == dt_msgid_hash("t2@corp"));
+    ck_assert_str_eq(s.rep[2], "ann@corp");
+    s = scan(st, &(struct dt_store_filter){.rep = "nobody@corp"});
+    ck_assert_uint_eq(s.n, 0);
+    /* counterpart: only messages with carl */
+    s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other"});
+    ck_assert_uint_eq(s.n, 4);
+    for (size_t i = 0; i < s.n; i++)
+        ck_assert_str_eq(s.cp[i], "carl@other");
+    /* thread */
+    s = scan(st, &(struct dt_store_filter){.thread = dt_msgid_hash("t1@corp")});
+    ck_assert_uint_eq(s.n, 3);
+    s = scan(st, &(struct dt_store_filter){.thread = 12345});
+    ck_assert_uint_eq(s.n, 0);
+    /* until: at or before */
+    s = scan(st, &(struct dt_store_filter){.until = T0 + DAY});
+    ck_assert_uint_eq(s.n, 5);
+    ck_assert_int_eq(s.at[1], T0 + DAY);
+    /* all together */
+    s = scan(st, &(struct dt_store_filter){.rep = "ann@corp", .counterpart = "bob@cust",
+                                           .thread = dt_msgid_hash("t1@corp"), .until = T0 + DAY});
+    ck_assert_uint_eq(s.n, 2);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(subject_filled_later_and_null_people)
+{
+    struct dt_store *st = open_ok();
+    put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp", NULL, NULL, 0, NULL});
+    put(st, &(struct m){"b@x", "a@corp", NULL, T0 + 1, false, NULL, "bob@cust", "Re: Late", 0,
+                        NULL});
+    struct seen s = scan(st, NULL);
+    ck_assert_uint_eq(s.n, 2);
+    ck_assert_str_eq(s.subject[0], "Re: Late");
+    ck_assert_str_eq(s.cp[0], "(null)");
+    ck_assert_str_eq(s.rep[1], "(null)");
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(purge_and_counts)
+{
+    struct dt_store *st = three_threads();
+    struct dt_store_counts c = counts(st);
+    ck_assert_uint_eq(c.outbound, 5);
+    ck_assert_uint_eq(c.inbound, 2);
+    ck_assert_uint_eq(c.threads, 3);
+    size_t deleted = 99;
+    struct dt_error err;
+    /* nothing older than T0 */
+    ck_assert_int_eq(dt_store_purge(st, T0, &deleted, &err), 0);
+    ck_assert_uint_eq(deleted, 0);
+    /* everything before T0 + 1 day: t1, t2, t3 go; thread 3 is left empty */
+    ck_assert_int_eq(dt_store_purge(st, T0 + DAY, &deleted, &err), 0);
+    ck_assert_uint_eq(deleted, 3);
+    c = counts(st);
+    ck_assert_uint_eq(c.outbound, 2);
+    ck_assert_uint_eq(c.inbound, 2);
+    ck_assert_uint_eq(c.threads, 2);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM thread_people"), 3);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM people"), 4);
+    /* all of it: no address is left behind */
+    ck_assert_int_eq(dt_store_purge(st, T0 + 100 * DAY, &deleted, &err), 0);
+    ck_assert_uint_eq(deleted, 4);
+    c = counts(st);
+    ck_assert_uint_eq(c.outbound + c.inbound + c.threads, 0);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM people"), 0);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM thread_people"), 0);
+    /* the store goes on working */
+    put(st, &(struct m){"n@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "New", 0, NULL});
+    ck_assert_uint_eq(counts(st).threads, 1);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(batches)
+{
+    struct dt_store *st = open_ok();
+    struct dt_error err = {""};
+    ck_assert_int_eq(dt_store_commit(st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "without a batch") != NULL, "%s", err.msg);
+    ck_assert_int_eq(dt_store_rollback(st, &err), -1);
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    ck_assert_int_eq(dt_store_begin(st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "nesting") != NULL, "%s", err.msg);
+    char id[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof(id), "b%d@corp", i);
+        put(st, &(struct m){id, NULL, NULL, T0 + i, true, "ann@corp", "bob@cust", "Bulk", 0,
+                            NULL});
+    }
+    /* a failing record inside the batch leaves the batch intact */
+    struct dt_record bad = {.msgid = 0};
+    struct dt_record_result res;
+    ck_assert_int_eq(dt_store_record(st, &bad, &res, &err), -1);
+    /* not visible to another reader before commit */
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM events"), 0);
+    ck_assert_int_eq(dt_store_commit(st, &err), 0);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM events"), 100);
+    ck_assert_uint_eq(counts(st).threads, 1);
+
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    put(st, &(struct m){"gone@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", NULL, 0, NULL});
+    ck_assert_int_eq(dt_store_rollback(st, &err), 0);
+    ck_assert_uint_eq(counts(st).outbound, 100);
+    /* closing with an open batch drops it */
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    put(st, &(struct m){"gone@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", NULL, 0, NULL});
+    dt_store_close(st);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM events"), 100);
+}
+END_TEST
+
+/* ---- concurrency and crashes ---- */
+
+#define WRITERS 8
+#define PER_WRITER 500
+
+struct writer {
+    int no;
+    int failures;
+    char err[512];
+};
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    struct dt_store *st;
+    struct dt_error err;
+    if (dt_store_open(db_path, &st, &err) < 0) {
+        w->failures = PER_WRITER;
+        snprintf(w->err, sizeof(w->err), "%s", err.msg);
+        return NULL;
+    }
+    char id[64], root[64], subject[64];
+    for (int i = 0; i < PER_WRITER; i++) {
+        snprintf(id, sizeof(id), "w%d-m%d@corp", w->no, i);
+        snprintf(root, sizeof(root), "root%d@corp", i % 10); /* shared, never stored itself */
+        snprintf(subject, sizeof(subject), "Re: Deal %d", i % 10);
+        struct dt_record_result res;
+        struct m m = {id, root, root, T0 + i, i % 2 == 0, "ann@corp", "bob@cust", subject, 0.5,
+                      NULL};
+        if (put_err(st, &m, &res, &err) < 0 || res.thread != dt_msgid_hash(root)) {
+            w->failures++;
+            snprintf(w->err, sizeof(w->err), "%s", err.msg);
+        }
+    }
+    dt_store_close(st);
+    return NULL;
+}
+
+START_TEST(concurrent_writers)
+{
+    dt_store_close(open_ok());
+    pthread_t t[WRITERS];
+    struct writer w[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        w[i] = (struct writer){.no = i};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
+    }
+    for (int i = 0; i < WRITERS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(w[i].failures == 0, "writer %d: %d failures, last: %s", i, w[i].failures,
+                      w[i].err);
+    }
+    struct dt_store *st = open_ok();
+    struct dt_store_counts c = counts(st);
+    ck_assert_uint_eq(c.outbound + c.inbound, WRITERS * PER_WRITER);
+    ck_assert_uint_eq(c.threads, 10);
+    dt_store_close(st);
+}
+END_TEST
+
+#define BATCH 50
+
+START_TEST(killed_mid_batch)
+{
+    dt_store_close(open_ok());
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        close(fds[0]);
+        struct dt_store *st;
+        struct dt_error err;
+        if (dt_store_open(db_path, &st, &err) < 0)
+            _exit(2);
+        char id[64];
+        for (int b = 0;; b++) {
+            if (dt_store_begin(st, &err) < 0)
+                _exit(3);
+            for (int i = 0; i < BATCH; i++) {
+                snprintf(id, sizeof(id), "k%d-%d@corp", b, i);
+                struct dt_record_result res;
+                struct m m = {id, NULL, NULL, T0 + b, true, "ann@corp", "bob@cust", "Import",
+                              0.3, "great"};
+                if (put_err(st, &m, &res, &err) < 0)
+                    _exit(4);
+            }
+            if (dt_store_commit(st, &err) < 0)
+                _exit(5);
+            if (write(fds[1], "b", 1) != 1)
+                _exit(6);
+        }
+    }
+    close(fds[1]);
+    char c;
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(read(fds[0], &c, 1), 1);
+    struct timespec pause = {0, 3 * 1000 * 1000}; /* well inside the next batch */
+    nanosleep(&pause, NULL);
+    kill(pid, SIGKILL);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    close(fds[0]);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+
+    struct dt_store *st = open_ok();
+    struct dt_store_counts n = counts(st);
+    ck_assert_uint_ge(n.outbound, 8 * BATCH);
+    ck_assert_uint_eq(n.outbound % BATCH, 0); /* whole batches only */
+    struct dt_error err;
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    put(st, &(struct m){"after@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Import", 0,
+                        NULL});
+    ck_assert_int_eq(dt_store_commit(st, &err), 0);
+    ck_assert_uint_eq(counts(st).outbound, n.outbound + 1);
+    dt_store_close(st);
+}
+END_TEST
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(locked_database_fails_fast_naming_file)
+{
+    struct dt_store *st = open_ok();
+    dt_store_set_busy_timeout(st, 200);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+
+    struct dt_record_result res;
+    struct dt_error err = {""};
+    struct m m = {"l@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Locked", 0, NULL};
+    double t = now_s();
+    ck_assert_int_eq(put_err(st, &m, &res, &err), -1);
+    double took = now_s() - t;
+    ck_assert_msg(took >= 0.15 && took < 2.0, "waited %.2f s", took);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: database is locked", db_path);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_int_eq(dt_store_begin(st, &err), -1);
+    ck_assert_str_eq(err.msg, want);
+    /* reading still works under a writer's lock (WAL) */
+    ck_assert_uint_eq(counts(st).outbound, 0);
+
+    ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    put(st, &m);
+    ck_assert_uint_eq(counts(st).outbound, 1);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(compact_storage)
+{
+    /* 20,000 messages in 2,000 threads of 50 reps: a regression bound on the bytes a message costs. */
+    struct dt_store *st = open_ok();
+    struct dt_error err;
+    char id[64], root[64], rep[64], cp[64], subject[64];
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    for (int i = 0; i < 20000; i++) {
+        int t = i % 2000;
+        snprintf(id, sizeof(id), "m%d.%08x@mail.corp.example", i, (unsigned)i * 2654435761u);
+        snprintf(root, sizeof(root), "m%d.%08x@mail.corp.example", t, (unsigned)t * 2654435761u);
+        snprintf(rep, sizeof(rep), "rep%d@corp.example", t % 50);
+        snprintf(cp, sizeof(cp), "buyer%d@customer%d.example", t, t % 700);
+        snprintf(subject, sizeof(subject), "Proposal for project %d", t);
+        struct m m = {id,  i < 2000 ? NULL : root, NULL, T0 + i * 60, i % 3 != 1, rep, cp,
+                      subject, (i % 10) / 10.0, i % 10 == 9 ? "amazing, can't wait" : NULL};
+        put(st, &m);
+    }
+    ck_assert_int_eq(dt_store_commit(st, &err), 0);
+    ck_assert_uint_eq(counts(st).threads, 2000);
+    dt_store_close(st);
+    raw_exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    long long bytes = raw_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
+    ck_assert_msg(bytes / 20000 < 120, "%lld bytes per message", bytes / 20000);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("schema");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, open_creates_and_reopens);
+    tcase_add_test(tc, open_v1_database_reports_v1);
+    tcase_add_test(tc, open_empty_file_gets_schema);
+    tcase_add_test(tc, open_refuses_newer_version);
+    tcase_add_test(tc, open_refuses_foreign_and_garbage);
+    tcase_add_test(tc, open_missing_directory);
+    tcase_add_test(tc, open_read_only_directory);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, reply_joins_by_in_reply_to);
+    tcase_add_test(tc, reply_before_original_joins_by_key);
+    tcase_add_test(tc, subject_fallback_window_and_pair);
+    tcase_add_test(tc, duplicate_message_id);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("read");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, scan_order_and_rows);
+    tcase_add_test(tc, scan_filters);
+    tcase_add_test(tc, subject_filled_later_and_null_people);
+    tcase_add_test(tc, purge_and_counts);
+    tcase_add_test(tc, batches);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stress");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, concurrent_writers);
+    tcase_add_test(tc, killed_mid_batch);
+    tcase_add_test(tc, locked_database_fails_fast_naming_file);
+    tcase_add_test(tc, compact_storage);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(store_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
