@@ -64,7 +64,7 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
 $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)

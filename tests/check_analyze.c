@@ -11,21 +11,11 @@
 #include <unistd.h>
 
 #include "dealtemp/analyze.h"
+#include "testutil.h"
 
 static struct dt_config *cfg, *cfg_reps;
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    ck_assert_msg(fp != NULL, "cannot open %s", path);
-    struct dt_buf b = DT_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        dt_buf_append(&b, chunk, n);
-    fclose(fp);
-    return dt_buf_steal(&b, len);
-}
+#define slurp dt_test_slurp
 
 static struct dt_config *load(const char *path)
 {

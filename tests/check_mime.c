@@ -13,65 +13,14 @@
 #include <time.h>
 
 #include "dealtemp/mime.h"
+#include "testutil.h"
 #include "dealtemp/utf8.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *data = malloc((size_t)size + 1);
-    ck_assert_ptr_nonnull(data);
-    ck_assert_uint_eq(fread(data, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    data[size] = '\0';
-    *n = (size_t)size;
-    return data;
-}
-
-/* Parse a message that must succeed; checks the invariants every result keeps. */
-static struct dt_message *parse_mem(const char *raw, size_t n)
-{
-    struct dt_message *m = NULL;
-    struct dt_error err = {""};
-    int r = dt_mime_parse(raw, n, &m, &err);
-    ck_assert_msg(r == 0, "parse failed: %s", err.msg);
-    ck_assert_ptr_nonnull(m);
-    ck_assert_ptr_nonnull(m->text);
-    ck_assert_uint_eq(strlen(m->text), m->text_len);
-    ck_assert(dt_utf8_valid(m->text, m->text_len));
-    ck_assert_ptr_null(strchr(m->text, '\r'));
-    ck_assert(m->text_len == 0 || m->text[m->text_len - 1] == '\n');
-    ck_assert_ptr_nonnull(m->references);
-    ck_assert_ptr_nonnull(m->to);
-    ck_assert_ptr_nonnull(m->cc);
-    ck_assert_ptr_null(m->references[m->n_references]);
-    ck_assert_ptr_null(m->to[m->n_to]);
-    ck_assert_ptr_null(m->cc[m->n_cc]);
-    ck_assert_ptr_null(strchr(m->warning, '\n'));
-    return m;
-}
-
-static struct dt_message *parse_str(const char *raw)
-{
-    return parse_mem(raw, strlen(raw));
-}
-
-static struct dt_message *parse_file(const char *path)
-{
-    size_t n;
-    char *raw = slurp(path, &n);
-    struct dt_message *m = parse_mem(raw, n);
-    free(raw);
-    return m;
-}
-
-#define ck_assert_contains(hay, needle)                                                            \
-    ck_assert_msg(strstr((hay), (needle)) != NULL, "\"%s\" not in:\n%s", (needle), (hay))
-#define ck_assert_lacks(hay, needle)                                                               \
-    ck_assert_msg(strstr((hay), (needle)) == NULL, "\"%s\" unexpectedly in:\n%s", (needle), (hay))
+/* The shared parse helpers (slurp, parse_mem/str/file, ck_assert_contains/lacks). */
+#define slurp dt_test_slurp
+#define parse_mem dt_test_parse_mem
+#define parse_str dt_test_parse_str
+#define parse_file dt_test_parse_file
 
 /* ---- plain text bodies in the common encodings -------------------------- */
 
