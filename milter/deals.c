@@ -158,8 +158,16 @@ static int load_row(const struct dt_row *r, void *arg)
         L->oom = true;
         return 1;
     }
-    L->ev[L->n_ev] = (struct dt_tl_event){r->at, r->outbound, r->level, r->score};
-    L->phrases[L->n_ev] = ph;
+    /* Timelines put an outbound message before a reply in the same second
+     * (cooling.h), whatever order the store returned them in. */
+    size_t i = L->n_ev;
+    while (r->outbound && i > t->first && L->ev[i - 1].at == r->at && !L->ev[i - 1].outbound) {
+        L->ev[i] = L->ev[i - 1];
+        L->phrases[i] = L->phrases[i - 1];
+        i--;
+    }
+    L->ev[i] = (struct dt_tl_event){r->at, r->outbound, r->level, r->score};
+    L->phrases[i] = ph;
     L->n_ev++;
     t->n++;
     return 0;
