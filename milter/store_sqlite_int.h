@@ -35,10 +35,10 @@ enum sq_id {
 struct sq_store {
     struct dt_store base; /* first: the handle callers see */
     sqlite3 *db;
-    char *path;           /* the file, for every error message */
-    int busy_ms;          /* how long a lock is waited for */
-    int version;          /* schema version of the open database */
-    bool in_batch;        /* inside dt_store_begin: records use savepoints */
+    char *path;    /* the file, for every error message */
+    int busy_ms;   /* how long a lock is waited for */
+    int version;   /* schema version of the open database */
+    bool in_batch; /* inside dt_store_begin: records use savepoints */
     sqlite3_stmt *stmt[SQ_COUNT];
 };
 

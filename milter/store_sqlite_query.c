@@ -55,8 +55,10 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
     if (f->until != 0)
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":until"), (int64_t)f->until);
 
-    int rc, stop = 0;
-    while ((rc = sq_step_retry(st, s)) == SQLITE_ROW) {
+    /* Only the first step may be retried: a retry restarts the statement,
+     * which after the first row would hand rows out twice. */
+    int rc = sq_step_retry(st, s), stop = 0;
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
         struct dt_row row;
         row.thread = sqlite3_column_int64(s, 0);
         row.at = (time_t)sqlite3_column_int64(s, 1);

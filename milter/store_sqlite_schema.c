@@ -25,12 +25,14 @@ static const char *const steps[] = {
     /* key: dt_thread key (63-bit hash); id: the small number events use. */
     "CREATE TABLE threads(id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,"
     " subject_key INTEGER, subject TEXT);"
-    /* msgid: dt_msgid_hash; score: euphoria score x 1000. */
-    "CREATE TABLE events(msgid INTEGER PRIMARY KEY, thread INTEGER NOT NULL,"
-    " at INTEGER NOT NULL, outbound INTEGER NOT NULL, level INTEGER NOT NULL,"
+    /* msgid: dt_msgid_hash; score: euphoria score x 1000. Stored in thread
+     * and time order, so reading a thread - or all of them - is a sequential
+     * walk; the Message-ID index answers "known?" and "which thread?". */
+    "CREATE TABLE events(thread INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " msgid INTEGER NOT NULL, outbound INTEGER NOT NULL, level INTEGER NOT NULL,"
     " rep INTEGER NOT NULL, counterpart INTEGER NOT NULL, score INTEGER NOT NULL,"
-    " phrases TEXT);"
-    "CREATE INDEX events_by_thread ON events(thread, at);"
+    " phrases TEXT, PRIMARY KEY (thread, at, msgid)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX events_by_msgid ON events(msgid);"
     /* Who meets in which thread: the subject fallback and the rep filter. */
     "CREATE TABLE thread_people(rep INTEGER NOT NULL, counterpart INTEGER NOT NULL,"
     " thread INTEGER NOT NULL, PRIMARY KEY (rep, counterpart, thread)) WITHOUT ROWID;"
@@ -97,8 +99,7 @@ static int run_steps(struct sq_store *st, int from, struct dt_error *err)
         snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d", v);
         if (sqlite3_exec(st->db, steps[v - 1], NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-            return dt_error_set(err, "%s: schema step %d: %s", st->path, v,
-                                sqlite3_errmsg(st->db));
+            return dt_error_set(err, "%s: schema step %d: %s", st->path, v, sqlite3_errmsg(st->db));
         }
     }
     return 0;

@@ -40,7 +40,10 @@ static dt_hash finish(uint64_t h)
     return h ? (dt_hash)h : 1;
 }
 
-static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static bool is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 dt_hash dt_msgid_hash(const char *msgid)
 {
@@ -142,9 +145,8 @@ static const char *skip_digits(const char *s)
 
 /* Reply and forward prefixes, lower-case. EN, NL, DE, FR, Nordic, ES/PT, PL, FI. */
 static const char *const prefixes[] = {
-    "re",     "fw",          "fwd", "aw", "wg", "antw", "antwort", "doorst",
-    "doorgestuurd", "sv", "vs",  "tr", "réf", "ref",  "rv",      "enc",
-    "odp",    "vb",          "vl",  NULL,
+    "re", "fw", "fwd", "aw",  "wg", "antw", "antwort", "doorst", "doorgestuurd", "sv",
+    "vs", "tr", "réf", "ref", "rv", "enc",  "odp",     "vb",     "vl",           NULL,
 };
 
 /*
@@ -178,8 +180,8 @@ static size_t match_prefix(const char *s)
 
 /* First words of tags that mail gateways put in front of a subject. */
 static const char *const tag_words[] = {
-    "ext",  "extern",  "externe",  "external",   "externo",   "externa", "caution",
-    "warning", "spam", "*spam*", "***spam***", "suspected", "suspicious", NULL,
+    "ext",     "extern", "externe", "external",   "externo",   "externa",    "caution",
+    "warning", "spam",   "*spam*",  "***spam***", "suspected", "suspicious", NULL,
 };
 
 /* A gateway tag "[EXT]", "[External Sender]", "[CAUTION: external]" at s:
@@ -266,26 +268,53 @@ void dt_subject_normalize(const char *subject, struct dt_buf *out)
 /* Phrases that mark an automatic reply wherever they stand. */
 static const char *const auto_phrases[] = {
     /* EN */
-    "out of office", "out of the office", "automatic reply", "automatic response", "auto-reply",
-    "auto reply", "autoreply", "auto-response", "auto response", "autoresponse", "autoresponder",
+    "out of office",
+    "out of the office",
+    "automatic reply",
+    "automatic response",
+    "auto-reply",
+    "auto reply",
+    "autoreply",
+    "auto-response",
+    "auto response",
+    "autoresponse",
+    "autoresponder",
     "vacation reply",
     /* NL */
-    "automatisch antwoord", "automatisch bericht", "automatische reactie", "automatisch beantwoord",
-    "afwezigheidsbericht", "afwezigheidsmelding", "afwezigheidsassistent", "niet op kantoor",
+    "automatisch antwoord",
+    "automatisch bericht",
+    "automatische reactie",
+    "automatisch beantwoord",
+    "afwezigheidsbericht",
+    "afwezigheidsmelding",
+    "afwezigheidsassistent",
+    "niet op kantoor",
     "buiten kantoor",
     /* DE */
-    "automatische antwort", "abwesenheitsnotiz", "abwesenheitsmeldung", "abwesenheitsnachricht",
-    "abwesenheitsassistent", "nicht im büro", "automatische rückantwort",
+    "automatische antwort",
+    "abwesenheitsnotiz",
+    "abwesenheitsmeldung",
+    "abwesenheitsnachricht",
+    "abwesenheitsassistent",
+    "nicht im büro",
+    "automatische rückantwort",
     /* FR */
-    "réponse automatique", "reponse automatique", "absence du bureau", "absent du bureau",
-    "message d'absence", "message d\xe2\x80\x99" "absence", "notification d'absence",
-    "répondeur automatique", NULL,
+    "réponse automatique",
+    "reponse automatique",
+    "absence du bureau",
+    "absent du bureau",
+    "message d'absence",
+    "message d\xe2\x80\x99"
+    "absence",
+    "notification d'absence",
+    "répondeur automatique",
+    NULL,
 };
 
 /* Words that mark one only as the whole subject or its first word before ':' or '-'. */
 static const char *const auto_leads[] = {
-    "afwezig", "abwesend", "absent", "absence", "ooo", "vacation", "vakantie", "urlaub",
-    "congés", "away", NULL,
+    "afwezig",  "abwesend", "absent", "absence", "ooo", "vacation",
+    "vakantie", "urlaub",   "congés", "away",    NULL,
 };
 
 bool dt_subject_is_autoreply(const char *subject)

@@ -1,146 +1,21 @@
 /*
  * check_store.c - the SQLite store, in a fresh temporary directory per
  * test: schema and version (create, reopen, newer and foreign databases
- * refused), threading (In-Reply-To, thread keys, subject fallback inside
- * and outside its window and pair), duplicates, scan order and filters,
- * purge, counts, batches, 8 concurrent writer threads, a writer killed
- * with SIGKILL mid-batch, missing / read-only directories and a locked
- * database, and the bytes a message costs.
+ * refused, missing and read-only directories), threading (In-Reply-To,
+ * thread keys, subject fallback inside and outside its window and pair),
+ * duplicates, scan order and filters, purge, counts and batches.
+ * Concurrency, crashes and locks are in check_store_stress.c.
  */
 #include <check.h>
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "dealtemp/store.h"
-#include "dealtemp/thread.h"
-
-#define DAY 86400L
-#define WINDOW (30 * DAY)
-#define T0 ((time_t)1790000000) /* 2026-09-21 */
-
-static char dir[64];
-static char db_path[128];
-
-/* A fresh directory and database path for each test (each runs in its own process). */
-static void setup(void)
-{
-    snprintf(dir, sizeof(dir), "/tmp/dt-store-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db_path, sizeof(db_path), "%s/dealtemp.db", dir);
-}
-
-static void teardown(void)
-{
-    char p[192];
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-}
-
-static struct dt_store *open_ok(void)
-{
-    struct dt_store *st = NULL;
-    struct dt_error err = {""};
-    ck_assert_msg(dt_store_open(db_path, &st, &err) == 0, "open: %s", err.msg);
-    ck_assert_ptr_nonnull(st);
-    return st;
-}
-
-/* What a test message carries; the record is built as the milter would build it. */
-struct m {
-    const char *id, *irt, *ref; /* ref: one References entry (or NULL) */
-    time_t at;
-    bool out;
-    const char *rep, *cp, *subject;
-    double score;
-    const char *phrases;
-};
-
-static int put_err(struct dt_store *st, const struct m *m, struct dt_record_result *res,
-                   struct dt_error *err)
-{
-    char *refs[2] = {(char *)m->ref, NULL};
-    struct dt_message msg;
-    memset(&msg, 0, sizeof(msg));
-    msg.message_id = (char *)m->id;
-    msg.in_reply_to = (char *)m->irt;
-    msg.references = refs;
-    msg.n_references = m->ref ? 1 : 0;
-    dt_hash anc[8];
-    struct dt_buf norm = DT_BUF_INIT;
-    dt_subject_normalize(m->subject, &norm);
-    struct dt_record rec = {
-        .msgid = dt_msgid_hash(m->id),
-        .ancestors = anc,
-        .n_ancestors = dt_thread_ancestors(&msg, anc, 8),
-        .new_key = dt_thread_new_key(&msg, dt_msgid_hash(m->id)),
-        .at = m->at,
-        .outbound = m->out,
-        .rep = m->rep,
-        .counterpart = m->cp,
-        .subject = m->subject,
-        .subject_key = dt_string_hash(norm.data),
-        .window_s = WINDOW,
-        .score = m->score,
-        .level = m->score >= 0.6 ? DT_LEVEL_EUPHORIC : m->score >= 0.35 ? DT_LEVEL_WARM
-                                                                         : DT_LEVEL_CALM,
-        .phrases = m->phrases,
-    };
-    int rc = dt_store_record(st, &rec, res, err);
-    dt_buf_free(&norm);
-    return rc;
-}
-
-static struct dt_record_result put(struct dt_store *st, const struct m *m)
-{
-    struct dt_record_result res;
-    struct dt_error err = {""};
-    ck_assert_msg(put_err(st, m, &res, &err) == 0, "record %s: %s", m->id, err.msg);
-    return res;
-}
-
-static struct dt_store_counts counts(struct dt_store *st)
-{
-    struct dt_store_counts c;
-    struct dt_error err;
-    ck_assert_msg(dt_store_count(st, &c, &err) == 0, "%s", err.msg);
-    return c;
-}
-
-/* One integer from raw SQL on the database file, behind the store's back. */
-static long long raw_int(const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
-    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-    long long v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
-
-static void raw_exec(const char *sql)
-{
-    sqlite3 *db;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    char *msg = NULL;
-    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
-    sqlite3_close(db);
-}
+#include "store_fixture.h"
 
 /* ---- schema ---- */
 
@@ -308,9 +183,9 @@ START_TEST(reply_joins_by_in_reply_to)
     ck_assert(!a.duplicate);
     ck_assert(a.new_thread);
     ck_assert(a.thread == dt_msgid_hash("a@corp"));
-    struct dt_record_result b = put(st, &(struct m){"b@cust", "<A@corp>", NULL, T0 + DAY, false,
-                                                    "ann@corp", "bob@cust", "Totally else", 0,
-                                                    NULL});
+    struct dt_record_result b =
+        put(st, &(struct m){"b@cust", "<A@corp>", NULL, T0 + DAY, false, "ann@corp", "bob@cust",
+                            "Totally else", 0, NULL});
     ck_assert(!b.new_thread);
     ck_assert(b.thread == a.thread);
     /* a deeper reply whose References name the root only */
@@ -334,8 +209,8 @@ START_TEST(reply_before_original_joins_by_key)
                                                     "ann@corp", "bob@cust", "Re: x", 0, NULL});
     ck_assert(b.new_thread);
     ck_assert(b.thread == dt_msgid_hash("a@corp"));
-    struct dt_record_result a = put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp",
-                                                    "bob@cust", "x", 0.2, NULL});
+    struct dt_record_result a = put(
+        st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "x", 0.2, NULL});
     ck_assert(!a.new_thread);
     ck_assert(a.thread == b.thread);
     /* an unknown ancestor plus a known thread key: the key wins over a new thread */
@@ -353,47 +228,46 @@ START_TEST(subject_fallback_window_and_pair)
     struct dt_record_result a = put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp",
                                                     "bob@cust", "Offerte Q3", 0.8, NULL});
     /* no references, same pair, same subject after prefixes, within 30 days */
-    struct dt_record_result b = put(st, &(struct m){"b@cust", NULL, NULL, T0 + 5 * DAY, false,
-                                                    "ann@corp", "bob@cust", "AW: RE: offerte q3",
-                                                    0, NULL});
+    struct dt_record_result b =
+        put(st, &(struct m){"b@cust", NULL, NULL, T0 + 5 * DAY, false, "ann@corp", "bob@cust",
+                            "AW: RE: offerte q3", 0, NULL});
     ck_assert(!b.new_thread);
     ck_assert(b.thread == a.thread);
     /* the window runs from the thread's last message (T0 + 5d): +34d is inside */
-    struct dt_record_result c = put(st, &(struct m){"c@cust", NULL, NULL, T0 + 34 * DAY, false,
-                                                    "ann@corp", "bob@cust", "Re: Offerte Q3", 0,
-                                                    NULL});
+    struct dt_record_result c =
+        put(st, &(struct m){"c@cust", NULL, NULL, T0 + 34 * DAY, false, "ann@corp", "bob@cust",
+                            "Re: Offerte Q3", 0, NULL});
     ck_assert(c.thread == a.thread);
     /* ... and 30 days + 1 s after the last one is outside */
     struct dt_record_result d =
-        put(st, &(struct m){"d@cust", NULL, NULL, T0 + 64 * DAY + 1, false, "ann@corp",
-                            "bob@cust", "Re: Offerte Q3", 0, NULL});
+        put(st, &(struct m){"d@cust", NULL, NULL, T0 + 64 * DAY + 1, false, "ann@corp", "bob@cust",
+                            "Re: Offerte Q3", 0, NULL});
     ck_assert(d.new_thread);
     ck_assert(d.thread != a.thread);
     ck_assert(d.thread == dt_msgid_hash("d@cust"));
     /* exactly at the window edge joins (d's thread, the most recent) */
-    struct dt_record_result e = put(st, &(struct m){"e@cust", NULL, NULL, T0 + 94 * DAY + 1, false,
-                                                    "ann@corp", "bob@cust", "Re: Offerte Q3", 0,
-                                                    NULL});
+    struct dt_record_result e =
+        put(st, &(struct m){"e@cust", NULL, NULL, T0 + 94 * DAY + 1, false, "ann@corp", "bob@cust",
+                            "Re: Offerte Q3", 0, NULL});
     ck_assert(e.thread == d.thread);
     /* another counterpart, same rep and subject: its own thread */
-    struct dt_record_result f = put(st, &(struct m){"f@other", NULL, NULL, T0 + DAY, false,
-                                                    "ann@corp", "carl@other", "Re: Offerte Q3", 0,
-                                                    NULL});
+    struct dt_record_result f =
+        put(st, &(struct m){"f@other", NULL, NULL, T0 + DAY, false, "ann@corp", "carl@other",
+                            "Re: Offerte Q3", 0, NULL});
     ck_assert(f.new_thread);
     /* another rep, same counterpart and subject: its own thread */
-    struct dt_record_result g = put(st, &(struct m){"g@cust", NULL, NULL, T0 + DAY, false,
-                                                    "dirk@corp", "bob@cust", "Re: Offerte Q3", 0,
-                                                    NULL});
+    struct dt_record_result g =
+        put(st, &(struct m){"g@cust", NULL, NULL, T0 + DAY, false, "dirk@corp", "bob@cust",
+                            "Re: Offerte Q3", 0, NULL});
     ck_assert(g.new_thread);
     /* other subject, same pair: its own thread */
-    struct dt_record_result h = put(st, &(struct m){"h@cust", NULL, NULL, T0 + DAY, false,
-                                                    "ann@corp", "bob@cust", "Re: Invoice", 0,
-                                                    NULL});
+    struct dt_record_result h =
+        put(st, &(struct m){"h@cust", NULL, NULL, T0 + DAY, false, "ann@corp", "bob@cust",
+                            "Re: Invoice", 0, NULL});
     ck_assert(h.new_thread);
     /* no subject at all: never joins by subject */
-    struct dt_record_result i =
-        put(st, &(struct m){"i@cust", NULL, NULL, T0 + DAY, false, "ann@corp", "bob@cust", NULL,
-                            0, NULL});
+    struct dt_record_result i = put(st, &(struct m){"i@cust", NULL, NULL, T0 + DAY, false,
+                                                    "ann@corp", "bob@cust", NULL, 0, NULL});
     ck_assert(i.new_thread);
     ck_assert_uint_eq(counts(st).threads, 6);
     dt_store_close(st);
@@ -560,8 +434,10 @@ START_TEST(scan_filters)
     ck_assert_uint_eq(s.n, 5);
     ck_assert_int_eq(s.at[1], T0 + DAY);
     /* all together */
-    s = scan(st, &(struct dt_store_filter){.rep = "ann@corp", .counterpart = "bob@cust",
-                                           .thread = dt_msgid_hash("t1@corp"), .until = T0 + DAY});
+    s = scan(st, &(struct dt_store_filter){.rep = "ann@corp",
+                                           .counterpart = "bob@cust",
+                                           .thread = dt_msgid_hash("t1@corp"),
+                                           .until = T0 + DAY});
     ck_assert_uint_eq(s.n, 2);
     dt_store_close(st);
 }
@@ -571,8 +447,8 @@ START_TEST(subject_filled_later_and_null_people)
 {
     struct dt_store *st = open_ok();
     put(st, &(struct m){"a@corp", NULL, NULL, T0, true, "ann@corp", NULL, NULL, 0, NULL});
-    put(st, &(struct m){"b@x", "a@corp", NULL, T0 + 1, false, NULL, "bob@cust", "Re: Late", 0,
-                        NULL});
+    put(st,
+        &(struct m){"b@x", "a@corp", NULL, T0 + 1, false, NULL, "bob@cust", "Re: Late", 0, NULL});
     struct seen s = scan(st, NULL);
     ck_assert_uint_eq(s.n, 2);
     ck_assert_str_eq(s.subject[0], "Re: Late");
@@ -630,8 +506,7 @@ START_TEST(batches)
     char id[32];
     for (int i = 0; i < 100; i++) {
         snprintf(id, sizeof(id), "b%d@corp", i);
-        put(st, &(struct m){id, NULL, NULL, T0 + i, true, "ann@corp", "bob@cust", "Bulk", 0,
-                            NULL});
+        put(st, &(struct m){id, NULL, NULL, T0 + i, true, "ann@corp", "bob@cust", "Bulk", 0, NULL});
     }
     /* a failing record inside the batch leaves the batch intact */
     struct dt_record bad = {.msgid = 0};
@@ -652,199 +527,6 @@ START_TEST(batches)
     put(st, &(struct m){"gone@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", NULL, 0, NULL});
     dt_store_close(st);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM events"), 100);
-}
-END_TEST
-
-/* ---- concurrency and crashes ---- */
-
-#define WRITERS 8
-#define PER_WRITER 500
-
-struct writer {
-    int no;
-    int failures;
-    char err[512];
-};
-
-static void *writer_main(void *arg)
-{
-    struct writer *w = arg;
-    struct dt_store *st;
-    struct dt_error err;
-    if (dt_store_open(db_path, &st, &err) < 0) {
-        w->failures = PER_WRITER;
-        snprintf(w->err, sizeof(w->err), "%s", err.msg);
-        return NULL;
-    }
-    char id[64], root[64], subject[64];
-    for (int i = 0; i < PER_WRITER; i++) {
-        snprintf(id, sizeof(id), "w%d-m%d@corp", w->no, i);
-        snprintf(root, sizeof(root), "root%d@corp", i % 10); /* shared, never stored itself */
-        snprintf(subject, sizeof(subject), "Re: Deal %d", i % 10);
-        struct dt_record_result res;
-        struct m m = {id, root, root, T0 + i, i % 2 == 0, "ann@corp", "bob@cust", subject, 0.5,
-                      NULL};
-        if (put_err(st, &m, &res, &err) < 0 || res.thread != dt_msgid_hash(root)) {
-            w->failures++;
-            snprintf(w->err, sizeof(w->err), "%s", err.msg);
-        }
-    }
-    dt_store_close(st);
-    return NULL;
-}
-
-START_TEST(concurrent_writers)
-{
-    dt_store_close(open_ok());
-    pthread_t t[WRITERS];
-    struct writer w[WRITERS];
-    for (int i = 0; i < WRITERS; i++) {
-        w[i] = (struct writer){.no = i};
-        ck_assert_int_eq(pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
-    }
-    for (int i = 0; i < WRITERS; i++) {
-        pthread_join(t[i], NULL);
-        ck_assert_msg(w[i].failures == 0, "writer %d: %d failures, last: %s", i, w[i].failures,
-                      w[i].err);
-    }
-    struct dt_store *st = open_ok();
-    struct dt_store_counts c = counts(st);
-    ck_assert_uint_eq(c.outbound + c.inbound, WRITERS * PER_WRITER);
-    ck_assert_uint_eq(c.threads, 10);
-    dt_store_close(st);
-}
-END_TEST
-
-#define BATCH 50
-
-START_TEST(killed_mid_batch)
-{
-    dt_store_close(open_ok());
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        close(fds[0]);
-        struct dt_store *st;
-        struct dt_error err;
-        if (dt_store_open(db_path, &st, &err) < 0)
-            _exit(2);
-        char id[64];
-        for (int b = 0;; b++) {
-            if (dt_store_begin(st, &err) < 0)
-                _exit(3);
-            for (int i = 0; i < BATCH; i++) {
-                snprintf(id, sizeof(id), "k%d-%d@corp", b, i);
-                struct dt_record_result res;
-                struct m m = {id, NULL, NULL, T0 + b, true, "ann@corp", "bob@cust", "Import",
-                              0.3, "great"};
-                if (put_err(st, &m, &res, &err) < 0)
-                    _exit(4);
-            }
-            if (dt_store_commit(st, &err) < 0)
-                _exit(5);
-            if (write(fds[1], "b", 1) != 1)
-                _exit(6);
-        }
-    }
-    close(fds[1]);
-    char c;
-    for (int i = 0; i < 8; i++)
-        ck_assert_int_eq(read(fds[0], &c, 1), 1);
-    struct timespec pause = {0, 3 * 1000 * 1000}; /* well inside the next batch */
-    nanosleep(&pause, NULL);
-    kill(pid, SIGKILL);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    close(fds[0]);
-    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-    ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-
-    struct dt_store *st = open_ok();
-    struct dt_store_counts n = counts(st);
-    ck_assert_uint_ge(n.outbound, 8 * BATCH);
-    ck_assert_uint_eq(n.outbound % BATCH, 0); /* whole batches only */
-    struct dt_error err;
-    ck_assert_int_eq(dt_store_begin(st, &err), 0);
-    put(st, &(struct m){"after@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Import", 0,
-                        NULL});
-    ck_assert_int_eq(dt_store_commit(st, &err), 0);
-    ck_assert_uint_eq(counts(st).outbound, n.outbound + 1);
-    dt_store_close(st);
-}
-END_TEST
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-START_TEST(locked_database_fails_fast_naming_file)
-{
-    struct dt_store *st = open_ok();
-    dt_store_set_busy_timeout(st, 200);
-    sqlite3 *db;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-
-    struct dt_record_result res;
-    struct dt_error err = {""};
-    struct m m = {"l@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Locked", 0, NULL};
-    double t = now_s();
-    ck_assert_int_eq(put_err(st, &m, &res, &err), -1);
-    double took = now_s() - t;
-    ck_assert_msg(took >= 0.15 && took < 2.0, "waited %.2f s", took);
-    char want[256];
-    snprintf(want, sizeof(want), "%s: database is locked", db_path);
-    ck_assert_str_eq(err.msg, want);
-    ck_assert_int_eq(dt_store_begin(st, &err), -1);
-    ck_assert_str_eq(err.msg, want);
-    /* reading still works under a writer's lock (WAL) */
-    ck_assert_uint_eq(counts(st).outbound, 0);
-
-    ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    put(st, &m);
-    ck_assert_uint_eq(counts(st).outbound, 1);
-    dt_store_close(st);
-}
-END_TEST
-
-START_TEST(compact_storage)
-{
-    /* 20,000 messages in 2,000 threads of 50 reps: a regression bound on the bytes a message costs. */
-    struct dt_store *st = open_ok();
-    struct dt_error err;
-    char id[64], root[64], rep[64], cp[64], subject[64];
-    ck_assert_int_eq(dt_store_begin(st, &err), 0);
-    for (int i = 0; i < 20000; i++) {
-        int t = i % 2000;
-        snprintf(id, sizeof(id), "m%d.%08x@mail.corp.example", i, (unsigned)i * 2654435761u);
-        snprintf(root, sizeof(root), "m%d.%08x@mail.corp.example", t, (unsigned)t * 2654435761u);
-        snprintf(rep, sizeof(rep), "rep%d@corp.example", t % 50);
-        snprintf(cp, sizeof(cp), "buyer%d@customer%d.example", t, t % 700);
-        snprintf(subject, sizeof(subject), "Proposal for project %d", t);
-        struct m m = {id,  i < 2000 ? NULL : root, NULL, T0 + i * 60, i % 3 != 1, rep, cp,
-                      subject, (i % 10) / 10.0, i % 10 == 9 ? "amazing, can't wait" : NULL};
-        put(st, &m);
-    }
-    ck_assert_int_eq(dt_store_commit(st, &err), 0);
-    ck_assert_uint_eq(counts(st).threads, 2000);
-    dt_store_close(st);
-    raw_exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    long long bytes = raw_int("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
-    ck_assert_msg(bytes / 20000 < 120, "%lld bytes per message", bytes / 20000);
 }
 END_TEST
 
@@ -879,14 +561,6 @@ static Suite *store_suite(void)
     tcase_add_test(tc, batches);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("stress");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, concurrent_writers);
-    tcase_add_test(tc, killed_mid_batch);
-    tcase_add_test(tc, locked_database_fails_fast_naming_file);
-    tcase_add_test(tc, compact_storage);
-    suite_add_tcase(s, tc);
     return s;
 }
 

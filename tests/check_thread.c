@@ -343,7 +343,8 @@ static Suite *thread_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("subject");
-    tcase_add_loop_test(tc, subject_normalize_table, 0, (int)(sizeof(subjects) / sizeof(*subjects)));
+    tcase_add_loop_test(tc, subject_normalize_table, 0,
+                        (int)(sizeof(subjects) / sizeof(*subjects)));
     tcase_add_test(tc, subject_normalize_null_and_append);
     tcase_add_test(tc, subject_normalize_long_and_many_prefixes);
     tcase_add_loop_test(tc, autoreply_subjects, 0,

@@ -6,7 +6,7 @@
  * SQLite INTEGER); the store never keeps the ids themselves. A thread's key
  * is the hash of its root: the earliest known ancestor through References /
  * In-Reply-To, else the message's own Message-ID. Its short id, shown in
- * headers and listings, is the key as 12 lower-case hex digits.
+ * headers and listings, is the key's low 48 bits as 12 lower-case hex digits.
  *
  * Subject fallback: replies that lost their references join a thread by
  * normalised subject (dt_subject_normalize) within the same rep <->
@@ -51,7 +51,8 @@ bool dt_subject_is_autoreply(const char *subject);
 /*
  * The ancestors to look up, earliest first: References in order, then
  * In-Reply-To if not already among them. Writes up to max hashes; returns
- * the number written. The message's own id is not included.
+ * the number written. The message's own id, empty ids and repeats are not
+ * included. With more than max, the first max-1 and the latest are kept.
  */
 size_t dt_thread_ancestors(const struct dt_message *msg, dt_hash *out, size_t max);
 
