@@ -278,9 +278,10 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     size_t scratch_max = longest_thread(&L);
     struct dt_latency *lat = malloc(scratch_max * sizeof(*lat));
     long *cal = malloc(scratch_max * sizeof(*cal));
+    long *repcal = malloc(scratch_max * sizeof(*repcal));
     struct usual_table u;
     memset(&u, 0, sizeof(u));
-    if (lat == NULL || cal == NULL || usual_collect(&u, &L, p, lat, scratch_max) < 0) {
+    if (lat == NULL || cal == NULL || repcal == NULL || usual_collect(&u, &L, p, lat, scratch_max) < 0) {
         rc = dt_error_set(err, "out of memory evaluating %zu threads", L.n_th);
         goto out;
     }
@@ -304,14 +305,19 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         d.usual_s = d.cooling.usual_s;
         d.n_messages = th->n;
         d.first_at = ev[0].at;
-        size_t nl = dt_latencies(ev, th->n, p->hours, lat, scratch_max), nc = 0;
+        size_t nl = dt_latencies(ev, th->n, p->hours, lat, scratch_max), nc = 0, nr = 0;
         if (nl > scratch_max)
             nl = scratch_max;
-        for (size_t i = 0; i < nl; i++)
+        for (size_t i = 0; i < nl; i++) {
             if (lat[i].customer)
                 cal[nc++] = lat[i].calendar_s;
+            else
+                repcal[nr++] = lat[i].calendar_s;
+        }
         d.latencies_s = cal;
         d.n_latencies = nc;
+        d.rep_latencies_s = repcal;
+        d.n_rep_latencies = nr;
         for (size_t i = 0; i < th->n; i++) {
             if (ev[i].outbound) {
                 d.last_out = ev[i].at;
@@ -332,6 +338,7 @@ out:
     usual_free(&u);
     free(lat);
     free(cal);
+    free(repcal);
     loaded_free(&L);
     return rc < 0 ? -1 : 0;
 }
@@ -341,7 +348,15 @@ out:
 struct reply_scan {
     struct loaded L;
     time_t at;
+    dt_hash skip;   /* a thread left out (the reply's own, for the other-threads usual) */
 };
+
+/* Rows of the customer's other threads. */
+static int other_row(const struct dt_row *r, void *arg)
+{
+    struct reply_scan *s = arg;
+    return r->thread == s->skip ? 0 : load_row(r, &s->L);
+}
 
 /* Rows strictly before the reply (an outbound message in the same second counts as before). */
 static int reply_row(const struct dt_row *r, void *arg)
@@ -403,29 +418,29 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
 
     if (usual <= 0 && counterpart != NULL) {
         /* No history in this thread: the customer's other threads. */
-        struct loaded L;
-        memset(&L, 0, sizeof(L));
+        struct reply_scan o;
+        memset(&o, 0, sizeof(o));
+        o.skip = thread;
         struct dt_store_filter fc = {NULL, counterpart, 0, at};
-        if (dt_store_scan(st, &fc, load_row, &L, err) != 0 || L.oom) {
-            loaded_free(&L);
-            return L.oom ? dt_error_set(err, "out of memory") : -1;
+        if (dt_store_scan(st, &fc, other_row, &o, err) != 0 || o.L.oom) {
+            loaded_free(&o.L);
+            return o.L.oom ? dt_error_set(err, "out of memory") : -1;
         }
         struct usual_table u;
         memset(&u, 0, sizeof(u));
-        size_t scratch_max = longest_thread(&L);
+        size_t scratch_max = longest_thread(&o.L);
         struct dt_latency *scratch = malloc(scratch_max * sizeof(*scratch));
-        long c = intern(&L.strings, counterpart);
-        if (scratch == NULL || c < 0 || usual_collect(&u, &L, p, scratch, scratch_max) < 0) {
+        long c = intern(&o.L.strings, counterpart);
+        if (scratch == NULL || c < 0 || usual_collect(&u, &o.L, p, scratch, scratch_max) < 0) {
             free(scratch);
             usual_free(&u);
-            loaded_free(&L);
+            loaded_free(&o.L);
             return dt_error_set(err, "out of memory");
         }
-        /* Exclude this thread's (unanswered-until-now) history: it has none measured. */
-        usual = (size_t)c < u.size ? usual_of(&u, c) : 0;
+        usual = usual_of(&u, c);
         free(scratch);
         usual_free(&u);
-        loaded_free(&L);
+        loaded_free(&o.L);
     }
     if (usual <= 0)
         usual = p->default_reply;

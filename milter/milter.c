@@ -15,9 +15,16 @@
  * and end-of-header steps get no reply, and once scan_limit body bytes are
  * held the MTA is told to skip the rest (SMFIS_SKIP).
  *
+ * At end of message outbound and inbound deal mail is remembered through
+ * dt_ingest() (a small pool of store handles, one per busy worker), which
+ * gives X-Deal-Thread and, for a customer's reply, X-Deal-Reply-Latency.
+ *
  * Failure behaviour: every callback returns CONTINUE (or NOREPLY); an
  * allocation failure or a message dt_analyze() cannot read is logged once
- * at end of message and the message passes with no header added.
+ * at end of message and the message passes with no header added. A store
+ * that cannot be opened or written costs only the thread headers: the
+ * euphoria header is still added and the error is logged at most once a
+ * minute.
  */
 #include "dealtemp/milter.h"
 
@@ -421,9 +428,11 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     if (outbound) {
         dt_facts_euphoria_value(&facts, value, sizeof(value));
         add_header(ctx, m, qid, "Euphoria", value);
-        snprintf(value, sizeof(value), " score=%.2f level=%s lang=%s words=%zu", facts.score.score,
-                 dt_level_name(facts.score.level), facts.score.lang[0] ? facts.score.lang : "und",
-                 facts.score.words);
+        char summary[160];
+        dt_score_summary(&facts.score, summary, sizeof(summary));
+        snprintf(value, sizeof(value), " score=%.2f level=%s lang=%s words=%zu (%s)",
+                 facts.score.score, dt_level_name(facts.score.level),
+                 facts.score.lang[0] ? facts.score.lang : "und", facts.score.words, summary);
     } else {
         value[0] = '\0';
     }

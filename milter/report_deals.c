@@ -89,6 +89,9 @@ void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
     dt_buf_printf(out, ",\"state\":\"%s\",\"latencies_s\":[", dt_state_name(d->state));
     for (size_t i = 0; i < d->n_latencies; i++)
         dt_buf_printf(out, "%s%ld", i ? "," : "", d->latencies_s[i]);
+    dt_buf_puts(out, "],\"rep_latencies_s\":[");
+    for (size_t i = 0; i < d->n_rep_latencies; i++)
+        dt_buf_printf(out, "%s%ld", i ? "," : "", d->rep_latencies_s[i]);
     dt_buf_printf(out, "],\"usual_s\":%ld,\"last_out\":", d->usual_s);
     json_time(out, d->last_out);
     dt_buf_puts(out, ",\"last_in\":");

@@ -28,7 +28,9 @@ struct dt_deal {
     struct dt_cooling cooling; /* details of the state (cooling.h) */
     const long *latencies_s;   /* the customer's reply latencies, calendar seconds, oldest first */
     size_t n_latencies;
-    long usual_s;              /* the customer's usual reply time, calendar seconds */
+    const long *rep_latencies_s; /* the rep's own reply latencies, calendar seconds, oldest first */
+    size_t n_rep_latencies;
+    long usual_s;              /* the customer's usual reply time, in the configured clock's unit */
     time_t first_at, last_out, last_in; /* 0 = none */
     double peak_euphoria;      /* highest outbound score */
     time_t trigger_at;         /* the enthusiastic message behind cooling/stalled/slowed, or 0 */

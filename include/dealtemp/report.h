@@ -31,8 +31,10 @@ void dt_report_explain(const struct dt_facts *facts, const struct dt_config *cfg
 
 /*
  * `dealtemp threads --json`: one object per line with thread, rep,
- * counterpart, subject, state, latencies_s, usual_s, last_out, last_in
- * (ISO 8601 UTC or null), peak_euphoria, messages.
+ * counterpart, subject, state, latencies_s (the customer's), rep_latencies_s
+ * (the rep's own), usual_s, last_out, last_in (ISO 8601 UTC or null),
+ * peak_euphoria, messages, and trigger_at/trigger_score/trigger_phrases when
+ * an enthusiastic message is behind the state.
  */
 void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out);
 /* The table form: a header line (d == NULL) or one row. */

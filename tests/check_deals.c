@@ -1,0 +1,291 @@
+/*
+ * check_deals.c - the deals seam: messages in a real SQLite store, the
+ * real configuration, and the states, latencies and usual reply times that
+ * `dealtemp threads`, the digest and the milter's reply header see.
+ */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dealtemp/deals.h"
+
+#define DAY 86400L
+#define HOUR 3600L
+#define T0 ((time_t)1793000000) /* 2026-10-26, a Monday */
+
+static char dir[64], db[128];
+static struct dt_config *cfg;
+static struct dt_store *st;
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/dt-deals-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(db, sizeof(db), "%s/deals.db", dir);
+    struct dt_error err;
+    ck_assert_msg(dt_config_load("tests/data/conf/analyze.conf", "tests/dealtemp", &cfg, &err) == 0,
+                  "%s", err.msg);
+    ck_assert_msg(dt_store_open(db, &st, &err) == 0, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    dt_store_close(st);
+    dt_config_unref(cfg);
+    char cmd[160];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Record one message of the thread rooted at `root` (a message id). */
+static void put(const char *id, const char *root, time_t at, bool outbound, enum dt_level level,
+                const char *rep, const char *counterpart)
+{
+    dt_hash anc = dt_msgid_hash(root);
+    struct dt_record r = {
+        .msgid = dt_msgid_hash(id),
+        .ancestors = strcmp(id, root) != 0 ? &anc : NULL,
+        .n_ancestors = strcmp(id, root) != 0 ? 1 : 0,
+        .new_key = anc,
+        .at = at,
+        .outbound = outbound,
+        .rep = rep,
+        .counterpart = counterpart,
+        .subject = root,
+        .window_s = 30 * DAY,
+        .score = level == DT_LEVEL_EUPHORIC ? 0.9 : level == DT_LEVEL_WARM ? 0.4 : 0.1,
+        .level = level,
+        .phrases = level == DT_LEVEL_EUPHORIC ? "amazing, can't wait" : NULL,
+    };
+    struct dt_record_result res;
+    struct dt_error err;
+    ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "%s", err.msg);
+    ck_assert(!res.duplicate);
+}
+
+#define OUT(id, root, at, lvl, rep) put(id, root, at, true, lvl, rep, "bob@customer.example")
+#define IN(id, root, at, rep) put(id, root, at, false, DT_LEVEL_CALM, rep, "bob@customer.example")
+
+/* Collect deals into a small table for assertions. */
+struct seen_deal {
+        char subject[64], owner[64];
+        enum dt_thread_state state;
+        long latencies[8], rep_latencies[8];
+        size_t n_lat, n_rep;
+        long usual, silent;
+        time_t trigger_at;
+    char phrases[64];
+};
+
+struct seen {
+    size_t n;
+    struct seen_deal d[16];
+};
+
+static int collect(const struct dt_deal *d, void *arg)
+{
+    struct seen *s = arg;
+    ck_assert_uint_lt(s->n, 16);
+    struct seen_deal *x = &s->d[s->n++];
+    snprintf(x->subject, sizeof(x->subject), "%s", d->subject ? d->subject : "");
+    snprintf(x->owner, sizeof(x->owner), "%s", d->owner ? d->owner : "");
+    snprintf(x->phrases, sizeof(x->phrases), "%s", d->trigger_phrases ? d->trigger_phrases : "");
+    x->state = d->state;
+    x->n_lat = d->n_latencies < 8 ? d->n_latencies : 8;
+    x->n_rep = d->n_rep_latencies < 8 ? d->n_rep_latencies : 8;
+    memcpy(x->latencies, d->latencies_s, x->n_lat * sizeof(long));
+    memcpy(x->rep_latencies, d->rep_latencies_s, x->n_rep * sizeof(long));
+    x->usual = d->usual_s;
+    x->silent = d->cooling.silent_calendar_s;
+    x->trigger_at = d->trigger_at;
+    return 0;
+}
+
+static struct seen deals_as_of(time_t as_of, const char *rep, int state)
+{
+    struct seen s;
+    memset(&s, 0, sizeof(s));
+    struct dt_deals_query q = {rep, state, as_of};
+    struct dt_error err;
+    ck_assert_msg(dt_deals_each(st, cfg, &q, collect, &s, &err) == 0, "%s", err.msg);
+    return s;
+}
+
+static enum dt_thread_state only_state(time_t as_of)
+{
+    struct seen s = deals_as_of(as_of, NULL, -1);
+    ck_assert_uint_eq(s.n, 1);
+    return s.d[0].state;
+}
+
+START_TEST(silence_after_enthusiasm_cools_then_stalls)
+{
+    OUT("e1@corp", "e1@corp", T0, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    /* no history: usual = default_reply 2d, threshold max(2 x 2d, 3d) = 4d */
+    ck_assert_int_eq(only_state(T0 + 4 * DAY - 1), DT_STATE_WAITING);
+    ck_assert_int_eq(only_state(T0 + 4 * DAY), DT_STATE_COOLING);
+    ck_assert_int_eq(only_state(T0 + 7 * DAY - 1), DT_STATE_COOLING);
+    ck_assert_int_eq(only_state(T0 + 7 * DAY), DT_STATE_STALLED);
+    struct seen s = deals_as_of(T0 + 7 * DAY, NULL, -1);
+    ck_assert_int_eq(s.d[0].silent, 7 * DAY);
+    ck_assert_int_eq(s.d[0].trigger_at, T0);
+    ck_assert_str_eq(s.d[0].phrases, "amazing, can't wait");
+    ck_assert_str_eq(s.d[0].owner, "ann@corp.example");
+    /* before the message existed, there is no deal at all */
+    ck_assert_uint_eq(deals_as_of(T0 - 1, NULL, -1).n, 0);
+}
+END_TEST
+
+START_TEST(silence_after_a_calm_message_is_not_cooling)
+{
+    OUT("c1@corp", "c1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    ck_assert_int_eq(only_state(T0 + 30 * DAY), DT_STATE_WAITING);
+}
+END_TEST
+
+START_TEST(latencies_both_ways_and_warm_reply)
+{
+    IN("b1@cust", "b1@cust", T0, "ann@corp.example");
+    ck_assert_int_eq(only_state(T0 + HOUR), DT_STATE_OPEN);
+    OUT("a1@corp", "b1@cust", T0 + 2 * HOUR, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    IN("b2@cust", "b1@cust", T0 + DAY, "ann@corp.example");
+    struct seen s = deals_as_of(T0 + 10 * DAY, NULL, -1);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_int_eq(s.d[0].state, DT_STATE_WARM);
+    ck_assert_uint_eq(s.d[0].n_lat, 1);
+    ck_assert_int_eq(s.d[0].latencies[0], DAY - 2 * HOUR);
+    ck_assert_uint_eq(s.d[0].n_rep, 1);
+    ck_assert_int_eq(s.d[0].rep_latencies[0], 2 * HOUR);
+}
+END_TEST
+
+START_TEST(slow_reply_to_enthusiasm_is_slowed_until_the_rep_writes)
+{
+    /* usual 1d from the first exchange; the reply to the euphoric mail takes 3d */
+    OUT("a1@corp", "a1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    IN("b1@cust", "a1@corp", T0 + DAY, "ann@corp.example");
+    OUT("a2@corp", "a1@corp", T0 + 2 * DAY, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    IN("b2@cust", "a1@corp", T0 + 5 * DAY, "ann@corp.example");
+    ck_assert_int_eq(only_state(T0 + 5 * DAY + HOUR), DT_STATE_SLOWED);
+    OUT("a3@corp", "a1@corp", T0 + 6 * DAY, DT_LEVEL_CALM, "ann@corp.example");
+    ck_assert_int_eq(only_state(T0 + 6 * DAY + HOUR), DT_STATE_WAITING);
+}
+END_TEST
+
+START_TEST(usual_comes_from_the_customers_other_threads)
+{
+    /* bob answers in 1h in another thread, so a silent euphoric thread cools at
+     * max(2 x 1h, min_wait 3d) = 3d instead of the default 4d */
+    OUT("x1@corp", "x1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    IN("y1@cust", "x1@corp", T0 + HOUR, "ann@corp.example");
+    OUT("e1@corp", "e1@corp", T0 + DAY, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    struct seen s = deals_as_of(T0 + 4 * DAY, NULL, DT_STATE_COOLING);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_str_eq(s.d[0].subject, "e1@corp");
+    ck_assert_int_eq(s.d[0].usual, HOUR);
+    ck_assert_uint_eq(deals_as_of(T0 + 4 * DAY - 1, NULL, DT_STATE_COOLING).n, 0);
+}
+END_TEST
+
+START_TEST(owner_is_the_latest_outbound_rep_and_filters_apply)
+{
+    OUT("a1@corp", "a1@corp", T0, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    OUT("a2@corp", "a1@corp", T0 + HOUR, DT_LEVEL_CALM, "bram@corp.example");
+    OUT("c1@corp", "c1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    struct seen s = deals_as_of(T0 + DAY, "bram@corp.example", -1);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_str_eq(s.d[0].subject, "a1@corp");
+    ck_assert_uint_eq(deals_as_of(T0 + DAY, "ann@corp.example", -1).n, 1);
+    ck_assert_uint_eq(deals_as_of(T0 + DAY, "nobody@corp.example", -1).n, 0);
+    /* the latest outbound (bram's) is calm: silence is not cooling */
+    ck_assert_uint_eq(deals_as_of(T0 + 5 * DAY, NULL, DT_STATE_COOLING).n, 0);
+}
+END_TEST
+
+START_TEST(same_second_reply_follows_its_outbound)
+{
+    /* the reply is stored first but carries the same second as the outbound */
+    IN("b1@cust", "a1@corp", T0, "ann@corp.example");
+    OUT("a1@corp", "a1@corp", T0, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    struct seen s = deals_as_of(T0 + HOUR, NULL, -1);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_uint_eq(s.d[0].n_lat, 1);
+    ck_assert_int_eq(s.d[0].latencies[0], 0);
+    ck_assert_int_eq(s.d[0].state, DT_STATE_WARM);
+}
+END_TEST
+
+START_TEST(reply_info_for_the_header)
+{
+    struct dt_reply_info r;
+    struct dt_error err;
+    dt_hash th = dt_msgid_hash("a1@corp");
+    OUT("a1@corp", "a1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    IN("b1@cust", "a1@corp", T0 + 2 * HOUR, "ann@corp.example");
+    /* first reply: no history anywhere -> default_reply 2d, not slow */
+    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * HOUR, &r, &err), 0);
+    ck_assert(r.answers);
+    ck_assert_int_eq(r.latency_s, 2 * HOUR);
+    ck_assert_int_eq(r.usual_s, 2 * DAY);
+    ck_assert(!r.slow);
+    /* second exchange: usual 2h from the first; 4h is 2 x usual -> slow */
+    OUT("a2@corp", "a1@corp", T0 + DAY, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    IN("b2@cust", "a1@corp", T0 + DAY + 4 * HOUR, "ann@corp.example");
+    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + DAY + 4 * HOUR, &r, &err), 0);
+    ck_assert_int_eq(r.latency_s, 4 * HOUR);
+    ck_assert_int_eq(r.usual_s, 2 * HOUR);
+    ck_assert(r.slow);
+    /* a follow-up after the customer already answered is not a reply to the rep */
+    IN("b3@cust", "a1@corp", T0 + 2 * DAY, "ann@corp.example");
+    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * DAY, &r, &err), 0);
+    ck_assert(!r.answers);
+    /* a new thread with no history of its own takes the other thread's usual */
+    OUT("n1@corp", "n1@corp", T0 + 3 * DAY, DT_LEVEL_CALM, "ann@corp.example");
+    IN("m1@cust", "n1@corp", T0 + 3 * DAY + HOUR, "ann@corp.example");
+    ck_assert_int_eq(dt_deals_reply(st, cfg, dt_msgid_hash("n1@corp"), "bob@customer.example",
+                                    T0 + 3 * DAY + HOUR, &r, &err), 0);
+    ck_assert(r.answers);
+    ck_assert_int_eq(r.usual_s, 3 * HOUR); /* median of 2h and 4h */
+}
+END_TEST
+
+START_TEST(human_durations)
+{
+    char b[32];
+    struct {
+        long s;
+        const char *want;
+    } cases[] = {{0, "0s"}, {59, "59s"}, {60, "1m"}, {3600, "1h"}, {5400, "1h 30m"},
+                 {86400, "1d"}, {90000, "1d 1h"}, {-5, "0s"}, {7 * 86400 + 59, "7d"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        dt_human_duration(cases[i].s, b, sizeof(b));
+        ck_assert_str_eq(b, cases[i].want);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("deals");
+    TCase *tc = tcase_create("deals");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, silence_after_enthusiasm_cools_then_stalls);
+    tcase_add_test(tc, silence_after_a_calm_message_is_not_cooling);
+    tcase_add_test(tc, latencies_both_ways_and_warm_reply);
+    tcase_add_test(tc, slow_reply_to_enthusiasm_is_slowed_until_the_rep_writes);
+    tcase_add_test(tc, usual_comes_from_the_customers_other_threads);
+    tcase_add_test(tc, owner_is_the_latest_outbound_rep_and_filters_apply);
+    tcase_add_test(tc, same_second_reply_follows_its_outbound);
+    tcase_add_test(tc, reply_info_for_the_header);
+    tcase_add_test(tc, human_durations);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
