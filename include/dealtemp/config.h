@@ -70,6 +70,19 @@ struct dt_config {
     /* cooling.*: durations in seconds; cooling.hours == &hours */
     struct dt_cooling_params cooling;
 
+    /* digest.* */
+    char *digest_from;        /* sender of digests ("dealtemp@<first internal domain>") */
+    char *digest_sendmail;    /* "/usr/sbin/sendmail -t -i" */
+    char *digest_smtp;        /* "host:port" to deliver by SMTP instead, or NULL */
+    bool digest_send_empty;   /* mail reps with nothing to report too (false) */
+    char *digest_language;    /* "en" (default) or "nl" */
+    struct dt_digest_manager {
+        char *address;
+        char **reps;          /* lower-cased, NULL-terminated */
+        size_t n_reps;
+    } *managers;              /* digest.managers; n_managers may be 0 */
+    size_t n_managers;
+
     atomic_uint refs;        /* managed by dt_config_ref/unref; do not touch */
 };
 

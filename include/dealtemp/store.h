@@ -122,6 +122,21 @@ struct dt_store_counts {
 };
 int dt_store_count(struct dt_store *st, struct dt_store_counts *out, struct dt_error *err);
 
+/*
+ * Digests: what each rep has been told (schema v2). day is the start of
+ * the local day the digest is for (the caller computes it in the
+ * configured time zone).
+ */
+/* *first = when thread was first reported to rep, 0 if never. */
+int dt_store_digest_first(struct dt_store *st, const char *rep, dt_hash thread, time_t *first,
+                          struct dt_error *err);
+/* *sent = a digest for rep and day was already sent. */
+int dt_store_digest_sent(struct dt_store *st, const char *rep, time_t day, bool *sent,
+                         struct dt_error *err);
+/* Remember that rep's digest for day, listing threads[0..n), was sent at sent_at. */
+int dt_store_digest_record(struct dt_store *st, const char *rep, time_t day,
+                           const dt_hash *threads, size_t n, time_t sent_at, struct dt_error *err);
+
 /* The schema version this build writes. */
 int dt_store_schema_version(void);
 

@@ -1,0 +1,103 @@
+/*
+ * digest.h - the daily mail each rep gets about their deals that cooled
+ * after enthusiasm. Three steps, three floors:
+ *
+ *   dt_digest_collect  (seam)  store + config + a moment -> one struct
+ *                              dt_digest per rep with stalled, cooling or
+ *                              slowed deals (through deals.h; each item
+ *                              marked new or ongoing against what earlier
+ *                              digests reported, from the store);
+ *   dt_digest_render   (pure)  one digest -> one RFC 5322 message built with
+ *                              libetpan: multipart/alternative, text/plain
+ *                              and text/html (inline CSS only), EN or NL;
+ *   dt_digest_send     (shell) hand a message to `digest.sendmail` or, when
+ *                              `digest.smtp` is set, deliver it by SMTP.
+ *
+ * Privacy: a digest holds only the threads its rep owns - collect groups
+ * by owner, and render sees nothing else.
+ */
+#ifndef DEALTEMP_DIGEST_H
+#define DEALTEMP_DIGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "dealtemp/buf.h"
+#include "dealtemp/config.h"
+#include "dealtemp/cooling.h"
+#include "dealtemp/dealtemp.h"
+#include "dealtemp/store.h"
+#include "dealtemp/thread.h"
+
+#define DT_DIGEST_MAX_LATENCIES 12
+
+/* One deal in a digest: owned copies, valid as long as the digest. */
+struct dt_digest_item {
+    dt_hash thread;
+    char id[13];
+    enum dt_thread_state state;     /* stalled, cooling or slowed */
+    bool is_new;                    /* not in any earlier digest of this rep */
+    char *counterpart;
+    char *subject;                  /* NULL when subjects are not stored */
+    time_t trigger_at;              /* the enthusiastic message */
+    double trigger_score;
+    char *trigger_phrases;          /* "amazing, can't wait" or NULL */
+    long silent_s;                  /* calendar seconds since it (stalled, cooling) */
+    long reply_s;                   /* slowed: how long the reply took, calendar seconds */
+    long usual_s;                   /* the customer's usual reply time, seconds */
+    long latencies_s[DT_DIGEST_MAX_LATENCIES]; /* the customer's latest reply times, oldest first */
+    size_t n_latencies;
+};
+
+struct dt_digest {
+    char *rep;
+    time_t as_of;
+    struct dt_digest_item *items;   /* stalled first, then cooling, then slowed; oldest trigger first */
+    size_t n_items;
+};
+
+/* A manager's roll-up: one line per rep with their counts. */
+struct dt_rollup_line {
+    const char *rep;
+    size_t stalled, cooling, slowed;
+};
+
+/*
+ * Every rep's digest as of as_of (only rep `only` when not NULL). Reps with
+ * nothing to report get an empty digest only when digest.send_empty is
+ * set (reps are then the ones listed in `reps`, and those seen in the
+ * store). Returns 0 and an array (free with dt_digests_free), or -1.
+ */
+int dt_digest_collect(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                      const char *only, struct dt_digest **out, size_t *n, struct dt_error *err);
+void dt_digests_free(struct dt_digest *d, size_t n);
+
+/*
+ * Render one digest as a complete message (CRLF line ends) into out:
+ * From digest.from, To the rep, Subject ("3 deals cooling after enthusiasm
+ * — 20 Nov" / "3 deals koelen af na enthousiasme — 20 nov"), Date and
+ * Message-ID from as_of, Auto-Submitted: auto-generated, MIME-Version,
+ * multipart/alternative with text/plain and text/html (UTF-8,
+ * quoted-printable). Deterministic for the same input.
+ */
+int dt_digest_render(const struct dt_digest *d, const struct dt_config *cfg, struct dt_buf *out,
+                     struct dt_error *err);
+
+/* The same for a manager's roll-up. */
+int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *lines, size_t n,
+                            time_t as_of, const struct dt_config *cfg, struct dt_buf *out,
+                            struct dt_error *err);
+
+/*
+ * Deliver one message to rcpt: pipe it to digest.sendmail (the command is
+ * split on spaces, run without a shell; exit status 0 = delivered), or by
+ * SMTP to digest.smtp (host:port) with libetpan's SMTP client. Returns 0,
+ * or -1 with err = one line saying why ("sendmail exited 75 (temporary
+ * failure)", "/usr/sbin/sendmail: No such file or directory", "smtp
+ * 127.0.0.1:2525: connection refused", "smtp: 550 5.1.1 no such user").
+ */
+int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
+                   struct dt_error *err);
+
+#endif
