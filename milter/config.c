@@ -10,7 +10,8 @@
  * error, wherever it sits), fills defaults for the rest, checks the few
  * rules that tie keys together (orders[]), loads the business-hours time
  * zone, then reads the lexicons. Adding a key is adding a field and a row;
- * durations, times of day and working days are parsed in config_deals.c.
+ * durations, times of day and working days are parsed in config_deals.c,
+ * the digest managers in config_digest.c.
  *
  * Failure: dt_config_load() returns -1 with one line in err naming the
  * file and line ("conf/x.conf:7: euphoria.warm: expected a number") and
@@ -113,6 +114,10 @@ static const struct name_value triggers[] = {
         .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_LONG,     \
         .parse = dt_config_parse_duration, .show = dt_config_show_duration                         \
     }
+#define STRING(key, field, def, fn)                                                                \
+    {                                                                                              \
+        .name = key, .type = KEY_STRING, .off = OFF(field), .def_str = def, .check = fn            \
+    }
 #define TIME_OF_DAY(key, field)                                                                    \
     {                                                                                              \
         .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_INT,      \
@@ -121,16 +126,8 @@ static const struct name_value triggers[] = {
 
 /* Every key, groups before their members. conf/dealtemp.conf documents each. */
 static const struct key keys[] = {
-    {.name = "socket",
-     .type = KEY_STRING,
-     .off = OFF(socket),
-     .def_str = "inet:8895@127.0.0.1",
-     .check = dt_config_check_socket},
-    {.name = "database",
-     .type = KEY_STRING,
-     .off = OFF(database),
-     .def_str = "var/dealtemp.db",
-     .check = dt_config_check_path},
+    STRING("socket", socket, "inet:8895@127.0.0.1", dt_config_check_socket),
+    STRING("database", database, "var/dealtemp.db", dt_config_check_path),
     {.name = "internal_domains",
      .type = KEY_STRINGS,
      .flags = REQUIRED | NONEMPTY,
@@ -142,11 +139,7 @@ static const struct key keys[] = {
      .off = OFF(reps),
      .count_off = OFF(n_reps),
      .check = dt_config_check_rep},
-    {.name = "header_prefix",
-     .type = KEY_STRING,
-     .off = OFF(header_prefix),
-     .def_str = "X-Deal-",
-     .check = dt_config_check_header_prefix},
+    STRING("header_prefix", header_prefix, "X-Deal-", dt_config_check_header_prefix),
     {.name = "store_subjects", .type = KEY_BOOL, .off = OFF(store_subjects), .def_num = 1},
     {.name = "retention_days",
      .type = KEY_NUMBER,
@@ -173,10 +166,7 @@ static const struct key keys[] = {
      .count_off = OFF(n_languages),
      .def_list = default_languages,
      .check = dt_config_check_language},
-    {.name = "euphoria.lexicon_dir",
-     .type = KEY_STRING,
-     .off = OFF(lexicon_dir),
-     .check = dt_config_check_path},
+    STRING("euphoria.lexicon_dir", lexicon_dir, NULL, dt_config_check_path),
     {.name = "euphoria.warm",
      .type = KEY_NUMBER,
      .flags = PRESET | MIN_EXCL | MAX_EXCL,
@@ -256,11 +246,7 @@ static const struct key keys[] = {
      .parse = dt_config_parse_days},
     TIME_OF_DAY("business_hours.start", hours.start_min),
     TIME_OF_DAY("business_hours.end", hours.end_min),
-    {.name = "business_hours.timezone",
-     .type = KEY_STRING,
-     .off = OFF(timezone),
-     .def_str = "UTC",
-     .check = dt_config_check_timezone},
+    STRING("business_hours.timezone", timezone, "UTC", dt_config_check_timezone),
 
     {.name = "cooling", .type = KEY_GROUP},
     {.name = "cooling.factor",
@@ -285,6 +271,16 @@ static const struct key keys[] = {
      .off = OFF(cooling.trigger),
      .store = ST_LEVEL,
      .names = triggers},
+
+    /* After internal_domains: the default sender and the managers' reps depend on it. */
+    {.name = "digest", .type = KEY_GROUP},
+    STRING("digest.from", digest_from, NULL, dt_config_check_address),
+    STRING("digest.sendmail", digest_sendmail, "/usr/sbin/sendmail -t -i", dt_config_check_command),
+    STRING("digest.smtp", digest_smtp, NULL, dt_config_check_hostport),
+    {.name = "digest.send_empty", .type = KEY_BOOL, .off = OFF(digest_send_empty)},
+    STRING("digest.language", digest_language, "en", dt_config_check_digest_language),
+    /* The parser gets the whole configuration: managers and their count. */
+    {.name = "digest.managers", .type = KEY_PARSED, .off = 0, .parse = dt_config_parse_managers},
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -720,6 +716,7 @@ static void config_free(struct dt_config *cfg)
             free(v);
         }
     }
+    dt_config_digest_free(cfg);
     dt_lexicon_free(cfg->lexicon);
     dt_tz_free(cfg->tz);
     free(cfg->path);
@@ -754,6 +751,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
         if (set_key(ld, &keys[i], ld->found[i]) < 0)
             return -1;
     cfg->euphoria.langs = (const char *const *)cfg->languages;
+    if (dt_config_digest_defaults(cfg) < 0)
+        return fail(ld, NULL, "out of memory");
     if (cross_check(ld) < 0)
         return -1;
     struct dt_error tzerr;

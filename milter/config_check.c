@@ -1,12 +1,13 @@
 /*
  * config_check.c - validate and normalise single configuration values
  * (see config_int.h): socket specs, paths, domains, rep addresses, header
- * prefixes, language codes.
+ * prefixes, language codes, addresses, command lines, host:port.
  *
  * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
  * dt_config_check_domain(), dt_config_check_rep(),
  * dt_config_check_header_prefix(), dt_config_check_language(),
- * dt_config_int_faithful().
+ * dt_config_check_address(), dt_config_check_command(),
+ * dt_config_check_hostport(), dt_config_int_faithful().
  *
  * Failure: -1 with a one-line reason quoting (at most 80 bytes of) the
  * value; the caller adds file, line and key. Only dt_config_check_path
@@ -154,6 +155,59 @@ int dt_config_check_rep(char **v, char *why, size_t size)
         snprintf(why, size,
                  "'%.80s' is not an address (ann@corp.example) or a domain (@sales.corp.example)",
                  *v);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * A bare addr-spec: a dot-atom-ish local part (printable ASCII without
+ * space and the characters that would end it in a header) and a domain.
+ */
+int dt_config_check_address(char **v, char *why, size_t size)
+{
+    const char *at = strrchr(*v, '@');
+    bool ok = at && at > *v && at - *v <= 64 && is_domain(at + 1);
+    for (const char *p = *v; ok && p < at; p++)
+        ok = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f && !strchr("@<>()[],;:\\\"", *p);
+    if (!ok) {
+        snprintf(why, size, "'%.80s' is not an address (name@corp.example)", *v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Split on spaces and run without a shell, so only control characters can hurt. */
+int dt_config_check_command(char **v, char *why, size_t size)
+{
+    if ((*v)[strspn(*v, " ")] == '\0') {
+        snprintf(why, size, "must not be empty");
+        return -1;
+    }
+    if (has_control(*v)) {
+        snprintf(why, size, "'%.80s' is not a command line (control characters)", *v);
+        return -1;
+    }
+    return 0;
+}
+
+/* A host name or IPv4 address, or an IPv6 address in brackets; then ":port". */
+int dt_config_check_hostport(char **v, char *why, size_t size)
+{
+    const char *s = *v, *colon = strrchr(s, ':');
+    bool ok =
+        colon && colon > s && is_number(colon + 1, strlen(colon + 1), 65535) && atoi(colon + 1) > 0;
+    if (ok && s[0] == '[') {
+        ok = colon[-1] == ']' && colon - s > 2;
+        for (const char *p = s + 1; ok && p < colon - 1; p++)
+            ok = isxdigit((unsigned char)*p) || *p == ':' || *p == '.';
+    } else {
+        for (const char *p = s; ok && p < colon; p++)
+            ok = isalnum((unsigned char)*p) || *p == '-' || *p == '.';
+    }
+    if (!ok) {
+        snprintf(why, size, "'%.80s' is not host:port (127.0.0.1:25, [::1]:25; port 1 to 65535)",
+                 s);
         return -1;
     }
     return 0;

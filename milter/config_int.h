@@ -1,6 +1,7 @@
 /*
  * config_int.h - the value checks of config.c, kept in config_check.c
- * (strings) and config_deals.c (durations, times of day, working days).
+ * (strings), config_deals.c (durations, times of day, working days) and
+ * config_digest.c (the digest group: language, managers, defaults).
  * Not a public contract: config.c and tests/check_config*.c include it.
  *
  * Each check gets a malloc'ed copy of one configured string in *v. It may
@@ -16,6 +17,8 @@
 #include <stddef.h>
 
 #include <libconfig.h>
+
+struct dt_config;
 
 typedef int dt_config_check_fn(char **v, char *why, size_t size);
 
@@ -33,6 +36,14 @@ dt_config_check_fn dt_config_check_header_prefix;
 dt_config_check_fn dt_config_check_language;
 /* An IANA zone name ("Europe/Amsterdam", "UTC"): syntax only, no "..". */
 dt_config_check_fn dt_config_check_timezone;
+/* A bare address, "name@domain.example"; kept as written. */
+dt_config_check_fn dt_config_check_address;
+/* A command line: not blank, no control characters. */
+dt_config_check_fn dt_config_check_command;
+/* "host:port" or "[IPv6]:port", port 1..65535. */
+dt_config_check_fn dt_config_check_hostport;
+/* The language of digests, "en" or "nl"; lower-cased. */
+dt_config_check_fn dt_config_check_digest_language;
 
 /*
  * Values that are not stored as the string the file holds. A parse
@@ -53,6 +64,19 @@ dt_config_parse_fn dt_config_parse_time;
 dt_config_show_fn dt_config_show_time;
 /* unsigned weekday bits (bit 0 = Sunday): a list of "mon" .. "sun", any case. */
 dt_config_parse_fn dt_config_parse_days;
+/*
+ * digest.managers: field is the whole struct dt_config, whose managers and
+ * n_managers it fills (internal_domains must be loaded: a manager's reps
+ * must be internal). What it allocated is freed by dt_config_digest_free,
+ * also after a failure.
+ */
+dt_config_parse_fn dt_config_parse_managers;
+
+/* The digest defaults that depend on other keys: digest.from is
+ * "dealtemp@<first internal domain>" when unset. 0, or -1 out of memory. */
+int dt_config_digest_defaults(struct dt_config *cfg);
+/* Free the managers (the digest strings are freed with the other keys). */
+void dt_config_digest_free(struct dt_config *cfg);
 
 /* The longest duration accepted: 3650 days, so factor x duration fits a long. */
 #define DT_CONFIG_DURATION_MAX (3650L * 86400)
