@@ -4,9 +4,10 @@
  *
  * Public functions: dt_store_open/close, dt_store_begin/commit/rollback,
  * dt_store_record, dt_store_scan, dt_store_purge, dt_store_count,
- * dt_store_version, dt_store_set_busy_timeout, dt_store_schema_version.
- * "postgresql://..." and "postgres://..." are reserved for a PostgreSQL
- * implementation and refused for now; anything else is a SQLite file.
+ * dt_store_digest_first/sent/record, dt_store_version,
+ * dt_store_set_busy_timeout, dt_store_schema_version. "postgresql://..."
+ * and "postgres://..." are reserved for a PostgreSQL implementation and
+ * refused for now; anything else is a SQLite file.
  *
  * Failure behaviour: -1 with err set (the implementation names the
  * database file); a NULL handle is an error, never a crash.
@@ -85,6 +86,39 @@ int dt_store_count(struct dt_store *st, struct dt_store_counts *out, struct dt_e
 {
     CHECK(st);
     return st->ops->count(st, out, err);
+}
+
+/* A digest belongs to a rep: without one there is nothing to look up or remember. */
+#define CHECK_REP(rep, fn)                                                                         \
+    do {                                                                                           \
+        if ((rep) == NULL || *(rep) == '\0')                                                       \
+            return dt_error_set(err, fn ": no rep");                                               \
+    } while (0)
+
+int dt_store_digest_first(struct dt_store *st, const char *rep, dt_hash thread, time_t *first,
+                          struct dt_error *err)
+{
+    CHECK(st);
+    CHECK_REP(rep, "dt_store_digest_first");
+    return st->ops->digest_first(st, rep, thread, first, err);
+}
+
+int dt_store_digest_sent(struct dt_store *st, const char *rep, time_t day, bool *sent,
+                         struct dt_error *err)
+{
+    CHECK(st);
+    CHECK_REP(rep, "dt_store_digest_sent");
+    return st->ops->digest_sent(st, rep, day, sent, err);
+}
+
+int dt_store_digest_record(struct dt_store *st, const char *rep, time_t day, const dt_hash *threads,
+                           size_t n, time_t sent_at, struct dt_error *err)
+{
+    CHECK(st);
+    CHECK_REP(rep, "dt_store_digest_record");
+    if (n > 0 && threads == NULL)
+        return dt_error_set(err, "dt_store_digest_record: threads missing");
+    return st->ops->digest_record(st, rep, day, threads, n, sent_at, err);
 }
 
 int dt_store_version(const struct dt_store *st)

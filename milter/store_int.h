@@ -23,6 +23,12 @@ struct dt_store_ops {
                 int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
     int (*purge)(struct dt_store *st, time_t before, size_t *deleted, struct dt_error *err);
     int (*count)(struct dt_store *st, struct dt_store_counts *out, struct dt_error *err);
+    int (*digest_first)(struct dt_store *st, const char *rep, dt_hash thread, time_t *first,
+                        struct dt_error *err);
+    int (*digest_sent)(struct dt_store *st, const char *rep, time_t day, bool *sent,
+                       struct dt_error *err);
+    int (*digest_record)(struct dt_store *st, const char *rep, time_t day, const dt_hash *threads,
+                         size_t n, time_t sent_at, struct dt_error *err);
     int (*version)(const struct dt_store *st);
     void (*set_busy_timeout)(struct dt_store *st, int ms);
 };

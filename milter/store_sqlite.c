@@ -69,6 +69,20 @@ static const char *const sql_text[SQ_COUNT] = {
                      " score, phrases) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [SQ_PAIR_ADD] = "INSERT OR IGNORE INTO thread_people(rep, counterpart, thread)"
                     " VALUES (?1, ?2, ?3)",
+    [SQ_DIGEST_FIRST] = "SELECT d.first_at FROM digest_item d JOIN people p ON p.id = d.rep"
+                        " JOIN threads t ON t.id = d.thread WHERE p.addr = ?1 AND t.key = ?2",
+    [SQ_DIGEST_SENT] = "SELECT 1 FROM digest_sent d JOIN people p ON p.id = d.rep"
+                       " WHERE p.addr = ?1 AND d.day = ?2",
+    /* A digest sent again (--force) keeps the latest time. */
+    [SQ_DIGEST_SENT_ADD] = "INSERT INTO digest_sent(rep, day, sent_at) VALUES (?1, ?2, ?3)"
+                           " ON CONFLICT (rep, day) DO UPDATE"
+                           " SET sent_at = max(sent_at, excluded.sent_at)",
+    /* A thread the store no longer has (purged meanwhile) selects no row;
+     * a thread reported before keeps the first time it was. */
+    [SQ_DIGEST_ITEM_ADD] = "INSERT INTO digest_item(rep, thread, first_at)"
+                           " SELECT ?1, id, ?3 FROM threads WHERE key = ?2"
+                           " ON CONFLICT (rep, thread) DO UPDATE"
+                           " SET first_at = min(first_at, excluded.first_at)",
 };
 
 int sq_fail(struct sq_store *st, struct dt_error *err)
@@ -131,12 +145,7 @@ int sq_exec(struct sq_store *st, enum sq_id id, struct dt_error *err)
     return s ? sq_exec_stmt(st, s, err) : -1;
 }
 
-/*
- * Run s, bound, for at most one row: 1 with the first two integer columns
- * in a and b (b may be NULL), 0 for no row, -1 on error. Always resets.
- */
-static int query_row(struct sq_store *st, sqlite3_stmt *s, int64_t *a, int64_t *b,
-                     struct dt_error *err)
+int sq_query_row(struct sq_store *st, sqlite3_stmt *s, int64_t *a, int64_t *b, struct dt_error *err)
 {
     int rc = sqlite3_step(s), found = 0;
     if (rc == SQLITE_ROW) {
@@ -153,13 +162,12 @@ static int query_row(struct sq_store *st, sqlite3_stmt *s, int64_t *a, int64_t *
 
 /* ---- transactions ---- */
 
-static int tx_open(struct sq_store *st, struct dt_error *err)
+int sq_tx_open(struct sq_store *st, struct dt_error *err)
 {
     return sq_exec(st, st->in_batch ? SQ_SAVEPOINT : SQ_BEGIN, err);
 }
 
-/* Finish what tx_open started: keep it when ok, else undo it; -1 if not kept. */
-static int tx_close(struct sq_store *st, bool ok, struct dt_error *err)
+int sq_tx_close(struct sq_store *st, bool ok, struct dt_error *err)
 {
     if (st->in_batch) {
         if (!ok)
@@ -202,7 +210,7 @@ static int sq_commit(struct dt_store *base, struct dt_error *err)
     if (!st->in_batch)
         return dt_error_set(err, "%s: commit without a batch", st->path);
     st->in_batch = false;
-    int rc = tx_close(st, true, err);
+    int rc = sq_tx_close(st, true, err);
     batch_done(st);
     return rc;
 }
@@ -220,8 +228,7 @@ static int sq_rollback(struct dt_store *base, struct dt_error *err)
 
 /* ---- recording ---- */
 
-/* The people row of addr, made if new; 0 for no address. */
-static int intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_error *err)
+int sq_intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_error *err)
 {
     *id = 0;
     if (addr == NULL || *addr == '\0')
@@ -230,7 +237,7 @@ static int intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
-    int found = query_row(st, s, id, NULL, err);
+    int found = sq_query_row(st, s, id, NULL, err);
     if (found != 0)
         return found < 0 ? -1 : 0;
     if ((s = sq_stmt(st, SQ_PERSON_ADD, err)) == NULL)
@@ -253,7 +260,7 @@ static int find_by_ancestors(struct sq_store *st, enum sq_id id, const struct dt
         if (rec->ancestors[i] <= 0)
             continue;
         sqlite3_bind_int64(s, 1, rec->ancestors[i]);
-        int found = query_row(st, s, tid, key, err);
+        int found = sq_query_row(st, s, tid, key, err);
         if (found != 0)
             return found;
     }
@@ -273,7 +280,7 @@ static int find_by_subject(struct sq_store *st, const struct dt_record *rec, int
     sqlite3_bind_int64(s, 3, rec->subject_key);
     sqlite3_bind_int64(s, 4, (int64_t)rec->at);
     sqlite3_bind_int64(s, 5, (int64_t)rec->window_s);
-    return query_row(st, s, tid, key, err);
+    return sq_query_row(st, s, tid, key, err);
 }
 
 static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
@@ -309,7 +316,7 @@ static int resolve_thread(struct sq_store *st, const struct dt_record *rec, int6
         if (s == NULL)
             return -1;
         sqlite3_bind_int64(s, 1, want);
-        if ((found = query_row(st, s, tid, key, err)) < 0)
+        if ((found = sq_query_row(st, s, tid, key, err)) < 0)
             return -1;
         if (found == 0) {
             if ((s = sq_stmt(st, SQ_THREAD_ADD, err)) == NULL)
@@ -356,13 +363,13 @@ static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
     if (s == NULL)
         return -1;
     sqlite3_bind_int64(s, 1, rec->msgid);
-    int found = query_row(st, s, &tid, &key, err);
+    int found = sq_query_row(st, s, &tid, &key, err);
     if (found != 0) {
         res->duplicate = true;
         res->thread = key;
         return found < 0 ? -1 : 0;
     }
-    if (intern(st, rec->rep, &rep, err) < 0 || intern(st, rec->counterpart, &cp, err) < 0 ||
+    if (sq_intern(st, rec->rep, &rep, err) < 0 || sq_intern(st, rec->counterpart, &cp, err) < 0 ||
         resolve_thread(st, rec, rep, cp, &tid, &key, &res->new_thread, err) < 0)
         return -1;
 
@@ -400,10 +407,10 @@ static int sq_record(struct dt_store *base, const struct dt_record *rec,
         return dt_error_set(err, "%s: record without a Message-ID hash", st->path);
     if (rec->n_ancestors > 0 && rec->ancestors == NULL)
         return dt_error_set(err, "%s: record with ancestors missing", st->path);
-    if (tx_open(st, err) < 0)
+    if (sq_tx_open(st, err) < 0)
         return -1;
     int rc = record_in_tx(st, rec, res, err);
-    if (tx_close(st, rc == 0, rc == 0 ? err : NULL) < 0) {
+    if (sq_tx_close(st, rc == 0, rc == 0 ? err : NULL) < 0) {
         memset(res, 0, sizeof(*res));
         return -1;
     }
@@ -414,10 +421,10 @@ static int sq_purge(struct dt_store *base, time_t before, size_t *deleted, struc
 {
     struct sq_store *st = (struct sq_store *)base;
     *deleted = 0;
-    if (tx_open(st, err) < 0)
+    if (sq_tx_open(st, err) < 0)
         return -1;
     int rc = sq_purge_in_tx(st, before, deleted, err);
-    if (tx_close(st, rc == 0, rc == 0 ? err : NULL) < 0) {
+    if (sq_tx_close(st, rc == 0, rc == 0 ? err : NULL) < 0) {
         *deleted = 0;
         return -1;
     }
@@ -460,6 +467,9 @@ static const struct dt_store_ops sq_ops = {
     .scan = sq_scan,
     .purge = sq_purge,
     .count = sq_count,
+    .digest_first = sq_digest_first,
+    .digest_sent = sq_digest_sent,
+    .digest_record = sq_digest_record,
     .version = sq_version,
     .set_busy_timeout = sq_set_busy_timeout,
 };

@@ -1,7 +1,8 @@
 /*
  * store_sqlite_int.h - shared between the parts of the SQLite store:
  * store_sqlite.c (open, transactions, recording), store_sqlite_schema.c
- * (schema and migrations), store_sqlite_query.c (scan, purge, counts).
+ * (schema and migrations), store_sqlite_query.c (scan, purge, counts),
+ * store_sqlite_digest.c (what digests told each rep).
  */
 #ifndef DEALTEMP_STORE_SQLITE_INT_H
 #define DEALTEMP_STORE_SQLITE_INT_H
@@ -29,6 +30,10 @@ enum sq_id {
     SQ_THREAD_FILL,
     SQ_EVENT_ADD,
     SQ_PAIR_ADD,
+    SQ_DIGEST_FIRST,
+    SQ_DIGEST_SENT,
+    SQ_DIGEST_SENT_ADD,
+    SQ_DIGEST_ITEM_ADD,
     SQ_COUNT
 };
 
@@ -51,6 +56,18 @@ int sq_step_retry(struct sq_store *st, sqlite3_stmt *s);
 /* Run a bound statement to its end and reset it; 0 or -1 with err set. */
 int sq_exec_stmt(struct sq_store *st, sqlite3_stmt *s, struct dt_error *err);
 int sq_exec(struct sq_store *st, enum sq_id id, struct dt_error *err);
+/*
+ * Run s, bound, for at most one row: 1 with the first two integer columns
+ * in a and b (b may be NULL), 0 for no row, -1 on error. Always resets.
+ */
+int sq_query_row(struct sq_store *st, sqlite3_stmt *s, int64_t *a, int64_t *b,
+                 struct dt_error *err);
+/* The people row of addr, made if new; 0 for no address. */
+int sq_intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_error *err);
+/* One write: a transaction, or a savepoint inside a dt_store_begin batch. */
+int sq_tx_open(struct sq_store *st, struct dt_error *err);
+/* Finish what sq_tx_open started: keep it when ok, else undo it; -1 if not kept. */
+int sq_tx_close(struct sq_store *st, bool ok, struct dt_error *err);
 
 /* store_sqlite_schema.c: create or migrate to the newest schema; sets st->version. */
 int sq_schema_ensure(struct sq_store *st, struct dt_error *err);
@@ -61,5 +78,13 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
 int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error *err);
 /* Inside a transaction the caller opened. */
 int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct dt_error *err);
+
+/* store_sqlite_digest.c */
+int sq_digest_first(struct dt_store *base, const char *rep, dt_hash thread, time_t *first,
+                    struct dt_error *err);
+int sq_digest_sent(struct dt_store *base, const char *rep, time_t day, bool *sent,
+                   struct dt_error *err);
+int sq_digest_record(struct dt_store *base, const char *rep, time_t day, const dt_hash *threads,
+                     size_t n, time_t sent_at, struct dt_error *err);
 
 #endif

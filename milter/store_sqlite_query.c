@@ -7,8 +7,10 @@
  * so memory stays flat however large the store; it runs in its own read
  * snapshot (WAL), so writers are never blocked. Rows come ordered by the
  * thread's row id, then time (the events_by_thread index, no sort).
- * Purge deletes old events, then what they alone kept alive: who-met-whom
- * rows, empty threads and addresses no event refers to any more.
+ * Purge deletes old events and the records of digests for days before the
+ * cutoff, then what they alone kept alive: who-met-whom rows, empty
+ * threads, the digest items of those threads, and addresses nothing
+ * refers to any more.
  *
  * Failure behaviour: -1 with "<file>: <reason>".
  */
@@ -104,17 +106,12 @@ int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct dt_error *err)
+/* Run one bound DELETE to its end; its row count in *changed. */
+static int delete_before(struct sq_store *st, const char *sql, time_t before, size_t *changed,
+                         struct dt_error *err)
 {
-    static const char *const cleanup =
-        "DELETE FROM thread_people WHERE NOT EXISTS (SELECT 1 FROM events e"
-        " WHERE e.thread = thread_people.thread AND e.rep = thread_people.rep"
-        " AND e.counterpart = thread_people.counterpart);"
-        "DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.thread = threads.id);"
-        "DELETE FROM people WHERE id NOT IN (SELECT rep FROM thread_people)"
-        " AND id NOT IN (SELECT counterpart FROM thread_people);";
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "DELETE FROM events WHERE at < ?1", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return sq_fail(st, err);
     sqlite3_bind_int64(s, 1, (int64_t)before);
     int rc = sqlite3_step(s);
@@ -124,8 +121,29 @@ int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct d
         return -1;
     }
     sqlite3_finalize(s);
-    *deleted = (size_t)sqlite3_changes(st->db);
-    if (*deleted > 0 && sqlite3_exec(st->db, cleanup, NULL, NULL, NULL) != SQLITE_OK)
+    *changed = (size_t)sqlite3_changes(st->db);
+    return 0;
+}
+
+int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct dt_error *err)
+{
+    /* An address stays while anything refers to it: a digest's rep may
+     * have no message left, and must keep its id (ids are reused). */
+    static const char *const cleanup =
+        "DELETE FROM thread_people WHERE NOT EXISTS (SELECT 1 FROM events e"
+        " WHERE e.thread = thread_people.thread AND e.rep = thread_people.rep"
+        " AND e.counterpart = thread_people.counterpart);"
+        "DELETE FROM threads WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.thread = threads.id);"
+        "DELETE FROM digest_item WHERE thread NOT IN (SELECT id FROM threads);"
+        "DELETE FROM people WHERE id NOT IN (SELECT rep FROM thread_people)"
+        " AND id NOT IN (SELECT counterpart FROM thread_people)"
+        " AND id NOT IN (SELECT rep FROM digest_sent)"
+        " AND id NOT IN (SELECT rep FROM digest_item);";
+    size_t days = 0;
+    if (delete_before(st, "DELETE FROM events WHERE at < ?1", before, deleted, err) < 0 ||
+        delete_before(st, "DELETE FROM digest_sent WHERE day < ?1", before, &days, err) < 0)
+        return -1;
+    if ((*deleted > 0 || days > 0) && sqlite3_exec(st->db, cleanup, NULL, NULL, NULL) != SQLITE_OK)
         return sq_fail(st, err);
     return 0;
 }

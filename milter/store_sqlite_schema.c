@@ -37,7 +37,14 @@ static const char *const steps[] = {
     "CREATE TABLE thread_people(rep INTEGER NOT NULL, counterpart INTEGER NOT NULL,"
     " thread INTEGER NOT NULL, PRIMARY KEY (rep, counterpart, thread)) WITHOUT ROWID;"
     "CREATE INDEX thread_people_by_counterpart ON thread_people(counterpart);",
-    /* 2: ... */
+
+    /* 2: what digests told each rep (people.id): which days a digest went
+     * out, and when each thread (threads.id) was first in one - "new" or
+     * "ongoing". Purge drops the rows of purged threads with them. */
+    "CREATE TABLE digest_sent(rep INTEGER NOT NULL, day INTEGER NOT NULL,"
+    " sent_at INTEGER NOT NULL, PRIMARY KEY (rep, day)) WITHOUT ROWID;"
+    "CREATE TABLE digest_item(rep INTEGER NOT NULL, thread INTEGER NOT NULL,"
+    " first_at INTEGER NOT NULL, PRIMARY KEY (rep, thread)) WITHOUT ROWID;",
 };
 
 #define NEWEST ((int)(sizeof(steps) / sizeof(*steps)))

@@ -4,7 +4,8 @@
  * refused, missing and read-only directories), threading (In-Reply-To,
  * thread keys, subject fallback inside and outside its window and pair),
  * duplicates, scan order and filters, purge, counts and batches.
- * Concurrency, crashes and locks are in check_store_stress.c.
+ * Concurrency, crashes and locks are in check_store_stress.c; migrating a
+ * version 1 database and the digest records in check_store_digest.c.
  */
 #include <check.h>
 #include <errno.h>
@@ -22,14 +23,14 @@
 START_TEST(open_creates_and_reopens)
 {
     struct dt_store *st = open_ok();
-    ck_assert_int_eq(dt_store_schema_version(), 1);
+    ck_assert_int_eq(dt_store_schema_version(), 2);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
     struct dt_store_counts c = counts(st);
     ck_assert_uint_eq(c.outbound + c.inbound + c.threads, 0);
     put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
     dt_store_close(st);
 
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 1);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 2);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
     sqlite3 *db;
     sqlite3_stmt *s;
@@ -41,22 +42,10 @@ START_TEST(open_creates_and_reopens)
     sqlite3_close(db);
 
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 1);
+    ck_assert_int_eq(dt_store_version(st), 2);
     ck_assert_uint_eq(counts(st).outbound, 1);
     dt_store_close(st);
     dt_store_close(NULL);
-}
-END_TEST
-
-START_TEST(open_v1_database_reports_v1)
-{
-    /* A database left at version 1 (by this or an older build) opens as 1. */
-    struct dt_store *st = open_ok();
-    dt_store_close(st);
-    raw_exec("UPDATE schema_version SET version = 1");
-    st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 1);
-    dt_store_close(st);
 }
 END_TEST
 
@@ -536,7 +525,6 @@ static Suite *store_suite(void)
     TCase *tc = tcase_create("schema");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, open_creates_and_reopens);
-    tcase_add_test(tc, open_v1_database_reports_v1);
     tcase_add_test(tc, open_empty_file_gets_schema);
     tcase_add_test(tc, open_refuses_newer_version);
     tcase_add_test(tc, open_refuses_foreign_and_garbage);

@@ -1,8 +1,9 @@
 /*
- * store_fixture.h - what check_store.c and check_store_stress.c share: a
- * fresh directory per test, messages recorded the way the milter records
- * them, and raw SQL on the file behind the store's back. Included by
- * those two suites only; every helper fails the running test on error.
+ * store_fixture.h - what check_store.c, check_store_stress.c and
+ * check_store_digest.c share: a fresh directory per test, messages
+ * recorded the way the milter records them, and raw SQL on the file behind
+ * the store's back. Included by those suites only; every helper fails the
+ * running test on error.
  */
 #ifndef DEALTEMP_STORE_FIXTURE_H
 #define DEALTEMP_STORE_FIXTURE_H

@@ -113,7 +113,11 @@ struct dt_store_filter {
 int dt_store_scan(struct dt_store *st, const struct dt_store_filter *f,
                   int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
 
-/* Delete messages older than before (and threads left empty); *deleted = messages removed. */
+/*
+ * Delete messages older than before (and threads left empty, with what
+ * digests recorded about them), and the records of digests for days
+ * starting before it; *deleted = messages removed.
+ */
 int dt_store_purge(struct dt_store *st, time_t before, size_t *deleted, struct dt_error *err);
 
 /* Counts for `dealtemp stats`: messages by direction, threads. */
