@@ -9,6 +9,7 @@
  *   dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]
  *   dealtemp stats   [-c CONF]
  *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
+ *   dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]
  *   dealtemp version
  *
  * Without -c the configuration is $DEALTEMP_CONF, else the build tree's
@@ -30,6 +31,7 @@
 #include "dealtemp/analyze.h"
 #include "dealtemp/config.h"
 #include "dealtemp/dealtemp.h"
+#include "dealtemp/digest.h"
 #include "dealtemp/import.h"
 #include "dealtemp/report.h"
 #include "dealtemp/store.h"
@@ -46,6 +48,8 @@ static void usage(FILE *out)
           "       dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]\n"
           "       dealtemp stats   [-c CONF]\n"
           "       dealtemp purge   [-c CONF]\n"
+          "       dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) "
+          "[--force]\n"
           "       dealtemp version\n",
           out);
 }
@@ -321,6 +325,67 @@ static int cmd_stats(const struct dt_config *cfg)
     return rc != 0;
 }
 
+static int cmd_digest(const struct dt_config *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"dry-run", no_argument, NULL, 'n'},
+                                         {"send", no_argument, NULL, 's'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    struct dt_digest_run_opts o = {NULL, time(NULL), false, false};
+    int ch, modes = 0;
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            break;
+        case 'r':
+            o.only = optarg;
+            break;
+        case 'a':
+            if (dt_parse_time(optarg, time(NULL), &o.as_of) < 0) {
+                fprintf(stderr, "dealtemp: --as-of %s: expected ISO 8601 "
+                                "(2026-11-20T09:00:00Z) or now\n", optarg);
+                return 1;
+            }
+            break;
+        case 'n':
+            modes |= 1;
+            break;
+        case 's':
+            modes |= 2;
+            o.send = true;
+            break;
+        case 'f':
+            o.force = true;
+            break;
+        default:
+            return 1;
+        }
+    }
+    if (modes != 1 && modes != 2) {
+        fprintf(stderr, "dealtemp: digest: give exactly one of --dry-run or --send\n");
+        return 1;
+    }
+    struct dt_store *st = open_store(cfg);
+    if (st == NULL)
+        return 1;
+    struct dt_digest_run_report r;
+    struct dt_error err = {{0}};
+    int rc = dt_digest_run(st, cfg, &o, stdout, stderr, &r, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: digest: %s\n", err.msg);
+        return 1;
+    }
+    if (o.send)
+        fprintf(stderr, "dealtemp: digest: %zu sent, %zu already sent today, %zu failed\n", r.sent,
+                r.skipped_sent_today, r.failed);
+    return rc;
+}
+
 static int cmd_purge(const struct dt_config *cfg)
 {
     struct dt_store *st = open_store(cfg);
@@ -407,7 +472,7 @@ int main(int argc, char **argv)
         mode = MODE_TEXT;
     else if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "import") == 0 ||
              strcmp(cmd, "threads") == 0 || strcmp(cmd, "stats") == 0 ||
-             strcmp(cmd, "purge") == 0)
+             strcmp(cmd, "purge") == 0 || strcmp(cmd, "digest") == 0)
         mode = MODE_SCORE; /* commands without message files; see below */
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-V") == 0 ||
              strcmp(cmd, "--version") == 0) {
@@ -463,6 +528,7 @@ int main(int argc, char **argv)
         int rc = strcmp(cmd, "threads") == 0  ? cmd_threads(cfg, argc, argv)
                  : strcmp(cmd, "import") == 0 ? cmd_import(cfg, argc, argv)
                  : strcmp(cmd, "stats") == 0  ? cmd_stats(cfg)
+                 : strcmp(cmd, "digest") == 0 ? cmd_digest(cfg, argc, argv)
                                               : cmd_purge(cfg);
         dt_config_unref(cfg);
         fflush(stdout);

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "dealtemp/buf.h"
@@ -99,5 +100,29 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
  */
 int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
                    struct dt_error *err);
+
+/* `dealtemp digest`: collect, render, then write an mbox or send. */
+struct dt_digest_run_opts {
+    const char *only;         /* --rep ADDR, or NULL */
+    time_t as_of;             /* --as-of */
+    bool send;                /* --send; false = --dry-run (mbox to out) */
+    bool force;               /* --force: send even if today's digest went out */
+};
+
+struct dt_digest_run_report {
+    size_t sent, written, skipped_sent_today, failed;
+    size_t purged;            /* messages past retention_days, purged after sending */
+};
+
+/*
+ * Run the digests. Failures to deliver one rep's digest are written to
+ * errors (one line each: "digest for ann@corp.example: sendmail exited 75
+ * (temporary failure)") and counted; the others are still sent. Returns 0
+ * when nothing failed, 1 when some deliveries failed, -1 (err set) when
+ * nothing could be done (store, rendering).
+ */
+int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
+                  const struct dt_digest_run_opts *opts, FILE *out, FILE *errors,
+                  struct dt_digest_run_report *report, struct dt_error *err);
 
 #endif

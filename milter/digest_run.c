@@ -1,0 +1,209 @@
+/*
+ * digest_run.c - `dealtemp digest`: collect, render, then write an mbox
+ * (--dry-run) or deliver and remember (--send). See digest.h.
+ *
+ * Public: dt_digest_run(). Order per rep: skip if today's digest already
+ * went out (unless forced); render; deliver; only then record what was
+ * reported, so a failed delivery is retried by the next run and a sent one
+ * is never sent twice the same day. One rep's failure never stops the
+ * others. After sending, messages older than retention_days are purged.
+ */
+#include "dealtemp/digest.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Start of the local day (configured time zone) that contains t. */
+static time_t local_day(const struct dt_config *cfg, time_t t)
+{
+    long off = cfg->hours.tz != NULL ? dt_tz_offset(cfg->hours.tz, t) : 0;
+    long long local = (long long)t + off;
+    long long day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    return (time_t)(day * 86400 - off);
+}
+
+/* Write msg (CRLF) as one mbox entry: a From_ line, LF ends, ">From " quoting. */
+static void write_mbox(FILE *out, const char *from, time_t t, const struct dt_buf *msg)
+{
+    struct tm tm;
+    char date[32];
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+    fprintf(out, "From %s %s\n", from, date);
+    const char *p = msg->data, *end = msg->data + msg->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        const char *q = p;
+        while (q < p + len && *q == '>')
+            q++;
+        if ((size_t)(p + len - q) >= 5 && strncmp(q, "From ", 5) == 0)
+            fputc('>', out);
+        fwrite(p, 1, len, out);
+        fputc('\n', out);
+        p = nl != NULL ? nl + 1 : end;
+    }
+    fputc('\n', out);
+}
+
+/* rep is covered by a manager's reps list (address or @domain, subdomains too). */
+static bool manages(const struct dt_digest_manager *m, const char *rep)
+{
+    const char *at = strrchr(rep, '@');
+    for (size_t i = 0; i < m->n_reps; i++) {
+        const char *r = m->reps[i];
+        if (r[0] != '@') {
+            if (strcmp(r, rep) == 0)
+                return true;
+            continue;
+        }
+        if (at == NULL)
+            continue;
+        const char *dom = at + 1, *want = r + 1;
+        size_t dl = strlen(dom), wl = strlen(want);
+        if (dl == wl ? strcmp(dom, want) == 0
+                     : dl > wl && dom[dl - wl - 1] == '.' && strcmp(dom + dl - wl, want) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Deliver or write one message; returns 0, or 1 after reporting a failure. */
+static int deliver(const struct dt_config *cfg, const struct dt_digest_run_opts *o, FILE *out,
+                   FILE *errors, const char *to, const struct dt_buf *msg,
+                   struct dt_digest_run_report *r)
+{
+    if (!o->send) {
+        write_mbox(out, cfg->digest_from ? cfg->digest_from : "dealtemp", o->as_of, msg);
+        r->written++;
+        return 0;
+    }
+    struct dt_error e = {{0}};
+    if (dt_digest_send(cfg, to, msg->data, msg->len, &e) < 0) {
+        fprintf(errors, "dealtemp: digest for %s: %s\n", to, e.msg);
+        r->failed++;
+        return 1;
+    }
+    r->sent++;
+    return 0;
+}
+
+static int rollups(struct dt_store *st, const struct dt_config *cfg,
+                   const struct dt_digest_run_opts *o, time_t day, const struct dt_digest *d,
+                   size_t n, FILE *out, FILE *errors, struct dt_digest_run_report *r,
+                   struct dt_error *err)
+{
+    struct dt_rollup_line *lines = calloc(n ? n : 1, sizeof(*lines));
+    if (lines == NULL)
+        return dt_error_set(err, "out of memory");
+    for (size_t m = 0; m < cfg->n_managers; m++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!manages(&cfg->managers[m], d[i].rep))
+                continue;
+            lines[k] = (struct dt_rollup_line){d[i].rep, 0, 0, 0};
+            for (size_t j = 0; j < d[i].n_items; j++) {
+                enum dt_thread_state s = d[i].items[j].state;
+                lines[k].stalled += s == DT_STATE_STALLED;
+                lines[k].cooling += s == DT_STATE_COOLING;
+                lines[k].slowed += s == DT_STATE_SLOWED;
+            }
+            k++;
+        }
+        if (k == 0 && !cfg->digest_send_empty)
+            continue;
+        const char *boss = cfg->managers[m].address;
+        if (o->send && !o->force) {
+            bool sent = false;
+            if (dt_store_digest_sent(st, boss, day, &sent, err) < 0) {
+                free(lines);
+                return -1;
+            }
+            if (sent) {
+                r->skipped_sent_today++;
+                continue;
+            }
+        }
+        struct dt_buf msg = DT_BUF_INIT;
+        struct dt_error rerr = {{0}};
+        if (dt_digest_render_rollup(boss, lines, k, o->as_of, cfg, &msg, &rerr) < 0) {
+            fprintf(errors, "dealtemp: roll-up for %s: %s\n", boss, rerr.msg);
+            r->failed++;
+            dt_buf_free(&msg);
+            continue;
+        }
+        int failed = deliver(cfg, o, out, errors, boss, &msg, r);
+        dt_buf_free(&msg);
+        if (!failed && o->send && dt_store_digest_record(st, boss, day, NULL, 0, time(NULL), err) < 0) {
+            free(lines);
+            return -1;
+        }
+    }
+    free(lines);
+    return 0;
+}
+
+int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
+                  const struct dt_digest_run_opts *o, FILE *out, FILE *errors,
+                  struct dt_digest_run_report *r, struct dt_error *err)
+{
+    struct dt_digest *d;
+    size_t n;
+    memset(r, 0, sizeof(*r));
+    if (dt_digest_collect(st, cfg, o->as_of, o->only, &d, &n, err) < 0)
+        return -1;
+    time_t day = local_day(cfg, o->as_of);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        if (d[i].n_items == 0 && !cfg->digest_send_empty)
+            continue;
+        if (o->send && !o->force) {
+            bool sent = false;
+            if (dt_store_digest_sent(st, d[i].rep, day, &sent, err) < 0) {
+                rc = -1;
+                break;
+            }
+            if (sent) {
+                r->skipped_sent_today++;
+                continue;
+            }
+        }
+        struct dt_buf msg = DT_BUF_INIT;
+        struct dt_error rerr = {{0}};
+        if (dt_digest_render(&d[i], cfg, &msg, &rerr) < 0) {
+            /* One bad address must not cost the other reps their digests. */
+            fprintf(errors, "dealtemp: digest for %s: %s\n", d[i].rep, rerr.msg);
+            r->failed++;
+            dt_buf_free(&msg);
+            continue;
+        }
+        if (deliver(cfg, o, out, errors, d[i].rep, &msg, r) == 0 && o->send) {
+            dt_hash *threads = malloc((d[i].n_items ? d[i].n_items : 1) * sizeof(*threads));
+            if (threads == NULL) {
+                rc = dt_error_set(err, "out of memory");
+            } else {
+                for (size_t k = 0; k < d[i].n_items; k++)
+                    threads[k] = d[i].items[k].thread;
+                if (dt_store_digest_record(st, d[i].rep, day, threads, d[i].n_items, time(NULL),
+                                           err) < 0)
+                    rc = -1;
+                free(threads);
+            }
+        }
+        dt_buf_free(&msg);
+    }
+    if (rc == 0 && o->only == NULL)
+        rc = rollups(st, cfg, o, day, d, n, out, errors, r, err);
+    dt_digests_free(d, n);
+    if (rc == 0 && o->send) {
+        time_t before = o->as_of - (time_t)cfg->retention_days * 86400;
+        if (dt_store_purge(st, before, &r->purged, err) < 0)
+            rc = -1;
+    }
+    if (rc < 0)
+        return -1;
+    return r->failed > 0 ? 1 : 0;
+}
