@@ -231,12 +231,53 @@ static int usual_collect(struct usual_table *u, const struct loaded *L,
     return 0;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of all the counterpart's latencies; leaves them sorted. */
 static long usual_of(struct usual_table *u, long counterpart)
 {
     size_t c = (size_t)counterpart;
-    if (u->median[c] < 0)
+    if (u->median[c] < 0) {
+        if (u->n[c] > 1)
+            qsort(u->lat[c], u->n[c], sizeof(*u->lat[c]), cmp_long);
         u->median[c] = dt_median(u->lat[c], u->n[c], 0);
+    }
     return u->median[c];
+}
+
+/*
+ * The same without one latency v of theirs: a thread whose only customer
+ * reply is being judged must not find that reply in the usual it is judged
+ * against (cooling.h: the other threads' median). O(log n): the middle of
+ * the sorted list with one v skipped, averaged by dt_median's own rule.
+ */
+static long usual_without(struct usual_table *u, long counterpart, long v)
+{
+    size_t c = (size_t)counterpart;
+    usual_of(u, counterpart);
+    const long *s = u->lat[c];
+    size_t n = u->n[c], lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n || s[lo] != v)
+        return u->median[c]; /* not theirs: nothing to leave out */
+    size_t m = n - 1;        /* s without s[lo]: index j is s[j < lo ? j : j + 1] */
+    if (m == 0)
+        return 0;
+    long mid2[2];
+    size_t k = 0;
+    for (size_t j = (m - 1) / 2; j <= m / 2; j++)
+        mid2[k++] = s[j < lo ? j : j + 1];
+    return dt_median(mid2, k, 0);
 }
 
 static void usual_free(struct usual_table *u)
@@ -293,7 +334,22 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         const struct dt_tl_event *ev = L.ev + th->first;
         struct dt_deal d;
         memset(&d, 0, sizeof(d));
-        dt_cooling_evaluate(ev, th->n, usual_of(&u, th->counterpart), p, q->as_of, &d.cooling);
+        size_t nl = dt_latencies(ev, th->n, p->hours, lat, scratch_max), nc = 0, nr = 0;
+        if (nl > scratch_max)
+            nl = scratch_max;
+        long own = -1; /* the clock-unit latency of a thread with one customer reply */
+        for (size_t i = 0; i < nl; i++) {
+            if (lat[i].customer) {
+                own = nc == 0 ? clock_latency(&lat[i], p) : -1;
+                cal[nc++] = lat[i].calendar_s;
+            } else {
+                repcal[nr++] = lat[i].calendar_s;
+            }
+        }
+        /* Only a thread without history of its own reads the other threads' usual. */
+        long other = own >= 0 ? usual_without(&u, th->counterpart, own)
+                               : usual_of(&u, th->counterpart);
+        dt_cooling_evaluate(ev, th->n, other, p, q->as_of, &d.cooling);
         if (q->state >= 0 && (int)d.cooling.state != q->state)
             continue;
         d.thread = th->key;
@@ -305,15 +361,6 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         d.usual_s = d.cooling.usual_s;
         d.n_messages = th->n;
         d.first_at = ev[0].at;
-        size_t nl = dt_latencies(ev, th->n, p->hours, lat, scratch_max), nc = 0, nr = 0;
-        if (nl > scratch_max)
-            nl = scratch_max;
-        for (size_t i = 0; i < nl; i++) {
-            if (lat[i].customer)
-                cal[nc++] = lat[i].calendar_s;
-            else
-                repcal[nr++] = lat[i].calendar_s;
-        }
         d.latencies_s = cal;
         d.n_latencies = nc;
         d.rep_latencies_s = repcal;
