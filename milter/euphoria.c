@@ -7,14 +7,19 @@
  *
  * One pass over the text: the tokeniser (textscan.c) fills a small ring of
  * events (word pieces already looked up in the lexicon, emoji, '!' runs,
- * sentence breaks) and the oldest event is scored once the ring holds
+ * sentence breaks) and the oldest events are scored while the ring holds
  * enough lookahead for the longest phrase and the longest hyphenated
  * word. Every candidate language is scored side by side
  * in that pass (one "scorer" each), and the language is chosen at the end,
- * so no text is read twice and nothing is allocated per word. The only
- * allocations are the hit lists; when one fails the call returns -1 with
- * "out of memory" and leaves *out empty. Nothing is global or mutable
- * outside the call, so threads may share one lexicon.
+ * so no text is read twice and nothing is allocated per word. Most pieces
+ * mean nothing to any candidate (no lexicon node, a stopword, a phrase
+ * start the next word does not continue): score_events() counts them and
+ * moves on; the rest go through process_head(). Each scorer keeps at most
+ * DT_EVIDENCE_MAX hits per view (see struct hit), so memory stays bounded
+ * however long the text. The only allocations are the scan and the hit
+ * lists; when one fails the call returns -1 with "out of memory" and
+ * leaves *out empty. Nothing is global or mutable outside the call, so
+ * threads may share one lexicon.
  */
 #include "dealtemp/euphoria.h"
 
@@ -30,6 +35,14 @@
 #define MULT_CAP 3.0 /* stacked intensifiers multiply up to this */
 #define SHOUT_CAP 10 /* caps hits counted in a mostly upper-case text */
 
+/* The evidence kept in text order is capped, and so is the number of caps
+ * hits in a shouting text; whether a text shouts is known only at its
+ * end. So every scorer keeps two views of its hits at once: all of them,
+ * and the shouting one (caps hits after the first SHOUT_CAP left out), each
+ * with its exact count and total (summed in text order, as one pass over
+ * the kept hits would) and its first DT_EVIDENCE_MAX hits. */
+enum { VIEW_ALL = 1, VIEW_SHOUT = 2 };
+
 /* A hit, before it becomes a struct dt_evidence. */
 struct hit {
     size_t off;
@@ -37,14 +50,18 @@ struct hit {
     uint32_t len;
     uint8_t kind;
     uint8_t negated;
+    uint8_t views; /* VIEW_*: among the first DT_EVIDENCE_MAX of that view */
 };
 
 /* The state of scoring in one candidate language. */
 struct scorer {
-    unsigned lang; /* lexicon language index, DT_LEX_ANY if none */
-    uint16_t bits; /* node mask bits of lang and of "*" */
-    struct hit *hits;
+    unsigned lang;    /* lexicon language index, DT_LEX_ANY if none */
+    uint16_t bits;    /* node mask bits of lang and of "*" */
+    struct hit *hits; /* at most 2 x DT_EVIDENCE_MAX: the two views' first ones */
     size_t n_hits, cap_hits;
+    size_t n_view[3];     /* [VIEW_ALL], [VIEW_SHOUT]: hits in that view */
+    double total_view[3]; /* ... and their weight */
+    size_t caps_seen;
     size_t counts[DT_KIND_COUNT];
     size_t stop;       /* stopwords seen */
     double mult;       /* pending intensifier/dampener product */
@@ -53,6 +70,7 @@ struct scorer {
     unsigned skip;     /* pieces already taken by a phrase */
     bool failed;
     double total, score;
+    size_t dropped; /* hits of the chosen view beyond the evidence kept */
 };
 
 struct scan {
@@ -62,7 +80,12 @@ struct scan {
     size_t words;
     struct scorer sc[DT_MAX_LANGS];
     size_t n_sc;
-    uint16_t bits; /* the scorers' bits together */
+    uint16_t bits;  /* the scorers' bits together */
+    unsigned skips; /* some scorer has skip > 0 */
+    /* Pieces by their stopword languages (a node's stopmask): one
+     * increment per piece, without a branch on whether it is a stopword;
+     * summed into each scorer's count at the end. */
+    size_t stop_hist[1u << (DT_MAX_LANGS + 1)];
 };
 
 /* ------------------------------------------------------------------ scoring */
@@ -75,6 +98,21 @@ static struct dt_ev *ahead(struct scan *s, size_t j)
 static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, size_t len,
                     bool negated)
 {
+    double weight = negated ? 0 : w;
+    unsigned in = VIEW_ALL, keep = 0;
+    if (kind != DT_KIND_CAPS || ++sc->caps_seen <= SHOUT_CAP)
+        in |= VIEW_SHOUT;
+    for (unsigned v = VIEW_ALL; v <= VIEW_SHOUT; v++) {
+        if (!(in & v))
+            continue;
+        if (sc->n_view[v]++ < DT_EVIDENCE_MAX)
+            keep |= v;
+        sc->total_view[v] += weight;
+    }
+    if (!negated)
+        sc->counts[kind]++;
+    if (keep == 0)
+        return;
     if (sc->n_hits == sc->cap_hits) {
         size_t cap = sc->cap_hits ? sc->cap_hits * 2 : 32;
         struct hit *h = realloc(sc->hits, cap * sizeof(*h));
@@ -86,12 +124,11 @@ static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, 
         sc->cap_hits = cap;
     }
     sc->hits[sc->n_hits++] = (struct hit){.off = off,
-                                          .weight = negated ? 0 : w,
+                                          .weight = weight,
                                           .len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
                                           .kind = (uint8_t)kind,
-                                          .negated = negated};
-    if (!negated)
-        sc->counts[kind]++;
+                                          .negated = negated,
+                                          .views = (uint8_t)keep};
 }
 
 /* A scoring hit starting at word w, under whatever modifiers are pending. */
@@ -159,6 +196,31 @@ static size_t walk(struct scan *s, int32_t start, int32_t *path)
     return j;
 }
 
+/* Does the piece after the head continue a phrase of the head's nodes?
+ * (The first step of walk(), for a head that means nothing by itself.) */
+static bool phrase_goes_on(struct scan *s, const struct dt_ev *e)
+{
+    const struct dt_lexicon *lex = s->lex;
+    if (s->tk.count < 2)
+        return false;
+    const struct dt_ev *f = ahead(s, 1);
+    if (f->type != DT_EV_PIECE || !f->contig || !f->keylen)
+        return false;
+    int32_t start[2] = {e->anode, e->node};
+    for (int i = 0; i < 2; i++) {
+        int32_t cur = start[i];
+        if (cur < 0 || !lex->nodes[cur].has_children)
+            continue;
+        if (f->lead_apos && f->keylen < DT_LEX_KEY_MAX &&
+            dt_lex_find(lex, cur, f->kbuf, f->keylen + 1u, dt_key_hash(f->kbuf, f->keylen + 1u)) >=
+                0)
+            return true;
+        if (dt_lex_find(lex, cur, f->kbuf + 1, f->keylen, f->hash) >= 0)
+            return true;
+    }
+    return false;
+}
+
 /* Longest prefix of path that means something to sc; its length or 0. */
 static size_t longest(const struct dt_lexicon *lex, uint16_t bits, const int32_t *path, size_t n)
 {
@@ -187,7 +249,7 @@ static void find_prefixes(struct scan *s, const struct dt_ev *e, struct head *h)
 
     h->prefixes_done = true;
     h->n_pre = 0;
-    if (!(lex->prefix_first[c >> 3] & (1u << (c & 7))))
+    if (!lex->prefix_first[c])
         return;
     for (size_t i = 0; i < lex->n_prefixes && h->n_pre <= DT_MAX_LANGS; i++) {
         const struct dt_lex_prefix *pr = &lex->prefixes[i];
@@ -308,10 +370,20 @@ static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e
         caps_check(s, sc, e);
 }
 
-static void process_head(struct scan *s)
+/* Pieces taken by a phrase are passed over, one piece at a time. */
+static void pass_skips(struct scan *s)
 {
-    struct dt_ev *e = ahead(s, 0);
+    unsigned any = 0;
+    for (size_t i = 0; i < s->n_sc; i++) {
+        s->sc[i].skip -= s->sc[i].skip > 0;
+        any |= s->sc[i].skip;
+    }
+    s->skips = any;
+}
 
+/* Everything but the common piece: kept out of the loop that scores those. */
+static DT_NOINLINE void process_head(struct scan *s, const struct dt_ev *e)
+{
     switch (e->type) {
     case DT_EV_BREAK:
         for (size_t i = 0; i < s->n_sc; i++)
@@ -335,51 +407,65 @@ static void process_head(struct scan *s)
         }
         break;
     case DT_EV_PIECE: {
+        /* Words and stopwords are counted already (score_events). */
         struct head h;
-        s->words += e->word_start;
-        /* Without a branch: whether a word is a stopword is a coin toss. */
-        for (size_t i = 0; i < s->n_sc; i++)
-            s->sc[i].stop += (e->stop >> s->sc[i].lang) & 1u;
-        if (!(e->hot & s->bits) && !(e->word_start && e->caps)) {
-            /* Most words are in no lexicon, or only count as stopwords, or
-             * mean something only in other languages: only phrase skips
-             * move on. */
-            for (size_t i = 0; i < s->n_sc; i++)
-                s->sc[i].skip -= s->sc[i].skip > 0;
-            break;
-        }
         h.word = s->words;
         h.prefixes_done = false;
         h.na = e->anode >= 0 ? walk(s, e->anode, h.pa) : 0;
         h.nb = e->node >= 0 ? walk(s, e->node, h.pb) : 0;
-        for (size_t i = 0; i < s->n_sc; i++)
+        unsigned any = 0;
+        for (size_t i = 0; i < s->n_sc; i++) {
             score_piece(s, &s->sc[i], e, &h);
+            any |= s->sc[i].skip;
+        }
+        s->skips = any;
         break;
     }
     }
-    dt_tokens_pop(&s->tk);
+}
+
+/* Score the n oldest events (each sees its lookahead) and drop them. */
+static void score_events(struct scan *s, size_t n)
+{
+    for (; n > 0; n--) {
+        const struct dt_ev *e = ahead(s, 0);
+        if (e->type == DT_EV_PIECE) {
+            s->words += e->word_start;
+            s->stop_hist[e->stop & ((1u << (DT_MAX_LANGS + 1)) - 1)]++;
+            if (!(e->hot & s->bits) && !(e->word_start & e->caps) &&
+                !(e->kids && phrase_goes_on(s, e))) {
+                /* Most words are in no lexicon, or only count as stopwords,
+                 * or mean something only in other languages, or start
+                 * phrases that the next word does not continue. */
+                if (s->skips)
+                    pass_skips(s);
+                dt_tokens_pop(&s->tk);
+                continue;
+            }
+        }
+        process_head(s, e);
+        dt_tokens_pop(&s->tk);
+    }
 }
 
 /* --------------------------------------------------------------- the result */
 
-/* Apply the whole-text shouting cap, then total and squash. */
+/* Take the shouting view or the whole one, then squash. */
 static void finish(const struct scan *s, struct scorer *sc)
 {
     const struct dt_euphoria_params *p = s->p;
     bool shouting = s->tk.words_cased > 0 && s->tk.words_upper * 10 > s->tk.words_cased * 6;
-    size_t caps = 0, kept = 0;
-    double total = 0;
+    unsigned view = shouting ? VIEW_SHOUT : VIEW_ALL;
+    size_t kept = 0;
 
-    for (size_t i = 0; i < sc->n_hits; i++) {
-        if (sc->hits[i].kind == DT_KIND_CAPS && shouting && ++caps > SHOUT_CAP)
-            continue;
-        sc->hits[kept++] = sc->hits[i];
-    }
+    for (size_t i = 0; i < sc->n_hits; i++)
+        if (sc->hits[i].views & view)
+            sc->hits[kept++] = sc->hits[i];
     sc->n_hits = kept;
+    sc->dropped = sc->n_view[view] - kept;
     if (shouting && sc->counts[DT_KIND_CAPS] > SHOUT_CAP)
         sc->counts[DT_KIND_CAPS] = SHOUT_CAP;
-    for (size_t i = 0; i < sc->n_hits; i++)
-        total += sc->hits[i].weight;
+    double total = sc->total_view[view];
     double words = (double)s->words > p->min_words ? (double)s->words : p->min_words;
     if (!(words >= 1))
         words = 1;
@@ -443,6 +529,7 @@ static int fill_out(struct scan *s, size_t which, struct dt_score *out)
     out->words = s->words;
     out->total = sc->total;
     memcpy(out->counts, sc->counts, sizeof(out->counts));
+    out->n_evidence_dropped = sc->dropped;
     if (sc->n_hits == 0)
         return 0;
     out->evidence = calloc(sc->n_hits, sizeof(*out->evidence));
@@ -501,10 +588,13 @@ int dt_euphoria_score(const struct dt_lexicon *lex, const struct dt_euphoria_par
     s->p = p;
     dt_tokens_init(&s->tk, lex, text ? text : "", text ? len : 0);
     setup_scorers(s);
-    while (dt_tokens_fill(&s->tk))
-        process_head(s);
+    for (size_t ready; (ready = dt_tokens_fill(&s->tk)) > 0;)
+        score_events(s, ready);
 
     int rc = 0;
+    for (size_t m = 1; m < sizeof(s->stop_hist) / sizeof(s->stop_hist[0]); m++)
+        for (size_t i = 0; s->stop_hist[m] > 0 && i < s->n_sc; i++)
+            s->sc[i].stop += s->stop_hist[m] * ((m >> s->sc[i].lang) & 1u);
     for (size_t i = 0; i < s->n_sc; i++) {
         if (s->sc[i].failed)
             rc = -1;

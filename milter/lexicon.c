@@ -4,7 +4,8 @@
  * hashed trie it is stored in).
  *
  * Public: dt_lexicon_new(), dt_lexicon_free(), dt_lexicon_add(),
- * dt_lexicon_langs(), dt_lexicon_size(), dt_kind_name().
+ * dt_lexicon_langs(), dt_lexicon_size(), dt_kind_name(); for the scorer
+ * (lexicon_int.h) dt_lex_glued().
  *
  * dt_lexicon_add() is all or nothing: the buffer is parsed and checked
  * completely, and every allocation the entries need is made, before the
@@ -321,7 +322,8 @@ static int32_t node_get(struct dt_lexicon *lex, int32_t parent, const char *key,
     lex->slots[i].node = id;
     if (parent >= 0) {
         lex->nodes[parent].has_children = 1;
-        lex->nodes[parent].hotmask = 0xffff;
+        uint32_t b = dt_lex_filter_bit(h);
+        lex->child_filter[b >> 3] |= (uint8_t)(1u << (b & 7));
     } else {
         uint32_t b = dt_lex_filter_bit(kh);
         lex->first_filter[b >> 3] |= (uint8_t)(1u << (b & 7));
@@ -360,11 +362,18 @@ static void add_prefix(struct dt_lexicon *lex, int32_t node, unsigned lang, doub
         at--;
     memmove(lex->prefixes + at + 1, lex->prefixes + at,
             (lex->n_prefixes - at) * sizeof(*lex->prefixes));
-    lex->prefixes[at] =
-        (struct dt_lex_prefix){.node = node, .lang = (uint8_t)lang, .weight = weight};
+    const struct dt_lex_node *n = &lex->nodes[node];
+    struct dt_lex_prefix *pr = &lex->prefixes[at];
+    *pr = (struct dt_lex_prefix){.node = node,
+                                 .lang = (uint8_t)lang,
+                                 .weight = weight,
+                                 .key_len = n->key_len,
+                                 .letters = n->letters};
+    /* The pool pads keys with zeros to whole 8-byte chunks. */
+    memcpy(&pr->head, lex->pool + n->key_off, 8);
+    pr->head_mask = len >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * len)) - 1;
     lex->n_prefixes++;
-    unsigned char c = (unsigned char)lex->pool[lex->nodes[node].key_off];
-    lex->prefix_first[c >> 3] |= (uint8_t)(1u << (c & 7));
+    lex->prefix_first[(unsigned char)lex->pool[n->key_off]] = 1;
 }
 
 /* Store one checked entry. Returns 1 if it is new, 0 if it replaced one. */
@@ -414,7 +423,7 @@ static int store(struct dt_lexicon *lex, unsigned lang, const struct entry *e)
         n->acromask |= bit;
     if (s->flags & DT_SENSE_PREFIX)
         n->prefixmask |= bit;
-    n->hotmask |= n->actmask | n->prefixmask;
+    n->hotmask = n->actmask | n->prefixmask;
     return fresh;
 }
 
@@ -518,6 +527,22 @@ int dt_lexicon_add(struct dt_lexicon *lex, const char *lang, const char *name, c
     lex->size[li] += added.entries;
     free(e);
     return 0;
+}
+
+/* Longest prefixes come first, but any match will do. */
+bool dt_lex_glued(const struct dt_lexicon *lex, const char *key, size_t keylen, unsigned letters)
+{
+    uint64_t k8;
+    memcpy(&k8, key, 8);
+    for (size_t i = 0; i < lex->n_prefixes; i++) {
+        const struct dt_lex_prefix *pr = &lex->prefixes[i];
+        if (pr->key_len < keylen && letters >= pr->letters + 3u &&
+            ((k8 ^ pr->head) & pr->head_mask) == 0 &&
+            (pr->key_len <= 8 ||
+             memcmp(key, lex->pool + lex->nodes[pr->node].key_off, pr->key_len) == 0))
+            return true;
+    }
+    return false;
 }
 
 size_t dt_lexicon_langs(const struct dt_lexicon *lex, const char **langs, size_t max)

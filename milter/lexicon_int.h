@@ -25,6 +25,15 @@
 #include "dealtemp/lexicon.h"
 #include "dealtemp/utf8.h"
 
+/* Hot paths say which helpers belong inline and which out of the way. */
+#if defined(__GNUC__)
+#define DT_ALWAYS_INLINE inline __attribute__((always_inline))
+#define DT_NOINLINE __attribute__((noinline))
+#else
+#define DT_ALWAYS_INLINE inline
+#define DT_NOINLINE
+#endif
+
 #define DT_LEX_KEY_MAX 127      /* longest piece key that can match */
 #define DT_LEX_PHRASE_MAX 6     /* pieces in a phrase */
 #define DT_LEX_BYTES_MAX 127    /* bytes of a phrase as written */
@@ -57,9 +66,10 @@ struct dt_lex_node {
     int32_t first_sense; /* -1 if the node is only a step towards longer phrases */
     uint16_t letters;    /* letters in the key (for prefixes) */
     uint8_t has_children;
-    /* Bit l set: the node may matter to a scorer of language l beyond
-     * stopword counting (a scoring kind, modifier or prefix in l, or any
-     * child at all: all bits). The scorer passes over the rest quickly. */
+    /* actmask | prefixmask: bit l set if the node itself matters to a
+     * scorer of language l beyond stopword counting. A piece whose nodes
+     * have no such bit and no child that the next piece matches is passed
+     * over quickly. */
     uint16_t hotmask;
 };
 
@@ -72,6 +82,10 @@ struct dt_lex_prefix {
     int32_t node;
     uint8_t lang;
     double weight;
+    /* The node's key at hand for dt_lex_glued(): its first 8 bytes (zero
+     * beyond the key), the mask of those that count, length, letters. */
+    uint64_t head, head_mask;
+    uint16_t key_len, letters;
 };
 
 struct dt_lexicon {
@@ -81,14 +95,17 @@ struct dt_lexicon {
     size_t n_senses, cap_senses;
     struct dt_lex_slot *slots;
     size_t mask; /* slots has mask + 1 entries, a power of two */
-    char *pool; /* node keys, each zero-padded to a multiple of 8 bytes */
+    char *pool;  /* node keys, each zero-padded to a multiple of 8 bytes */
     size_t pool_len, pool_cap;
     struct dt_lex_prefix *prefixes; /* longest key first */
     size_t n_prefixes, cap_prefixes;
-    uint8_t prefix_first[32]; /* bitmap of first key bytes of prefixes */
+    uint8_t prefix_first[256]; /* 1 for the first key byte of some prefix */
     /* One bit per first-piece key hash: most words of a mail are in no
      * lexicon, and this 8 KiB filter says so without touching the table. */
     uint8_t first_filter[DT_LEX_FILTER_BITS / 8];
+    /* The same for the other pieces, by dt_lex_hash(parent, key hash):
+     * most words after the first of a phrase do not continue it. */
+    uint8_t child_filter[DT_LEX_FILTER_BITS / 8];
     char langs[DT_MAX_LANGS][4];
     size_t n_langs;
     size_t size[DT_MAX_LANGS + 1]; /* entries per language, [DT_LEX_ANY] for "*" */
@@ -130,8 +147,12 @@ static inline uint32_t dt_key_hash(const char *key, size_t len)
     return dt_key_hash_end(h, len);
 }
 
+/* First pieces keep their key hash (it is mixed well already): the
+ * commonest lookup, a word of the text, needs no more mixing. */
 static inline uint32_t dt_lex_hash(int32_t parent, uint32_t keyhash)
 {
+    if (parent < 0)
+        return keyhash;
     uint32_t h = keyhash ^ ((uint32_t)(parent + 1) * 0x9e3779b1u);
     h ^= h >> 16;
     h *= 0x85ebca6bu;
@@ -150,7 +171,8 @@ static inline uint32_t dt_lex_filter_bit(uint32_t keyhash)
 static inline int32_t dt_lex_find(const struct dt_lexicon *lex, int32_t parent, const char *key,
                                   size_t len, uint32_t keyhash)
 {
-    if (lex == NULL || lex->slots == NULL || len > DT_LEX_KEY_MAX)
+    /* Without nodes both filters are all zero: slots is never read. */
+    if (lex == NULL || len > DT_LEX_KEY_MAX)
         return -1;
     if (parent < 0) {
         uint32_t b = dt_lex_filter_bit(keyhash);
@@ -158,6 +180,11 @@ static inline int32_t dt_lex_find(const struct dt_lexicon *lex, int32_t parent, 
             return -1;
     }
     uint32_t h = dt_lex_hash(parent, keyhash);
+    if (parent >= 0) {
+        uint32_t b = dt_lex_filter_bit(h);
+        if (!(lex->child_filter[b >> 3] & (1u << (b & 7))))
+            return -1;
+    }
     for (size_t i = h & lex->mask;; i = (i + 1) & lex->mask) {
         const struct dt_lex_slot *s = &lex->slots[i];
         if (s->node < 0)
@@ -182,6 +209,14 @@ static inline int32_t dt_lex_find(const struct dt_lexicon *lex, int32_t parent, 
             return s->node;
     }
 }
+
+/*
+ * Could key (keylen bytes, letters letters, zero-padded) be a compound:
+ * does it start with a prefix of any language that leaves at least three
+ * letters? The test euphoria.c's compound rule starts with; most words
+ * that share a prefix's first letter fail it here, cheaply.
+ */
+bool dt_lex_glued(const struct dt_lexicon *lex, const char *key, size_t keylen, unsigned letters);
 
 /* The sense of node for language lang (exactly that language), or NULL. */
 static inline const struct dt_lex_sense *dt_lex_sense(const struct dt_lexicon *lex, int32_t node,
@@ -270,7 +305,8 @@ size_t dt_scan_emoji(const char *s, size_t n, size_t i, char *key, size_t *keyle
  * The tokeniser of scored text: one pass, events into a small ring, so the
  * scorer always sees the event it scores plus DT_TOK_LOOKAHEAD - 1 after it
  * (enough for the longest phrase and the longest hyphenated word). Pieces
- * are looked up in the lexicon as they are cut.
+ * are looked up in the lexicon as they are cut. The ring is filled up and
+ * then scored DT_TOK_RING - DT_TOK_LOOKAHEAD + 1 events at a time.
  */
 #define DT_TOK_RING 16       /* power of two, > DT_TOK_LOOKAHEAD */
 #define DT_TOK_LOOKAHEAD 9   /* the head and 8 more: a whole word or phrase */
@@ -288,15 +324,18 @@ struct dt_ev {
     uint8_t alpha;      /* PIECE: no digits */
     uint8_t caps;       /* word: 3+ letters, all upper case, no digits */
     uint8_t npieces;    /* word: pieces */
-    uint8_t glue;       /* PIECE: might be prefix + rest ("superblij"): alpha,
-                           4+ letters, first byte that of some prefix */
+    uint8_t glue;       /* PIECE: alpha, fits, and starts with a prefix that
+                           leaves 3+ letters: may score as a compound */
+    uint8_t kids;       /* PIECE: node or anode has children (may start a phrase) */
     uint16_t letters;   /* PIECE: letters (saturated) */
-    uint16_t hot;       /* PIECE: hotmask of node and anode; all bits if glue */
-    uint16_t stop;      /* PIECE: stopword languages (of anode if it has any, else node) */
     uint16_t keylen;    /* PIECE/EMOJI: bytes of key, 0 = too long to match */
-    size_t off, len;    /* the piece (without apostrophe) / emoji / run in the text */
-    size_t aoff;        /* PIECE: where the lone apostrophe starts */
-    size_t word_end;    /* word: byte after its last piece */
+    /* What lets the scorer pass over most pieces without a look at the
+     * lexicon (see lex_facts in textscan.c): */
+    uint16_t hot;    /* PIECE: hotmask of node and anode; all bits if glue */
+    uint16_t stop;   /* PIECE: stopword languages (of anode if it has any, else node) */
+    size_t off, len; /* the piece (without apostrophe) / emoji / run in the text */
+    size_t aoff;     /* PIECE: where the lone apostrophe starts */
+    size_t word_end; /* word: byte after its last piece */
     uint32_t hash;
     int32_t node;          /* lexicon node of key; EMOJI: of the whole emoji */
     int32_t anode;         /* PIECE: of "'"key; EMOJI: of its first code point */
@@ -306,23 +345,29 @@ struct dt_ev {
 
 struct dt_tokens {
     const struct dt_lexicon *lex;
+    const uint8_t *prefix_first; /* lex's, or all zero without a lexicon */
     const char *t;
     size_t n, pos;
     struct dt_ev ring[DT_TOK_RING];
     size_t head, count;
+    struct dt_ev *tail;        /* where the next event goes: ring[(head + count) % DT_TOK_RING] */
     bool adjacent;             /* the last event was a piece, only blanks since */
     bool join_next;            /* the next piece continues the current word */
     bool last_break;           /* the last event was a break (breaks collapse) */
     size_t apos_off, apos_end; /* the last lone apostrophe */
-    size_t word_slot;          /* ring slot of the current word's first piece */
+    struct dt_ev *word_ev;     /* the current word's first piece */
     unsigned w_letters, w_uppers, w_digits, w_pieces;
     size_t words_cased; /* words of 2+ letters */
     size_t words_upper; /* ... all of them upper case */
 };
 
 void dt_tokens_init(struct dt_tokens *tk, const struct dt_lexicon *lex, const char *t, size_t n);
-/* Fill the ring; false when the text is used up and the ring empty. */
-bool dt_tokens_fill(struct dt_tokens *tk);
+/*
+ * Fill the ring as far as it goes. Returns how many events, oldest first,
+ * may be scored now: each of them still sees DT_TOK_LOOKAHEAD - 1 events
+ * after it, or all there are once the text is used up. 0: all done.
+ */
+size_t dt_tokens_fill(struct dt_tokens *tk);
 
 /* The event j places after the oldest (j < tk->count). */
 static inline struct dt_ev *dt_tokens_at(struct dt_tokens *tk, size_t j)

@@ -8,6 +8,12 @@
  * dt_tokens_fill(): the last two cut scored text into events for
  * euphoria.c, looking every piece up in the lexicon as it goes.
  *
+ * Speed: most of a mail is short ASCII words between blanks. Those are
+ * cut, lower-cased, counted and hashed eight bytes at a time (swar_word)
+ * and become events without the general scanner (emit_word); everything
+ * else (other scripts, apostrophes, hyphens, long keys) takes the general
+ * path, which defines what a piece is. Both give the same events.
+ *
  * Nothing here fails or allocates: invalid UTF-8 decodes as U+FFFD, which
  * is punctuation (DT_CC_OTHER), and keys that do not fit are reported as
  * too long instead of overflowing.
@@ -143,68 +149,11 @@ static bool word_at(const char *s, size_t n, size_t i)
     return i < n && dt_cc_word(dt_cc_at(s, n, i, &cp, &len));
 }
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR 1
-#define ONES 0x0101010101010101u
-#define HIGH 0x8080808080808080u
-
-/* High bit of every byte of x (all bytes < 0x80) that is >= c. No byte
- * carries into the next: x + 0x80 - c stays below 0x100. */
-static inline uint64_t bytes_ge(uint64_t x, unsigned c)
-{
-    return (x + (0x80u - c) * ONES) & HIGH;
-}
-
-/* How many bytes of m have their high bit set (m has no other bits): the
- * multiply sums the eight 0/1 bytes into the top one. No popcount
- * instruction needed (plain x86-64 has none). */
-static inline unsigned bytes_count(uint64_t m)
-{
-    return (unsigned)(((m >> 7) * ONES) >> 56);
-}
-
-/*
- * Eight bytes at a time: ASCII letters and digits are what mail is made
- * of, and a word is usually shorter than eight bytes, so most words take
- * one round. Advances *i over the ASCII letters and digits at s[*i..],
- * appending them lower-cased to key at *k (8-byte stores; the key buffer
- * has room, see DT_KEY_PAD) and counting them. Stops at the first other
- * byte or fewer than 8 bytes before the end.
- */
-static inline void scan_ascii8(const unsigned char *u, size_t n, size_t *i, char *key, size_t *k,
-                               unsigned *letters, unsigned *uppers, unsigned *digits)
-{
-    while (*i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, u + *i, 8);
-        uint64_t x = w & ~HIGH, l = x | 0x20 * ONES;
-        uint64_t letter = bytes_ge(l, 'a') & ~bytes_ge(l, 'z' + 1) & ~w;
-        uint64_t digit = bytes_ge(x, '0') & ~bytes_ge(x, '9' + 1) & ~w;
-        uint64_t stop = ~(letter | digit) & HIGH;
-        unsigned nb = stop ? (unsigned)__builtin_ctzll(stop) >> 3 : 8;
-        uint64_t keep = nb == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (nb * 8)) - 1;
-        /* Letters get their 0x20 bit: lower case. Digits stay. */
-        uint64_t lower = (w | (letter >> 2)) & keep;
-        memcpy(key + (*k & DT_LEX_KEY_MAX), &lower, 8);
-        *k += nb;
-        unsigned nl = bytes_count(letter & keep);
-        *letters += nl;
-        *uppers += bytes_count(letter & ~(w << 2) & keep);
-        *digits += nb - nl;
-        *i += nb;
-        if (nb < 8)
-            return;
-    }
-}
-#endif
-
 /* Everything a piece can be: letters of any script, inner apostrophes,
  * hyphens and format characters, keys longer than the buffer. Kept out
  * of line: the fast path below stays small where it is inlined. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void scan_piece_slow(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+static DT_NOINLINE void scan_piece_slow(const char *s, size_t n, size_t i, char *key,
+                                        struct dt_piece *p)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t k = 0;
@@ -212,10 +161,7 @@ static void scan_piece_slow(const char *s, size_t n, size_t i, char *key, struct
 
     p->joined_next = false;
     for (;;) {
-#ifdef SWAR
-        scan_ascii8(u, n, &i, key, &k, &letters, &uppers, &digits);
-#endif
-        /* The rest, byte by byte: most mail is runs of ASCII letters. */
+        /* ASCII letters and digits: the common case, byte by byte. */
         size_t i0 = i;
         unsigned up = 0, dig = 0;
         while (i < n) {
@@ -291,55 +237,120 @@ done:
 }
 
 /*
- * The common piece: ASCII letters and digits followed by ASCII that is
- * neither an apostrophe nor a hyphen, cut, lower-cased, counted and hashed
- * 8 bytes at a time (one round for most words). Anything else, and keys
- * that may not fit, go the long way, from the start of the piece.
+ * Words eight bytes at a time (SWAR: SIMD within a register): plain C on
+ * 64-bit words, little-endian byte order (the first byte of the text is
+ * the lowest of the word). Elsewhere scan_piece_slow() does it all.
  */
-static inline void scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#define ONES 0x0101010101010101u
+#define HIGH 0x8080808080808080u
+
+/* High bit of every byte of x (all bytes < 0x80) that is >= c. No byte
+ * carries into the next: x + 0x80 - c stays below 0x100. */
+static inline uint64_t bytes_ge(uint64_t x, unsigned c)
 {
-#ifdef SWAR
-    const unsigned char *u = (const unsigned char *)s;
+    return (x + (0x80u - c) * ONES) & HIGH;
+}
+
+/* Letters (low nibble) and upper-case letters (high nibble) among the
+ * bytes of w whose high bit is set in letter: one multiply sums both. An
+ * upper-case ASCII letter has bit 5 clear. */
+static inline unsigned letters_uppers(uint64_t letter, uint64_t w)
+{
+    uint64_t upper = letter & ~(w << 2);
+    return (unsigned)((((letter >> 7) | (upper >> 3)) * ONES) >> 56);
+}
+
+/* ASCII bytes that end a piece that joins nothing: not a letter or digit,
+ * not an apostrophe or hyphen (which may join), not the start of UTF-8. */
+/* clang-format off */
+static const unsigned char ends_word[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+    /* 0x80..0xff: 0 */
+};
+/* clang-format on */
+
+/* A simple word, as swar_word() found it. */
+struct word8 {
+    size_t len;
+    uint32_t hash;
+    unsigned letters, uppers;
+};
+
+/*
+ * The common piece, eight bytes at a time: ASCII letters and digits up to
+ * an ASCII byte that is neither an apostrophe nor a hyphen (so the piece
+ * ends there and joins nothing). Lower-cases it into key (zero-padded),
+ * hashes it as dt_key_hash() would, counts letters and upper case. Most
+ * words take one round and no branch on their length. Returns false, and
+ * leaves the rest to scan_piece_slow(), for anything else or a key that
+ * might not fit.
+ */
+static DT_ALWAYS_INLINE bool swar_word(const unsigned char *u, size_t n, size_t i, char *key,
+                                       struct word8 *o)
+{
     uint64_t h = DT_KEY_SEED;
-    size_t k = 0, j = i;
     unsigned letters = 0, uppers = 0;
-    while (j + 8 <= n && k + 8 <= DT_LEX_KEY_MAX) {
+    /* Whole chunks in the text, and a key that surely fits. */
+    size_t end = n - i < DT_LEX_KEY_MAX ? n - i : DT_LEX_KEY_MAX;
+    for (size_t k = 0; k + 8 <= end; k += 8) {
         uint64_t w;
-        memcpy(&w, u + j, 8);
+        memcpy(&w, u + i + k, 8);
+        /* Bytes with the high bit set are no ASCII letters or digits, so
+         * their low bits may look like anything: they stop the word. */
         uint64_t x = w & ~HIGH, l = x | 0x20 * ONES;
-        uint64_t letter = bytes_ge(l, 'a') & ~bytes_ge(l, 'z' + 1) & ~w;
-        uint64_t digit = bytes_ge(x, '0') & ~bytes_ge(x, '9' + 1) & ~w;
-        uint64_t stop = ~(letter | digit) & HIGH;
-        unsigned nb = stop ? (unsigned)__builtin_ctzll(stop) >> 3 : 8;
-        if (nb < 8) {
-            unsigned char c = u[j + nb];
-            if ((nb == 0 && k == 0) || c >= 0x80 || c == '\'' || c == '-')
-                break;
-            uint64_t keep = ((uint64_t)1 << (nb * 8)) - 1;
+        uint64_t letter = bytes_ge(l, 'a') & ~bytes_ge(l, 'z' + 1);
+        uint64_t digit = bytes_ge(x, '0') & ~bytes_ge(x, '9' + 1);
+        uint64_t stop = (~(letter | digit) | w) & HIGH;
+        if (stop) {
+            unsigned nb = (unsigned)__builtin_ctzll(stop) >> 3;
+            if (!ends_word[u[i + k + nb]] | (k + nb == 0))
+                return false;
+            uint64_t keep = ((uint64_t)1 << (nb * 8)) - 1, zero = 0;
             letter &= keep;
-            uint64_t lower = (w | (letter >> 2)) & keep, zero = 0;
-            /* The last chunk, then the zero padding. */
+            /* Letters get their 0x20 bit: lower case. Digits stay. */
+            uint64_t lower = (w | (letter >> 2)) & keep;
             memcpy(key + k, &lower, 8);
-            memcpy(key + k + 8, &zero, 8);
-            h = dt_key_hash_step(h, lower);
-            unsigned nl = bytes_count(letter);
-            k += nb;
-            p->end = p->next = j + nb;
-            p->keylen = k;
-            p->hash = dt_key_hash_end(h, k);
-            p->letters = letters + nl;
-            p->uppers = uppers + bytes_count(letter & ~(w << 2));
-            p->digits = (unsigned)k - p->letters;
-            p->joined_next = false;
-            return;
+            memcpy(key + k + 8, &zero, 8); /* the rest of the padding */
+            unsigned lu = letters_uppers(letter, w);
+            o->len = k + nb;
+            o->hash = dt_key_hash_end(dt_key_hash_step(h, lower), o->len);
+            o->letters = letters + (lu & 15);
+            o->uppers = uppers + (lu >> 4);
+            return true;
         }
         uint64_t lower = w | (letter >> 2);
         memcpy(key + k, &lower, 8);
         h = dt_key_hash_step(h, lower);
-        letters += bytes_count(letter);
-        uppers += bytes_count(letter & ~(w << 2));
-        k += 8;
-        j += 8;
+        unsigned lu = letters_uppers(letter, w);
+        letters += lu & 15;
+        uppers += lu >> 4;
+    }
+    return false;
+}
+#endif
+
+static inline void scan_piece(const char *s, size_t n, size_t i, char *key, struct dt_piece *p)
+{
+#ifdef SWAR
+    struct word8 w;
+    if (swar_word((const unsigned char *)s, n, i, key, &w)) {
+        p->end = p->next = i + w.len;
+        p->keylen = w.len;
+        p->hash = w.hash;
+        p->letters = w.letters;
+        p->uppers = w.uppers;
+        p->digits = (unsigned)w.len - w.letters;
+        p->joined_next = false;
+        return;
     }
 #endif
     scan_piece_slow(s, n, i, key, p);
@@ -406,14 +417,95 @@ size_t dt_scan_emoji(const char *s, size_t n, size_t i, char *key, size_t *keyle
 
 static struct dt_ev *push(struct dt_tokens *s)
 {
-    struct dt_ev *e = &s->ring[(s->head + s->count) & (DT_TOK_RING - 1)];
+    struct dt_ev *e = s->tail;
+    s->tail = e == &s->ring[DT_TOK_RING - 1] ? s->ring : e + 1;
     s->count++;
     return e;
 }
 
+/*
+ * What the scorer needs to know to pass over a piece quickly: the node's
+ * (and anode's) hotmask, its stopword languages, and whether it might be
+ * prefix + rest. Branch-free where the answer is a coin toss word by word.
+ */
+static DT_ALWAYS_INLINE void lex_facts(const struct dt_tokens *s, struct dt_ev *e, bool fits,
+                                       unsigned letters, unsigned digits)
+{
+    const struct dt_lexicon *lex = s->lex;
+    uint16_t hot = 0, stop = 0;
+    uint8_t kids = 0;
+    if (e->node >= 0) {
+        hot = lex->nodes[e->node].hotmask;
+        stop = lex->nodes[e->node].stopmask;
+        kids = lex->nodes[e->node].has_children;
+    }
+    if (e->anode >= 0) {
+        hot |= lex->nodes[e->anode].hotmask;
+        kids |= lex->nodes[e->anode].has_children;
+        if (lex->nodes[e->anode].stopmask)
+            stop = lex->nodes[e->anode].stopmask;
+    }
+    e->kids = kids;
+    unsigned char c = (unsigned char)e->kbuf[1];
+    unsigned glue = (unsigned)fits & (digits == 0) & (letters >= 4) & s->prefix_first[c];
+    /* Most words that share a prefix's first letter do not start with it. */
+    if (glue & 1)
+        glue = dt_lex_glued(lex, e->kbuf + 1, e->keylen, letters);
+    e->glue = (uint8_t)(glue & 1);
+    e->hot = (uint16_t)(hot | (0u - e->glue));
+    e->stop = stop;
+}
+
+#ifdef SWAR
+/*
+ * The common case of emit_piece(): a whole word that swar_word() takes,
+ * not after a lone apostrophe, not continuing a hyphenated word. Returns
+ * false (having stored nothing that counts) for anything else.
+ */
+static inline bool emit_word(struct dt_tokens *s, size_t i)
+{
+    struct dt_ev *e = s->tail;
+    const struct dt_lexicon *lex = s->lex;
+    bool adjacent = s->adjacent;
+    struct word8 w;
+    if (s->join_next || s->apos_end == i ||
+        !swar_word((const unsigned char *)s->t, s->n, i, e->kbuf + 1, &w))
+        return false;
+    /* The tokeniser's state first: the byte stores below may alias it. */
+    unsigned alpha = w.letters == w.len, shape = w.uppers == w.letters;
+    unsigned cased = w.letters >= 2;
+    push(s);
+    s->words_cased += cased;
+    s->words_upper += cased & shape;
+    s->word_ev = e;
+    s->adjacent = true;
+    s->last_break = false;
+    /* The byte after the word is in the text (it stopped the word); a
+     * blank there changes nothing, so step over it too. */
+    s->pos = i + w.len + (s->t[i + w.len] == ' ');
+    e->node = dt_lex_find(lex, -1, e->kbuf + 1, w.len, w.hash);
+    e->anode = -1;
+    e->off = e->aoff = i;
+    e->len = w.len;
+    e->word_end = i + w.len;
+    e->hash = w.hash;
+    e->letters = (uint16_t)w.letters;
+    e->keylen = (uint16_t)w.len;
+    e->type = DT_EV_PIECE;
+    e->contig = adjacent;
+    e->joined = 0;
+    e->word_start = 1;
+    e->lead_apos = 0;
+    e->alpha = (uint8_t)alpha;
+    e->caps = (uint8_t)((w.letters >= 3) & shape & alpha);
+    e->npieces = 1;
+    lex_facts(s, e, true, w.letters, (unsigned)w.len - w.letters);
+    return true;
+}
+#endif
+
 static void emit_piece(struct dt_tokens *s, size_t i)
 {
-    size_t slot = (s->head + s->count) & (DT_TOK_RING - 1);
     struct dt_ev *e = push(s);
     const struct dt_lexicon *lex = s->lex;
     struct dt_piece pc;
@@ -428,32 +520,14 @@ static void emit_piece(struct dt_tokens *s, size_t i)
     e->aoff = e->lead_apos ? s->apos_off : i;
     e->keylen = fits ? (uint16_t)pc.keylen : 0;
     e->hash = pc.hash;
-    int32_t node = fits ? dt_lex_find(lex, -1, e->kbuf + 1, pc.keylen, pc.hash) : -1, anode = -1;
+    e->node = fits ? dt_lex_find(lex, -1, e->kbuf + 1, pc.keylen, pc.hash) : -1;
+    e->anode = -1;
     if (e->lead_apos && fits && pc.keylen < DT_LEX_KEY_MAX) {
         e->kbuf[0] = '\'';
-        anode = dt_lex_find(lex, -1, e->kbuf, pc.keylen + 1, dt_key_hash(e->kbuf, pc.keylen + 1));
+        e->anode =
+            dt_lex_find(lex, -1, e->kbuf, pc.keylen + 1, dt_key_hash(e->kbuf, pc.keylen + 1));
     }
-    e->node = node;
-    e->anode = anode;
-    /* What the scorer needs to know to pass over the piece quickly. */
-    uint16_t hot = 0, stop = 0;
-    if (node >= 0) {
-        hot = lex->nodes[node].hotmask;
-        stop = lex->nodes[node].stopmask;
-    }
-    if (anode >= 0) {
-        hot |= lex->nodes[anode].hotmask;
-        if (lex->nodes[anode].stopmask)
-            stop = lex->nodes[anode].stopmask;
-    }
-    /* Branch-free where the answer is a coin toss word by word. */
-    unsigned char c = (unsigned char)e->kbuf[1];
-    unsigned glue = lex != NULL && lex->n_prefixes > 0;
-    glue &= (unsigned)fits & (pc.digits == 0) & (pc.letters >= 4);
-    glue &= (unsigned)(lex != NULL ? lex->prefix_first[c >> 3] >> (c & 7) : 0);
-    e->glue = (uint8_t)(glue & 1);
-    e->hot = (uint16_t)(hot | (0u - e->glue));
-    e->stop = stop;
+    lex_facts(s, e, fits, pc.letters, pc.digits);
     e->letters = pc.letters > 0xffff ? 0xffff : (uint16_t)pc.letters;
     e->alpha = pc.digits == 0;
     e->contig = s->adjacent;
@@ -462,7 +536,7 @@ static void emit_piece(struct dt_tokens *s, size_t i)
     e->caps = 0;
     e->npieces = 0;
     if (e->word_start) {
-        s->word_slot = slot;
+        s->word_ev = e;
         s->w_letters = s->w_uppers = s->w_digits = s->w_pieces = 0;
     }
     s->w_letters += pc.letters;
@@ -475,7 +549,7 @@ static void emit_piece(struct dt_tokens *s, size_t i)
     s->join_next = pc.joined_next && s->w_pieces < DT_TOK_WORD_PIECES;
     if (!s->join_next) {
         /* The word is complete: its first piece learns its shape. */
-        struct dt_ev *w = &s->ring[s->word_slot];
+        struct dt_ev *w = s->word_ev;
         w->caps = (s->w_letters >= 3) & (s->w_uppers == s->w_letters) & (s->w_digits == 0);
         w->npieces = (uint8_t)s->w_pieces;
         w->word_end = pc.end;
@@ -542,6 +616,10 @@ static bool produce(struct dt_tokens *s)
             continue;
         }
         if (fold[c]) {
+#ifdef SWAR
+            if (emit_word(s, i))
+                return true;
+#endif
             emit_piece(s, i);
             return true;
         }
@@ -636,16 +714,21 @@ static bool produce(struct dt_tokens *s)
 
 void dt_tokens_init(struct dt_tokens *s, const struct dt_lexicon *lex, const char *t, size_t n)
 {
+    static const uint8_t none[256];
     memset(s, 0, sizeof(*s));
     s->lex = lex;
+    /* No prefixes, no bits: the glue test needs no lexicon then. */
+    s->prefix_first = lex != NULL ? lex->prefix_first : none;
     s->t = t;
     s->n = n;
     s->apos_end = SIZE_MAX;
+    s->tail = s->ring;
 }
 
-bool dt_tokens_fill(struct dt_tokens *s)
+size_t dt_tokens_fill(struct dt_tokens *s)
 {
-    while (s->count < DT_TOK_LOOKAHEAD && produce(s))
+    while (s->count < DT_TOK_RING && produce(s))
         ;
-    return s->count > 0;
+    /* A full ring may have more text behind it: keep the lookahead. */
+    return s->count < DT_TOK_RING ? s->count : DT_TOK_RING - (DT_TOK_LOOKAHEAD - 1);
 }

@@ -4,7 +4,8 @@
  * are not used): single hits, phrases before words, apostrophes and
  * hyphens, intensifiers, dampeners, negation (EN and NL, window end,
  * sentence reset), compound prefixes, '!' runs, shouting vs acronyms, the
- * all-caps cap, emoji and language choice. The last test checks that the
+ * all-caps cap, emoji, language choice and the evidence cap (256 listed,
+ * the rest counted and reported as dropped). The last test checks that the
  * fixtures tests/data/lexicon-test-*.txt (which check_euphoria_score.c
  * scores with) hold the same lexicon. Scores as a whole, levels, hostile
  * input and scale are in check_euphoria_score.c.
@@ -457,6 +458,106 @@ START_TEST(all_caps_text_is_one_shout)
 }
 END_TEST
 
+/* ------------------------------------------------------------ evidence cap */
+
+/* n copies of unit, NUL-terminated; the caller frees it. */
+static char *repeat(const char *unit, size_t n)
+{
+    size_t ul = strlen(unit);
+    char *text = malloc(ul * n + 1);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * ul, unit, ul);
+    text[ul * n] = '\0';
+    return text;
+}
+
+START_TEST(evidence_cap)
+{
+    /* 10,000 hits: every one counted and weighed, the first 256 listed. */
+    char *text = repeat("amazing ", 10000);
+    score(text);
+    ck_assert_str_eq(s.lang, "en");
+    ck_assert_uint_eq(s.words, 10000);
+    ck_assert_uint_eq(s.counts[DT_KIND_HYPE], 10000);
+    assert_close(s.total, 10000.0);
+    assert_close(s.score, expect(10000.0, 10000));
+    ck_assert_uint_eq(s.n_evidence, DT_EVIDENCE_MAX);
+    ck_assert_uint_eq(DT_EVIDENCE_MAX, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 10000 - 256);
+    for (size_t i = 0; i < s.n_evidence; i++) {
+        assert_ev(i, DT_KIND_HYPE, 1, "amazing", 0);
+        ck_assert_uint_eq(s.evidence[i].offset, i * 8);
+    }
+    ck_assert_str_eq(summary(), "hype=10000");
+    free(text);
+
+    /* Exactly 256 hits: nothing dropped; one more: one dropped. */
+    text = repeat("amazing ", 256);
+    score(text);
+    ck_assert_uint_eq(s.n_evidence, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 0);
+    free(text);
+    text = repeat("amazing ", 257);
+    score(text);
+    ck_assert_uint_eq(s.n_evidence, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 1);
+    ck_assert_uint_eq(s.counts[DT_KIND_HYPE], 257);
+    free(text);
+
+    /* Few hits: all listed, none dropped. */
+    score("amazing and excited");
+    ck_assert_uint_eq(s.n_evidence, 2);
+    ck_assert_uint_eq(s.n_evidence_dropped, 0);
+}
+END_TEST
+
+START_TEST(evidence_cap_with_negation)
+{
+    /* Negated hits are evidence too (listed, dropped) but never counted. */
+    char *text = repeat("not amazing. amazing. ", 5000);
+    score(text);
+    ck_assert_uint_eq(s.counts[DT_KIND_HYPE], 5000);
+    assert_close(s.total, 5000.0);
+    ck_assert_uint_eq(s.n_evidence, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 10000 - 256);
+    for (size_t i = 0; i < s.n_evidence; i++)
+        assert_ev(i, DT_KIND_HYPE, i % 2 ? 1 : 0, "amazing", i % 2 == 0);
+    free(text);
+}
+END_TEST
+
+START_TEST(evidence_cap_when_shouting)
+{
+    /* Each word is a hype hit and a caps hit, but a shouting text has 10
+     * caps hits only: the list holds those 10 (in place) and 246 hype
+     * hits; the caps after the 10th are no hits, so not dropped ones. */
+    char *text = repeat("AMAZING ", 10000);
+    score(text);
+    ck_assert_uint_eq(s.counts[DT_KIND_HYPE], 10000);
+    ck_assert_uint_eq(s.counts[DT_KIND_CAPS], 10);
+    assert_close(s.total, 10000.0 + 10 * 0.7);
+    ck_assert_uint_eq(s.n_evidence, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 10000 + 10 - 256);
+    for (size_t i = 0; i < 20; i++)
+        assert_ev(i, i % 2 ? DT_KIND_CAPS : DT_KIND_HYPE, i % 2 ? 0.7 : 1, "AMAZING", 0);
+    for (size_t i = 20; i < s.n_evidence; i++) {
+        assert_ev(i, DT_KIND_HYPE, 1, "AMAZING", 0);
+        ck_assert_uint_eq(s.evidence[i].offset, (i - 10) * 8);
+    }
+    free(text);
+
+    /* Not shouting (mostly lower case): every caps hit stays a hit. */
+    text = repeat("AMAZING and more calm words ", 1000);
+    score(text);
+    ck_assert_uint_eq(s.counts[DT_KIND_CAPS], 1000);
+    ck_assert_uint_eq(s.n_evidence, 256);
+    ck_assert_uint_eq(s.n_evidence_dropped, 2000 - 256);
+    assert_ev(255, DT_KIND_CAPS, 0.7, "AMAZING", 0);
+    free(text);
+}
+END_TEST
+
 /* ------------------------------------------------------------------- emoji */
 
 START_TEST(emoji)
@@ -632,6 +733,13 @@ static Suite *euphoria_suite(void)
     tcase_add_test(tc, emoji);
     tcase_add_test(tc, language_choice);
     tcase_add_test(tc, language_close_race_takes_best_score);
+    suite_add_tcase(su, tc);
+
+    tc = tcase_create("evidence cap");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, evidence_cap);
+    tcase_add_test(tc, evidence_cap_with_negation);
+    tcase_add_test(tc, evidence_cap_when_shouting);
     suite_add_tcase(su, tc);
 
     tc = tcase_create("fixtures");

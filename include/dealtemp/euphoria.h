@@ -27,8 +27,12 @@
  *    weight times the prefix weight, or hype 0.5 x prefix weight.
  *  - Shouting: in a text where more than 60% of the words of 2+ letters
  *    are upper case, at most 10 caps hits count.
- *  - Evidence lists every hit, negated ones included; counts[] counts the
- *    others ('!' runs count once per run).
+ *  - Evidence lists the hits in text order, negated ones included, the
+ *    first DT_EVIDENCE_MAX (256) of them; n_evidence_dropped says how many
+ *    more there were. counts[] (the non-negated hits; '!' runs once per
+ *    run), total, score and level always cover every hit of the text. In
+ *    a shouting text the caps hits past the 10th are no hits at all: not
+ *    listed, not counted, not dropped.
  */
 #ifndef DEALTEMP_EUPHORIA_H
 #define DEALTEMP_EUPHORIA_H
@@ -45,37 +49,41 @@ const char *dt_level_name(enum dt_level level);
 int dt_level_parse(const char *name, enum dt_level *level);
 
 struct dt_euphoria_params {
-    double warm;          /* score threshold for warm (0.35) */
-    double euphoric;      /* score threshold for euphoric (0.60) */
-    double min_words;     /* length normalisation floor (20) */
-    double scale;         /* squash scale (8.0) */
-    double excl_weight;   /* weight of one '!' (0.5) */
-    unsigned excl_cap;    /* '!' counted per run at most (3) */
-    double caps_weight;   /* weight of one shouted word (0.7) */
+    double warm;              /* score threshold for warm (0.35) */
+    double euphoric;          /* score threshold for euphoric (0.60) */
+    double min_words;         /* length normalisation floor (20) */
+    double scale;             /* squash scale (8.0) */
+    double excl_weight;       /* weight of one '!' (0.5) */
+    unsigned excl_cap;        /* '!' counted per run at most (3) */
+    double caps_weight;       /* weight of one shouted word (0.7) */
     const char *const *langs; /* candidate languages, NULL-terminated; NULL = all in lexicon */
 };
 
 /* The defaults above. */
 void dt_euphoria_defaults(struct dt_euphoria_params *p);
 
+/* Evidence listed per score at most; counts[] and total cover every hit. */
+#define DT_EVIDENCE_MAX 256
+
 struct dt_evidence {
-    enum dt_kind kind;    /* the scoring kind (an intensified hype word stays hype) */
-    char text[64];        /* the matched text as written, UTF-8, truncated on a char boundary */
-    double weight;        /* contribution after modifiers (0 if negated) */
-    size_t offset;        /* byte offset of the hit in the scored text */
-    size_t length;        /* byte length of the hit */
+    enum dt_kind kind; /* the scoring kind (an intensified hype word stays hype) */
+    char text[64];     /* the matched text as written, UTF-8, truncated on a char boundary */
+    double weight;     /* contribution after modifiers (0 if negated) */
+    size_t offset;     /* byte offset of the hit in the scored text */
+    size_t length;     /* byte length of the hit */
     unsigned char negated;
 };
 
 struct dt_score {
-    double score;         /* 0..1 */
+    double score; /* 0..1 */
     enum dt_level level;
-    char lang[4];         /* chosen language, "" if no lexicon language */
-    size_t words;         /* words counted */
-    double total;         /* sum of evidence weights */
+    char lang[4];                 /* chosen language, "" if no lexicon language */
+    size_t words;                 /* words counted */
+    double total;                 /* sum of the weights of all hits, listed or not */
     size_t counts[DT_KIND_COUNT]; /* number of non-negated hits per kind */
-    struct dt_evidence *evidence; /* in text order; owned, see dt_score_clear */
-    size_t n_evidence;
+    struct dt_evidence *evidence; /* the first hits in text order; owned, see dt_score_clear */
+    size_t n_evidence;            /* at most DT_EVIDENCE_MAX */
+    size_t n_evidence_dropped;    /* hits after those: in counts and total, not listed */
 };
 
 /*
@@ -84,9 +92,8 @@ struct dt_score {
  * with dt_score_clear(). p NULL means the defaults; lex NULL scores only
  * '!' runs and caps.
  */
-int dt_euphoria_score(const struct dt_lexicon *lex,
-                      const struct dt_euphoria_params *p, const char *text,
-                      size_t len, struct dt_score *out, struct dt_error *err);
+int dt_euphoria_score(const struct dt_lexicon *lex, const struct dt_euphoria_params *p,
+                      const char *text, size_t len, struct dt_score *out, struct dt_error *err);
 
 /*
  * The short form for the header, e.g. "hype=5 excl=4 caps=1 emoji=2":
