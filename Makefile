@@ -5,8 +5,11 @@
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench         benchmarks, printed as numbers
 #   make run           install what is missing, build, run the milter in the foreground
+#   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
 #   make deps          install the Debian packages this project needs (root)
 #   make format        clang-format the tree
+#   make install       install under PREFIX (/usr/local); DESTDIR= stages it elsewhere
+#   make uninstall     remove what install put there, except the configuration
 #
 # Every source in milter/ except the two programs goes into libdealtemp.a;
 # every tests/check_<module>.c is a Check suite linked against it.
@@ -15,6 +18,12 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 SYSCONFDIR ?= $(PREFIX)/etc/dealtemp
 DATADIR  ?= $(PREFIX)/share/dealtemp
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+# Both are in systemd's search path for PREFIX=/usr/local and PREFIX=/usr.
+SYSTEMDDIR  ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
@@ -48,9 +57,10 @@ TEST_SRCS := $(wildcard tests/check_*.c)
 TESTS    := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 BENCH    := $(BUILD)/bench
+BENCH_STORE := $(BUILD)/bench_store
 
 .SECONDARY:
-.PHONY: all check unit integration bench run deps format clean install uninstall
+.PHONY: all check unit integration bench run demo deps format clean install uninstall FORCE
 all: $(BINS) $(LIB)
 
 $(BUILD)/obj/%.o: milter/%.c | $(BUILD)/obj
@@ -69,8 +79,18 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB) | $(BUILD)/tests
 $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(BENCH_STORE): tests/bench/bench_store.c $(LIB) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
+
+# The objects that embed DT_DATADIR / DT_SYSCONFDIR are rebuilt when those
+# change (make; make install PREFIX=/usr must not install /usr/local paths).
+$(BUILD)/obj/paths: FORCE | $(BUILD)/obj
+	@echo '$(DATADIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(DATADIR) $(SYSCONFDIR)' >$@
+$(addprefix $(BUILD)/obj/,config.o dealtemp.o dealtemp-milter.o): $(BUILD)/obj/paths
+FORCE:
 
 # The unit suites run from the top directory so fixtures are found as tests/data/...
 # CK_FORK=yes keeps one crashing test from hiding the others.
@@ -85,18 +105,86 @@ check: all
 	@$(MAKE) --no-print-directory integration
 	@echo "make check: all tests passed ($(BUILD))"
 
-bench: $(BENCH) $(BINS)
+bench: $(BENCH) $(BENCH_STORE) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
+	DT_BUILD=$(BUILD) $(BENCH_STORE)
 
 run: deps all
 	mkdir -p var
 	$(BUILD)/dealtemp-milter -f -c conf/dealtemp.conf
+
+# The newcomer's tour on loopback; results kept in var/demo/<time>/ (var/demo/latest).
+demo: all
+	@DT_BUILD=$(BUILD) bash tests/integration/demo.sh
 
 deps:
 	@sh contrib/deps.sh
 
 format:
 	clang-format -i $(wildcard milter/*.c include/dealtemp/*.h tests/*.c tests/*/*.c)
+
+# install: the shipped files name the default /usr/local paths; INSTALL_SED
+# rewrites them for this PREFIX/SYSCONFDIR (a no-op for the default). The
+# installed configuration keeps its database in /var/lib/dealtemp (created by
+# the tmpfiles.d entry); an existing configuration is never overwritten.
+MANPAGES := contrib/man/dealtemp.1 contrib/man/dealtemp.conf.5 contrib/man/dealtemp-milter.8
+LEXICONS := $(wildcard conf/lexicons/*.txt)
+UNITS    := dealtemp-milter.service dealtemp-digest.service dealtemp-digest.timer
+INSTALL_SED := -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+            -e 's|/usr/local/etc/dealtemp|$(SYSCONFDIR)|g' \
+            -e 's|/usr/local/share/dealtemp|$(DATADIR)|g' \
+            -e 's|/usr/local/lib/systemd/system|$(SYSTEMDDIR)|g' \
+            -e 's|/usr/local/lib/tmpfiles.d|$(TMPFILESDIR)|g'
+STAGE    := $(BUILD)/install
+INSTALLED_DB := /var/lib/dealtemp/dealtemp.db
+
+install: all
+	@rm -rf $(STAGE) && mkdir -p $(STAGE)
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(DATADIR)/lexicons $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(TMPFILESDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BUILD)/dealtemp $(DESTDIR)$(BINDIR)/dealtemp
+	install -m 755 $(BUILD)/dealtemp-milter $(DESTDIR)$(SBINDIR)/dealtemp-milter
+	@set -e; for m in $(MANPAGES); do \
+	    f=$${m##*/}; sed $(INSTALL_SED) $$m >$(STAGE)/$$f; \
+	    echo "install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$f"; \
+	    install -m 644 $(STAGE)/$$f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$f; \
+	done
+	install -m 644 $(LEXICONS) $(DESTDIR)$(DATADIR)/lexicons/
+	@set -e; for u in $(UNITS); do \
+	    sed $(INSTALL_SED) contrib/systemd/$$u >$(STAGE)/$$u; \
+	    echo "install -m 644 contrib/systemd/$$u $(DESTDIR)$(SYSTEMDDIR)/$$u"; \
+	    install -m 644 $(STAGE)/$$u $(DESTDIR)$(SYSTEMDDIR)/$$u; \
+	done
+	install -m 644 contrib/systemd/dealtemp.tmpfiles $(DESTDIR)$(TMPFILESDIR)/dealtemp.conf
+	@sed -e 's|^database = .*|# make install: the installed copy keeps its database under /var/lib/dealtemp\n# (the sample in the source tree says "var/dealtemp.db").\ndatabase = "$(INSTALLED_DB)";|' \
+	    conf/dealtemp.conf >$(STAGE)/dealtemp.conf
+	@grep -q '^database = "$(INSTALLED_DB)";' $(STAGE)/dealtemp.conf || \
+	    { echo "install: no 'database = ...' line to rewrite in conf/dealtemp.conf" >&2; exit 1; }
+	@conf=$(DESTDIR)$(SYSCONFDIR)/dealtemp.conf; \
+	if [ ! -e $$conf ]; then \
+	    echo "install -m 644 $(STAGE)/dealtemp.conf $$conf"; \
+	    install -m 644 $(STAGE)/dealtemp.conf $$conf; \
+	elif cmp -s $(STAGE)/dealtemp.conf $$conf; then \
+	    echo "install: $$conf is the current sample, left as it is"; \
+	else \
+	    install -m 644 $(STAGE)/dealtemp.conf $$conf.new; \
+	    echo "install: kept your $$conf; the new sample is $$conf.new (compare and merge)"; \
+	fi
+	@echo "install: done. Then: useradd --system --home-dir /var/lib/dealtemp --shell /usr/sbin/nologin dealtemp;"
+	@echo "         systemd-tmpfiles --create dealtemp.conf; systemctl daemon-reload;"
+	@echo "         systemctl enable --now dealtemp-milter.service dealtemp-digest.timer"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dealtemp $(DESTDIR)$(SBINDIR)/dealtemp-milter
+	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/lexicons/,$(notdir $(LEXICONS)))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS)) $(DESTDIR)$(TMPFILESDIR)/dealtemp.conf
+	rm -f $(DESTDIR)$(SYSCONFDIR)/dealtemp.conf.new
+	rmdir $(DESTDIR)$(DATADIR)/lexicons $(DESTDIR)$(DATADIR) 2>/dev/null || true
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/dealtemp.conf ]; then \
+	    echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/dealtemp.conf (your configuration): remove it by hand"; \
+	fi
 
 clean:
 	rm -rf build build-san

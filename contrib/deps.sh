@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libmilter-dev libetpan-dev libconfig-dev check libsubunit-dev
-libsqlite3-dev sqlite3 postfix swaks miltertest python3 man-db"
+libsqlite3-dev sqlite3 postfix swaks miltertest python3 man-db groff-base systemd"
 
 missing=""
 for p in $PKGS; do

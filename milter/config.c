@@ -140,6 +140,11 @@ static const struct key keys[] = {
      .count_off = OFF(n_reps),
      .check = dt_config_check_rep},
     STRING("header_prefix", header_prefix, "X-Deal-", dt_config_check_header_prefix),
+    STRING("user", user, "", dt_config_check_user),
+    {.name = "socket_mode", .type = KEY_PARSED, .flags = PRESET, .off = OFF(socket_mode),
+     .store = ST_UNSIGNED, .parse = dt_config_parse_mode},
+    STRING("socket_group", socket_group, "", dt_config_check_group),
+    STRING("pidfile", pidfile, "", dt_config_check_optional_path),
     {.name = "store_subjects", .type = KEY_BOOL, .off = OFF(store_subjects), .def_num = 1},
     {.name = "retention_days",
      .type = KEY_NUMBER,
@@ -745,6 +750,7 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     dt_cooling_defaults(&cfg->cooling);
     cfg->hours =
         (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
+    cfg->socket_mode = 0660;
     if (walk(ld, config_root_setting(lc), "") < 0)
         return -1;
     for (size_t i = 0; i < N_KEYS; i++)

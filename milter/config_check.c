@@ -1,13 +1,16 @@
 /*
  * config_check.c - validate and normalise single configuration values
  * (see config_int.h): socket specs, paths, domains, rep addresses, header
- * prefixes, language codes, addresses, command lines, host:port.
+ * prefixes, language codes, addresses, command lines, host:port, the
+ * daemon's user, group and socket mode.
  *
  * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
  * dt_config_check_domain(), dt_config_check_rep(),
  * dt_config_check_header_prefix(), dt_config_check_language(),
  * dt_config_check_address(), dt_config_check_command(),
- * dt_config_check_hostport(), dt_config_int_faithful().
+ * dt_config_check_hostport(), dt_config_check_user(), dt_config_check_group(),
+ * dt_config_check_optional_path(), dt_config_parse_mode(),
+ * dt_config_int_faithful().
  *
  * Failure: -1 with a one-line reason quoting (at most 80 bytes of) the
  * value; the caller adds file, line and key. Only dt_config_check_path
@@ -286,4 +289,70 @@ bool dt_config_int_faithful(const config_setting_t *s, long long v)
     free(line);
     fclose(fp);
     return ok;
+}
+
+/*
+ * A user or group name as useradd(8) allows it (letters, digits, '_', '.',
+ * '-', a trailing '$'; not starting with '-'), or a numeric id. Whether it
+ * exists is the daemon's business: the machine that checks a file may not
+ * be the one that runs it.
+ */
+static bool is_account_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 32 || s[0] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]) && !(s[i] == '$' && i == n - 1))
+            return false;
+    return true;
+}
+
+int dt_config_check_user(char **v, char *why, size_t size)
+{
+    const char *s = *v, *colon = strchr(s, ':');
+    size_t n = colon ? (size_t)(colon - s) : strlen(s);
+    if (*s == '\0' || (is_account_name(s, n) && (!colon || is_account_name(colon + 1,
+                                                                            strlen(colon + 1)))))
+        return 0;
+    snprintf(why, size, "'%.80s' is not USER or USER:GROUP (\"\" keeps the starting user)", s);
+    return -1;
+}
+
+int dt_config_check_group(char **v, char *why, size_t size)
+{
+    if (**v == '\0' || is_account_name(*v, strlen(*v)))
+        return 0;
+    snprintf(why, size, "'%.80s' is not a group name (\"\" leaves the group alone)", *v);
+    return -1;
+}
+
+int dt_config_check_optional_path(char **v, char *why, size_t size)
+{
+    return **v == '\0' ? 0 : dt_config_check_path(v, why, size);
+}
+
+/* A string, so that 0660 cannot be mistaken for the decimal 660 (or 432). */
+int dt_config_parse_mode(const config_setting_t *s, void *field, const config_setting_t **at,
+                         char *why, size_t size)
+{
+    *at = s;
+    const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s)
+                                                                 : NULL;
+    if (v == NULL) {
+        snprintf(why, size, "expected a string of octal digits (\"0660\")");
+        return -1;
+    }
+    size_t n = strlen(v);
+    unsigned mode = 0;
+    bool ok = n >= 1 && n <= 4;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = v[i] >= '0' && v[i] <= '7';
+        mode = mode * 8 + (unsigned)(v[i] - '0');
+    }
+    if (!ok || mode > 0777) {
+        snprintf(why, size, "'%.80s' is not a permission mode (octal, \"0000\" to \"0777\")", v);
+        return -1;
+    }
+    *(unsigned *)field = mode;
+    return 0;
 }

@@ -44,6 +44,12 @@ dt_config_check_fn dt_config_check_command;
 dt_config_check_fn dt_config_check_hostport;
 /* The language of digests, "en" or "nl"; lower-cased. */
 dt_config_check_fn dt_config_check_digest_language;
+/* "" (no change), "USER" or "USER:GROUP": names (or numeric ids); syntax only. */
+dt_config_check_fn dt_config_check_user;
+/* "" (no change) or a group name (or numeric id); syntax only. */
+dt_config_check_fn dt_config_check_group;
+/* "" (none), or as dt_config_check_path. */
+dt_config_check_fn dt_config_check_optional_path;
 
 /*
  * Values that are not stored as the string the file holds. A parse
@@ -62,6 +68,8 @@ dt_config_show_fn dt_config_show_duration;
 /* int minutes after midnight: "09:00" (H:MM or HH:MM, 00:00 to 24:00). */
 dt_config_parse_fn dt_config_parse_time;
 dt_config_show_fn dt_config_show_time;
+/* unsigned permission bits: a string of octal digits, "0660", 0 .. 0777. */
+dt_config_parse_fn dt_config_parse_mode;
 /* unsigned weekday bits (bit 0 = Sunday): a list of "mon" .. "sun", any case. */
 dt_config_parse_fn dt_config_parse_days;
 /*

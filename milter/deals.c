@@ -150,8 +150,13 @@ static int load_row(const struct dt_row *r, void *arg)
         t->owner = intern(&L->strings, r->rep);
     }
     if (r->outbound) {
-        t->owner = intern(&L->strings, r->rep);
-        t->counterpart = intern(&L->strings, r->counterpart);
+        /* Most rows repeat the thread's parties: compare before hashing. */
+        const char *owner = intern_str(&L->strings, t->owner);
+        const char *cp = intern_str(&L->strings, t->counterpart);
+        if (owner == NULL || r->rep == NULL || strcmp(owner, r->rep) != 0)
+            t->owner = intern(&L->strings, r->rep);
+        if (cp == NULL || r->counterpart == NULL || strcmp(cp, r->counterpart) != 0)
+            t->counterpart = intern(&L->strings, r->counterpart);
     }
     long ph = r->outbound && r->level >= DT_LEVEL_WARM ? intern(&L->strings, r->phrases) : 0;
     if (t->owner < 0 || t->counterpart < 0 || t->subject < 0 || ph < 0) {

@@ -30,6 +30,7 @@
 
 #include "dealtemp/analyze.h"
 #include "dealtemp/config.h"
+#include "dealtemp/daemon.h"
 #include "dealtemp/dealtemp.h"
 #include "dealtemp/digest.h"
 #include "dealtemp/import.h"
@@ -157,18 +158,20 @@ static struct dt_store *open_store(const struct dt_config *cfg)
 struct threads_out {
     bool json;
     size_t n;
+    struct dt_buf b; /* reused for every line */
 };
 
 static int print_deal(const struct dt_deal *d, void *arg)
 {
     struct threads_out *o = arg;
-    struct dt_buf b = DT_BUF_INIT;
+    dt_buf_reset(&o->b);
     if (o->json)
-        dt_report_deal_json(d, &b);
+        dt_report_deal_json(d, &o->b);
     else
-        dt_report_deal_row(d, &b);
-    fwrite(b.data ? b.data : "", 1, b.len, stdout);
-    dt_buf_free(&b);
+        dt_report_deal_row(d, &o->b);
+    if (dt_buf_failed(&o->b))
+        return -1;
+    fwrite(o->b.data, 1, o->b.len, stdout);
     o->n++;
     return 0;
 }
@@ -182,7 +185,7 @@ static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
                                          {"config", required_argument, NULL, 'c'},
                                          {NULL, 0, NULL, 0}};
     struct dt_deals_query q = {NULL, -1, time(NULL)};
-    struct threads_out o = {false, 0};
+    struct threads_out o = {false, 0, DT_BUF_INIT};
     int ch;
     optind = 2;
     while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
@@ -226,6 +229,9 @@ static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
     }
     struct dt_error err = {{0}};
     int rc = dt_deals_each(st, cfg, &q, print_deal, &o, &err);
+    if (rc < 0 && err.msg[0] == '\0')
+        dt_error_set(&err, "out of memory");
+    dt_buf_free(&o.b);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
@@ -283,6 +289,31 @@ static int stats_row(const struct dt_row *r, void *arg)
     return 0;
 }
 
+/* What the running milter counted, from <database>.counters ("key=value" lines). */
+static void milter_section(const struct dt_config *cfg, struct dt_buf *b)
+{
+    struct dt_buf lines = DT_BUF_INIT;
+    struct dt_error err = {{0}};
+    int running = dt_daemon_read_counters(cfg->database, &lines, &err);
+    if (running < 0)
+        dt_buf_printf(b, "\nmilter: %s\n", err.msg);
+    else if (running == 0)
+        dt_buf_puts(b, "\nmilter: not running\n");
+    else {
+        dt_buf_puts(b, "\nmilter: running\n");
+        for (char *line = lines.data, *eol; line != NULL && *line; line = eol + 1) {
+            eol = strchr(line, '\n');
+            if (eol == NULL)
+                break;
+            char *eq = strchr(line, '=');
+            if (eq != NULL && eq < eol)
+                dt_buf_printf(b, "  %-16.*s %.*s\n", (int)(eq - line), line, (int)(eol - eq - 1),
+                              eq + 1);
+        }
+    }
+    dt_buf_free(&lines);
+}
+
 static int cmd_stats(const struct dt_config *cfg)
 {
     struct dt_store *st = open_store(cfg);
@@ -313,6 +344,7 @@ static int cmd_stats(const struct dt_config *cfg)
         for (size_t i = 0; i < a->n_reps; i++)
             dt_buf_printf(&b, "  %-30s %7zu %9zu\n", a->reps[i].rep, a->reps[i].out,
                           a->reps[i].euphoric);
+        milter_section(cfg, &b);
         fwrite(b.data ? b.data : "", 1, b.len, stdout);
         dt_buf_free(&b);
     }
@@ -494,18 +526,27 @@ int main(int argc, char **argv)
     bool store_cmd = !check && mode == MODE_SCORE && strcmp(cmd, "score") != 0;
     int ch;
     optind = 2;
-    opterr = !store_cmd; /* store commands have long options of their own: parse -c only here */
-    while ((ch = getopt(argc, argv, store_cmd ? "-c:" : "c:")) != -1) {
-        if (ch == 'c')
+    if (store_cmd) {
+        /* Store commands parse their own long options; only the configuration is
+         * needed first. A plain getopt would read "--force" as "-f -o -r -c e". */
+        for (int i = 2; i < argc; i++) {
+            if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+                conf = argv[++i];
+            else if (strncmp(argv[i], "--config=", 9) == 0)
+                conf = argv[i] + 9;
+            else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
+                conf = argv[i] + 2;
+        }
+        optind = argc; /* their own parser checks the rest */
+    } else {
+        while ((ch = getopt(argc, argv, "c:")) != -1) {
+            if (ch != 'c') {
+                usage(stderr);
+                return 1;
+            }
             conf = optarg;
-        else if (!store_cmd) {
-            usage(stderr);
-            return 1;
         }
     }
-    opterr = 1;
-    if (store_cmd)
-        optind = argc; /* their own parser checks the rest */
     if (check ? (conf == NULL || optind != argc) : (!store_cmd && optind == argc)) {
         usage(stderr);
         return 1;

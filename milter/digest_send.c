@@ -317,20 +317,26 @@ static int send_sendmail(const struct dt_config *cfg, const char *rcpt, const ch
     char *copy = strdup(cfg->digest_sendmail ? cfg->digest_sendmail : DEFAULT_SENDMAIL);
     if (copy == NULL)
         return dt_error_set(err, "out of memory");
-    char *argv[MAX_ARGS + 2], *save = NULL;
+    char *argv[MAX_ARGS + 4], *save = NULL;
     size_t argc = 0;
-    bool has_t = false;
+    bool has_t = false, has_f = false;
     for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         if (argc == MAX_ARGS) {
             free(copy);
             return dt_error_set(err, "digest.sendmail: more than %d words", MAX_ARGS);
         }
         has_t |= strcmp(w, "-t") == 0;
+        has_f |= strncmp(w, "-f", 2) == 0;
         argv[argc++] = w;
     }
     if (argc == 0) {
         free(copy);
         return dt_error_set(err, "digest.sendmail is empty");
+    }
+    /* Bounces of a digest belong to digest.from, not to whoever runs the timer. */
+    if (!has_f && cfg->digest_from != NULL) {
+        argv[argc++] = "-f";
+        argv[argc++] = cfg->digest_from;
     }
     if (!has_t)
         argv[argc++] = (char *)rcpt;

@@ -3,7 +3,8 @@
  * end, add the headers (see milter.h).
  *
  * Public: dt_milter_set_config(), dt_milter_listen(), dt_milter_serve(),
- * dt_milter_shutdown().
+ * dt_milter_shutdown(), dt_milter_counters(), dt_milter_counters_format(),
+ * dt_milter_in_flight().
  *
  * Per connection a struct conn is kept with smfi_setpriv(); per message a
  * struct msg hangs off it from MAIL FROM to end of message or abort. The
@@ -13,7 +14,12 @@
  * Cost per message is kept to two round trips where the MTA allows it:
  * connect/HELO/DATA/unknown steps are negotiated away, MAIL, RCPT, header
  * and end-of-header steps get no reply, and once scan_limit body bytes are
- * held the MTA is told to skip the rest (SMFIS_SKIP).
+ * held the MTA is told to skip the rest (SMFIS_SKIP). The MTA is asked for
+ * one macro only, the queue id at end of message, and for none at the
+ * other stages: every macro packet is one more write on the MTA's side.
+ *
+ * Counters (atomic, process-wide) record what happened to each message
+ * for dealtemp-milter's SIGUSR1 line and counters file.
  *
  * At end of message outbound and inbound deal mail is remembered through
  * dt_ingest() (a small pool of store handles, one per busy worker), which
@@ -30,6 +36,7 @@
 
 #include <libmilter/mfapi.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,22 +58,62 @@
 #define RCPT_MAX 1000
 
 struct msg {
-    struct dt_config *cfg;  /* reference taken at MAIL FROM */
+    struct dt_config *cfg; /* reference taken at MAIL FROM */
     char *mail_from;
     char **rcpts;
     size_t n_rcpts;
-    struct dt_buf raw;      /* "Name: value\r\n"... "\r\n" body */
-    size_t hdr_bytes;       /* header bytes seen */
-    size_t body_kept;       /* body bytes in raw */
-    size_t body_seen;       /* body bytes the MTA sent */
-    unsigned own[3];        /* existing fields of ours, by own_names (forged or looped) */
-    bool failed;            /* out of memory while collecting */
+    struct dt_buf raw; /* "Name: value\r\n"... "\r\n" body */
+    size_t hdr_bytes;  /* header bytes seen */
+    size_t body_kept;  /* body bytes in raw */
+    size_t body_seen;  /* body bytes the MTA sent */
+    unsigned own[3];   /* existing fields of ours, by own_names (forged or looped) */
+    bool failed;       /* out of memory while collecting */
 };
 
 struct conn {
-    unsigned long steps;    /* protocol flags agreed in negotiate */
+    unsigned long steps; /* protocol flags agreed in negotiate */
     struct msg *msg;
 };
+
+/* Process-wide counters; relaxed atomics: each is a plain tally. */
+static struct {
+    atomic_ulong seen, dir[4], level[3], analyze_errors, store_errors, headers, in_flight;
+} stats;
+
+#define COUNT(field) atomic_fetch_add_explicit(&stats.field, 1, memory_order_relaxed)
+#define READ(field) atomic_load_explicit(&stats.field, memory_order_relaxed)
+
+void dt_milter_counters(struct dt_milter_counters *out)
+{
+    *out = (struct dt_milter_counters){
+        .seen = READ(seen),
+        .outbound = READ(dir[DT_DIR_OUTBOUND]),
+        .inbound = READ(dir[DT_DIR_INBOUND]),
+        .internal = READ(dir[DT_DIR_INTERNAL]),
+        .ignored = READ(dir[DT_DIR_IGNORED]),
+        .calm = READ(level[DT_LEVEL_CALM]),
+        .warm = READ(level[DT_LEVEL_WARM]),
+        .euphoric = READ(level[DT_LEVEL_EUPHORIC]),
+        .analyze_errors = READ(analyze_errors),
+        .store_errors = READ(store_errors),
+        .headers = READ(headers),
+    };
+}
+
+void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "seen=%lu%coutbound=%lu%cinbound=%lu%cinternal=%lu%cignored=%lu%ccalm=%lu%c"
+             "warm=%lu%ceuphoric=%lu%canalyze_errors=%lu%cstore_errors=%lu%cheaders=%lu",
+             c->seen, sep, c->outbound, sep, c->inbound, sep, c->internal, sep, c->ignored, sep,
+             c->calm, sep, c->warm, sep, c->euphoric, sep, c->analyze_errors, sep, c->store_errors,
+             sep, c->headers);
+}
+
+unsigned long dt_milter_in_flight(void)
+{
+    return READ(in_flight);
+}
 
 static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dt_config *current;
@@ -105,6 +152,7 @@ static void msg_free(struct msg *m)
 {
     if (m == NULL)
         return;
+    atomic_fetch_sub_explicit(&stats.in_flight, 1, memory_order_relaxed);
     dt_config_unref(m->cfg);
     free(m->mail_from);
     for (size_t i = 0; i < m->n_rcpts; i++)
@@ -166,8 +214,15 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
     /* Skipping the rest of a long body beats not answering body chunks. */
     *pf1 |= (f1 & SMFIP_SKIP) ? SMFIP_SKIP : (f1 & SMFIP_NR_BODY);
     c->steps = *pf1;
-    if (*pf0 & SMFIF_SETSYMLIST)
+    if (*pf0 & SMFIF_SETSYMLIST) {
+        /* The queue id at end of message is all we read; an empty list
+         * turns a stage's default macros off. */
+        static const int stages[] = {SMFIM_CONNECT, SMFIM_HELO, SMFIM_ENVFROM,
+                                     SMFIM_ENVRCPT, SMFIM_DATA, SMFIM_EOH};
+        for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+            smfi_setsymlist(ctx, stages[i], "");
         smfi_setsymlist(ctx, SMFIM_EOM, "i");
+    }
     return SMFIS_CONTINUE;
 }
 
@@ -180,6 +235,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     c->msg = calloc(1, sizeof(*c->msg));
     struct msg *m = c->msg;
     if (m != NULL) {
+        COUNT(in_flight);
         m->cfg = config_get();
         m->mail_from = address_dup(argv[0] != NULL ? argv[0] : "");
         if (m->cfg == NULL || m->mail_from == NULL)
@@ -301,6 +357,8 @@ static void add_header(SMFICTX *ctx, const struct msg *m, const char *qid, const
         dt_log(LOG_ERR, "%s: cannot add %s: out of memory", qid, name);
     else if (smfi_addheader(ctx, (char *)name, v.data) != MI_SUCCESS)
         dt_log(LOG_ERR, "%s: cannot add %s: the MTA refused it", qid, name);
+    else
+        COUNT(headers);
     dt_buf_free(&v);
 }
 
@@ -385,12 +443,14 @@ static bool remember(const struct msg *m, const char *qid, const struct dt_facts
     struct dt_error err = {{0}};
     struct dt_store *st = store_get(m->cfg->database, &err);
     if (st == NULL) {
+        COUNT(store_errors);
         store_error(qid, err.msg);
         return false;
     }
     int rc = dt_ingest(st, m->cfg, f, time(NULL), r, &err);
     store_put(st, m->cfg->database, rc < 0);
     if (rc < 0) {
+        COUNT(store_errors);
         store_error(qid, err.msg);
         return false;
     }
@@ -402,7 +462,9 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     const char *qid = smfi_getsymval(ctx, "i");
     if (qid == NULL || *qid == '\0')
         qid = "NOQUEUE";
+    COUNT(seen);
     if (m->failed) {
+        COUNT(analyze_errors);
         dt_log(LOG_ERR, "%s: message passed unexamined: out of memory", qid);
         return;
     }
@@ -410,11 +472,15 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     struct dt_envelope env = {m->mail_from, (const char *const *)m->rcpts, m->n_rcpts};
     struct dt_facts facts;
     struct dt_error err = {{0}};
-    if (dt_analyze(m->cfg, m->raw.data ? m->raw.data : "", m->raw.len, &env, 0, &facts, &err) <
-        0) {
+    if (dt_analyze(m->cfg, m->raw.data ? m->raw.data : "", m->raw.len, &env, 0, &facts, &err) < 0) {
+        COUNT(analyze_errors);
         dt_log(LOG_WARNING, "%s: message passed unexamined: %s", qid, err.msg);
         return;
     }
+    if ((unsigned)facts.direction < 4)
+        COUNT(dir[facts.direction]);
+    if (facts.direction == DT_DIR_OUTBOUND && facts.scored && (unsigned)facts.score.level < 3)
+        COUNT(level[facts.score.level]);
     /* The collected bytes are no longer needed: free them before the MTA round trips. */
     dt_buf_free(&m->raw);
 
@@ -438,7 +504,8 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     }
     if (stored) {
         add_header(ctx, m, qid, "Thread", r.thread_id);
-        snprintf(thread, sizeof(thread), " thread=%s%s", r.thread_id, r.duplicate ? " (seen before)" : "");
+        snprintf(thread, sizeof(thread), " thread=%s%s", r.thread_id,
+                 r.duplicate ? " (seen before)" : "");
     }
     if (latency) {
         char v[128];
@@ -508,8 +575,9 @@ int dt_milter_listen(const char *spec, struct dt_error *err)
         return dt_error_set(err, "socket %s: not a valid milter socket", spec);
     if (smfi_register(filter) != MI_SUCCESS)
         return dt_error_set(err, "libmilter refused to register the filter");
-    /* true: remove a stale unix socket left by a crashed predecessor. */
-    if (smfi_opensocket(true) != MI_SUCCESS)
+    /* false: a stale unix socket is dealt with by whoever made the spec
+     * (daemon.c removes one only when nobody listens on it). */
+    if (smfi_opensocket(false) != MI_SUCCESS)
         return dt_error_set(err, "socket %s: cannot listen (in use, or no permission?)", spec);
     return 0;
 }

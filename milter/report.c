@@ -40,7 +40,8 @@ void dt_report_json(const struct dt_facts *f, const char *file, struct dt_buf *o
         dt_buf_printf(out, ",\"weight\":%.2f,\"offset\":%zu%s}", e->weight, e->offset,
                       e->negated ? ",\"negated\":true" : "");
     }
-    dt_buf_printf(out, "],\"removed\":{\"quoted\":%zu,\"forward\":%zu,\"signature\":%zu}",
+    dt_buf_printf(out, "],\"evidence_dropped\":%zu", s->n_evidence_dropped);
+    dt_buf_printf(out, ",\"removed\":{\"quoted\":%zu,\"forward\":%zu,\"signature\":%zu}",
                   f->quote.quoted_lines, f->quote.forward_lines, f->quote.signature_lines);
     dt_buf_puts(out, ",\"warning\":");
     dt_json_string(out, f->msg != NULL && f->msg->warning[0] ? f->msg->warning : NULL);
@@ -98,6 +99,9 @@ void dt_report_explain(const struct dt_facts *f, const struct dt_config *cfg, co
         dt_buf_printf(out, "  %-12s %-28s %+6.2f%s\n", dt_kind_name(e->kind), e->text, e->weight,
                       e->negated ? "  (negated)" : "");
     }
+    if (s->n_evidence_dropped > 0)
+        dt_buf_printf(out, "  ... and %zu more hits (counted in the sum, not listed)\n",
+                      s->n_evidence_dropped);
     double norm = (double)s->words > p->min_words ? (double)s->words : p->min_words;
     double density = s->total * 100.0 / norm;
     dt_buf_printf(out,

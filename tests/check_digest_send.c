@@ -178,7 +178,8 @@ START_TEST(sendmail_gets_the_bytes_intact)
     ck_assert_uint_eq(n, len);
     ck_assert(memcmp(got, msg, len) == 0);
     char *args = dt_test_slurp(in_tmp("args"), &n);
-    ck_assert_str_eq(args, "-t\n-i\n"); /* -t: recipients come from the headers */
+    /* -t: recipients come from the headers; -f: bounces go to digest.from */
+    ck_assert_str_eq(args, "-t\n-i\n-f\n" FROM "\n");
     free(args);
     free(got);
     free(msg);
@@ -194,7 +195,7 @@ START_TEST(sendmail_without_t_gets_the_recipient_last)
     ck_assert_msg(dt_digest_send(cfg, RCPT, "x\r\n", 3, &err) == 0, "%s", err.msg);
     size_t n;
     char *args = dt_test_slurp(in_tmp("args"), &n);
-    ck_assert_str_eq(args, "-i\n-odq\n" RCPT "\n");
+    ck_assert_str_eq(args, "-i\n-odq\n-f\n" FROM "\n" RCPT "\n");
     free(args);
 }
 END_TEST

@@ -45,6 +45,12 @@ struct dt_config {
     size_t n_reps;
     char *header_prefix;     /* "X-Deal-" */
 
+    /* the daemon (dealtemp-milter; a reload does not change these) */
+    char *user;              /* "" (stay who we are), "USER" or "USER:GROUP" */
+    unsigned socket_mode;    /* permission bits of a unix socket (0660) */
+    char *socket_group;      /* group of a unix socket, "" for unchanged */
+    char *pidfile;           /* absolute path, or "" for none */
+
     /* deal threads */
     bool store_subjects;     /* the store keeps subjects (true) */
     int retention_days;      /* events older than this are purged (365) */

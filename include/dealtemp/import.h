@@ -27,7 +27,7 @@
 #include "dealtemp/dealtemp.h"
 #include "dealtemp/store.h"
 
-#define DT_IMPORT_BATCH 500
+#define DT_IMPORT_BATCH 5000
 #define DT_IMPORT_NAMED 3 /* malformed messages named in the stats */
 
 struct dt_import_stats {

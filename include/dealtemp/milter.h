@@ -9,6 +9,8 @@
 #ifndef DEALTEMP_MILTER_H
 #define DEALTEMP_MILTER_H
 
+#include <stddef.h>
+
 #include "dealtemp/config.h"
 #include "dealtemp/dealtemp.h"
 
@@ -20,7 +22,9 @@ void dt_milter_set_config(struct dt_config *cfg);
 
 /*
  * Register the filter and open the listening socket spec (libmilter
- * syntax). Returns 0, or -1 with err set. Call before dropping privileges.
+ * syntax; dealtemp-milter passes "fd:N", a socket it opened itself, see
+ * daemon.h). Returns 0, or -1 with err set. Call before dropping
+ * privileges.
  */
 int dt_milter_listen(const char *spec, struct dt_error *err);
 
@@ -29,5 +33,25 @@ int dt_milter_serve(struct dt_error *err);
 
 /* Release the current configuration (at exit). */
 void dt_milter_shutdown(void);
+
+/* What the filter did since it started. Each field counts messages, but headers. */
+struct dt_milter_counters {
+    unsigned long seen;                          /* reached end of message */
+    unsigned long outbound, inbound, internal, ignored; /* analyzed, by direction */
+    unsigned long calm, warm, euphoric;          /* scored outbound, by level */
+    unsigned long analyze_errors;                /* passed unexamined (unreadable, no memory) */
+    unsigned long store_errors;                  /* could not be remembered */
+    unsigned long headers;                       /* header fields added */
+};
+
+/* A consistent-enough snapshot (each field read atomically). Thread-safe. */
+void dt_milter_counters(struct dt_milter_counters *out);
+
+/* The fields as "seen=12 outbound=5 ..." pairs, separated by sep (' ' or '\n'). */
+void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, char *buf,
+                               size_t size);
+
+/* Messages between MAIL FROM and their end (or abort) at this moment. */
+unsigned long dt_milter_in_flight(void);
 
 #endif

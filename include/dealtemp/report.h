@@ -15,6 +15,7 @@
  * {"file":..., "score":0.74, "level":"euphoric", "lang":"en", "words":58,
  *  "direction":"outbound", "total":9.1, "counts":{"hype":3,...},
  *  "evidence":[{"kind":"hype","text":"amazing","weight":1.5,"offset":12}, ...],
+ *  "evidence_dropped":0 (hits beyond the first DT_EVIDENCE_MAX, counted but not listed),
  *  "removed":{"quoted":0,"forward":0,"signature":3}, "warning":null}
  * Negated hits are listed with "negated":true and weight 0.
  */

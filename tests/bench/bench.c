@@ -98,7 +98,8 @@ static void bench_scoring(const struct dt_config *cfg)
                 fprintf(stderr, "bench: score: %s\n", err.msg);
                 exit(1);
             }
-            hits += s.n_evidence;
+            for (int k = 0; k < DT_KIND_COUNT; k++)
+                hits += s.counts[k];
             bytes += (double)text[i].len;
             dt_score_clear(&s);
         }

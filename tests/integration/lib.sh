@@ -9,6 +9,10 @@
 #   dt_milter_stop        SIGTERM it, bounded wait, report how it ended
 #   dt_sink_start PORT    smtp-sink dumping each message to $DT_TMP/sink/
 #   dt_postfix_start ...  a private Postfix (own main.cf/master.cf/queue) relaying to the sink
+#   dt_postfix_maildir D A...  (before dt_postfix_start) deliver mail for the addresses A of
+#                         domain D into Maildirs under $DT_VMAIL_BASE (virtual(8), as nobody)
+#   dt_maildir_files A    A's delivered messages, one path a line, in delivery order
+#   dt_wait_maildir A N   wait until A's Maildir holds N messages and the queue is empty
 #   dt_postfix_stop       postfix stop + bounded wait for its master process
 #   dt_wait_delivery TOK  the sink file of the message whose Message-ID contains TOK
 #   fail MSG              print MSG, the maillog tail and the milter log tail, exit 1
@@ -37,6 +41,9 @@ DT_SINK_PID=""
 DT_PF_ETC=""
 DT_PF_QUEUE=""
 DT_MAILLOG=""
+DT_VMAIL_BASE=""
+DT_VMAIL_DOMAIN=""
+DT_VMAIL_ADDRS=""
 
 dt_note() { printf '# %s\n' "$*" >&2; }
 
@@ -286,6 +293,24 @@ smtpd_milters = $milter
 non_smtpd_milters = \$smtpd_milters
 EOF
     fi
+    if [ -n "$DT_VMAIL_BASE" ]; then
+        # Final delivery for the dt_postfix_maildir domain: virtual(8) writes
+        # each listed address's Maildir (the map value ends in /) as nobody;
+        # any other address of that domain is refused at RCPT TO.
+        local a
+        for a in $DT_VMAIL_ADDRS; do
+            printf '%s %s/\n' "$a" "$a"
+        done >"$DT_PF_ETC/vmailbox"
+        postmap -c "$DT_PF_ETC" "hash:$DT_PF_ETC/vmailbox" >>"$DT_TMP/log/postfix-cmd.log" 2>&1 ||
+            { dt_tail "postmap" "$DT_TMP/log/postfix-cmd.log"; fail "postmap $DT_PF_ETC/vmailbox failed"; }
+        cat >>"$DT_PF_ETC/main.cf" <<EOF
+virtual_mailbox_domains = $DT_VMAIL_DOMAIN
+virtual_mailbox_base = $DT_VMAIL_BASE
+virtual_mailbox_maps = hash:$DT_PF_ETC/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+EOF
+    fi
 
     # chroot "n" everywhere: Debian's default chroots into the queue directory.
     cat >"$DT_PF_ETC/master.cf" <<EOF
@@ -342,6 +367,47 @@ dt_postfix_stop() {
     fi
     DT_PF_ETC=""
     return 0
+}
+
+# dt_postfix_maildir DOMAIN ADDR...: call before dt_postfix_start. Mail for
+# each ADDR (all in DOMAIN) is delivered to the Maildir $DT_VMAIL_BASE/ADDR/,
+# owned by nobody (65534); mail for other domains still goes to the relayhost.
+dt_postfix_maildir() {
+    DT_VMAIL_DOMAIN=$1
+    shift
+    DT_VMAIL_ADDRS="$*"
+    DT_VMAIL_BASE=$DT_TMP/vmail
+    mkdir -p "$DT_VMAIL_BASE"
+    chown 65534:65534 "$DT_VMAIL_BASE"
+    chmod 755 "$DT_VMAIL_BASE"
+}
+
+# dt_maildir_files ADDR: ADDR's delivered messages (new/ and cur/), one path a
+# line, oldest first (by modification time).
+dt_maildir_files() {
+    local d=$DT_VMAIL_BASE/$1
+    find "$d/new" "$d/cur" -maxdepth 1 -type f -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2-
+}
+
+# dt_queue_empty: nothing waiting in the private Postfix.
+dt_queue_empty() {
+    [ -z "$(find "$DT_PF_QUEUE/maildrop" "$DT_PF_QUEUE/incoming" "$DT_PF_QUEUE/active" \
+        "$DT_PF_QUEUE/deferred" "$DT_PF_QUEUE/hold" -type f 2>/dev/null | head -n 1)" ]
+}
+
+# dt_wait_maildir ADDR N [SECONDS]: wait until ADDR's Maildir holds N messages
+# and the queue is empty. Returns 1 with a note if it holds more, or not N in time.
+dt_wait_maildir() {
+    local addr=$1 want=$2 secs=${3:-30} i n=0
+    for i in $(seq 1 $((secs * 5))); do
+        [ "$SECONDS" -lt "$DT_DEADLINE" ] || break
+        n=$(dt_maildir_files "$addr" | grep -c '^')
+        [ "$n" -gt "$want" ] && break
+        [ "$n" -eq "$want" ] && dt_queue_empty && return 0
+        sleep 0.2
+    done
+    dt_note "maildir of $addr: $n message(s), expected $want (after $i polls)"
+    return 1
 }
 
 # dt_sendmail FROM RCPT FILE: local submission through pickup (non_smtpd_milters).
