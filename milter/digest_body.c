@@ -149,8 +149,11 @@ int dt_digest_state_index(enum dt_thread_state s)
 
 /* ---- small formatting helpers ------------------------------------------ */
 
-static void utc(time_t t, struct tm *tm)
+/* Broken-down local time in the configured zone (business_hours.timezone):
+ * a rep in Amsterdam reads the date of their own morning, not UTC's. */
+static void utc(const struct dt_digest_lang *L, time_t t, struct tm *tm)
 {
+    t += L->tz != NULL ? dt_tz_offset(L->tz, t) : 0;
     if (!gmtime_r(&t, tm))
         memset(tm, 0, sizeof *tm);
     if (tm->tm_mon < 0 || tm->tm_mon > 11)
@@ -163,8 +166,8 @@ static void utc(time_t t, struct tm *tm)
 static void date_str(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf, size_t size)
 {
     struct tm tm, now;
-    utc(t, &tm);
-    utc(as_of, &now);
+    utc(L, t, &tm);
+    utc(L, as_of, &now);
     if (tm.tm_year == now.tm_year)
         snprintf(buf, size, "%s %d %s", L->wday[tm.tm_wday], tm.tm_mday, L->month[tm.tm_mon]);
     else
@@ -258,7 +261,7 @@ void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_
                        struct dt_buf *out)
 {
     struct tm tm;
-    utc(as_of, &tm);
+    utc(L, as_of, &tm);
     if (prefix)
         dt_buf_puts(out, prefix);
     if (n == 0)
@@ -461,7 +464,7 @@ static void html_open(struct dt_buf *b, const struct dt_digest_lang *L, const ch
 {
     char today[48];
     struct tm tm;
-    utc(as_of, &tm);
+    utc(L, as_of, &tm);
     snprintf(today, sizeof today, "%s %d %s %d", L->wday[tm.tm_wday], tm.tm_mday,
              L->month[tm.tm_mon], tm.tm_year + 1900);
 

@@ -470,7 +470,9 @@ int dt_digest_render(const struct dt_digest *d, const struct dt_config *cfg, str
     if (sender_of(cfg, from, sizeof from, domain, sizeof domain, err) < 0)
         return -1;
 
-    const struct dt_digest_lang *L = dt_digest_lang_of(cfg);
+    struct dt_digest_lang local = *dt_digest_lang_of(cfg);
+    local.tz = cfg->hours.tz;
+    const struct dt_digest_lang *L = &local;
     size_t n = 0;
     for (size_t i = 0; i < d->n_items; i++)
         if (dt_digest_state_index(d->items[i].state) >= 0)
@@ -498,7 +500,9 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
     if (sender_of(cfg, from, sizeof from, domain, sizeof domain, err) < 0)
         return -1;
 
-    const struct dt_digest_lang *L = dt_digest_lang_of(cfg);
+    struct dt_digest_lang local = *dt_digest_lang_of(cfg);
+    local.tz = cfg->hours.tz;
+    const struct dt_digest_lang *L = &local;
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += lines[i].stalled + lines[i].cooling + lines[i].slowed;

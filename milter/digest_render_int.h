@@ -12,6 +12,7 @@
 
 #include "dealtemp/buf.h"
 #include "dealtemp/config.h"
+#include "dealtemp/bizcal.h"
 #include "dealtemp/digest.h"
 
 /* Index of a reported state in the tables: stalled, cooling, slowed. */
@@ -19,6 +20,7 @@ enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
 
 /* Every word a digest says, in one language. */
 struct dt_digest_lang {
+    const struct dt_tz *tz;    /* dates are shown in this zone (set per render; NULL = UTC) */
     const char *code;          /* "en", "nl": the HTML lang attribute */
     const char *month[12];     /* "Nov" / "nov" */
     const char *wday[7];       /* Sunday first, like struct tm */

@@ -144,6 +144,44 @@ START_TEST(dry_run_writes_one_mbox_entry_per_rep)
 }
 END_TEST
 
+/* The rendered text with quoted-printable soft breaks removed. */
+static char *render_flat(const struct dt_digest *d, const struct dt_config *c)
+{
+    struct dt_buf b = DT_BUF_INIT, flat = DT_BUF_INIT;
+    struct dt_error err;
+    ck_assert_msg(dt_digest_render(d, c, &b, &err) == 0, "%s", err.msg);
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == '=' && i + 2 < b.len && b.data[i + 1] == '\r' && b.data[i + 2] == '\n') {
+            i += 2;
+            continue;
+        }
+        dt_buf_putc(&flat, b.data[i]);
+    }
+    dt_buf_free(&b);
+    return dt_buf_steal(&flat, NULL);
+}
+
+START_TEST(dates_follow_the_configured_time_zone)
+{
+    struct dt_config *ams;
+    struct dt_error err;
+    ck_assert_msg(dt_config_load("tests/data/conf/analyze-amsterdam.conf", "tests/dealtemp", &ams,
+                                 &err) == 0, "%s", err.msg);
+    struct dt_digest_item it = {.thread = 1, .id = "000000000001", .state = DT_STATE_STALLED,
+                                .is_new = true, .counterpart = "bob@customer.example",
+                                .subject = "Proposal", .trigger_at = 1793662200, /* Mon 2 Nov 23:30Z */
+                                .trigger_score = 0.9, .silent_s = 8 * DAY, .usual_s = DAY};
+    struct dt_digest d = {"ann@corp.example", 1793662200 + 8 * DAY, &it, 1};
+    char *utc = render_flat(&d, cfg), *local = render_flat(&d, ams);
+    ck_assert_msg(strstr(utc, "Mon 2 Nov") != NULL, "%s", utc);
+    ck_assert_msg(strstr(local, "Tue 3 Nov") != NULL, "%s", local); /* 00:30 in Amsterdam */
+    ck_assert_ptr_null(strstr(local, "Mon 2 Nov"));
+    free(utc);
+    free(local);
+    dt_config_unref(ams);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("digest");
@@ -153,6 +191,7 @@ int main(void)
     tcase_add_test(tc, each_rep_gets_only_their_cooling_deals);
     tcase_add_test(tc, reported_deals_become_ongoing);
     tcase_add_test(tc, dry_run_writes_one_mbox_entry_per_rep);
+    tcase_add_test(tc, dates_follow_the_configured_time_zone);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
