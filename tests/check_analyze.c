@@ -17,21 +17,10 @@ static struct dt_config *cfg, *cfg_reps;
 
 #define slurp dt_test_slurp
 
-static struct dt_config *load(const char *path)
-{
-    char exe[PATH_MAX];
-    const char *build = getenv("DT_BUILD") ? getenv("DT_BUILD") : "build";
-    snprintf(exe, sizeof(exe), "%s/dealtemp", build);
-    struct dt_config *c;
-    struct dt_error err;
-    ck_assert_msg(dt_config_load(path, exe, &c, &err) == 0, "%s", err.msg);
-    return c;
-}
-
 static void setup(void)
 {
-    cfg = load("tests/data/conf/analyze.conf");
-    cfg_reps = load("tests/data/conf/analyze-reps.conf");
+    cfg = dt_test_config("tests/data/conf/analyze.conf");
+    cfg_reps = dt_test_config("tests/data/conf/analyze-reps.conf");
 }
 
 static void teardown(void)
@@ -300,9 +289,5 @@ int main(void)
     tcase_add_test(tc, not_a_message_is_an_error);
     tcase_add_test(tc, sample_bodies_get_their_levels);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

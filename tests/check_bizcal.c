@@ -15,23 +15,13 @@
 #include <time.h>
 
 #include "dealtemp/bizcal.h"
+#include "testutil.h"
 
 #define H 3600L
 #define D 86400L
 
 static const char *const zones[] = {"Europe/Amsterdam", "America/New_York", "Asia/Kolkata",
                                     "Australia/Sydney", "UTC"};
-
-static time_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = s};
-    return timegm(&tm);
-}
 
 static struct dt_tz *load(const char *name)
 {
@@ -166,7 +156,7 @@ START_TEST(load_real_zones)
     for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
         dt_tz_free(load(zones[i]));
     struct dt_tz *tz = load("Etc/UTC");
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 7, 1, 0, 0, 0)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 7, 1, 0, 0, 0)), 0);
     dt_tz_free(tz);
     dt_tz_free(NULL);
     ck_assert_int_eq(dt_tz_offset(NULL, 123456789), 0);
@@ -197,16 +187,16 @@ START_TEST(known_changes_2026)
         dt_tz_free(tz);
     }
     struct dt_tz *tz = load("Asia/Kolkata");
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 1, 1, 0, 0, 0)), 19800);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 7, 1, 0, 0, 0)), 19800);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2090, 7, 1, 0, 0, 0)), 19800);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 1, 1, 0, 0, 0)), 19800);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 7, 1, 0, 0, 0)), 19800);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2090, 7, 1, 0, 0, 0)), 19800);
     dt_tz_free(tz);
     /* Beyond the table of the file: the footer rule (2090: last Sundays of March/October). */
     tz = load("Europe/Amsterdam");
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2090, 3, 26, 0, 59, 59)), 3600);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2090, 3, 26, 1, 0, 0)), 7200);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2090, 10, 29, 0, 59, 59)), 7200);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2090, 10, 29, 1, 0, 0)), 3600);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2090, 3, 26, 0, 59, 59)), 3600);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2090, 3, 26, 1, 0, 0)), 7200);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2090, 10, 29, 0, 59, 59)), 7200);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2090, 10, 29, 1, 0, 0)), 3600);
     /* Far outside any data: clamped, still an answer. */
     long o = dt_tz_offset(tz, (time_t)INT64_MAX);
     ck_assert(o == 3600 || o == 7200);
@@ -222,7 +212,7 @@ START_TEST(agrees_with_glibc)
     const char *z = zones[_i];
     struct dt_tz *tz = load(z);
     set_tz(z);
-    time_t lo = 0, hi = utc(2100, 12, 31, 23, 59, 59);
+    time_t lo = 0, hi = dt_test_utc(2100, 12, 31, 23, 59, 59);
     for (int i = 0; i < 4000; i++) {
         time_t t = lo + (time_t)(rnd() % (uint64_t)(hi - lo));
         ck_assert_msg(dt_tz_offset(tz, t) == glibc_offset(t), "%s at %lld: %ld vs glibc %ld", z,
@@ -230,8 +220,8 @@ START_TEST(agrees_with_glibc)
     }
     const int years[] = {1977, 1996, 2026, 2037, 2038, 2051, 2099};
     for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++) {
-        for (time_t t = utc(years[y], 1, 1, 0, 0, 0); t < utc(years[y] + 1, 1, 1, 0, 0, 0);
-             t += H) {
+        for (time_t t = dt_test_utc(years[y], 1, 1, 0, 0, 0);
+             t < dt_test_utc(years[y] + 1, 1, 1, 0, 0, 0); t += H) {
             if (glibc_offset(t) == glibc_offset(t - H))
                 continue;
             time_t a = t - H, b = t; /* find the exact second of the change */
@@ -275,7 +265,7 @@ START_TEST(footer_rules_agree_with_glibc)
         struct dt_tz *tz = footer_zone(f[i].s, f[i].std_off);
         set_tz(f[i].s);
         for (int k = 0; k < 2000; k++) {
-            time_t t = (time_t)(rnd() % (uint64_t)utc(2100, 1, 1, 0, 0, 0));
+            time_t t = (time_t)(rnd() % (uint64_t)dt_test_utc(2100, 1, 1, 0, 0, 0));
             ck_assert_msg(dt_tz_offset(tz, t) == glibc_offset(t), "%s at %lld: %ld vs %ld", f[i].s,
                           (long long)t, dt_tz_offset(tz, t), glibc_offset(t));
         }
@@ -290,29 +280,31 @@ START_TEST(footer_rules_by_hand)
     /* DST all year (RFC 8536 example): always EDT. */
     struct dt_tz *tz = footer_zone("EST5EDT,0/0,J365/25", -5 * H);
     for (int y = 1971; y < 2100; y += 7) {
-        ck_assert_int_eq(dt_tz_offset(tz, utc(y, 1, 1, 4, 59, 59)), -4 * H);
-        ck_assert_int_eq(dt_tz_offset(tz, utc(y, 1, 1, 5, 0, 0)), -4 * H);
-        ck_assert_int_eq(dt_tz_offset(tz, utc(y, 7, 1, 0, 0, 0)), -4 * H);
-        ck_assert_int_eq(dt_tz_offset(tz, utc(y, 12, 31, 23, 0, 0)), -4 * H);
+        ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(y, 1, 1, 4, 59, 59)), -4 * H);
+        ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(y, 1, 1, 5, 0, 0)), -4 * H);
+        ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(y, 7, 1, 0, 0, 0)), -4 * H);
+        ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(y, 12, 31, 23, 0, 0)), -4 * H);
     }
     dt_tz_free(tz);
     /* Jn never counts Feb 29; n does: in 2028 J60 is March 1, 59 is Feb 29. */
     tz = footer_zone("AAA0BBB,J60/0,J300/0", 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2028, 2, 29, 23, 59, 59)), 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2028, 3, 1, 0, 0, 0)), 3600);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2028, 2, 29, 23, 59, 59)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2028, 3, 1, 0, 0, 0)), 3600);
     dt_tz_free(tz);
     tz = footer_zone("AAA0BBB,59/0,299/0", 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2028, 2, 28, 23, 59, 59)), 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2028, 2, 29, 0, 0, 0)), 3600);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2027, 3, 1, 0, 0, 0)), 3600); /* no Feb 29 in 2027 */
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2027, 2, 28, 23, 59, 59)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2028, 2, 28, 23, 59, 59)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2028, 2, 29, 0, 0, 0)), 3600);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2027, 3, 1, 0, 0, 0)),
+                     3600); /* no Feb 29 in 2027 */
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2027, 2, 28, 23, 59, 59)), 0);
     dt_tz_free(tz);
     /* Rule times beyond a day: /-25 is the previous day 23:00; /49 two days later 01:00. */
     tz = footer_zone("AAA0BBB,M3.5.0/-25,M10.5.0/49", 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 3, 27, 22, 59, 59)), 0); /* Sun 29th - 25 h */
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 3, 27, 23, 0, 0)), 3600);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 10, 26, 23, 59, 59)), 3600); /* 49 h DST */
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 10, 27, 0, 0, 0)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 3, 27, 22, 59, 59)),
+                     0); /* Sun 29th - 25 h */
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 3, 27, 23, 0, 0)), 3600);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 10, 26, 23, 59, 59)), 3600); /* 49 h DST */
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 10, 27, 0, 0, 0)), 0);
     dt_tz_free(tz);
     /* DST without rules: the US default M3.2.0,M11.1.0. */
     tz = footer_zone("EST5EDT", -5 * H);
@@ -321,8 +313,9 @@ START_TEST(footer_rules_by_hand)
     dt_tz_free(tz);
     /* Week 5 = the last such weekday even in a month with only four. */
     tz = footer_zone("AAA0BBB,M2.5.0/0,M11.5.0/0", 0);
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 2, 22, 0, 0, 0)), 3600); /* last Sun of Feb */
-    ck_assert_int_eq(dt_tz_offset(tz, utc(2026, 2, 21, 23, 59, 59)), 0);
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 2, 22, 0, 0, 0)),
+                     3600); /* last Sun of Feb */
+    ck_assert_int_eq(dt_tz_offset(tz, dt_test_utc(2026, 2, 21, 23, 59, 59)), 0);
     dt_tz_free(tz);
 }
 END_TEST
@@ -541,44 +534,66 @@ START_TEST(business_weekends_and_dst)
 {
     struct dt_tz *ams = load("Europe/Amsterdam");
     /* Friday 16:00 -> Monday 10:00 (CET) = 2 h. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 16, 15, 0, 0), utc(2026, 1, 19, 9, 0, 0)),
-                     2 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 16, 15, 0, 0), dt_test_utc(2026, 1, 19, 9, 0, 0)),
+        2 * H);
     /* Across the spring-forward weekend: Fri 16:00 CET -> Mon 10:00 CEST, 65 real hours. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 3, 27, 15, 0, 0), utc(2026, 3, 30, 8, 0, 0)),
-                     2 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 3, 27, 15, 0, 0), dt_test_utc(2026, 3, 30, 8, 0, 0)),
+        2 * H);
     /* Across the autumn-back weekend: Fri 16:00 CEST -> Mon 10:00 CET, 67 real hours. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 10, 23, 14, 0, 0), utc(2026, 10, 26, 9, 0, 0)),
-                     2 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 10, 23, 14, 0, 0), dt_test_utc(2026, 10, 26, 9, 0, 0)),
+        2 * H);
     /* Whole weeks containing a change: 40 h each. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 3, 22, 23, 0, 0), utc(2026, 3, 29, 22, 0, 0)),
-                     40 * H);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 10, 18, 22, 0, 0), utc(2026, 10, 25, 23, 0, 0)),
-                     40 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 3, 22, 23, 0, 0), dt_test_utc(2026, 3, 29, 22, 0, 0)),
+        40 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 10, 18, 22, 0, 0), dt_test_utc(2026, 10, 25, 23, 0, 0)),
+        40 * H);
     /* Monday after the change, 09:00 CEST = 07:00 UTC. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 3, 30, 6, 59, 59), utc(2026, 3, 30, 7, 0, 1)), 1);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 3, 30, 6, 59, 59), dt_test_utc(2026, 3, 30, 7, 0, 1)),
+        1);
     /* Starting and ending outside hours. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 5, 0, 0), utc(2026, 1, 12, 20, 0, 0)),
-                     8 * H);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 16, 0, 0), utc(2026, 1, 13, 8, 0, 0)), 0);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 10, 0, 0, 0), utc(2026, 1, 11, 22, 0, 0)), 0);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 5, 0, 0), dt_test_utc(2026, 1, 12, 20, 0, 0)),
+        8 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 16, 0, 0), dt_test_utc(2026, 1, 13, 8, 0, 0)),
+        0);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 10, 0, 0, 0), dt_test_utc(2026, 1, 11, 22, 0, 0)),
+        0);
     /* 17:00:00 CET is no longer work; 16:59:59 is. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 16, 0, 0), utc(2026, 1, 12, 16, 0, 1)), 0);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 15, 59, 59), utc(2026, 1, 12, 16, 0, 0)),
-                     1);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 7, 59, 59), utc(2026, 1, 12, 8, 0, 0)), 0);
-    ck_assert_int_eq(nine_to_five(ams, utc(2026, 1, 12, 8, 0, 0), utc(2026, 1, 12, 8, 0, 1)), 1);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 16, 0, 0), dt_test_utc(2026, 1, 12, 16, 0, 1)),
+        0);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 15, 59, 59), dt_test_utc(2026, 1, 12, 16, 0, 0)),
+        1);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 7, 59, 59), dt_test_utc(2026, 1, 12, 8, 0, 0)),
+        0);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2026, 1, 12, 8, 0, 0), dt_test_utc(2026, 1, 12, 8, 0, 1)), 1);
     /* Zero and negative spans. */
-    time_t t = utc(2026, 1, 12, 12, 0, 0);
+    time_t t = dt_test_utc(2026, 1, 12, 12, 0, 0);
     ck_assert_int_eq(nine_to_five(ams, t, t), 0);
     ck_assert_int_eq(nine_to_five(ams, t, t - D), 0);
     /* The whole year 2026 in local terms: 261 weekdays of 8 h. */
-    ck_assert_int_eq(nine_to_five(ams, utc(2025, 12, 31, 23, 0, 0), utc(2026, 12, 31, 23, 0, 0)),
-                     261LL * 8 * H);
+    ck_assert_int_eq(
+        nine_to_five(ams, dt_test_utc(2025, 12, 31, 23, 0, 0), dt_test_utc(2026, 12, 31, 23, 0, 0)),
+        261LL * 8 * H);
     struct dt_tz *syd = load("Australia/Sydney");
-    ck_assert_int_eq(nine_to_five(syd, utc(2025, 12, 31, 13, 0, 0), utc(2026, 12, 31, 13, 0, 0)),
-                     261LL * 8 * H);
+    ck_assert_int_eq(
+        nine_to_five(syd, dt_test_utc(2025, 12, 31, 13, 0, 0), dt_test_utc(2026, 12, 31, 13, 0, 0)),
+        261LL * 8 * H);
     /* Sydney's autumn change (Sunday 5 April): Fri 16:00 AEDT -> Mon 10:00 AEST. */
-    ck_assert_int_eq(nine_to_five(syd, utc(2026, 4, 3, 5, 0, 0), utc(2026, 4, 6, 0, 0, 0)), 2 * H);
+    ck_assert_int_eq(
+        nine_to_five(syd, dt_test_utc(2026, 4, 3, 5, 0, 0), dt_test_utc(2026, 4, 6, 0, 0, 0)),
+        2 * H);
     dt_tz_free(syd);
     dt_tz_free(ams);
 }
@@ -589,7 +604,8 @@ START_TEST(business_custom_days_and_hours)
     struct dt_tz *kol = load("Asia/Kolkata");
     /* Sunday to Thursday, 10:00-18:30 IST: Thu 17:00 -> Sun 11:00 = 1.5 h + 1 h. */
     struct dt_business_hours bh = {0x1fu, 600, 1110, kol};
-    time_t thu17 = utc(2026, 1, 15, 17, 0, 0) - 19800, sun11 = utc(2026, 1, 18, 11, 0, 0) - 19800;
+    time_t thu17 = dt_test_utc(2026, 1, 15, 17, 0, 0) - 19800,
+           sun11 = dt_test_utc(2026, 1, 18, 11, 0, 0) - 19800;
     ck_assert_int_eq(dt_business_seconds(&bh, thu17, sun11), 5400 + 3600);
     /* A whole week of it: 5 x 8.5 h. */
     ck_assert_int_eq(dt_business_seconds(&bh, thu17, thu17 + 7 * D), 5 * 510 * 60);
@@ -601,7 +617,8 @@ START_TEST(business_custom_days_and_hours)
     }
     /* Saturday only, 00:00-00:01, NULL zone = UTC: one minute a week. */
     struct dt_business_hours sat = {1u << 6, 0, 1, NULL};
-    ck_assert_int_eq(dt_business_seconds(&sat, utc(2026, 1, 1, 0, 0, 0), utc(2026, 2, 1, 0, 0, 0)),
+    ck_assert_int_eq(dt_business_seconds(&sat, dt_test_utc(2026, 1, 1, 0, 0, 0),
+                                         dt_test_utc(2026, 2, 1, 0, 0, 0)),
                      5 * 60);
     /* Nonsense hours count nothing. */
     struct dt_business_hours bad[] = {{DT_WEEKDAYS, 600, 600, NULL},
@@ -623,15 +640,19 @@ START_TEST(business_change_inside_hours)
     struct dt_tz *tz = footer_zone("AAA0BBB-1,M3.5.0/10,M10.5.0/11", 0);
     struct dt_business_hours sun = {1u << 0, 540, 1020, tz};
     /* Sunday 2026-03-29: 09:00 (UTC 09:00) .. 17:00 (UTC 16:00) = 7 h. */
-    ck_assert_int_eq(
-        dt_business_seconds(&sun, utc(2026, 3, 28, 0, 0, 0), utc(2026, 3, 30, 0, 0, 0)), 7 * H);
-    ck_assert_int_eq(
-        dt_business_seconds(&sun, utc(2026, 3, 29, 9, 59, 59), utc(2026, 3, 29, 10, 0, 1)), 2);
+    ck_assert_int_eq(dt_business_seconds(&sun, dt_test_utc(2026, 3, 28, 0, 0, 0),
+                                         dt_test_utc(2026, 3, 30, 0, 0, 0)),
+                     7 * H);
+    ck_assert_int_eq(dt_business_seconds(&sun, dt_test_utc(2026, 3, 29, 9, 59, 59),
+                                         dt_test_utc(2026, 3, 29, 10, 0, 1)),
+                     2);
     /* Sunday 2026-10-25: 09:00 (UTC 08:00) .. 17:00 (UTC 17:00) = 9 h, 10:00-11:00 twice. */
-    ck_assert_int_eq(
-        dt_business_seconds(&sun, utc(2026, 10, 24, 0, 0, 0), utc(2026, 10, 26, 0, 0, 0)), 9 * H);
+    ck_assert_int_eq(dt_business_seconds(&sun, dt_test_utc(2026, 10, 24, 0, 0, 0),
+                                         dt_test_utc(2026, 10, 26, 0, 0, 0)),
+                     9 * H);
     /* The whole year still has 52 Sundays x 8 h: the hour lost comes back. */
-    ck_assert_int_eq(dt_business_seconds(&sun, utc(2026, 1, 1, 0, 0, 0), utc(2027, 1, 1, 0, 0, 0)),
+    ck_assert_int_eq(dt_business_seconds(&sun, dt_test_utc(2026, 1, 1, 0, 0, 0),
+                                         dt_test_utc(2027, 1, 1, 0, 0, 0)),
                      52 * 8 * H - H + H);
     dt_tz_free(tz);
 }
@@ -679,7 +700,7 @@ START_TEST(business_agrees_with_reference)
     struct dt_business_hours bh[] = {
         {DT_WEEKDAYS, 540, 1020, tz}, {0x1fu, 450, 1230, tz}, {0x6au, 0, 1439, tz}};
     for (int i = 0; i < 150; i++) {
-        time_t a = utc(1990, 1, 1, 0, 0, 0) + (time_t)(rnd() % (uint64_t)(110 * 365 * D));
+        time_t a = dt_test_utc(1990, 1, 1, 0, 0, 0) + (time_t)(rnd() % (uint64_t)(110 * 365 * D));
         time_t b = a + (time_t)(rnd() % (i % 3 == 0 ? 3 * 365 * D : 10 * D));
         const struct dt_business_hours *h = &bh[i % 3];
         long long want = reference(z, h, a, b);
@@ -699,7 +720,8 @@ START_TEST(business_long_spans_are_fast)
     long long one = 0;
     clock_t c0 = clock();
     for (int i = 0; i < 2000; i++) {
-        long long s = dt_business_seconds(&bh, utc(2000, 1, 3, 0, 0, 0), utc(2100, 1, 4, 0, 0, 0));
+        long long s = dt_business_seconds(&bh, dt_test_utc(2000, 1, 3, 0, 0, 0),
+                                          dt_test_utc(2100, 1, 4, 0, 0, 0));
         ck_assert(i == 0 || s == one);
         one = s;
     }
@@ -742,9 +764,5 @@ static Suite *bizcal_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(bizcal_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(bizcal_suite());
 }

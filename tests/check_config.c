@@ -18,43 +18,17 @@
 #include "dealtemp/config.h"
 
 #include "../milter/config_int.h"
+#include "testutil.h"
 
 #define CONF "tests/data/conf/"
 
 static char cwd[PATH_MAX];
-/*
- * The program as a build tree has it, one directory below the top, so that
- * <exe>/../conf/lexicons is the real conf/lexicons. tests/ stands in for
- * build/: it always exists, while build/ may not (SANITIZE=1 builds
- * elsewhere), and the kernel resolves ".." only through directories that do.
- */
-static char exe[PATH_MAX + 32];
+static const char *exe; /* dt_test_exe(): <cwd>/tests/dealtemp */
 
 static void setup(void)
 {
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-    snprintf(exe, sizeof(exe), "%s/tests/dealtemp", cwd);
-}
-
-static struct dt_config *load_ok(const char *path)
-{
-    struct dt_config *cfg = NULL;
-    struct dt_error err = {{0}};
-    int rc = dt_config_load(path, exe, &cfg, &err);
-    ck_assert_msg(rc == 0, "%s: unexpected error: %s", path, err.msg);
-    ck_assert_ptr_nonnull(cfg);
-    return cfg;
-}
-
-/* Load must fail with exactly this message (and leave *out NULL). */
-static void expect_error(const char *path, const char *want)
-{
-    struct dt_config *cfg = (struct dt_config *)&cfg; /* must be overwritten */
-    struct dt_error err = {{0}};
-    ck_assert_int_eq(dt_config_load(path, exe, &cfg, &err), -1);
-    ck_assert_ptr_null(cfg);
-    ck_assert_str_eq(err.msg, want);
-    ck_assert_ptr_null(strchr(err.msg, '\n'));
+    exe = dt_test_exe();
 }
 
 static void write_file(const char *path, const char *text)
@@ -78,7 +52,7 @@ static char *read_file(const char *path)
 
 START_TEST(minimal_takes_every_default)
 {
-    struct dt_config *cfg = load_ok(CONF "minimal.conf");
+    struct dt_config *cfg = dt_test_config(CONF "minimal.conf");
     char want[PATH_MAX + 64], *lexdir = realpath("conf/lexicons", NULL);
 
     ck_assert_str_eq(cfg->path, CONF "minimal.conf");
@@ -120,7 +94,7 @@ END_TEST
 
 START_TEST(full_sets_every_key)
 {
-    struct dt_config *cfg = load_ok(CONF "full.conf");
+    struct dt_config *cfg = dt_test_config(CONF "full.conf");
     char want[PATH_MAX + 64];
 
     ck_assert_str_eq(cfg->socket, "unix:/run/dealtemp/dealtemp.sock");
@@ -156,7 +130,7 @@ END_TEST
 
 START_TEST(int64_and_hex_integers_accepted)
 {
-    struct dt_config *cfg = load_ok(CONF "int64-ok.conf");
+    struct dt_config *cfg = dt_test_config(CONF "int64-ok.conf");
     ck_assert_uint_eq(cfg->scan_limit, 1048576);
     ck_assert_uint_eq(cfg->euphoria.excl_cap, 16);
     dt_config_unref(cfg);
@@ -165,7 +139,7 @@ END_TEST
 
 START_TEST(sample_conf_loads)
 {
-    struct dt_config *cfg = load_ok("conf/dealtemp.conf");
+    struct dt_config *cfg = dt_test_config("conf/dealtemp.conf");
     char want[PATH_MAX + 64];
     ck_assert_str_eq(cfg->socket, "inet:8895@127.0.0.1");
     snprintf(want, sizeof(want), "%s/var/dealtemp.db", cwd);
@@ -223,7 +197,7 @@ START_TEST(sample_conf_documents_the_true_defaults)
     unlink(path); /* before any assertion can end the test */
     ck_assert_msg(rc == 0, "uncommented sample: %s", err.msg);
     ck_assert_int_ge(uncommented, 26); /* every defaulted key is in the sample */
-    a = load_ok("conf/dealtemp.conf");
+    a = dt_test_config("conf/dealtemp.conf");
     ck_assert_str_eq(a->socket, b->socket);
     ck_assert_str_eq(a->database, b->database);
     ck_assert_str_eq(a->header_prefix, b->header_prefix);
@@ -277,97 +251,102 @@ END_TEST
 
 START_TEST(syntax_error)
 {
-    expect_error(CONF "syntax.conf", CONF "syntax.conf:3: syntax error");
+    dt_test_config_error(CONF "syntax.conf", CONF "syntax.conf:3: syntax error");
 }
 END_TEST
 
 START_TEST(duplicate_key)
 {
-    expect_error(CONF "duplicate-key.conf", CONF "duplicate-key.conf:3: duplicate setting name");
+    dt_test_config_error(CONF "duplicate-key.conf",
+                         CONF "duplicate-key.conf:3: duplicate setting name");
 }
 END_TEST
 
 START_TEST(missing_file)
 {
-    expect_error(CONF "no-such.conf", CONF "no-such.conf: No such file or directory");
-    expect_error("tests/data/conf", "tests/data/conf: Is a directory");
+    dt_test_config_error(CONF "no-such.conf", CONF "no-such.conf: No such file or directory");
+    dt_test_config_error("tests/data/conf", "tests/data/conf: Is a directory");
 }
 END_TEST
 
 START_TEST(unknown_keys)
 {
-    expect_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt'");
-    expect_error(CONF "unknown-group.conf",
-                 CONF "unknown-group.conf:4: unknown key 'euphoria.warmm'");
-    expect_error(CONF "unknown-group-name.conf",
-                 CONF "unknown-group-name.conf:2: unknown key 'euforia'");
+    dt_test_config_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt'");
+    dt_test_config_error(CONF "unknown-group.conf",
+                         CONF "unknown-group.conf:4: unknown key 'euphoria.warmm'");
+    dt_test_config_error(CONF "unknown-group-name.conf",
+                         CONF "unknown-group-name.conf:2: unknown key 'euforia'");
 }
 END_TEST
 
 START_TEST(wrong_types)
 {
-    expect_error(CONF "wrong-type.conf",
-                 CONF "wrong-type.conf:4: euphoria.warm: expected a number");
-    expect_error(CONF "wrong-type-int.conf",
-                 CONF "wrong-type-int.conf:3: euphoria.scan_limit: expected an integer");
-    expect_error(CONF "wrong-type-group.conf",
-                 CONF "wrong-type-group.conf:2: log: expected a group ({ ... })");
-    expect_error(CONF "wrong-type-string.conf",
-                 CONF "wrong-type-string.conf:1: internal_domains: expected a list of strings "
-                      "([\"...\", ...])");
+    dt_test_config_error(CONF "wrong-type.conf",
+                         CONF "wrong-type.conf:4: euphoria.warm: expected a number");
+    dt_test_config_error(CONF "wrong-type-int.conf",
+                         CONF "wrong-type-int.conf:3: euphoria.scan_limit: expected an integer");
+    dt_test_config_error(CONF "wrong-type-group.conf",
+                         CONF "wrong-type-group.conf:2: log: expected a group ({ ... })");
+    dt_test_config_error(CONF "wrong-type-string.conf", CONF
+                         "wrong-type-string.conf:1: internal_domains: expected a list of strings "
+                         "([\"...\", ...])");
     /* The element's own line, not the list's. */
-    expect_error(CONF "wrong-type-list.conf",
-                 CONF "wrong-type-list.conf:2: internal_domains: expected a list of strings "
-                      "([\"...\", ...])");
+    dt_test_config_error(CONF "wrong-type-list.conf", CONF
+                         "wrong-type-list.conf:2: internal_domains: expected a list of strings "
+                         "([\"...\", ...])");
 }
 END_TEST
 
 START_TEST(out_of_range)
 {
-    expect_error(CONF "range.conf",
-                 CONF "range.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
-    expect_error(CONF "range-warm.conf",
-                 CONF "range-warm.conf:3: euphoria.warm: must be greater than 0 and less than 1");
-    expect_error(CONF "range-int64.conf",
-                 CONF "range-int64.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
+    dt_test_config_error(CONF "range.conf", CONF
+                         "range.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
+    dt_test_config_error(
+        CONF "range-warm.conf",
+        CONF "range-warm.conf:3: euphoria.warm: must be greater than 0 and less than 1");
+    dt_test_config_error(
+        CONF "range-int64.conf",
+        CONF "range-int64.conf:3: euphoria.scan_limit: must be between 4096 and 67108864");
 }
 END_TEST
 
 START_TEST(integer_wrapped_by_libconfig_is_refused)
 {
-    expect_error(CONF "range-wrapped.conf",
-                 CONF "range-wrapped.conf:4: euphoria.scan_limit: must be between 4096 and "
-                      "67108864");
+    dt_test_config_error(CONF "range-wrapped.conf",
+                         CONF "range-wrapped.conf:4: euphoria.scan_limit: must be between 4096 and "
+                              "67108864");
 }
 END_TEST
 
 START_TEST(euphoric_must_exceed_warm)
 {
-    expect_error(CONF "euphoric-le-warm.conf",
-                 CONF "euphoric-le-warm.conf:4: euphoria.euphoric: must be greater than "
-                      "euphoria.warm (0.35)");
+    dt_test_config_error(CONF "euphoric-le-warm.conf",
+                         CONF "euphoric-le-warm.conf:4: euphoria.euphoric: must be greater than "
+                              "euphoria.warm (0.35)");
     /* Only warm set, above the default euphoric: warm is the culprit. */
-    expect_error(CONF "warm-above-default.conf",
-                 CONF "warm-above-default.conf:3: euphoria.warm: must be less than "
-                      "euphoria.euphoric (0.6)");
+    dt_test_config_error(CONF "warm-above-default.conf",
+                         CONF "warm-above-default.conf:3: euphoria.warm: must be less than "
+                              "euphoria.euphoric (0.6)");
 }
 END_TEST
 
 START_TEST(internal_domains_required)
 {
-    expect_error(CONF "no-domains.conf", CONF "no-domains.conf: internal_domains is required");
-    expect_error(CONF "empty-domains.conf",
-                 CONF "empty-domains.conf:2: internal_domains: must list at least one value");
-    expect_error(CONF "bad-domain.conf",
-                 CONF "bad-domain.conf:2: internal_domains: 'corp_example' is not a domain name");
+    dt_test_config_error(CONF "no-domains.conf",
+                         CONF "no-domains.conf: internal_domains is required");
+    dt_test_config_error(CONF "empty-domains.conf", CONF
+                         "empty-domains.conf:2: internal_domains: must list at least one value");
+    dt_test_config_error(
+        CONF "bad-domain.conf",
+        CONF "bad-domain.conf:2: internal_domains: 'corp_example' is not a domain name");
 }
 END_TEST
 
 START_TEST(bad_socket)
 {
-    expect_error(CONF "bad-socket.conf",
-                 CONF "bad-socket.conf:2: socket: 'inet:99999@127.0.0.1' is not a milter socket "
-                      "(unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST or fd:N)");
+    dt_test_config_error(CONF "bad-socket.conf", CONF
+                         "bad-socket.conf:2: socket: 'inet:99999@127.0.0.1' is not a milter socket "
+                         "(unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST or fd:N)");
 }
 END_TEST
 
@@ -519,33 +498,33 @@ END_TEST
 
 START_TEST(bad_header_prefix)
 {
-    expect_error(CONF "bad-header-prefix.conf",
-                 CONF "bad-header-prefix.conf:2: header_prefix: 'X-Deal: ' is not a header name "
-                      "prefix (1 to 40 printable characters, no ':' or space)");
+    dt_test_config_error(CONF "bad-header-prefix.conf", CONF
+                         "bad-header-prefix.conf:2: header_prefix: 'X-Deal: ' is not a header name "
+                         "prefix (1 to 40 printable characters, no ':' or space)");
 }
 END_TEST
 
 START_TEST(bad_reps)
 {
-    expect_error(CONF "bad-rep.conf",
-                 CONF "bad-rep.conf:2: reps: 'ann' is not an address (ann@corp.example) or a "
-                      "domain (@sales.corp.example)");
-    expect_error(CONF "rep-external.conf",
-                 CONF "rep-external.conf:3: reps: 'bob@elsewhere.example' is not in "
-                      "internal_domains");
+    dt_test_config_error(CONF "bad-rep.conf", CONF
+                         "bad-rep.conf:2: reps: 'ann' is not an address (ann@corp.example) or a "
+                         "domain (@sales.corp.example)");
+    dt_test_config_error(CONF "rep-external.conf",
+                         CONF "rep-external.conf:3: reps: 'bob@elsewhere.example' is not in "
+                              "internal_domains");
 }
 END_TEST
 
 START_TEST(bad_enum_and_language)
 {
-    expect_error(CONF "bad-level.conf",
-                 CONF "bad-level.conf:3: log.level: 'loud' is not one of debug, info, notice, "
-                      "warning, error");
-    expect_error(CONF "bad-language.conf",
-                 CONF "bad-language.conf:3: euphoria.languages: 'english' is not a two-letter "
-                      "language code");
-    expect_error(CONF "duplicate-language.conf",
-                 CONF "duplicate-language.conf:3: euphoria.languages: 'en' is listed twice");
+    dt_test_config_error(CONF "bad-level.conf", CONF
+                         "bad-level.conf:3: log.level: 'loud' is not one of debug, info, notice, "
+                         "warning, error");
+    dt_test_config_error(CONF "bad-language.conf", CONF
+                         "bad-language.conf:3: euphoria.languages: 'english' is not a two-letter "
+                         "language code");
+    dt_test_config_error(CONF "duplicate-language.conf", CONF
+                         "duplicate-language.conf:3: euphoria.languages: 'en' is listed twice");
 }
 END_TEST
 
@@ -556,7 +535,7 @@ START_TEST(missing_lexicon_dir)
              CONF "missing-lexdir.conf:3: euphoria.lexicon_dir: %s/tests/data/no-such-lexicons: "
                   "No such file or directory",
              cwd);
-    expect_error(CONF "missing-lexdir.conf", want);
+    dt_test_config_error(CONF "missing-lexdir.conf", want);
 }
 END_TEST
 
@@ -565,7 +544,7 @@ START_TEST(missing_language_file)
     char want[PATH_MAX + 256];
     snprintf(want, sizeof(want), "%s/tests/data/lexicons-min/de.txt: No such file or directory",
              cwd);
-    expect_error(CONF "missing-language.conf", want);
+    dt_test_config_error(CONF "missing-language.conf", want);
 }
 END_TEST
 
@@ -631,7 +610,7 @@ END_TEST
 
 START_TEST(is_internal)
 {
-    struct dt_config *cfg = load_ok(CONF "full.conf"); /* corp.example, other-corp.example */
+    struct dt_config *cfg = dt_test_config(CONF "full.conf"); /* corp.example, other-corp.example */
     ck_assert(dt_config_is_internal(cfg, "ann@corp.example"));
     ck_assert(dt_config_is_internal(cfg, "ANN@CORP.Example"));
     ck_assert(dt_config_is_internal(cfg, "x@eu.corp.example"));
@@ -650,7 +629,7 @@ END_TEST
 
 START_TEST(is_rep_with_reps)
 {
-    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    struct dt_config *cfg = dt_test_config(CONF "lexicons-min.conf");
     /* reps = [ "ann@corp.example", "@sales.corp.example" ] */
     ck_assert(dt_config_is_rep(cfg, "ann@corp.example"));
     ck_assert(dt_config_is_rep(cfg, "Ann@Corp.EXAMPLE"));
@@ -670,7 +649,7 @@ END_TEST
 
 START_TEST(is_rep_without_reps)
 {
-    struct dt_config *cfg = load_ok(CONF "int64-ok.conf"); /* no reps: every insider */
+    struct dt_config *cfg = dt_test_config(CONF "int64-ok.conf"); /* no reps: every insider */
     ck_assert(dt_config_is_rep(cfg, "anyone@corp.example"));
     ck_assert(dt_config_is_rep(cfg, "anyone@dept.corp.example"));
     ck_assert(!dt_config_is_rep(cfg, "anyone@customer.example"));
@@ -681,7 +660,7 @@ END_TEST
 
 START_TEST(refcount)
 {
-    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    struct dt_config *cfg = dt_test_config(CONF "lexicons-min.conf");
     ck_assert_ptr_eq(dt_config_ref(cfg), cfg);
     ck_assert_uint_eq(atomic_load(&cfg->refs), 2);
     dt_config_unref(cfg);
@@ -708,7 +687,7 @@ static void *ref_churn(void *arg)
 
 START_TEST(refcount_across_threads)
 {
-    struct dt_config *cfg = load_ok(CONF "lexicons-min.conf");
+    struct dt_config *cfg = dt_test_config(CONF "lexicons-min.conf");
     pthread_t t[8];
     for (int i = 0; i < 8; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, ref_churn, dt_config_ref(cfg)), 0);
@@ -760,9 +739,5 @@ int main(void)
     tcase_add_test(tc, refcount);
     tcase_add_test(tc, refcount_across_threads);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

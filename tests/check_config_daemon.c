@@ -17,14 +17,14 @@
 #include "dealtemp/config.h"
 
 #include "../milter/config_int.h"
+#include "testutil.h"
 
-static char exe[PATH_MAX + 32], cwd[PATH_MAX];
+static char cwd[PATH_MAX];
 static char path[64];
 
 static void setup(void)
 {
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-    snprintf(exe, sizeof(exe), "%s/tests/dealtemp", cwd);
     snprintf(path, sizeof(path), "/tmp/check_config_daemon.XXXXXX");
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
@@ -46,7 +46,7 @@ static int load(const char *extra, struct dt_config **cfg, struct dt_error *err)
             "euphoria = { lexicon_dir = \"tests/data/lexicons-min\"; };\n%s\n",
             extra);
     ck_assert_int_eq(fclose(fp), 0);
-    return dt_config_load(path, exe, cfg, err);
+    return dt_config_load(path, dt_test_exe(), cfg, err);
 }
 
 static struct dt_config *load_ok(const char *extra)
@@ -166,9 +166,5 @@ static Suite *config_daemon_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_daemon_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(config_daemon_suite());
 }

@@ -19,40 +19,10 @@
 #include "dealtemp/cooling.h"
 
 #include "../milter/config_int.h"
+#include "testutil.h"
 
 #define CONF "tests/data/conf/"
 #define DAY 86400L
-
-static char exe[PATH_MAX + 32];
-
-/* The program as a build tree has it, so <exe>/../conf/lexicons is found. */
-static void setup(void)
-{
-    char cwd[PATH_MAX];
-    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-    snprintf(exe, sizeof(exe), "%s/tests/dealtemp", cwd);
-}
-
-static struct dt_config *load_ok(const char *path)
-{
-    struct dt_config *cfg = NULL;
-    struct dt_error err = {{0}};
-    int rc = dt_config_load(path, exe, &cfg, &err);
-    ck_assert_msg(rc == 0, "%s: unexpected error: %s", path, err.msg);
-    ck_assert_ptr_nonnull(cfg);
-    return cfg;
-}
-
-/* Load must fail with exactly this message (and leave *out NULL). */
-static void expect_error(const char *path, const char *want)
-{
-    struct dt_config *cfg = (struct dt_config *)&cfg; /* must be overwritten */
-    struct dt_error err = {{0}};
-    ck_assert_int_eq(dt_config_load(path, exe, &cfg, &err), -1);
-    ck_assert_ptr_null(cfg);
-    ck_assert_str_eq(err.msg, want);
-    ck_assert_ptr_null(strchr(err.msg, '\n'));
-}
 
 /* What every configuration without deal keys must hold. */
 static void assert_deal_defaults(const struct dt_config *cfg)
@@ -78,7 +48,7 @@ static void assert_deal_defaults(const struct dt_config *cfg)
 
 START_TEST(minimal_takes_the_deal_defaults)
 {
-    struct dt_config *cfg = load_ok(CONF "minimal.conf");
+    struct dt_config *cfg = dt_test_config(CONF "minimal.conf");
     assert_deal_defaults(cfg);
     /* The loader and the cooling module agree on what "default" means. */
     struct dt_cooling_params p;
@@ -96,7 +66,7 @@ END_TEST
 /* The sample leaves every deal key commented out: it loads to the defaults. */
 START_TEST(sample_conf_takes_the_deal_defaults)
 {
-    struct dt_config *cfg = load_ok("conf/dealtemp.conf");
+    struct dt_config *cfg = dt_test_config("conf/dealtemp.conf");
     assert_deal_defaults(cfg);
     dt_config_unref(cfg);
 }
@@ -104,7 +74,7 @@ END_TEST
 
 START_TEST(full_sets_every_deal_key)
 {
-    struct dt_config *cfg = load_ok(CONF "full.conf");
+    struct dt_config *cfg = dt_test_config(CONF "full.conf");
     ck_assert(!cfg->store_subjects);
     ck_assert_int_eq(cfg->retention_days, 90);
     ck_assert_int_eq(cfg->thread_window_days, 14);
@@ -128,7 +98,7 @@ END_TEST
 
 START_TEST(seconds_and_a_whole_day)
 {
-    struct dt_config *cfg = load_ok(CONF "deals-seconds.conf");
+    struct dt_config *cfg = dt_test_config(CONF "deals-seconds.conf");
     ck_assert_uint_eq(cfg->hours.days, 1u); /* Sunday only */
     ck_assert_int_eq(cfg->hours.start_min, 0);
     ck_assert_int_eq(cfg->hours.end_min, 24 * 60);
@@ -146,64 +116,68 @@ END_TEST
 
 START_TEST(bad_durations)
 {
-    expect_error(CONF "deals-bad-duration.conf",
-                 CONF "deals-bad-duration.conf:3: cooling.min_wait: '3x' is not a duration (90s, "
-                      "45m, 36h, 3d, 2w or a whole number of seconds)");
-    expect_error(CONF "deals-zero-duration.conf",
-                 CONF "deals-zero-duration.conf:3: cooling.default_reply: must be greater than 0 "
-                      "and at most 3650d");
-    expect_error(CONF "deals-zero-seconds.conf",
-                 CONF "deals-zero-seconds.conf:4: cooling.stall_after: must be greater than 0 and "
-                      "at most 3650d");
-    expect_error(CONF "deals-long-duration.conf",
-                 CONF "deals-long-duration.conf:3: cooling.stall_after: must be greater than 0 "
-                      "and at most 3650d");
-    expect_error(CONF "deals-float-duration.conf",
-                 CONF "deals-float-duration.conf:3: cooling.min_wait: expected a duration (90s, "
-                      "45m, 36h, 3d, 2w or a whole number of seconds)");
+    dt_test_config_error(
+        CONF "deals-bad-duration.conf",
+        CONF "deals-bad-duration.conf:3: cooling.min_wait: '3x' is not a duration (90s, "
+             "45m, 36h, 3d, 2w or a whole number of seconds)");
+    dt_test_config_error(
+        CONF "deals-zero-duration.conf",
+        CONF "deals-zero-duration.conf:3: cooling.default_reply: must be greater than 0 "
+             "and at most 3650d");
+    dt_test_config_error(
+        CONF "deals-zero-seconds.conf",
+        CONF "deals-zero-seconds.conf:4: cooling.stall_after: must be greater than 0 and "
+             "at most 3650d");
+    dt_test_config_error(CONF "deals-long-duration.conf", CONF
+                         "deals-long-duration.conf:3: cooling.stall_after: must be greater than 0 "
+                         "and at most 3650d");
+    dt_test_config_error(CONF "deals-float-duration.conf", CONF
+                         "deals-float-duration.conf:3: cooling.min_wait: expected a duration (90s, "
+                         "45m, 36h, 3d, 2w or a whole number of seconds)");
 }
 END_TEST
 
 START_TEST(stall_after_must_not_precede_min_wait)
 {
-    expect_error(CONF "deals-stall-before-min.conf",
-                 CONF "deals-stall-before-min.conf:4: cooling.stall_after: must be at least "
-                      "cooling.min_wait (5d)");
+    dt_test_config_error(CONF "deals-stall-before-min.conf", CONF
+                         "deals-stall-before-min.conf:4: cooling.stall_after: must be at least "
+                         "cooling.min_wait (5d)");
     /* Only min_wait set, beyond the default stall_after: min_wait is the culprit. */
-    expect_error(CONF "deals-min-after-stall.conf",
-                 CONF "deals-min-after-stall.conf:3: cooling.min_wait: must be at most "
-                      "cooling.stall_after (7d)");
+    dt_test_config_error(CONF "deals-min-after-stall.conf",
+                         CONF "deals-min-after-stall.conf:3: cooling.min_wait: must be at most "
+                              "cooling.stall_after (7d)");
 }
 END_TEST
 
 START_TEST(bad_days)
 {
     /* The element's own line, not the list's. */
-    expect_error(CONF "deals-bad-day.conf",
-                 CONF "deals-bad-day.conf:4: business_hours.days: 'funday' is not a day (mon, "
-                      "tue, wed, thu, fri, sat, sun)");
-    expect_error(CONF "deals-duplicate-day.conf",
-                 CONF "deals-duplicate-day.conf:3: business_hours.days: 'MON' is listed twice");
-    expect_error(CONF "deals-no-days.conf",
-                 CONF "deals-no-days.conf:3: business_hours.days: must list at least one day");
-    expect_error(CONF "deals-bad-days-type.conf",
-                 CONF "deals-bad-days-type.conf:3: business_hours.days: expected a list of days "
-                      "([\"mon\", \"tue\", ...])");
+    dt_test_config_error(CONF "deals-bad-day.conf", CONF
+                         "deals-bad-day.conf:4: business_hours.days: 'funday' is not a day (mon, "
+                         "tue, wed, thu, fri, sat, sun)");
+    dt_test_config_error(CONF "deals-duplicate-day.conf", CONF
+                         "deals-duplicate-day.conf:3: business_hours.days: 'MON' is listed twice");
+    dt_test_config_error(CONF "deals-no-days.conf", CONF
+                         "deals-no-days.conf:3: business_hours.days: must list at least one day");
+    dt_test_config_error(CONF "deals-bad-days-type.conf", CONF
+                         "deals-bad-days-type.conf:3: business_hours.days: expected a list of days "
+                         "([\"mon\", \"tue\", ...])");
 }
 END_TEST
 
 START_TEST(bad_times)
 {
-    expect_error(CONF "deals-bad-time.conf",
-                 CONF "deals-bad-time.conf:3: business_hours.start: '25:00' is not a time of day "
-                      "(HH:MM, 00:00 to 24:00)");
-    expect_error(CONF "deals-end-before-start.conf",
-                 CONF "deals-end-before-start.conf:4: business_hours.end: must be later than "
-                      "business_hours.start (09:00)");
+    dt_test_config_error(
+        CONF "deals-bad-time.conf",
+        CONF "deals-bad-time.conf:3: business_hours.start: '25:00' is not a time of day "
+             "(HH:MM, 00:00 to 24:00)");
+    dt_test_config_error(CONF "deals-end-before-start.conf", CONF
+                         "deals-end-before-start.conf:4: business_hours.end: must be later than "
+                         "business_hours.start (09:00)");
     /* Only start set, at the default end: start is the culprit. */
-    expect_error(CONF "deals-start-after-end.conf",
-                 CONF "deals-start-after-end.conf:3: business_hours.start: must be earlier than "
-                      "business_hours.end (17:00)");
+    dt_test_config_error(CONF "deals-start-after-end.conf", CONF
+                         "deals-start-after-end.conf:3: business_hours.start: must be earlier than "
+                         "business_hours.end (17:00)");
 }
 END_TEST
 
@@ -218,30 +192,30 @@ START_TEST(bad_timezones)
     ck_assert_ptr_nonnull(strstr(tzerr.msg, "Mars/Olympus_Mons"));
     snprintf(want, sizeof(want), CONF "deals-unknown-tz.conf:3: business_hours.timezone: %s",
              tzerr.msg);
-    expect_error(CONF "deals-unknown-tz.conf", want);
+    dt_test_config_error(CONF "deals-unknown-tz.conf", want);
 
-    expect_error(CONF "deals-bad-tz-name.conf",
-                 CONF "deals-bad-tz-name.conf:3: business_hours.timezone: '../../etc/passwd' is "
-                      "not a time zone name (such as UTC or Europe/Amsterdam)");
+    dt_test_config_error(CONF "deals-bad-tz-name.conf", CONF
+                         "deals-bad-tz-name.conf:3: business_hours.timezone: '../../etc/passwd' is "
+                         "not a time zone name (such as UTC or Europe/Amsterdam)");
 }
 END_TEST
 
 START_TEST(bad_enums_numbers_and_bools)
 {
-    expect_error(CONF "deals-bad-clock.conf",
-                 CONF "deals-bad-clock.conf:3: cooling.clock: 'lunar' is not one of calendar, "
-                      "business");
-    expect_error(CONF "deals-bad-trigger.conf",
-                 CONF "deals-bad-trigger.conf:3: cooling.trigger: 'calm' is not one of warm, "
-                      "euphoric");
-    expect_error(CONF "deals-bad-factor.conf",
-                 CONF "deals-bad-factor.conf:3: cooling.factor: must be between 1 and 100");
-    expect_error(CONF "deals-bad-retention.conf",
-                 CONF "deals-bad-retention.conf:2: retention_days: must be between 1 and 36500");
-    expect_error(CONF "deals-bad-window.conf",
-                 CONF "deals-bad-window.conf:2: thread_window_days: must be between 1 and 365");
-    expect_error(CONF "deals-bad-subjects.conf",
-                 CONF "deals-bad-subjects.conf:2: store_subjects: expected true or false");
+    dt_test_config_error(CONF "deals-bad-clock.conf", CONF
+                         "deals-bad-clock.conf:3: cooling.clock: 'lunar' is not one of calendar, "
+                         "business");
+    dt_test_config_error(CONF "deals-bad-trigger.conf", CONF
+                         "deals-bad-trigger.conf:3: cooling.trigger: 'calm' is not one of warm, "
+                         "euphoric");
+    dt_test_config_error(CONF "deals-bad-factor.conf",
+                         CONF "deals-bad-factor.conf:3: cooling.factor: must be between 1 and 100");
+    dt_test_config_error(CONF "deals-bad-retention.conf", CONF
+                         "deals-bad-retention.conf:2: retention_days: must be between 1 and 36500");
+    dt_test_config_error(CONF "deals-bad-window.conf", CONF
+                         "deals-bad-window.conf:2: thread_window_days: must be between 1 and 365");
+    dt_test_config_error(CONF "deals-bad-subjects.conf",
+                         CONF "deals-bad-subjects.conf:2: store_subjects: expected true or false");
 }
 END_TEST
 
@@ -385,7 +359,6 @@ int main(void)
 {
     Suite *s = suite_create("config_deals");
     TCase *tc = tcase_create("deals");
-    tcase_add_checked_fixture(tc, setup, NULL);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, minimal_takes_the_deal_defaults);
     tcase_add_test(tc, sample_conf_takes_the_deal_defaults);
@@ -402,9 +375,5 @@ int main(void)
     tcase_add_test(tc, time_of_day_forms);
     tcase_add_test(tc, timezone_names);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

@@ -21,38 +21,13 @@
 
 #define CONF "tests/data/conf/"
 
-static char exe[PATH_MAX + 32];
-
-/* The program as a build tree has it, so <exe>/../conf/lexicons is found. */
-static void setup(void)
-{
-    char cwd[PATH_MAX];
-    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-    snprintf(exe, sizeof(exe), "%s/tests/dealtemp", cwd);
-}
-
-static struct dt_config *load_ok(const char *path)
-{
-    struct dt_config *cfg = NULL;
-    struct dt_error err = {{0}};
-    int rc = dt_config_load(path, exe, &cfg, &err);
-    ck_assert_msg(rc == 0, "%s: unexpected error: %s", path, err.msg);
-    ck_assert_ptr_nonnull(cfg);
-    return cfg;
-}
-
-/* Load must fail with exactly this message (and leave *out NULL). */
+/* Loading CONF name must fail with exactly CONF want. */
 static void expect_error(const char *name, const char *want)
 {
     char path[256], full[512];
     snprintf(path, sizeof(path), CONF "%s", name);
     snprintf(full, sizeof(full), CONF "%s", want);
-    struct dt_config *cfg = (struct dt_config *)&cfg; /* must be overwritten */
-    struct dt_error err = {{0}};
-    ck_assert_int_eq(dt_config_load(path, exe, &cfg, &err), -1);
-    ck_assert_ptr_null(cfg);
-    ck_assert_str_eq(err.msg, full);
-    ck_assert_ptr_null(strchr(err.msg, '\n'));
+    dt_test_config_error(path, full);
 }
 
 /* Run a check on a copy of in: its verdict, and the value or reason in out. */
@@ -84,7 +59,7 @@ static void refuses(dt_config_check_fn *fn, const char *in, const char *want)
 
 START_TEST(defaults)
 {
-    struct dt_config *cfg = load_ok(CONF "minimal.conf");
+    struct dt_config *cfg = dt_test_config(CONF "minimal.conf");
     ck_assert_str_eq(cfg->digest_from, "dealtemp@corp.example");
     ck_assert_str_eq(cfg->digest_sendmail, "/usr/sbin/sendmail -t -i");
     ck_assert_ptr_null(cfg->digest_smtp);
@@ -95,12 +70,12 @@ START_TEST(defaults)
     dt_config_unref(cfg);
 
     /* the first internal domain, as loaded: lower-cased, without its '@' */
-    cfg = load_ok(CONF "digest-domains.conf");
+    cfg = dt_test_config(CONF "digest-domains.conf");
     ck_assert_str_eq(cfg->digest_from, "dealtemp@sales.corp.example");
     dt_config_unref(cfg);
 
     /* an empty list of managers is no managers */
-    cfg = load_ok(CONF "digest-managers-empty.conf");
+    cfg = dt_test_config(CONF "digest-managers-empty.conf");
     ck_assert_uint_eq(cfg->n_managers, 0);
     dt_config_unref(cfg);
 }
@@ -108,7 +83,7 @@ END_TEST
 
 START_TEST(every_key_set)
 {
-    struct dt_config *cfg = load_ok(CONF "digest-full.conf");
+    struct dt_config *cfg = dt_test_config(CONF "digest-full.conf");
     ck_assert_str_eq(cfg->digest_from, "Deal.Digest+daily@Corp.Example"); /* as written */
     ck_assert_str_eq(cfg->digest_sendmail, "/usr/lib/sendmail -oi -t");
     ck_assert_str_eq(cfg->digest_smtp, "[::1]:2525");
@@ -170,7 +145,7 @@ static struct dt_config *load_sample(bool examples)
     free(out);
     struct dt_config *cfg = NULL;
     struct dt_error err = {{0}};
-    int rc = dt_config_load(path, exe, &cfg, &err);
+    int rc = dt_config_load(path, dt_test_exe(), &cfg, &err);
     unlink(path); /* before any assertion can end the test */
     ck_assert_msg(rc == 0, "uncommented sample: %s", err.msg);
     return cfg;
@@ -178,7 +153,7 @@ static struct dt_config *load_sample(bool examples)
 
 START_TEST(sample_documents_defaults_and_examples)
 {
-    struct dt_config *a = load_ok("conf/dealtemp.conf"), *b = load_sample(false);
+    struct dt_config *a = dt_test_config("conf/dealtemp.conf"), *b = load_sample(false);
     ck_assert_str_eq(a->digest_from, "dealtemp@example.com");
     ck_assert_str_eq(a->digest_from, b->digest_from);
     ck_assert_str_eq(a->digest_sendmail, b->digest_sendmail);
@@ -362,7 +337,6 @@ static Suite *config_digest_suite(void)
 {
     Suite *s = suite_create("config_digest");
     TCase *tc = tcase_create("load");
-    tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, every_key_set);
     tcase_add_test(tc, sample_documents_defaults_and_examples);
@@ -382,9 +356,5 @@ static Suite *config_digest_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_digest_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(config_digest_suite());
 }

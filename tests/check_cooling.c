@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dealtemp/cooling.h"
+#include "testutil.h"
 
 #define H 3600L
 #define D 86400L
@@ -223,17 +224,6 @@ END_TEST
 
 /* ---- the business clock (Europe/Amsterdam, Monday to Friday 09:00-17:00) ---- */
 
-static time_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = s};
-    return timegm(&tm);
-}
-
 struct business {
     struct dt_tz *tz;
     struct dt_business_hours bh;
@@ -264,8 +254,9 @@ START_TEST(business_friday_evening)
     struct dt_cooling c;
     business_setup(&b);
     /* Euphoric on Friday 2026-01-16 at 18:00 CET; silent until Tuesday 18:00. */
-    const struct dt_tl_event ev[] = {{utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
-    time_t tue = utc(2026, 1, 20, 17, 0, 0);
+    const struct dt_tl_event ev[] = {
+        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+    time_t tue = dt_test_utc(2026, 1, 20, 17, 0, 0);
     struct dt_cooling_params cal;
     dt_cooling_defaults(&cal);
     ck_assert_int_eq(state_at(ev, 1, &cal, tue, &c), DT_STATE_COOLING); /* 4 calendar days */
@@ -276,17 +267,22 @@ START_TEST(business_friday_evening)
     ck_assert_int_eq(c.usual_s, 16 * H);
     ck_assert_int_eq(c.threshold_s, 32 * H);
     /* Cooling when Thursday's work ends, 17:00 CET = 16:00 UTC. */
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 1, 22, 15, 59, 59), &c), DT_STATE_WAITING);
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 1, 22, 16, 0, 0), &c), DT_STATE_COOLING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 1, 22, 15, 59, 59), &c),
+                     DT_STATE_WAITING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 1, 22, 16, 0, 0), &c),
+                     DT_STATE_COOLING);
     /* Stalled after 7 calendar days, whatever the business clock says. */
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 1, 23, 16, 59, 59), &c), DT_STATE_COOLING);
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 1, 23, 17, 0, 0), &c), DT_STATE_STALLED);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 1, 23, 16, 59, 59), &c),
+                     DT_STATE_COOLING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 1, 23, 17, 0, 0), &c),
+                     DT_STATE_STALLED);
     ck_assert_int_eq(c.silent_calendar_s, 7 * D);
     ck_assert_int_eq(c.silent_s, 40 * H);
     /* A weekend reply takes 0 business seconds: warm, not slowed. */
-    const struct dt_tl_event wk[] = {{utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
-                                     {utc(2026, 1, 17, 9, 0, 0), false, DT_LEVEL_CALM, 0}};
-    ck_assert_int_eq(state_at(wk, 2, &b.p, utc(2026, 1, 19, 9, 0, 0), &c), DT_STATE_WARM);
+    const struct dt_tl_event wk[] = {
+        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
+        {dt_test_utc(2026, 1, 17, 9, 0, 0), false, DT_LEVEL_CALM, 0}};
+    ck_assert_int_eq(state_at(wk, 2, &b.p, dt_test_utc(2026, 1, 19, 9, 0, 0), &c), DT_STATE_WARM);
     ck_assert_int_eq(c.reply_s, 0);
     /* business without hours: the calendar clock. */
     b.p.hours = NULL;
@@ -302,19 +298,27 @@ START_TEST(business_across_dst)
     struct dt_cooling c;
     business_setup(&b);
     /* Euphoric Friday 2026-03-27 17:00 CET; clocks go forward on Sunday. */
-    const struct dt_tl_event ev[] = {{utc(2026, 3, 27, 16, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+    const struct dt_tl_event ev[] = {
+        {dt_test_utc(2026, 3, 27, 16, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
     /* 32 working hours: Monday to Thursday, the end of Thursday at 17:00 CEST = 15:00 UTC. */
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 4, 2, 14, 59, 59), &c), DT_STATE_WAITING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 4, 2, 14, 59, 59), &c),
+                     DT_STATE_WAITING);
     ck_assert_int_eq(c.silent_s, 32 * H - 1);
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 4, 2, 15, 0, 0), &c), DT_STATE_COOLING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 4, 2, 15, 0, 0), &c),
+                     DT_STATE_COOLING);
     ck_assert_int_eq(c.silent_calendar_s, 6 * D - H);
     /* 7 calendar days = 168 real hours, Friday 18:00 CEST. */
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 4, 3, 15, 59, 59), &c), DT_STATE_COOLING);
-    ck_assert_int_eq(state_at(ev, 1, &b.p, utc(2026, 4, 3, 16, 0, 0), &c), DT_STATE_STALLED);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 4, 3, 15, 59, 59), &c),
+                     DT_STATE_COOLING);
+    ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 4, 3, 16, 0, 0), &c),
+                     DT_STATE_STALLED);
     /* Autumn: euphoric Friday 2026-10-23 17:00 CEST; Thursday 17:00 CET = 16:00 UTC. */
-    const struct dt_tl_event au[] = {{utc(2026, 10, 23, 15, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
-    ck_assert_int_eq(state_at(au, 1, &b.p, utc(2026, 10, 29, 15, 59, 59), &c), DT_STATE_WAITING);
-    ck_assert_int_eq(state_at(au, 1, &b.p, utc(2026, 10, 29, 16, 0, 0), &c), DT_STATE_COOLING);
+    const struct dt_tl_event au[] = {
+        {dt_test_utc(2026, 10, 23, 15, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+    ck_assert_int_eq(state_at(au, 1, &b.p, dt_test_utc(2026, 10, 29, 15, 59, 59), &c),
+                     DT_STATE_WAITING);
+    ck_assert_int_eq(state_at(au, 1, &b.p, dt_test_utc(2026, 10, 29, 16, 0, 0), &c),
+                     DT_STATE_COOLING);
     dt_tz_free(b.tz);
 }
 END_TEST
@@ -325,23 +329,24 @@ START_TEST(business_slowed)
     struct dt_cooling c;
     business_setup(&b);
     /* History: answered in 4 working hours. Then euphoric on Tuesday 09:00 CET. */
-    struct dt_tl_event ev[] = {{utc(2026, 1, 5, 8, 0, 0), true, DT_LEVEL_CALM, 0.1},
-                               {utc(2026, 1, 5, 12, 0, 0), false, DT_LEVEL_CALM, 0},
-                               {utc(2026, 1, 6, 8, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
-                               {utc(2026, 1, 6, 15, 59, 59), false, DT_LEVEL_CALM, 0}};
-    ck_assert_int_eq(state_at(ev, 4, &b.p, utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_WARM);
+    struct dt_tl_event ev[] = {{dt_test_utc(2026, 1, 5, 8, 0, 0), true, DT_LEVEL_CALM, 0.1},
+                               {dt_test_utc(2026, 1, 5, 12, 0, 0), false, DT_LEVEL_CALM, 0},
+                               {dt_test_utc(2026, 1, 6, 8, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
+                               {dt_test_utc(2026, 1, 6, 15, 59, 59), false, DT_LEVEL_CALM, 0}};
+    ck_assert_int_eq(state_at(ev, 4, &b.p, dt_test_utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_WARM);
     ck_assert_int_eq(c.usual_s, 4 * H);
     ck_assert_int_eq(c.reply_s, 8 * H - 1);
     ev[3].at += 1; /* Tuesday 17:00 CET: 8 working hours = 2 x usual */
-    ck_assert_int_eq(state_at(ev, 4, &b.p, utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
+    ck_assert_int_eq(state_at(ev, 4, &b.p, dt_test_utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
     ck_assert_int_eq(c.reply_s, 8 * H);
-    ev[3].at = utc(2026, 1, 7, 7, 59, 59); /* Wednesday before work: still 8 working hours */
-    ck_assert_int_eq(state_at(ev, 4, &b.p, utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
+    ev[3].at =
+        dt_test_utc(2026, 1, 7, 7, 59, 59); /* Wednesday before work: still 8 working hours */
+    ck_assert_int_eq(state_at(ev, 4, &b.p, dt_test_utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
     ck_assert_int_eq(c.reply_s, 8 * H);
     /* On the calendar that reply took 24 h: 6 x a usual of 4 h. */
     struct dt_cooling_params cal;
     dt_cooling_defaults(&cal);
-    ck_assert_int_eq(state_at(ev, 4, &cal, utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
+    ck_assert_int_eq(state_at(ev, 4, &cal, dt_test_utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_SLOWED);
     ck_assert_int_eq(c.reply_s, 24 * H - 1);
     dt_tz_free(b.tz);
 }
@@ -357,12 +362,13 @@ START_TEST(latencies_both_ways)
     struct dt_business_hours bh = {DT_WEEKDAYS, 540, 1020, tz};
     /* Times in CET (UTC+1). */
     const struct dt_tl_event ev[] = {
-        {utc(2026, 1, 16, 15, 0, 0), true, DT_LEVEL_CALM, 0},      /* Fri 16:00 rep */
-        {utc(2026, 1, 16, 15, 30, 0), true, DT_LEVEL_EUPHORIC, 0}, /* Fri 16:30 rep again */
-        {utc(2026, 1, 19, 9, 0, 0), false, DT_LEVEL_CALM, 0},      /* Mon 10:00 customer */
-        {utc(2026, 1, 19, 10, 0, 0), false, DT_LEVEL_CALM, 0},     /* Mon 11:00 customer again */
-        {utc(2026, 1, 19, 10, 30, 0), true, DT_LEVEL_CALM, 0},     /* Mon 11:30 rep */
-        {utc(2026, 1, 20, 8, 15, 0), false, DT_LEVEL_CALM, 0},     /* Tue 09:15 customer */
+        {dt_test_utc(2026, 1, 16, 15, 0, 0), true, DT_LEVEL_CALM, 0},      /* Fri 16:00 rep */
+        {dt_test_utc(2026, 1, 16, 15, 30, 0), true, DT_LEVEL_EUPHORIC, 0}, /* Fri 16:30 rep again */
+        {dt_test_utc(2026, 1, 19, 9, 0, 0), false, DT_LEVEL_CALM, 0},      /* Mon 10:00 customer */
+        {dt_test_utc(2026, 1, 19, 10, 0, 0), false, DT_LEVEL_CALM,
+         0}, /* Mon 11:00 customer again */
+        {dt_test_utc(2026, 1, 19, 10, 30, 0), true, DT_LEVEL_CALM, 0}, /* Mon 11:30 rep */
+        {dt_test_utc(2026, 1, 20, 8, 15, 0), false, DT_LEVEL_CALM, 0}, /* Tue 09:15 customer */
     };
     struct dt_latency l[4];
     ck_assert_uint_eq(dt_latencies(ev, 6, &bh, l, 4), 3);
@@ -399,8 +405,8 @@ START_TEST(latencies_both_ways)
     ck_assert_uint_eq(dt_latencies(ev + 2, 2, &bh, l, 4), 0); /* two inbound: nothing answered */
 
     /* Across the spring-forward weekend: Fri 16:00 CET -> Mon 10:00 CEST. */
-    const struct dt_tl_event dst[] = {{utc(2026, 3, 27, 15, 0, 0), true, DT_LEVEL_CALM, 0},
-                                      {utc(2026, 3, 30, 8, 0, 0), false, DT_LEVEL_CALM, 0}};
+    const struct dt_tl_event dst[] = {{dt_test_utc(2026, 3, 27, 15, 0, 0), true, DT_LEVEL_CALM, 0},
+                                      {dt_test_utc(2026, 3, 30, 8, 0, 0), false, DT_LEVEL_CALM, 0}};
     ck_assert_uint_eq(dt_latencies(dst, 2, &bh, l, 4), 1);
     ck_assert_int_eq(l[0].calendar_s, 2 * D + 17 * H);
     ck_assert_int_eq(l[0].business_s, 2 * H);
@@ -515,9 +521,5 @@ static Suite *cooling_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(cooling_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(cooling_suite());
 }

@@ -11,63 +11,32 @@
 #include <unistd.h>
 
 #include "dealtemp/deals.h"
+#include "store_helpers.h"
+#include "testutil.h"
 
 #define DAY 86400L
 #define HOUR 3600L
 #define T0 ((time_t)1793000000) /* 2026-10-26, a Monday */
 
-static char dir[64], db[128];
+static char dir[64];
 static struct dt_config *cfg;
 static struct dt_store *st;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/dt-deals-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof(db), "%s/deals.db", dir);
-    struct dt_error err;
-    ck_assert_msg(dt_config_load("tests/data/conf/analyze.conf", "tests/dealtemp", &cfg, &err) == 0,
-                  "%s", err.msg);
-    ck_assert_msg(dt_store_open(db, &st, &err) == 0, "%s", err.msg);
+    dt_test_seam_open("deals", dir, sizeof(dir), &cfg, &st);
 }
 
 static void teardown(void)
 {
-    dt_store_close(st);
-    dt_config_unref(cfg);
-    char cmd[160];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    dt_test_seam_close(dir, cfg, st);
 }
 
-/* Record one message of the thread rooted at `root` (a message id). */
-static void put(const char *id, const char *root, time_t at, bool outbound, enum dt_level level,
-                const char *rep, const char *counterpart)
-{
-    dt_hash anc = dt_msgid_hash(root);
-    struct dt_record r = {
-        .msgid = dt_msgid_hash(id),
-        .ancestors = strcmp(id, root) != 0 ? &anc : NULL,
-        .n_ancestors = strcmp(id, root) != 0 ? 1 : 0,
-        .new_key = anc,
-        .at = at,
-        .outbound = outbound,
-        .rep = rep,
-        .counterpart = counterpart,
-        .subject = root,
-        .window_s = 30 * DAY,
-        .score = level == DT_LEVEL_EUPHORIC ? 0.9 : level == DT_LEVEL_WARM ? 0.4 : 0.1,
-        .level = level,
-        .phrases = level == DT_LEVEL_EUPHORIC ? "amazing, can't wait" : NULL,
-    };
-    struct dt_record_result res;
-    struct dt_error err;
-    ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "%s", err.msg);
-    ck_assert(!res.duplicate);
-}
-
-#define OUT(id, root, at, lvl, rep) put(id, root, at, true, lvl, rep, "bob@customer.example")
-#define IN(id, root, at, rep) put(id, root, at, false, DT_LEVEL_CALM, rep, "bob@customer.example")
+/* One message of the thread rooted at `root` (a message id), to or from bob. */
+#define OUT(id, root, at, lvl, rep)                                                                \
+    dt_test_put(st, id, root, at, true, lvl, rep, "bob@customer.example")
+#define IN(id, root, at, rep)                                                                      \
+    dt_test_put(st, id, root, at, false, DT_LEVEL_CALM, rep, "bob@customer.example")
 
 /* Collect deals into a small table for assertions. */
 struct seen_deal {
@@ -283,9 +252,5 @@ int main(void)
     tcase_add_test(tc, reply_info_for_the_header);
     tcase_add_test(tc, human_durations);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

@@ -9,58 +9,36 @@
 #include <unistd.h>
 
 #include "dealtemp/digest.h"
+#include "store_helpers.h"
+#include "testutil.h"
 
 #define DAY 86400L
 #define T0 ((time_t)1793000000) /* 2026-10-26 */
 
-static char dir[64], db[128];
+static char dir[64];
 static struct dt_config *cfg;
 static struct dt_store *st;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/dt-digest-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof(db), "%s/d.db", dir);
-    struct dt_error err;
-    ck_assert_msg(dt_config_load("tests/data/conf/analyze.conf", "tests/dealtemp", &cfg, &err) == 0,
-                  "%s", err.msg);
-    ck_assert_msg(dt_store_open(db, &st, &err) == 0, "%s", err.msg);
+    dt_test_seam_open("digest", dir, sizeof(dir), &cfg, &st);
 }
 
 static void teardown(void)
 {
-    dt_store_close(st);
-    dt_config_unref(cfg);
-    char cmd[160];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static void put(const char *id, const char *root, time_t at, bool outbound, enum dt_level level,
-                const char *rep, const char *cp)
-{
-    dt_hash anc = dt_msgid_hash(root);
-    bool reply = strcmp(id, root) != 0;
-    struct dt_record r = {.msgid = dt_msgid_hash(id), .ancestors = reply ? &anc : NULL,
-                          .n_ancestors = reply ? 1 : 0, .new_key = anc, .at = at,
-                          .outbound = outbound, .rep = rep, .counterpart = cp, .subject = root,
-                          .window_s = 30 * DAY, .score = level == DT_LEVEL_EUPHORIC ? 0.9 : 0.1,
-                          .level = level,
-                          .phrases = level == DT_LEVEL_EUPHORIC ? "amazing" : NULL};
-    struct dt_record_result res;
-    struct dt_error err;
-    ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "%s", err.msg);
+    dt_test_seam_close(dir, cfg, st);
 }
 
 /* ann: one stalled and one calm thread; bram: one cooling; chloe: nothing euphoric. */
 static void team(void)
 {
-    put("a1", "a1", T0, true, DT_LEVEL_EUPHORIC, "ann@corp.example", "bob@customer.example");
-    put("a2", "a2", T0, true, DT_LEVEL_CALM, "ann@corp.example", "eve@customer.example");
-    put("b1", "b1", T0 + 4 * DAY, true, DT_LEVEL_EUPHORIC, "bram@corp.example",
-        "kees@klant.example");
-    put("c1", "c1", T0, true, DT_LEVEL_CALM, "chloe@corp.example", "zoe@other.example");
+    dt_test_put(st, "a1", "a1", T0, true, DT_LEVEL_EUPHORIC, "ann@corp.example",
+                "bob@customer.example");
+    dt_test_put(st, "a2", "a2", T0, true, DT_LEVEL_CALM, "ann@corp.example",
+                "eve@customer.example");
+    dt_test_put(st, "b1", "b1", T0 + 4 * DAY, true, DT_LEVEL_EUPHORIC, "bram@corp.example",
+                "kees@klant.example");
+    dt_test_put(st, "c1", "c1", T0, true, DT_LEVEL_CALM, "chloe@corp.example", "zoe@other.example");
 }
 
 START_TEST(each_rep_gets_only_their_cooling_deals)
@@ -75,7 +53,7 @@ START_TEST(each_rep_gets_only_their_cooling_deals)
     ck_assert_uint_eq(d[0].n_items, 1);
     ck_assert_int_eq(d[0].items[0].state, DT_STATE_STALLED);
     ck_assert_str_eq(d[0].items[0].counterpart, "bob@customer.example");
-    ck_assert_str_eq(d[0].items[0].trigger_phrases, "amazing");
+    ck_assert_str_eq(d[0].items[0].trigger_phrases, "amazing, can't wait");
     ck_assert(d[0].items[0].is_new);
     ck_assert_int_eq(d[0].items[0].silent_s, 8 * DAY);
     ck_assert_str_eq(d[1].rep, "bram@corp.example");
@@ -163,10 +141,7 @@ static char *render_flat(const struct dt_digest *d, const struct dt_config *c)
 
 START_TEST(dates_follow_the_configured_time_zone)
 {
-    struct dt_config *ams;
-    struct dt_error err;
-    ck_assert_msg(dt_config_load("tests/data/conf/analyze-amsterdam.conf", "tests/dealtemp", &ams,
-                                 &err) == 0, "%s", err.msg);
+    struct dt_config *ams = dt_test_config("tests/data/conf/analyze-amsterdam.conf");
     struct dt_digest_item it = {.thread = 1, .id = "000000000001", .state = DT_STATE_STALLED,
                                 .is_new = true, .counterpart = "bob@customer.example",
                                 .subject = "Proposal", .trigger_at = 1793662200, /* Mon 2 Nov 23:30Z */
@@ -193,9 +168,5 @@ int main(void)
     tcase_add_test(tc, dry_run_writes_one_mbox_entry_per_rep);
     tcase_add_test(tc, dates_follow_the_configured_time_zone);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

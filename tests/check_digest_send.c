@@ -34,8 +34,7 @@
 
 static struct dt_config *cfg;
 static char *saved_sendmail, *saved_smtp, *saved_from;
-static char dir[] = "/tmp/dt-send-XXXXXX";
-static char tmpdir[sizeof(dir)];
+static char tmpdir[64];
 
 static void set_field(char **field, const char *value)
 {
@@ -48,28 +47,16 @@ static void set_field(char **field, const char *value)
 
 static void setup(void)
 {
-    char exe[PATH_MAX];
-    const char *build = getenv("DT_BUILD") ? getenv("DT_BUILD") : "build";
-    snprintf(exe, sizeof(exe), "%s/dealtemp", build);
-    struct dt_error err;
-    ck_assert_msg(dt_config_load("tests/data/conf/analyze.conf", exe, &cfg, &err) == 0, "%s",
-                  err.msg);
+    cfg = dt_test_config("tests/data/conf/analyze.conf");
     /* The loader may or may not fill these yet: keep its values to put back before unref. */
     saved_sendmail = cfg->digest_sendmail;
     saved_smtp = cfg->digest_smtp;
     saved_from = cfg->digest_from;
     cfg->digest_sendmail = cfg->digest_smtp = cfg->digest_from = NULL;
     set_field(&cfg->digest_from, FROM);
-    memcpy(tmpdir, dir, sizeof(dir));
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    dt_test_mkdtemp(tmpdir, sizeof(tmpdir), "send");
     /* smtp-sink writes its dumps as nobody */
     ck_assert_int_eq(chmod(tmpdir, 0777), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 static void teardown(void)
@@ -81,7 +68,7 @@ static void teardown(void)
     cfg->digest_smtp = saved_smtp;
     cfg->digest_from = saved_from;
     dt_config_unref(cfg);
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    dt_test_rm_rf(tmpdir);
 }
 
 /* ---- helpers ---- */
@@ -608,9 +595,5 @@ int main(void)
     tcase_add_test(tc, smtp_message_rejected_at_end_of_data);
     tcase_add_test(tc, smtp_greeting_and_mail_failures);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

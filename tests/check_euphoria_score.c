@@ -17,85 +17,14 @@
 
 #include "dealtemp/euphoria.h"
 #include "dealtemp/utf8.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s (run from the top directory)", path);
-    char *buf = malloc(1 << 16);
-    ck_assert_ptr_nonnull(buf);
-    *len = fread(buf, 1, 1 << 16, f);
-    fclose(f);
-    return buf;
-}
-
-static struct dt_lexicon *lex;
-static struct dt_euphoria_params p;
-static struct dt_score s;
-static struct dt_error err;
+#include "euphoria_fixture.h"
+#include "testutil.h"
 
 /* The test lexicon, read from the fixtures like config.c reads the real ones. */
 static void setup(void)
 {
-    static const char *const files[][2] = {{"en", "tests/data/lexicon-test-en.txt"},
-                                           {"nl", "tests/data/lexicon-test-nl.txt"},
-                                           {"*", "tests/data/lexicon-test-common.txt"}};
-    lex = dt_lexicon_new();
-    ck_assert_ptr_nonnull(lex);
-    for (int i = 0; i < 3; i++) {
-        size_t len;
-        char *buf = slurp(files[i][1], &len);
-        ck_assert_msg(dt_lexicon_add(lex, files[i][0], files[i][1], buf, len, &err) == 0, "%s",
-                      err.msg);
-        free(buf);
-    }
-    dt_euphoria_defaults(&p);
-    memset(&s, 0, sizeof(s));
-}
-
-static void teardown(void)
-{
-    dt_score_clear(&s);
-    dt_lexicon_free(lex);
-    lex = NULL;
-}
-
-/* Score text into s (cleared first); returns s.score. */
-static double score(const char *text)
-{
-    dt_score_clear(&s);
-    ck_assert_int_eq(dt_euphoria_score(lex, &p, text, strlen(text), &s, &err), 0);
-    return s.score;
-}
-
-/* What the formula in euphoria.h gives for total evidence over words. */
-static double expect(double total, size_t words)
-{
-    double w = (double)words > p.min_words ? (double)words : p.min_words;
-    return 1 - exp(-(total * 100 / w) / p.scale);
-}
-
-static void assert_close(double got, double want)
-{
-    ck_assert_msg(fabs(got - want) < 1e-9, "got %.12f, want %.12f", got, want);
-}
-
-/* The n-th evidence item is kind with weight w and text t. */
-static void assert_ev(size_t n, enum dt_kind kind, double w, const char *t, int negated)
-{
-    ck_assert_msg(n < s.n_evidence, "only %zu evidence items", s.n_evidence);
-    const struct dt_evidence *e = &s.evidence[n];
-    ck_assert_str_eq(dt_kind_name(e->kind), dt_kind_name(kind));
-    assert_close(e->weight, w);
-    ck_assert_str_eq(e->text, t);
-    ck_assert_int_eq(e->negated, negated);
-}
-
-static const char *summary(void)
-{
-    static char buf[200];
-    dt_score_summary(&s, buf, sizeof(buf));
-    return buf;
+    lex = fixture_lexicon();
+    euphoria_fixture_ready();
 }
 
 /* ----------------------------------------------------------- score and level */
@@ -462,9 +391,5 @@ static Suite *euphoria_score_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(euphoria_score_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(euphoria_score_suite());
 }

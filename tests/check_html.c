@@ -10,6 +10,7 @@
 
 #include "dealtemp/html.h"
 #include "dealtemp/utf8.h"
+#include "testutil.h"
 
 /* The text of html (a C string), owned by a static buffer reused per call. */
 static const char *text_of(const char *html)
@@ -235,9 +236,5 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, large_inputs_are_linear, 0, 6);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

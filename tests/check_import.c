@@ -23,6 +23,8 @@
 #include "dealtemp/import.h"
 #include "dealtemp/mime.h"
 #include "dealtemp/store.h"
+#include "store_helpers.h"
+#include "testutil.h"
 
 static struct dt_config *cfg;
 static struct dt_store *st;
@@ -34,40 +36,14 @@ static char tmpdir[64];
 #define T_FROM 1794942300LL /* Tue Nov 17 19:05:00 2026 */
 #define T_MTIME 1794949500LL
 
-static void load_config(void)
-{
-    char exe[PATH_MAX];
-    const char *build = getenv("DT_BUILD") ? getenv("DT_BUILD") : "build";
-    snprintf(exe, sizeof(exe), "%s/dealtemp", build);
-    struct dt_error err;
-    ck_assert_msg(dt_config_load("tests/data/conf/analyze.conf", exe, &cfg, &err) == 0, "%s",
-                  err.msg);
-}
-
 static void setup(void)
 {
-    load_config();
-    strcpy(tmpdir, "/tmp/dt-import-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    char db[128];
-    snprintf(db, sizeof(db), "%s/store.db", tmpdir);
-    struct dt_error err;
-    ck_assert_msg(dt_store_open(db, &st, &err) == 0, "%s", err.msg);
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
+    dt_test_seam_open("import", tmpdir, sizeof(tmpdir), &cfg, &st);
 }
 
 static void teardown(void)
 {
-    dt_store_close(st);
-    dt_config_unref(cfg);
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    dt_test_seam_close(tmpdir, cfg, st);
 }
 
 static void write_file(const char *path, const char *data, size_t len)
@@ -459,9 +435,5 @@ static Suite *import_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(import_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(import_suite());
 }

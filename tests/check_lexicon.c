@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dealtemp/lexicon.h"
+#include "testutil.h"
 
 static struct dt_lexicon *lex;
 static struct dt_error err;
@@ -442,9 +443,5 @@ static Suite *lexicon_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(lexicon_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(lexicon_suite());
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dealtemp/log.h"
+#include "testutil.h"
 
 static char path[] = "/tmp/check_log.XXXXXX";
 static int saved_stderr = -1;
@@ -184,9 +185,5 @@ int main(void)
     tcase_add_test(tc, syslog_mode_writes_nothing_to_stderr);
     tcase_add_test(tc, concurrent_lines_stay_whole);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

@@ -669,9 +669,5 @@ int main(void)
     tcase_add_loop_test(tc, every_truncation_of_a_message, 0, 3);
     suite_add_tcase(s, tc);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

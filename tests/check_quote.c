@@ -12,6 +12,7 @@
 
 #include "dealtemp/buf.h"
 #include "dealtemp/quote.h"
+#include "testutil.h"
 
 /* One table row: input, exact expected output, expected line counts. */
 struct qcase {
@@ -546,9 +547,5 @@ static Suite *quote_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(quote_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(quote_suite());
 }

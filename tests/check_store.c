@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store_fixture.h"
+#include "testutil.h"
 
 /* ---- schema ---- */
 
@@ -32,14 +33,7 @@ START_TEST(open_creates_and_reopens)
 
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 2);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-    ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    ck_assert_str_eq(raw_text("PRAGMA journal_mode"), "wal");
 
     st = open_ok();
     ck_assert_int_eq(dt_store_version(st), 2);
@@ -554,9 +548,5 @@ static Suite *store_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(store_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(store_suite());
 }

@@ -397,9 +397,5 @@ static Suite *store_digest_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(store_digest_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(store_digest_suite());
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store_fixture.h"
+#include "testutil.h"
 
 /* ---- concurrency and crashes ---- */
 
@@ -129,14 +130,7 @@ START_TEST(killed_mid_batch)
     close(fds[0]);
     ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-    ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    ck_assert_str_eq(raw_text("PRAGMA integrity_check"), "ok");
 
     struct dt_store *st = open_ok();
     struct dt_store_counts n = counts(st);
@@ -244,9 +238,5 @@ static Suite *store_stress_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(store_stress_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(store_stress_suite());
 }

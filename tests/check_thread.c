@@ -11,6 +11,7 @@
 
 #include "dealtemp/buf.h"
 #include "dealtemp/thread.h"
+#include "testutil.h"
 
 START_TEST(msgid_hash_ignores_brackets_case_blanks)
 {
@@ -367,9 +368,5 @@ static Suite *thread_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(thread_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_test_run(thread_suite());
 }

@@ -11,6 +11,7 @@
 #include "dealtemp/header.h"
 #include "dealtemp/json.h"
 #include "dealtemp/utf8.h"
+#include "testutil.h"
 
 START_TEST(buf_grows_and_steals)
 {
@@ -197,9 +198,5 @@ int main(void)
     tcase_add_test(tc, header_value_folds_under_limits);
     tcase_add_test(tc, header_value_unbreakable_word_stays_legal);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dt_test_run(s);
 }

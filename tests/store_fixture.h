@@ -132,6 +132,23 @@ UNUSED static long long raw_int(const char *sql)
     return v;
 }
 
+/* One text value from raw SQL on the database file (a static buffer). */
+UNUSED static const char *raw_text(const char *sql)
+{
+    static char v[256];
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(s, 0);
+    ck_assert_ptr_nonnull(t);
+    snprintf(v, sizeof(v), "%s", (const char *)t);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
 UNUSED static void raw_exec(const char *sql)
 {
     sqlite3 *db;

@@ -15,6 +15,9 @@
 #   dt_wait_maildir A N   wait until A's Maildir holds N messages and the queue is empty
 #   dt_postfix_stop       postfix stop + bounded wait for its master process
 #   dt_wait_delivery TOK  the sink file of the message whose Message-ID contains TOK
+#   dt_wait_sink ...      the same for any MTA, given the log patterns (sendmail-lib.sh)
+#   dt_swaks_wire FILE    a copy of FILE ending in the SMTP closing dot (for swaks)
+#   dt_finish             print the count, tail the logs if a check failed, exit
 #   fail MSG              print MSG, the maillog tail and the milter log tail, exit 1
 # Every wait is bounded (count and time). A missing tool is a failure that
 # names `make deps`, never a skip. DT_KEEP=1 keeps the temp dir for a post-mortem.
@@ -44,6 +47,8 @@ DT_MAILLOG=""
 DT_VMAIL_BASE=""
 DT_VMAIL_DOMAIN=""
 DT_VMAIL_ADDRS=""
+# What fail() and dt_finish call $DT_MAILLOG (sendmail-lib.sh: "sendmail log").
+DT_MAILLOG_LABEL=${DT_MAILLOG_LABEL:-postfix maillog}
 
 dt_note() { printf '# %s\n' "$*" >&2; }
 
@@ -58,7 +63,7 @@ dt_tail() {
 
 fail() {
     printf 'FAIL: %s\n' "$*" >&2
-    dt_tail "postfix maillog" "$DT_MAILLOG"
+    dt_tail "$DT_MAILLOG_LABEL" "$DT_MAILLOG"
     dt_tail "milter log" "$DT_MILTER_LOG"
     exit 1
 }
@@ -420,10 +425,18 @@ dt_sendmail() {
 # with the closing dot, so it gets a copy that does; FILE must end in a newline.
 dt_swaks() {
     local wire
-    wire=$DT_TMP/msg/$(basename "$3").swaks
-    { cat "$3" && printf '.\r\n'; } >"$wire"
+    wire=$(dt_swaks_wire "$3")
     timeout 90 swaks --server "127.0.0.1:$DT_SMTPD_PORT" --from "$1" --to "$2" --data "@$wire" \
         --silent 2 --timeout 60
+}
+
+# dt_swaks_wire FILE: write $DT_TMP/msg/<name>.swaks, FILE followed by the
+# SMTP closing dot, and echo its path.
+dt_swaks_wire() {
+    local wire
+    wire=$DT_TMP/msg/$(basename "$1").swaks
+    { cat "$1" && printf '.\r\n'; } >"$wire"
+    echo "$wire"
 }
 
 # ---------------------------------------------------------------- waiting
@@ -432,14 +445,25 @@ dt_swaks() {
 # Message-ID holds TOKEN, once complete: Postfix logged status=sent for its
 # queue id and the file stopped growing and ends with smtp-sink's blank line.
 dt_wait_delivery() {
-    local token=$1 secs=${2:-60} i qid="" file="" size="" last=""
+    dt_wait_sink "$1" "${2:-60}" '[0-9A-F]\{6,\}' 'message-id=' \
+        'to=<.*status=sent' 'to=<.*status=\(bounced\|deferred\)'
+}
+
+# dt_wait_sink TOKEN SECONDS QID MSGID SENT FAILED: the loop behind
+# dt_wait_delivery and sm_wait_delivery. The MTA log ($DT_MAILLOG) names the
+# message in a line "... QUEUEID: MSGID<...TOKEN...>..." (QID: a sed regex
+# for the queue id; MSGID: what stands before the "<"). Echo the sink file
+# once " QUEUEID: SENT" is logged (grep regexes) and the file stopped growing
+# and ends with smtp-sink's blank line; return 1 at once on " QUEUEID: FAILED".
+dt_wait_sink() {
+    local token=$1 secs=$2 qid_re=$3 msgid=$4 sent=$5 failed=$6 i qid="" file="" size="" last=""
     for i in $(seq 1 $((secs * 5))); do
         [ "$SECONDS" -lt "$DT_DEADLINE" ] || break
         if [ -z "$qid" ]; then
-            qid=$(sed -n "s/.* \([0-9A-F]\{6,\}\): message-id=<[^>]*${token}[^>]*>.*/\1/p" \
+            qid=$(sed -n "s/.* \(${qid_re}\): ${msgid}<[^>]*${token}[^>]*>.*/\1/p" \
                 "$DT_MAILLOG" | head -n 1)
         fi
-        if [ -n "$qid" ] && grep -q " $qid: to=<.*status=sent" "$DT_MAILLOG"; then
+        if [ -n "$qid" ] && grep -q " $qid: $sent" "$DT_MAILLOG"; then
             if [ -z "$file" ]; then
                 file=$(grep -l -F -e "$token" -- "$DT_SINK_DIR"/* 2>/dev/null | head -n 1)
             fi
@@ -452,7 +476,7 @@ dt_wait_delivery() {
                 last=$size
             fi
         fi
-        if [ -n "$qid" ] && grep -q " $qid: to=<.*status=\(bounced\|deferred\)" "$DT_MAILLOG"; then
+        if [ -n "$qid" ] && grep -q " $qid: $failed" "$DT_MAILLOG"; then
             grep " $qid: " "$DT_MAILLOG" | sed 's/^/#   /' >&2
             return 1
         fi
@@ -519,4 +543,16 @@ dt_not_ok() {
     DT_COUNT=$((DT_COUNT + 1))
     DT_FAILED=$((DT_FAILED + 1))
     echo "not ok - $1: $2"
+}
+
+# dt_finish: the closing count; if a check failed, the tails of the MTA log
+# and the milter log, and exit 1; else exit 0.
+dt_finish() {
+    echo "# $DT_COUNT checks, $DT_FAILED failed, ${SECONDS}s"
+    if [ "$DT_FAILED" -ne 0 ]; then
+        dt_tail "$DT_MAILLOG_LABEL" "$DT_MAILLOG" 30
+        dt_tail "milter log" "$DT_MILTER_LOG" 30
+        exit 1
+    fi
+    exit 0
 }

@@ -43,13 +43,8 @@ SM_NS=""
 SM_SMTP_PORT=""
 SM_SYSLOG_PID=""
 
-# lib.sh's fail() labels the log "postfix maillog"; here it is Sendmail's.
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    dt_tail "sendmail log" "$DT_MAILLOG"
-    dt_tail "milter log" "$DT_MILTER_LOG"
-    exit 1
-}
+# lib.sh's fail() and dt_finish label $DT_MAILLOG with this; here it is Sendmail's.
+DT_MAILLOG_LABEL="sendmail log"
 
 sm_set_status() { return "$1"; }
 
@@ -301,8 +296,7 @@ sm_stop() {
 # MTA's namespace so it finds its hostname). FILE must end in a newline.
 sm_bs() {
     local wire
-    wire=$DT_TMP/msg/$(basename "$3").swaks
-    { cat "$3" && printf '.\r\n'; } >"$wire"
+    wire=$(dt_swaks_wire "$3")
     timeout 90 swaks --pipe "env LD_LIBRARY_PATH=$SM_LIBDIR nsenter -t $SM_PID --uts --mount $SM_BIN -C $SM_CF -bs" \
         --from "$1" --to "$2" --data "@$wire" --silent 2 --timeout 60
 }
@@ -314,34 +308,8 @@ sm_bs() {
 # the file stopped growing and ends with smtp-sink's blank line. Returns 1 at
 # once if Sendmail deferred or bounced it.
 sm_wait_delivery() {
-    local token=$1 secs=${2:-60} i qid="" file="" size="" last=""
-    for i in $(seq 1 $((secs * 5))); do
-        [ "$SECONDS" -lt "$DT_DEADLINE" ] || break
-        if [ -z "$qid" ]; then
-            qid=$(sed -n "s/.* \([0-9A-Za-z]\{14\}\): from=.*msgid=<[^>]*${token}[^>]*>.*/\1/p" \
-                "$DT_MAILLOG" | head -n 1)
-        fi
-        if [ -n "$qid" ] && grep -q " $qid: to=.*stat=Sent" "$DT_MAILLOG"; then
-            if [ -z "$file" ]; then
-                file=$(grep -l -F -e "$token" -- "$DT_SINK_DIR"/* 2>/dev/null | head -n 1)
-            fi
-            if [ -n "$file" ]; then
-                size=$(stat -c %s "$file")
-                if [ "$size" = "$last" ] && [ "$(tail -c 2 "$file" | od -An -c | tr -d ' ')" = '\n\n' ]; then
-                    echo "$file"
-                    return 0
-                fi
-                last=$size
-            fi
-        fi
-        if [ -n "$qid" ] && grep -q " $qid: .*\(dsn=[45]\|stat=Deferred\|reject=\)" "$DT_MAILLOG"; then
-            grep " $qid: " "$DT_MAILLOG" | sed 's/^/#   /' >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-    dt_note "message $token not delivered after ${secs}s (queue id ${qid:-unknown}, file ${file:-none})"
-    return 1
+    dt_wait_sink "$1" "${2:-60}" '[0-9A-Za-z]\{14\}' 'from=.*msgid=' \
+        'to=.*stat=Sent' '.*\(dsn=[45]\|stat=Deferred\|reject=\)'
 }
 
 # ---------------------------------------------------------------- contrib

@@ -1,0 +1,71 @@
+/*
+ * store_helpers.c - a store to test against, the seam fixture around it
+ * (temporary directory, store, real configuration), and messages recorded
+ * without a parsed message (see store_helpers.h): the thread is given by
+ * its root's Message-ID, the rest follows from the level. Every helper
+ * fails the running test (ck_assert) on error.
+ */
+#include "store_helpers.h"
+
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define DAY 86400L
+
+struct dt_store *dt_test_store(const char *path)
+{
+    struct dt_store *st = NULL;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_store_open(path, &st, &err) == 0, "%s: %s", path, err.msg);
+    ck_assert_ptr_nonnull(st);
+    return st;
+}
+
+void dt_test_seam_open(const char *name, char *dir, size_t size, struct dt_config **cfg,
+                       struct dt_store **st)
+{
+    char db[PATH_MAX];
+    dt_test_mkdtemp(dir, size, name);
+    snprintf(db, sizeof(db), "%s/store.db", dir);
+    *cfg = dt_test_config("tests/data/conf/analyze.conf");
+    *st = dt_test_store(db);
+}
+
+void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store *st)
+{
+    dt_store_close(st);
+    dt_config_unref(cfg);
+    dt_test_rm_rf(dir);
+}
+
+void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t at, bool outbound,
+                 enum dt_level level, const char *rep, const char *counterpart)
+{
+    dt_hash anc = dt_msgid_hash(root);
+    bool reply = strcmp(id, root) != 0;
+    struct dt_record r = {
+        .msgid = dt_msgid_hash(id),
+        .ancestors = reply ? &anc : NULL,
+        .n_ancestors = reply ? 1 : 0,
+        .new_key = anc,
+        .at = at,
+        .outbound = outbound,
+        .rep = rep,
+        .counterpart = counterpart,
+        .subject = root,
+        .window_s = 30 * DAY,
+        .score = level == DT_LEVEL_EUPHORIC ? 0.9
+                 : level == DT_LEVEL_WARM   ? 0.4
+                                            : 0.1,
+        .level = level,
+        .phrases = level == DT_LEVEL_EUPHORIC ? "amazing, can't wait" : NULL,
+    };
+    struct dt_record_result res;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "record %s: %s", id, err.msg);
+    ck_assert_msg(!res.duplicate, "%s stored as a duplicate", id);
+}
