@@ -108,6 +108,7 @@ check: all
 bench: $(BENCH) $(BENCH_STORE) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
 	DT_BUILD=$(BUILD) $(BENCH_STORE)
+	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 
 run: deps all
 	mkdir -p var
@@ -190,3 +191,4 @@ clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/dealtemp-milter.d $(BUILD)/obj/dealtemp.d
+-include $(wildcard $(BUILD)/tests/*.d)
