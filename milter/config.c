@@ -9,9 +9,9 @@
  * loader walks the parsed file against that table (a key not in it is an
  * error, wherever it sits), fills defaults for the rest, checks the few
  * rules that tie keys together (orders[]), loads the business-hours time
- * zone, then reads the lexicons. Adding a key is adding a field and a row;
- * durations, times of day and working days are parsed in config_deals.c,
- * the digest managers in config_digest.c.
+ * zone, then reads the lexicons (config_lexicon.c). Adding a key is adding
+ * a field and a row; durations, times of day and working days are parsed
+ * in config_deals.c, the digest managers in config_digest.c.
  *
  * Failure: dt_config_load() returns -1 with one line in err naming the
  * file and line ("conf/x.conf:7: euphoria.warm: expected a number") and
@@ -30,7 +30,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -39,12 +38,14 @@
 #include "dealtemp/cooling.h"
 #include "config_int.h"
 
+/*
+ * The last place the lexicons are looked for. It is compiled in here, not
+ * in config_lexicon.c, because config.o is the object rebuilt when the
+ * installation paths change (see the Makefile).
+ */
 #ifndef DT_DATADIR
 #define DT_DATADIR "/usr/local/share/dealtemp"
 #endif
-
-/* A lexicon file larger than this is a mistake, not a vocabulary. */
-#define LEXICON_MAX (16u << 20)
 
 enum key_type {
     KEY_GROUP,   /* holds further keys, named "<group>.<key>" */
@@ -349,24 +350,24 @@ static double field_value(const struct dt_config *cfg, const struct key *k)
     return 0;
 }
 
-static int fail(struct load *ld, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* "FILE:LINE: message", or "FILE: message" when there is no setting to point at. */
-static int fail(struct load *ld, const config_setting_t *s, const char *fmt, ...)
+int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const config_setting_t *s,
+                   const char *fmt, ...)
 {
-    char msg[sizeof(ld->err->msg)];
+    char msg[sizeof(err->msg)];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     const char *file =
-        s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->cfg->path;
+        s && config_setting_source_file(s) ? config_setting_source_file(s) : cfg->path;
     if (s && config_setting_source_line(s) > 0)
-        return dt_error_set(ld->err, "%s:%u: %s", file, (unsigned)config_setting_source_line(s),
-                            msg);
-    return dt_error_set(ld->err, "%s: %s", file, msg);
+        return dt_error_set(err, "%s:%u: %s", file, (unsigned)config_setting_source_line(s), msg);
+    return dt_error_set(err, "%s: %s", file, msg);
 }
+
+/* The loader's shorthand: every failure goes to ld's error, naming ld's file. */
+#define fail(ld, ...) dt_config_fail((ld)->err, (ld)->cfg, __VA_ARGS__)
 
 static size_t key_index(const char *name)
 {
@@ -605,109 +606,6 @@ static int cross_check(struct load *ld)
     return 0;
 }
 
-static int read_whole(const char *path, char **out, size_t *len, struct dt_error *err)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return dt_error_set(err, "%s: %s", path, strerror(errno));
-    struct dt_buf b = DT_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len <= LEXICON_MAX)
-        dt_buf_append(&b, chunk, n);
-    int bad = ferror(fp), saved = errno;
-    fclose(fp);
-    if (bad) {
-        dt_buf_free(&b);
-        return dt_error_set(err, "%s: %s", path, strerror(saved));
-    }
-    if (b.len > LEXICON_MAX) {
-        dt_buf_free(&b);
-        return dt_error_set(err, "%s: larger than %u bytes", path, LEXICON_MAX);
-    }
-    *out = dt_buf_steal(&b, len);
-    if (!*out)
-        return dt_error_set(err, "%s: out of memory", path);
-    return 0;
-}
-
-static int add_lexicon(struct load *ld, const char *lang, const char *file)
-{
-    char path[PATH_MAX + 64], *buf;
-    size_t len;
-    snprintf(path, sizeof(path), "%s/%s", ld->cfg->lexicon_dir, file);
-    if (read_whole(path, &buf, &len, ld->err) < 0)
-        return -1;
-    int rc = dt_lexicon_add(ld->cfg->lexicon, lang, path, buf, len, ld->err);
-    free(buf);
-    return rc;
-}
-
-/* <dir of exe>/../conf/lexicons etc.; the first holding common.txt wins. */
-static int find_lexicon_dir(struct load *ld, const char *exe)
-{
-    static const char *const beside_exe[] = {"/../conf/lexicons", "/../share/dealtemp/lexicons"};
-    char self[PATH_MAX];
-    if (!exe || !strchr(exe, '/')) {
-        /* argv[0] found through PATH says nothing about where we live. */
-        ssize_t got = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        exe = NULL;
-        if (got > 0) {
-            self[got] = '\0';
-            exe = self;
-        }
-    }
-    struct dt_buf tried = DT_BUF_INIT, cand = DT_BUF_INIT;
-    for (size_t i = 0; i < 3 && !ld->cfg->lexicon_dir; i++) {
-        dt_buf_reset(&cand);
-        if (i < 2 && !exe)
-            continue;
-        if (i < 2) {
-            dt_buf_append(&cand, exe, (size_t)(strrchr(exe, '/') - exe));
-            dt_buf_puts(&cand, beside_exe[i]);
-        } else {
-            dt_buf_puts(&cand, DT_DATADIR "/lexicons");
-        }
-        dt_buf_printf(&tried, "%s%s", tried.len ? ", " : "", cand.data);
-        size_t dirlen = cand.len;
-        dt_buf_puts(&cand, "/common.txt");
-        if (dt_buf_failed(&cand) || access(cand.data, R_OK) < 0)
-            continue;
-        cand.data[dirlen] = '\0';
-        ld->cfg->lexicon_dir = realpath(cand.data, NULL);
-    }
-    if (!ld->cfg->lexicon_dir)
-        fail(ld, NULL, "no lexicon directory found (tried %s); set euphoria.lexicon_dir",
-             tried.data ? tried.data : "nothing");
-    dt_buf_free(&tried);
-    dt_buf_free(&cand);
-    return ld->cfg->lexicon_dir ? 0 : -1;
-}
-
-static int load_lexicons(struct load *ld, const char *exe)
-{
-    struct dt_config *cfg = ld->cfg;
-    if (cfg->lexicon_dir) {
-        struct stat st;
-        const config_setting_t *s = ld->found[key_index("euphoria.lexicon_dir")];
-        if (stat(cfg->lexicon_dir, &st) < 0)
-            return fail(ld, s, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir, strerror(errno));
-        if (!S_ISDIR(st.st_mode))
-            return fail(ld, s, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir, strerror(ENOTDIR));
-    } else if (find_lexicon_dir(ld, exe) < 0) {
-        return -1;
-    }
-    if (!(cfg->lexicon = dt_lexicon_new()))
-        return fail(ld, NULL, "out of memory");
-    for (size_t i = 0; i < cfg->n_languages; i++) {
-        char file[16];
-        snprintf(file, sizeof(file), "%s.txt", cfg->languages[i]);
-        if (add_lexicon(ld, cfg->languages[i], file) < 0)
-            return -1;
-    }
-    return add_lexicon(ld, "*", "common.txt");
-}
-
 static void config_free(struct dt_config *cfg)
 {
     for (size_t i = 0; i < N_KEYS; i++) {
@@ -767,7 +665,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
                     "business_hours.timezone: %s", tzerr.msg);
     cfg->hours.tz = cfg->tz;
     cfg->cooling.hours = &cfg->hours;
-    return load_lexicons(ld, exe);
+    return dt_config_load_lexicons(cfg, exe, DT_DATADIR "/lexicons",
+                                   ld->found[key_index("euphoria.lexicon_dir")], ld->err);
 }
 
 int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)

@@ -1,7 +1,8 @@
 /*
  * config_int.h - the value checks of config.c, kept in config_check.c
  * (strings), config_deals.c (durations, times of day, working days) and
- * config_digest.c (the digest group: language, managers, defaults).
+ * config_digest.c (the digest group: language, managers, defaults); and
+ * what config.c and config_lexicon.c (reading the lexicons) share.
  * Not a public contract: config.c and tests/check_config*.c include it.
  *
  * Each check gets a malloc'ed copy of one configured string in *v. It may
@@ -19,6 +20,7 @@
 #include <libconfig.h>
 
 struct dt_config;
+struct dt_error;
 
 typedef int dt_config_check_fn(char **v, char *why, size_t size);
 
@@ -92,6 +94,25 @@ void dt_config_digest_free(struct dt_config *cfg);
 /* The text forms, for the parse functions above and for tests. 0 or -1 and why. */
 int dt_config_duration(const char *text, long *secs, char *why, size_t size);
 int dt_config_time_of_day(const char *text, int *minutes, char *why, size_t size);
+
+/*
+ * Fill err with "FILE:LINE: message" for the line of setting s, or with
+ * "FILE: message" (cfg->path) when s is NULL or has no line; returns -1.
+ * config.c's loader words every failure this way; so do the lexicons.
+ */
+int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const config_setting_t *s,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Read cfg->lexicon: <lang>.txt for each of cfg->languages, then
+ * common.txt, from cfg->lexicon_dir. When that is unset, look beside exe
+ * (see config.h), then in datadir, and store the directory found. dir is
+ * the euphoria.lexicon_dir setting (NULL when the file has none), for
+ * messages. 0, or -1 with err set (config_lexicon.c); cfg keeps what was
+ * allocated either way.
+ */
+int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
+                            const config_setting_t *dir, struct dt_error *err);
 
 /*
  * libconfig reads an integer literal that does not fit an int as the value

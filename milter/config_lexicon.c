@@ -1,0 +1,137 @@
+/*
+ * config_lexicon.c - the last step of dt_config_load(): find the lexicon
+ * directory and read the lexicons the configuration names (see config.h
+ * for where a missing euphoria.lexicon_dir is searched).
+ *
+ * Internal (config_int.h): dt_config_load_lexicons(), called by config.c
+ * once every key is set and checked.
+ *
+ * Failure: -1 with one line in err. A directory problem names the
+ * configuration file (and the line of euphoria.lexicon_dir when the file
+ * set it); a lexicon problem names the lexicon file, as dt_lexicon_add()
+ * words it. What was allocated stays in cfg for config.c to free.
+ */
+#include "dealtemp/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "dealtemp/buf.h"
+#include "config_int.h"
+
+/* A lexicon file larger than this is a mistake, not a vocabulary. */
+#define LEXICON_MAX (16u << 20)
+
+static int read_whole(const char *path, char **out, size_t *len, struct dt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return dt_error_set(err, "%s: %s", path, strerror(errno));
+    struct dt_buf b = DT_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len <= LEXICON_MAX)
+        dt_buf_append(&b, chunk, n);
+    int bad = ferror(fp), saved = errno;
+    fclose(fp);
+    if (bad) {
+        dt_buf_free(&b);
+        return dt_error_set(err, "%s: %s", path, strerror(saved));
+    }
+    if (b.len > LEXICON_MAX) {
+        dt_buf_free(&b);
+        return dt_error_set(err, "%s: larger than %u bytes", path, LEXICON_MAX);
+    }
+    *out = dt_buf_steal(&b, len);
+    if (!*out)
+        return dt_error_set(err, "%s: out of memory", path);
+    return 0;
+}
+
+static int add_lexicon(struct dt_config *cfg, const char *lang, const char *file,
+                       struct dt_error *err)
+{
+    char path[PATH_MAX + 64], *buf;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", cfg->lexicon_dir, file);
+    if (read_whole(path, &buf, &len, err) < 0)
+        return -1;
+    int rc = dt_lexicon_add(cfg->lexicon, lang, path, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+/* <dir of exe>/../conf/lexicons etc.; the first holding common.txt wins. */
+static int find_lexicon_dir(struct dt_config *cfg, const char *exe, const char *datadir,
+                            struct dt_error *err)
+{
+    static const char *const beside_exe[] = {"/../conf/lexicons", "/../share/dealtemp/lexicons"};
+    char self[PATH_MAX];
+    if (!exe || !strchr(exe, '/')) {
+        /* argv[0] found through PATH says nothing about where we live. */
+        ssize_t got = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        exe = NULL;
+        if (got > 0) {
+            self[got] = '\0';
+            exe = self;
+        }
+    }
+    struct dt_buf tried = DT_BUF_INIT, cand = DT_BUF_INIT;
+    for (size_t i = 0; i < 3 && !cfg->lexicon_dir; i++) {
+        dt_buf_reset(&cand);
+        if (i < 2 && !exe)
+            continue;
+        if (i < 2) {
+            dt_buf_append(&cand, exe, (size_t)(strrchr(exe, '/') - exe));
+            dt_buf_puts(&cand, beside_exe[i]);
+        } else {
+            dt_buf_puts(&cand, datadir);
+        }
+        dt_buf_printf(&tried, "%s%s", tried.len ? ", " : "", cand.data);
+        size_t dirlen = cand.len;
+        dt_buf_puts(&cand, "/common.txt");
+        if (dt_buf_failed(&cand) || access(cand.data, R_OK) < 0)
+            continue;
+        cand.data[dirlen] = '\0';
+        cfg->lexicon_dir = realpath(cand.data, NULL);
+    }
+    if (!cfg->lexicon_dir)
+        dt_config_fail(err, cfg, NULL,
+                       "no lexicon directory found (tried %s); set euphoria.lexicon_dir",
+                       tried.data ? tried.data : "nothing");
+    dt_buf_free(&tried);
+    dt_buf_free(&cand);
+    return cfg->lexicon_dir ? 0 : -1;
+}
+
+int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
+                            const config_setting_t *dir, struct dt_error *err)
+{
+    if (cfg->lexicon_dir) {
+        struct stat st;
+        if (stat(cfg->lexicon_dir, &st) < 0)
+            return dt_config_fail(err, cfg, dir, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir,
+                                  strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return dt_config_fail(err, cfg, dir, "euphoria.lexicon_dir: %s: %s", cfg->lexicon_dir,
+                                  strerror(ENOTDIR));
+    } else if (find_lexicon_dir(cfg, exe, datadir, err) < 0) {
+        return -1;
+    }
+    if (!(cfg->lexicon = dt_lexicon_new()))
+        return dt_config_fail(err, cfg, NULL, "out of memory");
+    for (size_t i = 0; i < cfg->n_languages; i++) {
+        char file[16];
+        snprintf(file, sizeof(file), "%s.txt", cfg->languages[i]);
+        if (add_lexicon(cfg, cfg->languages[i], file, err) < 0)
+            return -1;
+    }
+    return add_lexicon(cfg, "*", "common.txt", err);
+}
