@@ -79,8 +79,8 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB) | $(BUILD)/tests
 $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BENCH_STORE): tests/bench/bench_store.c $(LIB) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+$(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) $(LDLIBS)
 
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
