@@ -2,7 +2,7 @@
  * config_match.c - who is who under a configuration: addresses inside the
  * company's domains, and the sales reps among them (see config.h).
  *
- * Public: dt_config_is_internal(), dt_config_is_rep().
+ * Public: dt_config_is_internal(), dt_config_is_rep(), dt_address_listed().
  *
  * Addresses come from mail and are hostile: any string (or NULL) is
  * answered false rather than trusted; domains compare without case and
@@ -47,21 +47,26 @@ bool dt_config_is_internal(const struct dt_config *cfg, const char *addr)
     return false;
 }
 
-bool dt_config_is_rep(const struct dt_config *cfg, const char *addr)
+bool dt_address_listed(char *const *list, size_t n, const char *addr)
 {
-    if (!dt_config_is_internal(cfg, addr))
-        return false;
-    if (cfg->n_reps == 0)
-        return true;
-    const char *dom, *start = addr[0] == '<' ? addr + 1 : addr;
+    const char *dom;
     size_t len;
-    addr_domain(addr, &dom, &len);
+    if (list == NULL || !addr_domain(addr, &dom, &len))
+        return false;
+    const char *start = addr[0] == '<' ? addr + 1 : addr;
     size_t alen = (size_t)(dom + len - start);
-    for (size_t i = 0; i < cfg->n_reps; i++) {
-        const char *r = cfg->reps[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *r = list[i];
         if (r[0] == '@' ? domain_within(dom, len, r + 1)
                         : strlen(r) == alen && strncasecmp(start, r, alen) == 0)
             return true;
     }
     return false;
+}
+
+bool dt_config_is_rep(const struct dt_config *cfg, const char *addr)
+{
+    if (!dt_config_is_internal(cfg, addr))
+        return false;
+    return cfg->n_reps == 0 || dt_address_listed(cfg->reps, cfg->n_reps, addr);
 }

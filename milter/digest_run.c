@@ -49,28 +49,6 @@ static void write_mbox(FILE *out, const char *from, time_t t, const struct dt_bu
     fputc('\n', out);
 }
 
-/* rep is covered by a manager's reps list (address or @domain, subdomains too). */
-static bool manages(const struct dt_digest_manager *m, const char *rep)
-{
-    const char *at = strrchr(rep, '@');
-    for (size_t i = 0; i < m->n_reps; i++) {
-        const char *r = m->reps[i];
-        if (r[0] != '@') {
-            if (strcmp(r, rep) == 0)
-                return true;
-            continue;
-        }
-        if (at == NULL)
-            continue;
-        const char *dom = at + 1, *want = r + 1;
-        size_t dl = strlen(dom), wl = strlen(want);
-        if (dl == wl ? strcmp(dom, want) == 0
-                     : dl > wl && dom[dl - wl - 1] == '.' && strcmp(dom + dl - wl, want) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Deliver or write one message; returns 0, or 1 after reporting a failure. */
 static int deliver(const struct dt_config *cfg, const struct dt_digest_run_opts *o, FILE *out,
                    FILE *errors, const char *to, const struct dt_buf *msg,
@@ -102,7 +80,7 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
     for (size_t m = 0; m < cfg->n_managers; m++) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!manages(&cfg->managers[m], d[i].rep))
+            if (!dt_address_listed(cfg->managers[m].reps, cfg->managers[m].n_reps, d[i].rep))
                 continue;
             lines[k] = (struct dt_rollup_line){d[i].rep, 0, 0, 0};
             for (size_t j = 0; j < d[i].n_items; j++) {

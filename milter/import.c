@@ -152,7 +152,7 @@ static int import_one(struct run *r, const char *raw, size_t len, time_t fallbac
     }
     struct dt_ingest_result res;
     memset(&res, 0, sizeof(res));
-    int rc = dt_ingest(r->st, r->cfg, &f, at, &res, err);
+    int rc = dt_ingest(r->st, r->cfg, &f, at, 0, &res, err);
     dt_facts_clear(&f);
     if (rc < 0) {
         dt_error_prefix(err, "%s", pos);

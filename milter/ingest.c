@@ -54,7 +54,7 @@ static void top_phrases(const struct dt_score *s, struct dt_buf *out)
 }
 
 int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
-              time_t at, struct dt_ingest_result *out, struct dt_error *err)
+              time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err)
 {
     memset(out, 0, sizeof(*out));
     bool outbound = f->direction == DT_DIR_OUTBOUND;
@@ -109,7 +109,7 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
     out->thread = res.thread;
     out->new_thread = res.new_thread;
     dt_thread_short_id(res.thread, out->thread_id);
-    if (!outbound && !res.duplicate)
+    if (!outbound && !res.duplicate && (flags & DT_INGEST_REPLY))
         return dt_deals_reply(st, cfg, res.thread, f->counterpart, at, &out->reply, err);
     return 0;
 }

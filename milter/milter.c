@@ -461,7 +461,7 @@ static bool remember(const struct msg *m, const char *qid, const struct dt_facts
         store_error(qid, err.msg);
         return false;
     }
-    int rc = dt_ingest(st, m->cfg, f, time(NULL), r, &err);
+    int rc = dt_ingest(st, m->cfg, f, time(NULL), DT_INGEST_REPLY, r, &err);
     store_put(st, m->cfg->database, rc < 0);
     if (rc < 0) {
         COUNT(store_errors);

@@ -333,6 +333,23 @@ START_TEST(language_forms)
 }
 END_TEST
 
+/* How a manager's reps (and the top-level reps) match an address. */
+START_TEST(address_lists_match_addresses_and_domains)
+{
+    char *list[] = {"ann@corp.example", "@sales.corp.example", NULL};
+    ck_assert(dt_address_listed(list, 2, "ann@corp.example"));
+    ck_assert(dt_address_listed(list, 2, "<Ann@Corp.Example>"));
+    ck_assert(dt_address_listed(list, 2, "bram@sales.corp.example"));
+    ck_assert(dt_address_listed(list, 2, "chloe@eu.sales.corp.example"));
+    ck_assert(!dt_address_listed(list, 2, "dirk@corp.example"));
+    ck_assert(!dt_address_listed(list, 2, "ann@corp.example.evil"));
+    ck_assert(!dt_address_listed(list, 2, "eve@notsales.corp.example"));
+    ck_assert(!dt_address_listed(list, 2, "no-at-sign"));
+    ck_assert(!dt_address_listed(list, 2, NULL));
+    ck_assert(!dt_address_listed(NULL, 0, "ann@corp.example"));
+}
+END_TEST
+
 static Suite *config_digest_suite(void)
 {
     Suite *s = suite_create("config_digest");
@@ -350,6 +367,7 @@ static Suite *config_digest_suite(void)
     tcase_add_test(tc, command_forms);
     tcase_add_test(tc, hostport_forms);
     tcase_add_test(tc, language_forms);
+    tcase_add_test(tc, address_lists_match_addresses_and_domains);
     suite_add_tcase(s, tc);
     return s;
 }

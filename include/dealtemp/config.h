@@ -106,6 +106,9 @@ void dt_config_unref(struct dt_config *cfg);
 
 /* addr (any case, "user@domain") is in internal_domains (exact or subdomain). */
 bool dt_config_is_internal(const struct dt_config *cfg, const char *addr);
+/* addr is in list[0..n): by address, or by "@domain" (subdomains too); case ignored. */
+bool dt_address_listed(char *const *list, size_t n, const char *addr);
+
 /* addr is a rep: internal, and listed in reps (by address or @domain) if reps is non-empty. */
 bool dt_config_is_rep(const struct dt_config *cfg, const char *addr);
 

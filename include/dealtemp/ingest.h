@@ -24,14 +24,19 @@ struct dt_ingest_result {
     struct dt_reply_info reply; /* inbound: latency and usual (reply.answers false otherwise) */
 };
 
+/* dt_ingest flags */
+#define DT_INGEST_REPLY 0x1 /* work out an inbound reply's latency (for the milter's header) */
+
 /*
- * Record f (from dt_analyze) as happening at `at`. Messages that are not
+ * Record f (from dt_analyze) as happening at `at`. With DT_INGEST_REPLY, an
+ * inbound reply's latency and usual are filled in (out->reply); an import
+ * does not need them and skips the extra store reads. Messages that are not
  * outbound or inbound, or whose rep or counterpart is unknown, are not
  * stored (recorded = false, return 0). Returns -1 with err set on a store
  * failure.
  */
 int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
-              time_t at, struct dt_ingest_result *out, struct dt_error *err);
+              time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err);
 
 /* "2d 3h (usual 1d 4h; slow)" for X-Deal-Reply-Latency. */
 void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size);
