@@ -48,9 +48,10 @@
 
 #include "dealtemp/config.h"
 #include "dealtemp/daemon.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/log.h"
 #include "dealtemp/milter.h"
+#include "dealtemp/version.h"
 
 /* How long SIGTERM waits for messages in flight once libmilter stopped. */
 #define DRAIN_SECONDS 30

@@ -31,11 +31,12 @@
 #include "dealtemp/analyze.h"
 #include "dealtemp/config.h"
 #include "dealtemp/daemon.h"
-#include "dealtemp/dealtemp.h"
 #include "dealtemp/digest.h"
+#include "dealtemp/error.h"
 #include "dealtemp/import.h"
 #include "dealtemp/report.h"
 #include "dealtemp/store.h"
+#include "dealtemp/version.h"
 
 enum mode { MODE_SCORE, MODE_EXPLAIN, MODE_TEXT };
 

@@ -1,10 +1,10 @@
 /*
- * error.c - struct dt_error helpers (see dealtemp.h).
+ * error.c - struct dt_error helpers (see error.h).
  *
  * A reason is always one printable line: control characters a hostile
  * input may have smuggled into a formatted value are replaced by '?'.
  */
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dealtemp/buf.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/header.h"
 #include "dealtemp/json.h"
 #include "dealtemp/utf8.h"

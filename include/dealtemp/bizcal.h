@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 struct dt_tz;
 

@@ -31,7 +31,7 @@
 
 #include "dealtemp/bizcal.h"
 #include "dealtemp/cooling.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/euphoria.h"
 #include "dealtemp/lexicon.h"
 

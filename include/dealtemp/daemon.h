@@ -15,7 +15,7 @@
 #include <sys/types.h>
 
 #include "dealtemp/buf.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 /* Who to become: resolved from "USER" or "USER:GROUP" at start. */
 struct dt_ids {

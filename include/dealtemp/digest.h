@@ -27,7 +27,7 @@
 #include "dealtemp/buf.h"
 #include "dealtemp/config.h"
 #include "dealtemp/cooling.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/store.h"
 #include "dealtemp/thread.h"
 

@@ -24,7 +24,7 @@
 #include <stddef.h>
 
 #include "dealtemp/config.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/store.h"
 
 #define DT_IMPORT_BATCH 5000

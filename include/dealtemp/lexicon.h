@@ -43,7 +43,7 @@
 
 #include <stddef.h>
 
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 enum dt_kind {
     DT_KIND_HYPE,

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "dealtemp/config.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 /*
  * Make cfg the configuration new messages use (takes its own reference;

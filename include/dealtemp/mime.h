@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 
 struct dt_message {
     /* The author's text (before quote removal), UTF-8, NUL-terminated, LF line ends;

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "dealtemp/euphoria.h"
-#include "dealtemp/dealtemp.h"
+#include "dealtemp/error.h"
 #include "dealtemp/thread.h"
 
 struct dt_store;

@@ -22,6 +22,7 @@
 #include "dealtemp/buf.h"
 #include "dealtemp/config.h"
 #include "dealtemp/euphoria.h"
+#include "dealtemp/version.h"
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ull;
 

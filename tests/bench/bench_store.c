@@ -39,6 +39,7 @@
 #include "dealtemp/config.h"
 #include "dealtemp/import.h"
 #include "dealtemp/store.h"
+#include "dealtemp/version.h"
 #include "bench_gen.h"
 
 static double now_s(void)

@@ -1,16 +1,14 @@
 /*
- * dealtemp.h - version and the few types every module shares.
+ * error.h - the failure reason every floor passes upward (error.c).
  *
  * struct dt_error carries one human-readable, single-line reason from the
  * place a failure is detected up to the program that decides what to do
  * with it (print, log, exit). Core modules never print or log.
  */
-#ifndef DEALTEMP_DEALTEMP_H
-#define DEALTEMP_DEALTEMP_H
+#ifndef DEALTEMP_ERROR_H
+#define DEALTEMP_ERROR_H
 
 #include <stddef.h>
-
-#define DT_VERSION "0.1.0"
 
 /* One failure reason, always NUL-terminated, never containing a newline. */
 struct dt_error {
