@@ -16,6 +16,7 @@
 #include "dealtemp/analyze.h"
 
 #include "dealtemp/thread.h"
+#include "dealtemp/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,12 +156,7 @@ static char *lower_dup(const char *s)
 {
     if (s == NULL)
         return NULL;
-    char *d = strdup(s);
-    if (d != NULL)
-        for (char *p = d; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
-    return d;
+    return dt_ascii_lower_str(strdup(s));
 }
 
 /*

@@ -77,7 +77,7 @@ static int64_t clamp_t(int64_t t)
 }
 
 /* Civil date <-> days since 1970-01-01 (H. Hinnant's algorithms). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t dt_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = floor_div(y, 400);
@@ -225,11 +225,11 @@ static int64_t rule_instant(const struct rule *r, int64_t y, long off)
 {
     int64_t z;
     if (r->kind == RULE_JULIAN1) {
-        z = days_from_civil(y, 1, 1) + r->day - 1 + (is_leap(y) && r->day >= 60);
+        z = dt_days_from_civil(y, 1, 1) + r->day - 1 + (is_leap(y) && r->day >= 60);
     } else if (r->kind == RULE_ZERO) {
-        z = days_from_civil(y, 1, 1) + r->day;
+        z = dt_days_from_civil(y, 1, 1) + r->day;
     } else {
-        int64_t z1 = days_from_civil(y, r->mon, 1);
+        int64_t z1 = dt_days_from_civil(y, r->mon, 1);
         int dom = (r->day - weekday(z1) + 7) % 7 + 7 * (r->week - 1);
         while (dom >= month_days(y, r->mon))
             dom -= 7;

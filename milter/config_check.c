@@ -28,11 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void lower(char *s)
-{
-    for (; *s; s++)
-        *s = (char)tolower((unsigned char)*s);
-}
+#include "dealtemp/utf8.h"
 
 static bool has_control(const char *s)
 {
@@ -135,7 +131,7 @@ static bool is_domain(const char *d)
 
 int dt_config_check_domain(char **v, char *why, size_t size)
 {
-    lower(*v);
+    dt_ascii_lower_str(*v);
     const char *d = **v == '@' ? *v + 1 : *v;
     if (!is_domain(d)) {
         snprintf(why, size, "'%.80s' is not a domain name", *v);
@@ -149,7 +145,7 @@ int dt_config_check_domain(char **v, char *why, size_t size)
 /* "ann@corp.example" or "@sales.corp.example". */
 int dt_config_check_rep(char **v, char *why, size_t size)
 {
-    lower(*v);
+    dt_ascii_lower_str(*v);
     const char *at = strchr(*v, '@');
     bool ok = at && is_domain(at + 1);
     for (const char *p = *v; ok && p < at; p++)
@@ -236,7 +232,7 @@ int dt_config_check_header_prefix(char **v, char *why, size_t size)
 /* Two letters: the name of <lexicon_dir>/<lang>.txt. */
 int dt_config_check_language(char **v, char *why, size_t size)
 {
-    lower(*v);
+    dt_ascii_lower_str(*v);
     if (!(islower((unsigned char)(*v)[0]) && islower((unsigned char)(*v)[1]) && !(*v)[2])) {
         snprintf(why, size, "'%.80s' is not a two-letter language code", *v);
         return -1;

@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "dealtemp/config.h"
+#include "dealtemp/utf8.h"
 
 #define MANAGERS_FORM "( { address = \"boss@corp.example\"; reps = [ \"ann@corp.example\" ]; } )"
 
@@ -34,8 +35,7 @@ static const char *const digest_languages[] = {"en", "nl"};
 
 int dt_config_check_digest_language(char **v, char *why, size_t size)
 {
-    for (char *p = *v; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    dt_ascii_lower_str(*v);
     for (size_t i = 0; i < sizeof(digest_languages) / sizeof(digest_languages[0]); i++)
         if (strcmp(*v, digest_languages[i]) == 0)
             return 0;

@@ -14,84 +14,12 @@
  */
 #include "dealtemp/deals.h"
 
+#include "dealtemp/intern.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- interned strings: index 0 is NULL ---- */
-
-struct intern {
-    char **strs;      /* strs[i] for i >= 1 */
-    size_t n, cap;
-    uint32_t *slots;  /* open addressing: index into strs, 0 = empty */
-    size_t nslots;
-};
-
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static bool intern_grow(struct intern *in)
-{
-    size_t nslots = in->nslots ? in->nslots * 2 : 1024;
-    uint32_t *slots = calloc(nslots, sizeof(*slots));
-    if (slots == NULL)
-        return false;
-    for (size_t i = 1; i <= in->n; i++) {
-        size_t j = str_hash(in->strs[i]) & (nslots - 1);
-        while (slots[j] != 0)
-            j = (j + 1) & (nslots - 1);
-        slots[j] = (uint32_t)i;
-    }
-    free(in->slots);
-    in->slots = slots;
-    in->nslots = nslots;
-    return true;
-}
-
-/* Returns the index of s (adding it), 0 for NULL, or -1 when memory runs out. */
-static long intern(struct intern *in, const char *s)
-{
-    if (s == NULL)
-        return 0;
-    if ((in->n + 1) * 2 >= in->nslots && !intern_grow(in))
-        return -1;
-    size_t j = str_hash(s) & (in->nslots - 1);
-    while (in->slots[j] != 0) {
-        if (strcmp(in->strs[in->slots[j]], s) == 0)
-            return in->slots[j];
-        j = (j + 1) & (in->nslots - 1);
-    }
-    if (in->n + 2 > in->cap) {
-        size_t cap = in->cap ? in->cap * 2 : 256;
-        char **strs = realloc(in->strs, cap * sizeof(*strs));
-        if (strs == NULL)
-            return -1;
-        in->strs = strs;
-        in->cap = cap;
-    }
-    char *copy = strdup(s);
-    if (copy == NULL)
-        return -1;
-    in->strs[++in->n] = copy;
-    in->slots[j] = (uint32_t)in->n;
-    return (long)in->n;
-}
-
-static const char *intern_str(const struct intern *in, long i) { return i > 0 ? in->strs[i] : NULL; }
-
-static void intern_free(struct intern *in)
-{
-    for (size_t i = 1; i <= in->n; i++)
-        free(in->strs[i]);
-    free(in->strs);
-    free(in->slots);
-}
 
 /* ---- the timelines read from the store ---- */
 
@@ -104,7 +32,7 @@ struct thread_tl {
 };
 
 struct loaded {
-    struct intern strings;
+    struct dt_intern strings;
     struct dt_tl_event *ev;
     long *phrases;       /* per event, interned (0 = none) */
     size_t n_ev, cap_ev;
@@ -145,20 +73,20 @@ static int load_row(const struct dt_row *r, void *arg)
         memset(t, 0, sizeof(*t));
         t->key = r->thread;
         t->first = L->n_ev;
-        t->subject = intern(&L->strings, r->subject);
-        t->counterpart = intern(&L->strings, r->counterpart);
-        t->owner = intern(&L->strings, r->rep);
+        t->subject = dt_intern(&L->strings, r->subject);
+        t->counterpart = dt_intern(&L->strings, r->counterpart);
+        t->owner = dt_intern(&L->strings, r->rep);
     }
     if (r->outbound) {
         /* Most rows repeat the thread's parties: compare before hashing. */
-        const char *owner = intern_str(&L->strings, t->owner);
-        const char *cp = intern_str(&L->strings, t->counterpart);
+        const char *owner = dt_intern_str(&L->strings, t->owner);
+        const char *cp = dt_intern_str(&L->strings, t->counterpart);
         if (owner == NULL || r->rep == NULL || strcmp(owner, r->rep) != 0)
-            t->owner = intern(&L->strings, r->rep);
+            t->owner = dt_intern(&L->strings, r->rep);
         if (cp == NULL || r->counterpart == NULL || strcmp(cp, r->counterpart) != 0)
-            t->counterpart = intern(&L->strings, r->counterpart);
+            t->counterpart = dt_intern(&L->strings, r->counterpart);
     }
-    long ph = r->outbound && r->level >= DT_LEVEL_WARM ? intern(&L->strings, r->phrases) : 0;
+    long ph = r->outbound && r->level >= DT_LEVEL_WARM ? dt_intern(&L->strings, r->phrases) : 0;
     if (t->owner < 0 || t->counterpart < 0 || t->subject < 0 || ph < 0) {
         L->oom = true;
         return 1;
@@ -180,7 +108,7 @@ static int load_row(const struct dt_row *r, void *arg)
 
 static void loaded_free(struct loaded *L)
 {
-    intern_free(&L->strings);
+    dt_intern_free(&L->strings);
     free(L->ev);
     free(L->phrases);
     free(L->th);
@@ -204,7 +132,7 @@ static int usual_collect(struct usual_table *u, const struct loaded *L,
                          const struct dt_cooling_params *p, struct dt_latency *scratch,
                          size_t scratch_max)
 {
-    u->size = L->strings.n + 1;
+    u->size = dt_intern_count(&L->strings) + 1;
     u->lat = calloc(u->size, sizeof(*u->lat));
     u->n = calloc(u->size, sizeof(*u->n));
     u->cap = calloc(u->size, sizeof(*u->cap));
@@ -333,7 +261,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     }
     for (size_t t = 0; t < L.n_th && rc == 0; t++) {
         const struct thread_tl *th = &L.th[t];
-        const char *owner = intern_str(&L.strings, th->owner);
+        const char *owner = dt_intern_str(&L.strings, th->owner);
         if (q->rep != NULL && (owner == NULL || strcmp(owner, q->rep) != 0))
             continue;
         const struct dt_tl_event *ev = L.ev + th->first;
@@ -360,8 +288,8 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         d.thread = th->key;
         dt_thread_short_id(th->key, d.id);
         d.owner = owner;
-        d.counterpart = intern_str(&L.strings, th->counterpart);
-        d.subject = intern_str(&L.strings, th->subject);
+        d.counterpart = dt_intern_str(&L.strings, th->counterpart);
+        d.subject = dt_intern_str(&L.strings, th->subject);
         d.state = d.cooling.state;
         d.usual_s = d.cooling.usual_s;
         d.n_messages = th->n;
@@ -382,7 +310,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         if (d.cooling.trigger != (size_t)-1 && d.cooling.trigger < th->n) {
             d.trigger_at = ev[d.cooling.trigger].at;
             d.trigger_score = ev[d.cooling.trigger].score;
-            d.trigger_phrases = intern_str(&L.strings, L.phrases[th->first + d.cooling.trigger]);
+            d.trigger_phrases = dt_intern_str(&L.strings, L.phrases[th->first + d.cooling.trigger]);
         }
         rc = fn(&d, arg);
     }
@@ -482,7 +410,7 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
         memset(&u, 0, sizeof(u));
         size_t scratch_max = longest_thread(&o.L);
         struct dt_latency *scratch = malloc(scratch_max * sizeof(*scratch));
-        long c = intern(&o.L.strings, counterpart);
+        long c = dt_intern(&o.L.strings, counterpart);
         if (scratch == NULL || c < 0 || usual_collect(&u, &o.L, p, scratch, scratch_max) < 0) {
             free(scratch);
             usual_free(&u);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "dealtemp/digest.h"
+#include "dealtemp/hash.h"
 #include "digest_render_int.h"
 
 #define ADDR_MAX 320
@@ -75,14 +76,7 @@ static bool plain_addr(const char *s)
 /* FNV-1a of the lower-cased address: a stable, opaque id for Message-ID and boundary. */
 static uint64_t addr_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = (h ^ c) * 1099511628211ull;
-    }
-    return h;
+    return dt_fnv1a(s, strlen(s), 1);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dealtemp/bizcal.h"
 #include "dealtemp/utf8.h"
 
 /* Deeper comment nesting than this is flattened before libetpan sees it. */
@@ -250,8 +251,8 @@ static char *clean_line(struct facts *f, const char *s, size_t n, bool lower)
     for (size_t i = 0; i < z; i++) {
         if (t->data[i] == '\t' || t->data[i] == '\n')
             t->data[i] = ' ';
-        else if (lower && t->data[i] >= 'A' && t->data[i] <= 'Z')
-            t->data[i] = (char)(t->data[i] + 32);
+        else if (lower)
+            t->data[i] = (char)dt_ascii_lower((unsigned char)t->data[i]);
     }
     while (a < z && t->data[a] == ' ')
         a++;
@@ -282,8 +283,7 @@ static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
         return;
     }
     for (size_t i = 0; i < t->len; i++)
-        if (t->data[i] >= 'A' && t->data[i] <= 'Z')
-            t->data[i] = (char)(t->data[i] + 32);
+        t->data[i] = (char)dt_ascii_lower((unsigned char)t->data[i]);
     strv_push(f, sv, t->data, t->len);
 }
 
@@ -432,17 +432,6 @@ static void parse_ids(struct facts *f, struct dt_slice s, struct strv *sv)
         scan_ids(f, sv, v, n);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
 /* True if the value has a white-space separated token "UT" (libetpan misreads that zone). */
 static bool has_ut_zone(const char *v, size_t n)
 {
@@ -485,7 +474,7 @@ static time_t parse_date(struct facts *f, struct dt_slice s)
     long long off = (long long)(az / 100) * 3600 + (az % 100) * 60;
     if (z < 0)
         off = -off;
-    long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+    long long t = (long long)dt_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return (time_t)(t - off);
 }
 

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "dealtemp/utf8.h"
+
 /*
  * An attribution is under this many characters, both lines together;
  * longer lines are prose. The byte bound keeps every look-ahead short even
@@ -137,18 +139,13 @@ static size_t trim_end(const char *s, size_t n)
     }
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 'a' - 'A') : c;
-}
-
 /* ASCII case-insensitive: does s[0..n) start with w? Other bytes compare exactly. */
 static inline bool has_prefix_ci(const char *s, size_t n, const struct word *w)
 {
-    if (w->n > n || ascii_lower((unsigned char)s[0]) != ascii_lower((unsigned char)w->s[0]))
+    if (w->n > n || dt_ascii_lower((unsigned char)s[0]) != dt_ascii_lower((unsigned char)w->s[0]))
         return false;
     for (size_t i = 1; i < w->n; i++)
-        if (ascii_lower((unsigned char)s[i]) != ascii_lower((unsigned char)w->s[i]))
+        if (dt_ascii_lower((unsigned char)s[i]) != dt_ascii_lower((unsigned char)w->s[i]))
             return false;
     return true;
 }

@@ -4,11 +4,11 @@
  * times both use. Pure; never fails (allocation failures are sticky in
  * the output buffer).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dealtemp/bizcal.h"
 #include "dealtemp/json.h"
 #include "dealtemp/report.h"
 
@@ -20,16 +20,6 @@ void dt_iso_time(time_t t, char buf[21])
         return;
     }
     strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static long long days_from_civil(int y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
 }
 
 int dt_parse_time(const char *s, time_t now, time_t *out)
@@ -62,7 +52,7 @@ int dt_parse_time(const char *s, time_t now, time_t *out)
     }
     if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
         return -1;
-    *out = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
+    *out = (time_t)(dt_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
                     se - off);
     return 0;
 }
@@ -121,51 +111,4 @@ void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
                   dt_state_name(d->state), d->owner ? d->owner : "-",
                   d->counterpart ? d->counterpart : "-", silent, usual, d->peak_euphoria,
                   d->subject ? d->subject : "");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void dt_report_stats(double *scores, size_t n, const struct dt_config *cfg, struct dt_buf *out)
-{
-    const struct dt_euphoria_params *p = &cfg->euphoria;
-    size_t bins[10] = {0}, levels[3] = {0};
-    qsort(scores, n, sizeof(*scores), cmp_double);
-    for (size_t i = 0; i < n; i++) {
-        int b = (int)(scores[i] * 10);
-        bins[b < 0 ? 0 : b > 9 ? 9 : b]++;
-        levels[scores[i] >= p->euphoric ? 2 : scores[i] >= p->warm ? 1 : 0]++;
-    }
-    dt_buf_printf(out, "outbound messages scored: %zu\n\nscore distribution\n", n);
-    size_t most = 1;
-    for (int b = 0; b < 10; b++)
-        if (bins[b] > most)
-            most = bins[b];
-    for (int b = 0; b < 10; b++) {
-        dt_buf_printf(out, "  %.1f-%.1f %7zu ", b / 10.0, (b + 1) / 10.0, bins[b]);
-        for (size_t k = 0; k < bins[b] * 50 / most; k++)
-            dt_buf_putc(out, '#');
-        dt_buf_putc(out, '\n');
-    }
-    dt_buf_puts(out, "\nlevels (current thresholds)\n");
-    const char *names[3] = {"calm", "warm", "euphoric"};
-    for (int l = 0; l < 3; l++)
-        dt_buf_printf(out, "  %-9s %7zu  %5.1f%%\n", names[l], levels[l],
-                      n ? 100.0 * (double)levels[l] / (double)n : 0.0);
-    dt_buf_printf(out, "\neuphoric threshold (now %.2f) that would flag\n", p->euphoric);
-    const double shares[3] = {0.05, 0.10, 0.20};
-    for (int i = 0; i < 3; i++) {
-        if (n == 0) {
-            dt_buf_printf(out, "  %2.0f%% of outbound mail: (no data)\n", shares[i] * 100);
-            continue;
-        }
-        /* the score at which the top share of messages starts */
-        size_t k = (size_t)ceil((double)n * (1.0 - shares[i]));
-        if (k >= n)
-            k = n - 1;
-        dt_buf_printf(out, "  %2.0f%% of outbound mail: %.2f\n", shares[i] * 100, scores[k]);
-    }
 }

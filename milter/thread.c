@@ -21,17 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dealtemp/hash.h"
 #include "dealtemp/utf8.h"
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 #define HASH_MASK 0x7fffffffffffffffULL
-
-static uint64_t fnv_byte(uint64_t h, unsigned char c)
-{
-    h ^= c;
-    return h * FNV_PRIME;
-}
 
 /* 0 is reserved for "no id": the one-in-2^63 input hashing to 0 becomes 1. */
 static dt_hash finish(uint64_t h)
@@ -63,24 +56,14 @@ dt_hash dt_msgid_hash(const char *msgid)
         return 0;
     /* Message-IDs are ASCII by RFC 5322; folding ASCII only keeps the hash
      * independent of any Unicode table. */
-    uint64_t h = FNV_OFFSET;
-    for (; s < e; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = fnv_byte(h, c);
-    }
-    return finish(h);
+    return finish(dt_fnv1a(s, (size_t)(e - s), 1));
 }
 
 dt_hash dt_string_hash(const char *s)
 {
     if (s == NULL || *s == '\0')
         return 0;
-    uint64_t h = FNV_OFFSET;
-    for (; *s; s++)
-        h = fnv_byte(h, (unsigned char)*s);
-    return finish(h);
+    return finish(dt_fnv1a(s, strlen(s), 0));
 }
 
 void dt_thread_short_id(dt_hash key, char buf[13])

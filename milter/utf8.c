@@ -150,6 +150,13 @@ bool dt_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+char *dt_ascii_lower_str(char *s)
+{
+    for (char *p = s; p != NULL && *p; p++)
+        *p = (char)dt_ascii_lower((unsigned char)*p);
+    return s;
+}
+
 uint32_t dt_unicode_lower(uint32_t cp)
 {
     if (cp < 0x80)

@@ -1,14 +1,17 @@
 /*
- * check_util.c - the small shared pieces: buffers, errors, UTF-8, JSON
- * strings and header values.
+ * check_util.c - the small shared pieces: buffers, errors, UTF-8 and ASCII
+ * case, JSON strings, header values, the FNV hash and the string interner.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dealtemp/buf.h"
 #include "dealtemp/error.h"
+#include "dealtemp/hash.h"
 #include "dealtemp/header.h"
+#include "dealtemp/intern.h"
 #include "dealtemp/json.h"
 #include "dealtemp/utf8.h"
 #include "testutil.h"
@@ -182,6 +185,54 @@ START_TEST(header_value_unbreakable_word_stays_legal)
 }
 END_TEST
 
+START_TEST(ascii_lower_folds_only_ascii)
+{
+    char s[] = "Ann.SMIT@Corp.EXAMPLE \xc3\x89t\xc3\xa9 [Z]@`";
+    ck_assert_ptr_eq(dt_ascii_lower_str(s), s);
+    /* Only A-Z move; UTF-8 bytes and the neighbours of the range ('@', '[', '`') stay. */
+    ck_assert_str_eq(s, "ann.smit@corp.example \xc3\x89t\xc3\xa9 [z]@`");
+    ck_assert_ptr_null(dt_ascii_lower_str(NULL));
+    for (int c = 0; c < 256; c++)
+        ck_assert_int_eq(dt_ascii_lower((unsigned char)c), c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+END_TEST
+
+START_TEST(fnv1a_known_values)
+{
+    /* The published FNV-1a 64 test vectors. */
+    ck_assert_uint_eq(dt_fnv1a("", 0, 0), 0xcbf29ce484222325ULL);
+    ck_assert_uint_eq(dt_fnv1a("a", 1, 0), 0xaf63dc4c8601ec8cULL);
+    ck_assert_uint_eq(dt_fnv1a("foobar", 6, 0), 0x85944171f73967e8ULL);
+    /* fold: ASCII case does not matter, other bytes do. */
+    ck_assert_uint_eq(dt_fnv1a("FooBAR", 6, 1), dt_fnv1a("foobar", 6, 0));
+    ck_assert_uint_ne(dt_fnv1a("FooBAR", 6, 0), dt_fnv1a("foobar", 6, 0));
+}
+END_TEST
+
+START_TEST(intern_numbers_each_string_once)
+{
+    struct dt_intern in = DT_INTERN_INIT;
+    char buf[32];
+    ck_assert_int_eq(dt_intern(&in, NULL), 0);
+    ck_assert_ptr_null(dt_intern_str(&in, 0));
+    /* Enough strings to grow the table several times; indexes stay put. */
+    for (int i = 0; i < 5000; i++) {
+        snprintf(buf, sizeof(buf), "rep%d@corp.example", i);
+        ck_assert_int_eq(dt_intern(&in, buf), i + 1);
+    }
+    for (int i = 0; i < 5000; i += 7) {
+        snprintf(buf, sizeof(buf), "rep%d@corp.example", i);
+        ck_assert_int_eq(dt_intern(&in, buf), i + 1);
+        ck_assert_str_eq(dt_intern_str(&in, i + 1), buf);
+    }
+    ck_assert_uint_eq(dt_intern_count(&in), 5000);
+    ck_assert_ptr_null(dt_intern_str(&in, 5001));
+    ck_assert_int_eq(dt_intern(&in, ""), 5001); /* the empty string is a string */
+    dt_intern_free(&in);
+    ck_assert_uint_eq(dt_intern_count(&in), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -197,6 +248,9 @@ int main(void)
     tcase_add_test(tc, header_value_is_sanitised);
     tcase_add_test(tc, header_value_folds_under_limits);
     tcase_add_test(tc, header_value_unbreakable_word_stays_legal);
+    tcase_add_test(tc, ascii_lower_folds_only_ascii);
+    tcase_add_test(tc, fnv1a_known_values);
+    tcase_add_test(tc, intern_numbers_each_string_once);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

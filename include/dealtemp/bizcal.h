@@ -13,11 +13,19 @@
 #define DEALTEMP_BIZCAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "dealtemp/error.h"
 
 struct dt_tz;
+
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date (m 1..12, d 1..31;
+ * a day past the month's end runs into the next month). Exact for any
+ * year an int64_t day count holds.
+ */
+int64_t dt_days_from_civil(int64_t y, int m, int d);
 
 /* Parse TZif bytes. name is used in errors. Returns 0, or -1 with err set. */
 int dt_tz_parse(const char *name, const unsigned char *data, size_t len, struct dt_tz **out,

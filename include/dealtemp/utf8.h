@@ -34,6 +34,15 @@ size_t dt_utf8_clean(struct dt_buf *b, const char *src, size_t n);
 /* True if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool dt_utf8_valid(const char *s, size_t n);
 
+/* ASCII case folding only: A-Z become a-z, every other byte stays (protocol
+ * tokens, addresses, domains and config words are compared this way). */
+static inline unsigned char dt_ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+/* Fold s in place (NULL is fine); returns s. */
+char *dt_ascii_lower_str(char *s);
+
 uint32_t dt_unicode_lower(uint32_t cp);
 uint32_t dt_unicode_upper(uint32_t cp);
 /* Letters: ASCII, Latin-1/Extended, Greek, Cyrillic and general alphabetic ranges. */
