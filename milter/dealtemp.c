@@ -30,11 +30,12 @@
 
 #include "dealtemp/analyze.h"
 #include "dealtemp/config.h"
-#include "dealtemp/daemon.h"
 #include "dealtemp/digest.h"
 #include "dealtemp/error.h"
 #include "dealtemp/import.h"
+#include "dealtemp/purge.h"
 #include "dealtemp/report.h"
+#include "dealtemp/stats.h"
 #include "dealtemp/store.h"
 #include "dealtemp/version.h"
 
@@ -241,121 +242,26 @@ static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
     return 0;
 }
 
-struct stats_acc {
-    double *scores;
-    size_t n, cap;
-    struct {
-        char *rep;
-        size_t out, euphoric;
-    } reps[1024];
-    size_t n_reps, last;
-    double euphoric;
-    bool oom;
-};
-
-static int stats_row(const struct dt_row *r, void *arg)
-{
-    struct stats_acc *a = arg;
-    if (!r->outbound)
-        return 0;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 4096;
-        double *v = realloc(a->scores, cap * sizeof(*v));
-        if (v == NULL) {
-            a->oom = true;
-            return 1;
-        }
-        a->scores = v;
-        a->cap = cap;
-    }
-    a->scores[a->n++] = r->score;
-    size_t i = a->last;
-    if (i >= a->n_reps || strcmp(a->reps[i].rep, r->rep) != 0)
-        for (i = 0; i < a->n_reps && strcmp(a->reps[i].rep, r->rep) != 0; i++)
-            ;
-    if (i == a->n_reps) {
-        if (a->n_reps == sizeof(a->reps) / sizeof(a->reps[0]))
-            return 0; /* more reps than a table can show: count the scores only */
-        if ((a->reps[i].rep = strdup(r->rep)) == NULL) {
-            a->oom = true;
-            return 1;
-        }
-        a->reps[i].out = a->reps[i].euphoric = 0;
-        a->n_reps++;
-    }
-    a->last = i;
-    a->reps[i].out++;
-    if (r->score >= a->euphoric)
-        a->reps[i].euphoric++;
-    return 0;
-}
-
-/* What the running milter counted, from <database>.counters ("key=value" lines). */
-static void milter_section(const struct dt_config *cfg, struct dt_buf *b)
-{
-    struct dt_buf lines = DT_BUF_INIT;
-    struct dt_error err = {{0}};
-    int running = dt_daemon_read_counters(cfg->database, &lines, &err);
-    if (running < 0)
-        dt_buf_printf(b, "\nmilter: %s\n", err.msg);
-    else if (running == 0)
-        dt_buf_puts(b, "\nmilter: not running\n");
-    else {
-        dt_buf_puts(b, "\nmilter: running\n");
-        for (char *line = lines.data, *eol; line != NULL && *line; line = eol + 1) {
-            eol = strchr(line, '\n');
-            if (eol == NULL)
-                break;
-            char *eq = strchr(line, '=');
-            if (eq != NULL && eq < eol)
-                dt_buf_printf(b, "  %-16.*s %.*s\n", (int)(eq - line), line, (int)(eol - eq - 1),
-                              eq + 1);
-        }
-    }
-    dt_buf_free(&lines);
-}
-
 static int cmd_stats(const struct dt_config *cfg)
 {
     struct dt_store *st = open_store(cfg);
     if (st == NULL)
         return 1;
-    struct stats_acc *a = calloc(1, sizeof(*a));
+    struct dt_stats s;
     struct dt_error err = {{0}};
-    struct dt_store_filter f = {NULL, NULL, 0, 0};
-    struct dt_store_counts c;
-    int rc = a == NULL ? dt_error_set(&err, "out of memory") : 0;
-    if (rc == 0) {
-        a->euphoric = cfg->euphoria.euphoric;
-        rc = dt_store_scan(st, &f, stats_row, a, &err);
-    }
-    if (rc == 0 && a->oom)
-        rc = dt_error_set(&err, "out of memory");
-    if (rc == 0)
-        rc = dt_store_count(st, &c, &err);
+    int rc = dt_stats_collect(st, cfg, &s, &err);
     dt_store_close(st);
-    if (rc != 0) {
+    if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
     } else {
         struct dt_buf b = DT_BUF_INIT;
-        dt_buf_printf(&b, "store: %zu outbound, %zu inbound messages in %zu threads\n",
-                      c.outbound, c.inbound, c.threads);
-        dt_report_stats(a->scores, a->n, cfg, &b);
-        dt_buf_puts(&b, "\nper rep              outbound  euphoric\n");
-        for (size_t i = 0; i < a->n_reps; i++)
-            dt_buf_printf(&b, "  %-30s %7zu %9zu\n", a->reps[i].rep, a->reps[i].out,
-                          a->reps[i].euphoric);
-        milter_section(cfg, &b);
+        dt_stats_render(&s, cfg, &b);
+        dt_stats_render_milter(cfg, &b);
         fwrite(b.data ? b.data : "", 1, b.len, stdout);
         dt_buf_free(&b);
     }
-    if (a != NULL) {
-        for (size_t i = 0; i < a->n_reps; i++)
-            free(a->reps[i].rep);
-        free(a->scores);
-        free(a);
-    }
-    return rc != 0;
+    dt_stats_free(&s);
+    return rc < 0;
 }
 
 static int cmd_digest(const struct dt_config *cfg, int argc, char **argv)
@@ -426,8 +332,7 @@ static int cmd_purge(const struct dt_config *cfg)
         return 1;
     struct dt_error err = {{0}};
     size_t deleted = 0;
-    time_t before = time(NULL) - (time_t)cfg->retention_days * 86400;
-    int rc = dt_store_purge(st, before, &deleted, &err);
+    int rc = dt_purge_expired(st, cfg, time(NULL), &deleted, &err);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);

@@ -9,6 +9,7 @@
  * others. After sending, messages older than retention_days are purged.
  */
 #include "dealtemp/digest.h"
+#include "dealtemp/purge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +178,7 @@ int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
         rc = rollups(st, cfg, o, day, d, n, out, errors, r, err);
     dt_digests_free(d, n);
     if (rc == 0 && o->send) {
-        time_t before = o->as_of - (time_t)cfg->retention_days * 86400;
-        if (dt_store_purge(st, before, &r->purged, err) < 0)
+        if (dt_purge_expired(st, cfg, o->as_of, &r->purged, err) < 0)
             rc = -1;
     }
     if (rc < 0)

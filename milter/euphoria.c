@@ -3,7 +3,8 @@
  * formula, lexicon.h for what the lexicon holds).
  *
  * Public: dt_euphoria_score(), dt_score_summary(), dt_score_clear(),
- * dt_euphoria_defaults(), dt_level_name(), dt_level_parse().
+ * dt_euphoria_defaults(), dt_score_round(), dt_level_of(), dt_level_name(),
+ * dt_level_parse().
  *
  * One pass over the text: the tokeniser (textscan.c) fills a small ring of
  * events (word pieces already looked up in the lexicon, emoji, '!' runs,
@@ -520,10 +521,8 @@ static int fill_out(struct scan *s, size_t which, struct dt_score *out)
     const struct scorer *sc = &s->sc[which];
     const struct dt_euphoria_params *p = s->p;
 
-    out->score = sc->score;
-    out->level = sc->score >= p->euphoric ? DT_LEVEL_EUPHORIC
-                 : sc->score >= p->warm   ? DT_LEVEL_WARM
-                                          : DT_LEVEL_CALM;
+    out->score = dt_score_round(sc->score);
+    out->level = dt_level_of(out->score, p);
     if (sc->lang != DT_LEX_ANY)
         memcpy(out->lang, s->lex->langs[sc->lang], sizeof(out->lang));
     out->words = s->words;
@@ -662,16 +661,32 @@ void dt_euphoria_defaults(struct dt_euphoria_params *p)
     p->langs = NULL;
 }
 
-static const char *const level_names[] = {"calm", "warm", "euphoric"};
+static const char *const level_names[DT_LEVEL_COUNT] = {"calm", "warm", "euphoric"};
+
+double dt_score_round(double raw)
+{
+    if (!(raw > 0)) /* also NaN */
+        return 0;
+    if (raw >= 1)
+        return 1;
+    return round(raw * DT_SCORE_SCALE) / DT_SCORE_SCALE;
+}
+
+enum dt_level dt_level_of(double score, const struct dt_euphoria_params *p)
+{
+    return score >= p->euphoric ? DT_LEVEL_EUPHORIC
+           : score >= p->warm   ? DT_LEVEL_WARM
+                                : DT_LEVEL_CALM;
+}
 
 const char *dt_level_name(enum dt_level level)
 {
-    return (unsigned)level <= DT_LEVEL_EUPHORIC ? level_names[level] : "unknown";
+    return (unsigned)level < DT_LEVEL_COUNT ? level_names[level] : "unknown";
 }
 
 int dt_level_parse(const char *name, enum dt_level *level)
 {
-    for (int i = 0; name && i <= DT_LEVEL_EUPHORIC; i++)
+    for (int i = 0; name && i < DT_LEVEL_COUNT; i++)
         if (strcasecmp(name, level_names[i]) == 0) {
             *level = (enum dt_level)i;
             return 0;

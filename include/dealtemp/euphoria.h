@@ -10,7 +10,7 @@
  * best are within 25% of each other (or no stopwords at all), every
  * candidate is scored and the highest wins. Score:
  *     density = total evidence weight * 100 / max(words, min_words)
- *     score   = 1 - exp(-density / scale)           (0..1)
+ *     score   = 1 - exp(-density / scale)           (0..1, to three decimals)
  * and the level is euphoric if score >= euphoric, warm if >= warm, else calm.
  *
  * Details (euphoria.c):
@@ -41,7 +41,7 @@
 
 #include "dealtemp/lexicon.h"
 
-enum dt_level { DT_LEVEL_CALM, DT_LEVEL_WARM, DT_LEVEL_EUPHORIC };
+enum dt_level { DT_LEVEL_CALM, DT_LEVEL_WARM, DT_LEVEL_EUPHORIC, DT_LEVEL_COUNT };
 
 /* "calm", "warm", "euphoric". */
 const char *dt_level_name(enum dt_level level);
@@ -62,6 +62,23 @@ struct dt_euphoria_params {
 /* The defaults above. */
 void dt_euphoria_defaults(struct dt_euphoria_params *p);
 
+/*
+ * A score is kept to three decimals (DT_SCORE_SCALE steps): the store holds
+ * it exactly (as score x 1000), so a level derived from a stored score
+ * later - under whatever thresholds the configuration has then - is the
+ * level the same thresholds give the live message. dt_score_round() is
+ * that rounding (NaN and negatives -> 0, >= 1 -> 1).
+ */
+#define DT_SCORE_SCALE 1000.0
+double dt_score_round(double raw);
+
+/*
+ * The one rule from score to level: euphoric if score >= p->euphoric, warm
+ * if >= p->warm, else calm. Every program, header, listing and digest asks
+ * here, with the thresholds of the configuration in force.
+ */
+enum dt_level dt_level_of(double score, const struct dt_euphoria_params *p);
+
 /* Evidence listed per score at most; counts[] and total cover every hit. */
 #define DT_EVIDENCE_MAX 256
 
@@ -75,7 +92,7 @@ struct dt_evidence {
 };
 
 struct dt_score {
-    double score; /* 0..1 */
+    double score; /* 0..1, three decimals (dt_score_round) */
     enum dt_level level;
     char lang[4];                 /* chosen language, "" if no lexicon language */
     size_t words;                 /* words counted */

@@ -46,7 +46,4 @@ void dt_iso_time(time_t t, char buf[21]);
 /* Parse "2026-11-20T09:00:00Z", "2026-11-20T09:00:00+01:00", "2026-11-20" or "now" (= now). */
 int dt_parse_time(const char *s, time_t now, time_t *out);
 
-/* `dealtemp stats` over the outbound scores (sorted in place). */
-void dt_report_stats(double *scores, size_t n, const struct dt_config *cfg, struct dt_buf *out);
-
 #endif

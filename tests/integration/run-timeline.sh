@@ -177,10 +177,10 @@ else not_ok "threads table" "$(cat "$tmp/out" "$tmp/err")"; fi
 
 # Outbound per rep (euphoric ones): ann 8 (3), bram 6 (2), chloe 4 (2), dirk 4 (2).
 if dt stats -c "$CONF" && grep -q '^per rep ' "$tmp/out" \
-    && grep -Eq '^  ann@corp.example +8 +3$' "$tmp/out" \
-    && grep -Eq '^  bram@corp.example +6 +2$' "$tmp/out" \
-    && grep -Eq '^  chloe@corp.example +4 +2$' "$tmp/out" \
-    && grep -Eq '^  dirk@corp.example +4 +2$' "$tmp/out"; then
+    && grep -Eq '^  ann@corp.example +8 +[0-9]+ +[0-9]+ +3 \(37.5%\)$' "$tmp/out" \
+    && grep -Eq '^  bram@corp.example +6 +[0-9]+ +[0-9]+ +2 \(33.3%\)$' "$tmp/out" \
+    && grep -Eq '^  chloe@corp.example +4 +[0-9]+ +[0-9]+ +2 \(50.0%\)$' "$tmp/out" \
+    && grep -Eq '^  dirk@corp.example +4 +[0-9]+ +[0-9]+ +2 \(50.0%\)$' "$tmp/out"; then
     ok "stats shows the per-rep table"
 else not_ok "stats" "$(cat "$tmp/out" "$tmp/err")"; fi
 

@@ -71,7 +71,7 @@ UNUSED static double score(const char *text)
 UNUSED static double expect(double total, size_t words)
 {
     double w = (double)words > p.min_words ? (double)words : p.min_words;
-    return 1 - exp(-(total * 100 / w) / p.scale);
+    return dt_score_round(1 - exp(-(total * 100 / w) / p.scale));
 }
 
 UNUSED static void assert_close(double got, double want)

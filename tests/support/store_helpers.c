@@ -42,8 +42,8 @@ void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store 
     dt_test_rm_rf(dir);
 }
 
-void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t at, bool outbound,
-                 enum dt_level level, const char *rep, const char *counterpart)
+void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,
+                        bool outbound, double score, const char *rep, const char *counterpart)
 {
     dt_hash anc = dt_msgid_hash(root);
     bool reply = strcmp(id, root) != 0;
@@ -58,14 +58,21 @@ void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t a
         .counterpart = counterpart,
         .subject = root,
         .window_s = 30 * DAY,
-        .score = level == DT_LEVEL_EUPHORIC ? 0.9
-                 : level == DT_LEVEL_WARM   ? 0.4
-                                            : 0.1,
-        .level = level,
-        .phrases = level == DT_LEVEL_EUPHORIC ? "amazing, can't wait" : NULL,
+        .score = outbound ? score : 0,
+        .level = outbound ? dt_level_of(score, &(struct dt_euphoria_params){.warm = 0.35,
+                                                                              .euphoric = 0.6})
+                          : DT_LEVEL_CALM,
+        .phrases = outbound && score >= 0.6 ? "amazing, can't wait" : NULL,
     };
     struct dt_record_result res;
     struct dt_error err = {{0}};
     ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "record %s: %s", id, err.msg);
     ck_assert_msg(!res.duplicate, "%s stored as a duplicate", id);
+}
+
+void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t at, bool outbound,
+                 enum dt_level level, const char *rep, const char *counterpart)
+{
+    double score = level == DT_LEVEL_EUPHORIC ? 0.9 : level == DT_LEVEL_WARM ? 0.4 : 0.1;
+    dt_test_put_scored(st, id, root, at, outbound, score, rep, counterpart);
 }

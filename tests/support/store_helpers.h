@@ -34,4 +34,8 @@ void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store 
 void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t at, bool outbound,
                  enum dt_level level, const char *rep, const char *counterpart);
 
+/* The same with an explicit outbound score (the phrases come with >= 0.6). */
+void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,
+                        bool outbound, double score, const char *rep, const char *counterpart);
+
 #endif
