@@ -203,6 +203,7 @@ int dt_analyze(const struct dt_config *cfg, const char *raw, size_t len,
     if ((rep != NULL && (out->rep = lower_dup(rep)) == NULL) ||
         (counterpart != NULL && (out->counterpart = lower_dup(counterpart)) == NULL))
         goto oom;
+    out->counterpart_name = dt_message_name(out->msg, out->counterpart);
 
     if (out->direction == DT_DIR_OUTBOUND || (flags & DT_ANALYZE_SCORE_ALL)) {
         struct dt_buf own = DT_BUF_INIT;

@@ -3,8 +3,9 @@
  * cooling.h): reply latencies, the customer's usual pace, and whether the
  * deal cooled after the rep's enthusiasm.
  *
- * Public: dt_state_name(), dt_state_parse(), dt_cooling_defaults(),
- * dt_latencies(), dt_median(), dt_cooling_evaluate(). Pure: time is an
+ * Public: dt_state_name(), dt_state_parse(), dt_usual_source_name(),
+ * dt_cooling_defaults(), dt_cooling_clock(), dt_latencies(), dt_median(), dt_cooling_reply_slow(),
+ * dt_cooling_evaluate(). Pure: time is an
  * argument, nothing is read or written outside the arguments. Never fails:
  * if memory for a long history runs out, the usual is the median of the
  * latest 64 latencies instead of all of them.
@@ -101,31 +102,50 @@ long dt_median(long *v, size_t n, long def)
     return lo + (long)half;
 }
 
-/* The working-day length when the business clock applies, else 0. */
-static long business_day(const struct dt_cooling_params *p)
+static const char *const source_names[DT_USUAL_COUNT] = {
+    [DT_USUAL_THREAD] = "thread", [DT_USUAL_CUSTOMER] = "customer", [DT_USUAL_DEFAULT] = "default"};
+
+const char *dt_usual_source_name(enum dt_usual_source s)
+{
+    return (unsigned)s < DT_USUAL_COUNT ? source_names[s] : "unknown";
+}
+
+/* The business clock applies: it is chosen and the hours make sense. */
+static bool business_clock(const struct dt_cooling_params *p)
 {
     const struct dt_business_hours *h = p->hours;
-    if (!p->business || h == NULL || h->start_min < 0 || h->end_min > 1440 ||
-        h->start_min >= h->end_min)
-        return 0;
-    return (long)(h->end_min - h->start_min) * 60;
+    return p->business && h != NULL && h->start_min >= 0 && h->end_min <= 1440 &&
+           h->start_min < h->end_min;
 }
 
-static long measure(const struct dt_cooling_params *p, time_t a, time_t b)
+void dt_cooling_clock(const struct dt_cooling_params *p, struct dt_clock *out)
 {
-    if (p->business && p->hours != NULL) {
-        long long s = dt_business_seconds(p->hours, a, b);
-        return s > LONG_MAX ? LONG_MAX : (long)s;
+    *out = DT_CALENDAR;
+    if (business_clock(p)) {
+        out->business = true;
+        out->day_s = (long)(p->hours->end_min - p->hours->start_min) * 60;
     }
-    return calendar_between(a, b);
 }
 
-/* A day-sized setting in the clock's unit: 3 days -> 3 working days. */
-static long in_clock(const struct dt_cooling_params *p, long calendar_s)
+static long clamp_long(long long v)
 {
-    if (!(p->business && p->hours != NULL))
-        return calendar_s;
-    return (long)llround((double)calendar_s / 86400.0 * (double)business_day(p));
+    return v > LONG_MAX ? LONG_MAX : v < 0 ? 0 : (long)v;
+}
+
+/* Business seconds between a and b, or -1 without business hours. */
+static long business_between(const struct dt_cooling_params *p, time_t a, time_t b)
+{
+    return p->hours != NULL ? clamp_long(dt_business_seconds(p->hours, a, b)) : -1;
+}
+
+/* A day-sized setting (calendar seconds) on the business clock: 3 days -> 3 working days. */
+static long working_days(const struct dt_cooling_params *p, long calendar_s)
+{
+    const struct dt_business_hours *h = p->hours;
+    if (h == NULL || h->start_min < 0 || h->end_min > 1440 || h->start_min >= h->end_min)
+        return -1;
+    long day = (long)(h->end_min - h->start_min) * 60;
+    return (long)llround((double)calendar_s / 86400.0 * (double)day);
 }
 
 static long times_factor(double factor, long usual)
@@ -138,38 +158,44 @@ static long times_factor(double factor, long usual)
     return (long)ceil(x);
 }
 
+bool dt_cooling_reply_slow(const struct dt_cooling_params *p, long reply, long usual)
+{
+    return reply > 0 && reply >= times_factor(p->factor, usual);
+}
+
 static long threshold(const struct dt_cooling_params *p, long usual, long min_wait)
 {
     long scaled = times_factor(p->factor, usual);
     return scaled > min_wait ? scaled : min_wait;
 }
 
-static long usual_of(long *lat, size_t k, long other_usual_s, const struct dt_cooling_params *p)
-{
-    long fallback = other_usual_s > 0 ? other_usual_s : in_clock(p, p->default_reply);
-    return dt_median(lat, k, fallback);
-}
-
 /*
- * The customer's reply latencies in ev[0..m), in the clock's unit, oldest
- * first, into buf (cap entries) or a fresh allocation (*heap) when more.
+ * The customer's reply latencies in ev[0..m) on both clocks, oldest first,
+ * into cal/bus (cap entries each) or fresh allocations (*heap) when more.
  * Returns how many were kept (the latest ones when memory ran out).
  */
+struct lat_lists {
+    long stack_cal[STACK_LATENCIES], stack_bus[STACK_LATENCIES];
+    long *cal, *bus, *heap;
+};
+
 static size_t customer_latencies(const struct dt_tl_event *ev, size_t m,
-                                 const struct dt_cooling_params *p, long *buf, size_t cap,
-                                 long **lat, long **heap)
+                                 const struct dt_cooling_params *p, struct lat_lists *L)
 {
-    size_t total = 0, kept = 0, skip = 0;
+    size_t total = 0, kept = 0, skip = 0, cap = STACK_LATENCIES;
     for (size_t i = 1; i < m; i++)
         total += !ev[i].outbound && ev[i - 1].outbound;
-    *lat = buf;
-    *heap = NULL;
+    L->cal = L->stack_cal;
+    L->bus = L->stack_bus;
+    L->heap = NULL;
     if (total > cap) {
-        *heap = malloc(total * sizeof(**heap));
-        if (*heap != NULL)
-            *lat = *heap, cap = total;
-        else
+        L->heap = malloc(2 * total * sizeof(*L->heap));
+        if (L->heap != NULL) {
+            L->cal = L->heap;
+            L->bus = L->heap + total;
+        } else {
             skip = total - cap;
+        }
     }
     for (size_t i = 1; i < m; i++) {
         if (ev[i].outbound || !ev[i - 1].outbound)
@@ -178,12 +204,49 @@ static size_t customer_latencies(const struct dt_tl_event *ev, size_t m,
             skip--;
             continue;
         }
-        (*lat)[kept++] = measure(p, ev[i - 1].at, ev[i].at);
+        L->cal[kept] = calendar_between(ev[i - 1].at, ev[i].at);
+        L->bus[kept] = business_between(p, ev[i - 1].at, ev[i].at);
+        kept++;
     }
     return kept;
 }
 
-void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usual_s,
+/* The usual from the first k latencies, else the hint, else the default; on both clocks. */
+static void usual_of(struct lat_lists *L, size_t k, const struct dt_usual_hint *other,
+                     const struct dt_cooling_params *p, struct dt_cooling *out)
+{
+    if (k > 0) {
+        long tmp_cal[STACK_LATENCIES], tmp_bus[STACK_LATENCIES];
+        /* dt_median reorders: work on copies so the list keeps its time order. */
+        long *c = k <= STACK_LATENCIES ? tmp_cal : malloc(2 * k * sizeof(*c));
+        long *b = k <= STACK_LATENCIES ? tmp_bus : c != NULL ? c + k : NULL;
+        size_t from = 0;
+        if (c == NULL) { /* out of memory: the latest STACK_LATENCIES only */
+            from = k - STACK_LATENCIES;
+            k = STACK_LATENCIES;
+            c = tmp_cal;
+            b = tmp_bus;
+        }
+        memcpy(c, L->cal + from, k * sizeof(*c));
+        memcpy(b, L->bus + from, k * sizeof(*b));
+        out->usual_calendar_s = dt_median(c, k, 0);
+        out->usual_business_s = p->hours != NULL ? dt_median(b, k, 0) : -1;
+        out->usual_source = DT_USUAL_THREAD;
+        if (c != tmp_cal)
+            free(c);
+    } else if (other != NULL && other->n > 0) {
+        out->usual_calendar_s = other->calendar_s;
+        out->usual_business_s = p->hours != NULL ? other->business_s : -1;
+        out->usual_source = DT_USUAL_CUSTOMER;
+    } else {
+        out->usual_calendar_s = p->default_reply;
+        out->usual_business_s = working_days(p, p->default_reply);
+        out->usual_source = DT_USUAL_DEFAULT;
+    }
+    out->usual_s = out->business ? out->usual_business_s : out->usual_calendar_s;
+}
+
+void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, const struct dt_usual_hint *other,
                          const struct dt_cooling_params *p, time_t now, struct dt_cooling *out)
 {
     struct dt_cooling_params defaults;
@@ -194,6 +257,8 @@ void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usua
     memset(out, 0, sizeof(*out));
     out->state = DT_STATE_OPEN;
     out->trigger = (size_t)-1;
+    out->business = business_clock(p);
+    out->silent_business_s = out->reply_business_s = p->hours != NULL ? 0 : -1;
 
     size_t m = 0; /* events up to now */
     while (ev != NULL && m < n && ev[m].at <= now)
@@ -205,20 +270,21 @@ void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usua
             break;
         }
 
-    long buf[STACK_LATENCIES], *lat, *heap;
-    size_t k = customer_latencies(ev, m, p, buf, STACK_LATENCIES, &lat, &heap);
-    long min_wait = in_clock(p, p->min_wait);
+    struct lat_lists L;
+    size_t k = customer_latencies(ev, m, p, &L);
+    long min_wait = out->business ? working_days(p, p->min_wait) : p->min_wait;
     bool trigger = last_out < m && ev[last_out].level >= p->trigger;
 
     if (last_out == m) {
         /* Nothing yet, or only the customer has written: the rep owes a reply. */
-        out->usual_s = usual_of(lat, k, other_usual_s, p);
+        usual_of(&L, k, other, p, out);
     } else if (last_out == m - 1) {
         /* The rep wrote last: how long has the customer been silent? */
         time_t since = ev[last_out].at;
-        out->usual_s = usual_of(lat, k, other_usual_s, p);
-        out->silent_s = measure(p, since, now);
+        usual_of(&L, k, other, p, out);
         out->silent_calendar_s = calendar_between(since, now);
+        out->silent_business_s = business_between(p, since, now);
+        out->silent_s = out->business ? out->silent_business_s : out->silent_calendar_s;
         out->state = DT_STATE_WAITING;
         if (trigger) {
             out->trigger = last_out;
@@ -231,17 +297,20 @@ void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usua
         /*
          * The customer answered the latest outbound message (the reply is
          * ev[last_out + 1], the last latency); judge it against the usual
-         * from before it. A reply taking no time at all is never slow.
+         * from before it.
          */
-        long reply = lat[k - 1];
-        out->usual_s = usual_of(lat, k - 1, other_usual_s, p);
-        out->reply_s = reply;
+        usual_of(&L, k - 1, other, p, out);
+        out->answered = true;
+        out->reply_calendar_s = L.cal[k - 1];
+        out->reply_business_s = L.bus[k - 1];
+        out->reply_s = out->business ? out->reply_business_s : out->reply_calendar_s;
+        out->reply_slow = dt_cooling_reply_slow(p, out->reply_s, out->usual_s);
         out->state = DT_STATE_WARM;
-        if (trigger && reply > 0 && reply >= times_factor(p->factor, out->usual_s)) {
+        if (trigger && out->reply_slow) {
             out->state = DT_STATE_SLOWED;
             out->trigger = last_out;
         }
     }
     out->threshold_s = threshold(p, out->usual_s, min_wait);
-    free(heap);
+    free(L.heap);
 }

@@ -1,13 +1,17 @@
 /*
  * deals.c - store rows + configuration + a moment -> deal states (deals.h).
  *
- * Public: dt_deals_each(), dt_deals_reply(), dt_human_duration().
+ * Public: dt_deals_each(), dt_deals_reply().
  *
  * dt_deals_each reads the store once, in thread order, into compact
  * per-thread timelines (addresses interned, so 1,000,000 messages cost a
  * few tens of MB), then measures every customer's latencies across all
- * their threads - the fallback "usual" - and finally evaluates each thread
- * with cooling.c. No cooling rule is written here.
+ * their threads on both clocks - the fallback "usual" - and finally
+ * evaluates each thread with cooling.c. dt_deals_reply reads only the
+ * reply's thread and the customer's other threads, and evaluates with the
+ * same function, so the milter's verdict on a reply is the listing's. No
+ * cooling rule is written here, and levels are derived from the stored
+ * scores with the configured thresholds (dt_level_of) as they are read.
  *
  * Failure: -1 with err set (store errors, out of memory); nothing is
  * reported for a partial read.
@@ -28,22 +32,33 @@ struct thread_tl {
     size_t first, n;     /* rows [first, first+n) of the events array */
     long subject;        /* interned */
     long counterpart;    /* interned: of the latest outbound, else of the first row */
+    long cp_name;        /* interned display name of that counterpart, latest seen */
     long owner;          /* interned: rep of the latest outbound, else of the first row */
 };
 
 struct loaded {
+    const struct dt_euphoria_params *ep; /* thresholds: the level of each stored score */
     struct dt_intern strings;
     struct dt_tl_event *ev;
     long *phrases;       /* per event, interned (0 = none) */
     size_t n_ev, cap_ev;
     struct thread_tl *th;
     size_t n_th, cap_th;
+    dt_hash skip;        /* rows of this thread are not loaded (0 = none) */
     bool oom;
 };
+
+static bool same(const struct loaded *L, long i, const char *s)
+{
+    const char *have = dt_intern_str(&L->strings, i);
+    return have != NULL && s != NULL && strcmp(have, s) == 0;
+}
 
 static int load_row(const struct dt_row *r, void *arg)
 {
     struct loaded *L = arg;
+    if (L->skip != 0 && r->thread == L->skip)
+        return 0;
     if (L->n_ev == L->cap_ev) {
         size_t cap = L->cap_ev ? L->cap_ev * 2 : 4096;
         struct dt_tl_event *ev = realloc(L->ev, cap * sizeof(*ev));
@@ -75,19 +90,22 @@ static int load_row(const struct dt_row *r, void *arg)
         t->first = L->n_ev;
         t->subject = dt_intern(&L->strings, r->subject);
         t->counterpart = dt_intern(&L->strings, r->counterpart);
+        t->cp_name = dt_intern(&L->strings, r->counterpart_name);
         t->owner = dt_intern(&L->strings, r->rep);
     }
     if (r->outbound) {
         /* Most rows repeat the thread's parties: compare before hashing. */
-        const char *owner = dt_intern_str(&L->strings, t->owner);
-        const char *cp = dt_intern_str(&L->strings, t->counterpart);
-        if (owner == NULL || r->rep == NULL || strcmp(owner, r->rep) != 0)
+        if (!same(L, t->owner, r->rep))
             t->owner = dt_intern(&L->strings, r->rep);
-        if (cp == NULL || r->counterpart == NULL || strcmp(cp, r->counterpart) != 0)
+        if (!same(L, t->counterpart, r->counterpart))
             t->counterpart = dt_intern(&L->strings, r->counterpart);
     }
-    long ph = r->outbound && r->level >= DT_LEVEL_WARM ? dt_intern(&L->strings, r->phrases) : 0;
-    if (t->owner < 0 || t->counterpart < 0 || t->subject < 0 || ph < 0) {
+    if (r->counterpart_name != NULL && same(L, t->counterpart, r->counterpart) &&
+        !same(L, t->cp_name, r->counterpart_name))
+        t->cp_name = dt_intern(&L->strings, r->counterpart_name);
+    enum dt_level level = r->outbound ? dt_level_of(r->score, L->ep) : DT_LEVEL_CALM;
+    long ph = level >= DT_LEVEL_WARM ? dt_intern(&L->strings, r->phrases) : 0;
+    if (t->owner < 0 || t->counterpart < 0 || t->cp_name < 0 || t->subject < 0 || ph < 0) {
         L->oom = true;
         return 1;
     }
@@ -99,7 +117,7 @@ static int load_row(const struct dt_row *r, void *arg)
         L->phrases[i] = L->phrases[i - 1];
         i--;
     }
-    L->ev[i] = (struct dt_tl_event){r->at, r->outbound, r->level, r->score};
+    L->ev[i] = (struct dt_tl_event){r->at, r->outbound, level, r->score};
     L->phrases[i] = ph;
     L->n_ev++;
     t->n++;
@@ -114,52 +132,59 @@ static void loaded_free(struct loaded *L)
     free(L->th);
 }
 
-/* A latency in the clock the cooling rules use. */
-static long clock_latency(const struct dt_latency *l, const struct dt_cooling_params *p)
-{
-    return p->business && l->business_s >= 0 ? (long)l->business_s : l->calendar_s;
-}
+/* ---- every customer's latencies, for the usual of threads without their own ---- */
 
-/* Per counterpart: all their reply latencies (clock unit), for the fallback usual. */
+/* Per counterpart (by interned index): their reply latencies on each clock, sorted lazily. */
 struct usual_table {
-    long **lat;       /* by interned counterpart index */
+    long **cal, **bus;
     size_t *n, *cap;
-    long *median;     /* computed lazily; -1 = not yet */
+    bool *sorted;
     size_t size;
+    bool hours;
 };
+
+static int push_latency(struct usual_table *u, size_t c, long cal, long bus)
+{
+    if (u->n[c] == u->cap[c]) {
+        size_t cap = u->cap[c] ? u->cap[c] * 2 : 8;
+        long *a = realloc(u->cal[c], cap * sizeof(*a));
+        if (a != NULL)
+            u->cal[c] = a;
+        long *b = a != NULL ? realloc(u->bus[c], cap * sizeof(*b)) : NULL;
+        if (b == NULL)
+            return -1;
+        u->bus[c] = b;
+        u->cap[c] = cap;
+    }
+    u->cal[c][u->n[c]] = cal;
+    u->bus[c][u->n[c]] = bus;
+    u->n[c]++;
+    return 0;
+}
 
 static int usual_collect(struct usual_table *u, const struct loaded *L,
                          const struct dt_cooling_params *p, struct dt_latency *scratch,
                          size_t scratch_max)
 {
     u->size = dt_intern_count(&L->strings) + 1;
-    u->lat = calloc(u->size, sizeof(*u->lat));
+    u->hours = p->hours != NULL;
+    u->cal = calloc(u->size, sizeof(*u->cal));
+    u->bus = calloc(u->size, sizeof(*u->bus));
     u->n = calloc(u->size, sizeof(*u->n));
     u->cap = calloc(u->size, sizeof(*u->cap));
-    u->median = malloc(u->size * sizeof(*u->median));
-    if (!u->lat || !u->n || !u->cap || !u->median)
+    u->sorted = calloc(u->size, sizeof(*u->sorted));
+    if (!u->cal || !u->bus || !u->n || !u->cap || !u->sorted)
         return -1;
-    for (size_t i = 0; i < u->size; i++)
-        u->median[i] = -1;
     for (size_t t = 0; t < L->n_th; t++) {
         const struct thread_tl *th = &L->th[t];
         size_t nl = dt_latencies(L->ev + th->first, th->n, p->hours, scratch, scratch_max);
         if (nl > scratch_max)
             nl = scratch_max;
-        size_t c = (size_t)th->counterpart;
-        for (size_t i = 0; i < nl; i++) {
-            if (!scratch[i].customer)
-                continue;
-            if (u->n[c] == u->cap[c]) {
-                size_t cap = u->cap[c] ? u->cap[c] * 2 : 8;
-                long *v = realloc(u->lat[c], cap * sizeof(*v));
-                if (v == NULL)
-                    return -1;
-                u->lat[c] = v;
-                u->cap[c] = cap;
-            }
-            u->lat[c][u->n[c]++] = clock_latency(&scratch[i], p);
-        }
+        for (size_t i = 0; i < nl; i++)
+            if (scratch[i].customer &&
+                push_latency(u, (size_t)th->counterpart, scratch[i].calendar_s,
+                             (long)scratch[i].business_s) < 0)
+                return -1;
     }
     return 0;
 }
@@ -170,40 +195,23 @@ static int cmp_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The median of all the counterpart's latencies; leaves them sorted. */
-static long usual_of(struct usual_table *u, long counterpart)
+/* The median of sorted s[0..n) with one value v left out (if it is there). */
+static long median_without(const long *s, size_t n, long v, bool leave_out, size_t *count)
 {
-    size_t c = (size_t)counterpart;
-    if (u->median[c] < 0) {
-        if (u->n[c] > 1)
-            qsort(u->lat[c], u->n[c], sizeof(*u->lat[c]), cmp_long);
-        u->median[c] = dt_median(u->lat[c], u->n[c], 0);
+    size_t lo = n;
+    if (leave_out) {
+        size_t a = 0, b = n;
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (s[mid] < v)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        lo = a < n && s[a] == v ? a : n;
     }
-    return u->median[c];
-}
-
-/*
- * The same without one latency v of theirs: a thread whose only customer
- * reply is being judged must not find that reply in the usual it is judged
- * against (cooling.h: the other threads' median). O(log n): the middle of
- * the sorted list with one v skipped, averaged by dt_median's own rule.
- */
-static long usual_without(struct usual_table *u, long counterpart, long v)
-{
-    size_t c = (size_t)counterpart;
-    usual_of(u, counterpart);
-    const long *s = u->lat[c];
-    size_t n = u->n[c], lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == n || s[lo] != v)
-        return u->median[c]; /* not theirs: nothing to leave out */
-    size_t m = n - 1;        /* s without s[lo]: index j is s[j < lo ? j : j + 1] */
+    size_t m = lo < n ? n - 1 : n; /* s without s[lo]: index j is s[j < lo ? j : j + 1] */
+    *count = m;
     if (m == 0)
         return 0;
     long mid2[2];
@@ -213,24 +221,125 @@ static long usual_without(struct usual_table *u, long counterpart, long v)
     return dt_median(mid2, k, 0);
 }
 
-static void usual_free(struct usual_table *u)
+/*
+ * The customer's pace across their threads, leaving out one latency of
+ * theirs (own_cal/own_bus) when own: a thread whose only customer reply is
+ * being judged must not find that reply in the usual it is judged against.
+ * O(log n) once sorted.
+ */
+static struct dt_usual_hint usual_hint(struct usual_table *u, long counterpart, bool own,
+                                       long own_cal, long own_bus)
 {
-    if (u->lat != NULL)
-        for (size_t i = 0; i < u->size; i++)
-            free(u->lat[i]);
-    free(u->lat);
-    free(u->n);
-    free(u->cap);
-    free(u->median);
+    size_t c = (size_t)counterpart, n1, n2;
+    if (!u->sorted[c]) {
+        qsort(u->cal[c], u->n[c], sizeof(long), cmp_long);
+        qsort(u->bus[c], u->n[c], sizeof(long), cmp_long);
+        u->sorted[c] = true;
+    }
+    struct dt_usual_hint h;
+    h.calendar_s = median_without(u->cal[c], u->n[c], own_cal, own, &n1);
+    h.business_s = u->hours ? median_without(u->bus[c], u->n[c], own_bus, own, &n2) : -1;
+    h.n = n1;
+    return h;
 }
 
-static size_t longest_thread(const struct loaded *L)
+static void usual_free(struct usual_table *u)
 {
-    size_t m = 1;
+    for (size_t i = 0; i < u->size; i++) {
+        if (u->cal)
+            free(u->cal[i]);
+        if (u->bus)
+            free(u->bus[i]);
+    }
+    free(u->cal);
+    free(u->bus);
+    free(u->n);
+    free(u->cap);
+    free(u->sorted);
+}
+
+/* ---- one thread evaluated ---- */
+
+/* Per-thread work space, as long as the longest thread. */
+struct scratch {
+    struct dt_latency *lat;
+    long *cal, *bus, *repcal;
+    size_t max;
+};
+
+static int scratch_init(struct scratch *sc, const struct loaded *L)
+{
+    sc->max = 1;
     for (size_t t = 0; t < L->n_th; t++)
-        if (L->th[t].n > m)
-            m = L->th[t].n;
-    return m;
+        if (L->th[t].n > sc->max)
+            sc->max = L->th[t].n;
+    sc->lat = malloc(sc->max * sizeof(*sc->lat));
+    sc->cal = malloc(sc->max * sizeof(*sc->cal));
+    sc->bus = malloc(sc->max * sizeof(*sc->bus));
+    sc->repcal = malloc(sc->max * sizeof(*sc->repcal));
+    return sc->lat && sc->cal && sc->bus && sc->repcal ? 0 : -1;
+}
+
+static void scratch_free(struct scratch *sc)
+{
+    free(sc->lat);
+    free(sc->cal);
+    free(sc->bus);
+    free(sc->repcal);
+}
+
+/* Thread t of L as of as_of -> d (pointing into L and sc). */
+static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
+                     const struct dt_cooling_params *p, time_t as_of, struct scratch *sc,
+                     struct dt_deal *d)
+{
+    const struct thread_tl *th = &L->th[t];
+    const struct dt_tl_event *ev = L->ev + th->first;
+    memset(d, 0, sizeof(*d));
+    size_t nl = dt_latencies(ev, th->n, p->hours, sc->lat, sc->max), nc = 0, nr = 0;
+    if (nl > sc->max)
+        nl = sc->max;
+    for (size_t i = 0; i < nl; i++) {
+        if (sc->lat[i].customer) {
+            sc->cal[nc] = sc->lat[i].calendar_s;
+            sc->bus[nc++] = (long)sc->lat[i].business_s;
+        } else {
+            sc->repcal[nr++] = sc->lat[i].calendar_s;
+        }
+    }
+    /* Only a thread without history of its own reads the other threads' usual. */
+    struct dt_usual_hint hint =
+        usual_hint(u, th->counterpart, nc == 1, nc == 1 ? sc->cal[0] : 0, nc == 1 ? sc->bus[0] : 0);
+    dt_cooling_evaluate(ev, th->n, &hint, p, as_of, &d->cooling);
+    dt_cooling_clock(p, &d->clock);
+    d->thread = th->key;
+    dt_thread_short_id(th->key, d->id);
+    d->owner = dt_intern_str(&L->strings, th->owner);
+    d->counterpart = dt_intern_str(&L->strings, th->counterpart);
+    d->counterpart_name = dt_intern_str(&L->strings, th->cp_name);
+    d->subject = dt_intern_str(&L->strings, th->subject);
+    d->state = d->cooling.state;
+    d->n_messages = th->n;
+    d->first_at = ev[0].at;
+    d->latencies_s = sc->cal;
+    d->latencies_business_s = p->hours != NULL ? sc->bus : NULL;
+    d->n_latencies = nc;
+    d->rep_latencies_s = sc->repcal;
+    d->n_rep_latencies = nr;
+    for (size_t i = 0; i < th->n; i++) {
+        if (ev[i].outbound) {
+            d->last_out = ev[i].at;
+            if (ev[i].score > d->peak_euphoria)
+                d->peak_euphoria = ev[i].score;
+        } else {
+            d->last_in = ev[i].at;
+        }
+    }
+    if (d->cooling.trigger != (size_t)-1 && d->cooling.trigger < th->n) {
+        d->trigger_at = ev[d->cooling.trigger].at;
+        d->trigger_score = ev[d->cooling.trigger].score;
+        d->trigger_phrases = dt_intern_str(&L->strings, L->phrases[th->first + d->cooling.trigger]);
+    }
 }
 
 int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct dt_deals_query *q,
@@ -239,6 +348,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
 {
     struct loaded L;
     memset(&L, 0, sizeof(L));
+    L.ep = &cfg->euphoria;
     struct dt_store_filter f = {NULL, NULL, 0, q->as_of};
     int rc = dt_store_scan(st, &f, load_row, &L, err);
     if (rc == 0 && L.oom)
@@ -249,199 +359,72 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     }
 
     const struct dt_cooling_params *p = &cfg->cooling;
-    size_t scratch_max = longest_thread(&L);
-    struct dt_latency *lat = malloc(scratch_max * sizeof(*lat));
-    long *cal = malloc(scratch_max * sizeof(*cal));
-    long *repcal = malloc(scratch_max * sizeof(*repcal));
+    struct scratch sc;
     struct usual_table u;
     memset(&u, 0, sizeof(u));
-    if (lat == NULL || cal == NULL || repcal == NULL || usual_collect(&u, &L, p, lat, scratch_max) < 0) {
+    if (scratch_init(&sc, &L) < 0 || usual_collect(&u, &L, p, sc.lat, sc.max) < 0) {
         rc = dt_error_set(err, "out of memory evaluating %zu threads", L.n_th);
         goto out;
     }
     for (size_t t = 0; t < L.n_th && rc == 0; t++) {
-        const struct thread_tl *th = &L.th[t];
-        const char *owner = dt_intern_str(&L.strings, th->owner);
+        const char *owner = dt_intern_str(&L.strings, L.th[t].owner);
         if (q->rep != NULL && (owner == NULL || strcmp(owner, q->rep) != 0))
             continue;
-        const struct dt_tl_event *ev = L.ev + th->first;
         struct dt_deal d;
-        memset(&d, 0, sizeof(d));
-        size_t nl = dt_latencies(ev, th->n, p->hours, lat, scratch_max), nc = 0, nr = 0;
-        if (nl > scratch_max)
-            nl = scratch_max;
-        long own = -1; /* the clock-unit latency of a thread with one customer reply */
-        for (size_t i = 0; i < nl; i++) {
-            if (lat[i].customer) {
-                own = nc == 0 ? clock_latency(&lat[i], p) : -1;
-                cal[nc++] = lat[i].calendar_s;
-            } else {
-                repcal[nr++] = lat[i].calendar_s;
-            }
-        }
-        /* Only a thread without history of its own reads the other threads' usual. */
-        long other = own >= 0 ? usual_without(&u, th->counterpart, own)
-                               : usual_of(&u, th->counterpart);
-        dt_cooling_evaluate(ev, th->n, other, p, q->as_of, &d.cooling);
-        if (q->state >= 0 && (int)d.cooling.state != q->state)
+        evaluate(&L, &u, t, p, q->as_of, &sc, &d);
+        if (q->state >= 0 && (int)d.state != q->state)
             continue;
-        d.thread = th->key;
-        dt_thread_short_id(th->key, d.id);
-        d.owner = owner;
-        d.counterpart = dt_intern_str(&L.strings, th->counterpart);
-        d.subject = dt_intern_str(&L.strings, th->subject);
-        d.state = d.cooling.state;
-        d.usual_s = d.cooling.usual_s;
-        d.n_messages = th->n;
-        d.first_at = ev[0].at;
-        d.latencies_s = cal;
-        d.n_latencies = nc;
-        d.rep_latencies_s = repcal;
-        d.n_rep_latencies = nr;
-        for (size_t i = 0; i < th->n; i++) {
-            if (ev[i].outbound) {
-                d.last_out = ev[i].at;
-                if (ev[i].score > d.peak_euphoria)
-                    d.peak_euphoria = ev[i].score;
-            } else {
-                d.last_in = ev[i].at;
-            }
-        }
-        if (d.cooling.trigger != (size_t)-1 && d.cooling.trigger < th->n) {
-            d.trigger_at = ev[d.cooling.trigger].at;
-            d.trigger_score = ev[d.cooling.trigger].score;
-            d.trigger_phrases = dt_intern_str(&L.strings, L.phrases[th->first + d.cooling.trigger]);
-        }
         rc = fn(&d, arg);
     }
 out:
     usual_free(&u);
-    free(lat);
-    free(cal);
-    free(repcal);
+    scratch_free(&sc);
     loaded_free(&L);
     return rc < 0 ? -1 : 0;
 }
 
 /* ---- one reply, for the milter's header ---- */
 
-struct reply_scan {
-    struct loaded L;
-    time_t at;
-    dt_hash skip;   /* a thread left out (the reply's own, for the other-threads usual) */
-};
-
-/* Rows of the customer's other threads. */
-static int other_row(const struct dt_row *r, void *arg)
-{
-    struct reply_scan *s = arg;
-    return r->thread == s->skip ? 0 : load_row(r, &s->L);
-}
-
-/* Rows strictly before the reply (an outbound message in the same second counts as before). */
-static int reply_row(const struct dt_row *r, void *arg)
-{
-    struct reply_scan *s = arg;
-    if (r->at > s->at || (r->at == s->at && !r->outbound))
-        return 0;
-    return load_row(r, &s->L);
-}
-
 int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thread,
                    const char *counterpart, time_t at, struct dt_reply_info *out,
                    struct dt_error *err)
 {
     const struct dt_cooling_params *p = &cfg->cooling;
-    struct reply_scan s;
-    memset(&s, 0, sizeof(s));
+    struct loaded L;
+    memset(&L, 0, sizeof(L));
     memset(out, 0, sizeof(*out));
-    out->latency_business_s = -1;
-    s.at = at;
+    L.ep = &cfg->euphoria;
+    dt_cooling_clock(p, &out->clock);
 
-    struct dt_store_filter f = {NULL, NULL, thread, at};
-    if (dt_store_scan(st, &f, reply_row, &s, err) != 0 || s.L.oom) {
-        loaded_free(&s.L);
-        return s.L.oom ? dt_error_set(err, "out of memory") : -1;
+    /* The reply's thread first (thread 0), then the customer's other threads. */
+    struct dt_store_filter ft = {NULL, NULL, thread, at};
+    struct dt_store_filter fc = {NULL, counterpart, 0, at};
+    int rc = dt_store_scan(st, &ft, load_row, &L, err);
+    if (rc == 0 && !L.oom && counterpart != NULL) {
+        L.skip = thread;
+        rc = dt_store_scan(st, &fc, load_row, &L, err);
     }
-    size_t n = s.L.n_ev;
-    if (n == 0 || !s.L.ev[n - 1].outbound) {
-        loaded_free(&s.L); /* nothing unanswered before it: not a reply to the rep */
-        return 0;
+    if (rc == 0 && L.oom)
+        rc = dt_error_set(err, "out of memory reading the history of %s", counterpart);
+    const struct thread_tl *th = L.n_th > 0 ? &L.th[0] : NULL;
+    /* The reply must be the thread's latest message, right after an outbound one. */
+    if (rc != 0 || th == NULL || th->key != thread || th->n < 2 || L.ev[th->n - 1].outbound ||
+        !L.ev[th->n - 2].outbound) {
+        loaded_free(&L);
+        return rc != 0 ? -1 : 0;
     }
-    /* The reply itself closes the timeline: measure it with the others. */
-    struct dt_tl_event *ev = realloc(s.L.ev, (n + 1) * sizeof(*ev));
-    struct dt_latency *lat = ev != NULL ? malloc((n + 1) * sizeof(*lat)) : NULL;
-    long *v = lat != NULL ? malloc((n + 1) * sizeof(*v)) : NULL;
-    if (ev != NULL)
-        s.L.ev = ev;
-    if (v == NULL) {
-        free(lat);
-        loaded_free(&s.L);
-        return dt_error_set(err, "out of memory");
+    struct scratch sc;
+    struct usual_table u;
+    memset(&u, 0, sizeof(u));
+    if (scratch_init(&sc, &L) < 0 || usual_collect(&u, &L, p, sc.lat, sc.max) < 0) {
+        rc = dt_error_set(err, "out of memory");
+    } else {
+        struct dt_deal d;
+        evaluate(&L, &u, 0, p, at, &sc, &d);
+        out->c = d.cooling;
     }
-    ev[n] = (struct dt_tl_event){at, false, DT_LEVEL_CALM, 0};
-    size_t nl = dt_latencies(ev, n + 1, p->hours, lat, n + 1), nv = 0;
-    if (nl > n + 1)
-        nl = n + 1;
-    /* The last latency is this reply; the earlier customer ones make the usual. */
-    const struct dt_latency *mine = &lat[nl - 1];
-    for (size_t i = 0; i + 1 < nl; i++)
-        if (lat[i].customer)
-            v[nv++] = clock_latency(&lat[i], p);
-    out->answers = true;
-    out->latency_s = mine->calendar_s;
-    out->latency_business_s = mine->business_s;
-    long usual = dt_median(v, nv, 0);
-    free(lat);
-    free(v);
-    loaded_free(&s.L);
-
-    if (usual <= 0 && counterpart != NULL) {
-        /* No history in this thread: the customer's other threads. */
-        struct reply_scan o;
-        memset(&o, 0, sizeof(o));
-        o.skip = thread;
-        struct dt_store_filter fc = {NULL, counterpart, 0, at};
-        if (dt_store_scan(st, &fc, other_row, &o, err) != 0 || o.L.oom) {
-            loaded_free(&o.L);
-            return o.L.oom ? dt_error_set(err, "out of memory") : -1;
-        }
-        struct usual_table u;
-        memset(&u, 0, sizeof(u));
-        size_t scratch_max = longest_thread(&o.L);
-        struct dt_latency *scratch = malloc(scratch_max * sizeof(*scratch));
-        long c = dt_intern(&o.L.strings, counterpart);
-        if (scratch == NULL || c < 0 || usual_collect(&u, &o.L, p, scratch, scratch_max) < 0) {
-            free(scratch);
-            usual_free(&u);
-            loaded_free(&o.L);
-            return dt_error_set(err, "out of memory");
-        }
-        usual = usual_of(&u, c);
-        free(scratch);
-        usual_free(&u);
-        loaded_free(&o.L);
-    }
-    if (usual <= 0)
-        usual = p->default_reply;
-    out->usual_s = usual;
-    long mine_clock = p->business && out->latency_business_s >= 0 ? (long)out->latency_business_s
-                                                                  : out->latency_s;
-    out->slow = (double)mine_clock >= p->factor * (double)usual;
-    return 0;
-}
-
-void dt_human_duration(long s, char *buf, size_t size)
-{
-    if (s < 0)
-        s = 0;
-    long d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
-    if (d > 0)
-        snprintf(buf, size, h ? "%ldd %ldh" : "%ldd", d, h);
-    else if (h > 0)
-        snprintf(buf, size, m ? "%ldh %ldm" : "%ldh", h, m);
-    else if (m > 0)
-        snprintf(buf, size, "%ldm", m);
-    else
-        snprintf(buf, size, "%lds", s);
+    usual_free(&u);
+    scratch_free(&sc);
+    loaded_free(&L);
+    return rc;
 }

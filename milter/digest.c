@@ -88,15 +88,21 @@ static int add_deal(const struct dt_deal *deal, void *arg)
     it->trigger_phrases = dup_or_null(deal->trigger_phrases, &c->oom);
     it->trigger_at = deal->trigger_at;
     it->trigger_score = deal->trigger_score;
-    it->silent_s = deal->cooling.silent_calendar_s;
-    it->usual_s = deal->usual_s;
-    if (deal->state == DT_STATE_SLOWED && deal->n_latencies > 0)
-        it->reply_s = deal->latencies_s[deal->n_latencies - 1];
+    /* Every duration on the clock the state was judged on, so what the rep
+     * reads is what decided. */
+    it->clock = deal->clock;
+    it->silent_s = deal->cooling.silent_s;
+    it->usual_s = deal->cooling.usual_s;
+    it->usual_source = deal->cooling.usual_source;
+    it->reply_s = deal->cooling.answered ? deal->cooling.reply_s : 0;
+    const long *lat = deal->clock.business && deal->latencies_business_s != NULL
+                          ? deal->latencies_business_s
+                          : deal->latencies_s;
     size_t skip = deal->n_latencies > DT_DIGEST_MAX_LATENCIES
                       ? deal->n_latencies - DT_DIGEST_MAX_LATENCIES
                       : 0;
     it->n_latencies = deal->n_latencies - skip;
-    memcpy(it->latencies_s, deal->latencies_s + skip, it->n_latencies * sizeof(long));
+    memcpy(it->latencies_s, lat + skip, it->n_latencies * sizeof(long));
     return c->oom ? 1 : 0;
 }
 

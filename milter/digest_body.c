@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "dealtemp/deals.h"
+#include "dealtemp/duration.h"
 #include "dealtemp/utf8.h"
 #include "digest_render_int.h"
 
@@ -52,7 +53,7 @@ static const struct dt_digest_lang lang_en = {
     .empty_subject = "(no subject)",
     .unknown = "(unknown)",
     .trigger = "Enthusiastic message %s, score %s",
-    .silent = "Silent %s \xe2\x80\x94 usually replies in %s",
+    .silent = "Silent %s \xe2\x80\x94 usually replies within %s",
     .slowed = "Replied after %s \xe2\x80\x94 usually %s",
     .day_one = "1 day",
     .days = "%ld days",
@@ -62,7 +63,9 @@ static const struct dt_digest_lang lang_en = {
     .chart = "Reply times, oldest first",
     .chart_now = "now",
     .chart_reply = "this reply",
-    .no_history = "No earlier replies from this customer to compare with.",
+    .no_history = "No earlier replies in this thread to chart.",
+    .usual_from = {"in this thread", "in your other threads with them",
+                   "no history yet: dealtemp assumes this"},
     .footer = "Sent by dealtemp. Only your own threads are listed; the score measures the tone "
               "of your own words, never the customer's.",
     .rollup_footer = "Sent by dealtemp. Each rep gets the details of their own deals; this "
@@ -86,13 +89,13 @@ static const struct dt_digest_lang lang_nl = {
     .heading = "Deals die afkoelen na enthousiasme",
     .intro = "Deze deals werden stil of traag na een van je enthousiaste berichten. De klant "
              "moet zichzelf en de collega's nog overtuigen, in hun eigen tempo. Geef ze ruimte, "
-             "en vraag in plaats van te duwen.",
+             "en vraag in plaats van aan te dringen.",
     .empty = "Geen deals afgekoeld na enthousiasme \xe2\x80\x94 lekker rustig.",
     .section = {"Vastgelopen", "Koelt af", "Trager"},
     .section_note = {"Al lang geen antwoord na je enthousiaste bericht.",
                      "Stiller dan deze klant gewoonlijk is.",
                      "Het antwoord kwam, maar veel later dan normaal."},
-    .advice = {"Een rustige, korte vraag naar waar ze staan werkt beter dan nog een duwtje.",
+    .advice = {"Een rustige, korte vraag naar waar ze staan werkt beter dan nog eens aandringen.",
                "Geef ze ruimte: vraag wat hen helpt beslissen, in plaats van meer enthousiasme.",
                "Eerst diagnose, dan advies: vraag wat hen beweegt en laat ze zichzelf "
                "overtuigen."},
@@ -112,7 +115,9 @@ static const struct dt_digest_lang lang_nl = {
     .chart = "Antwoordtijden, oudste eerst",
     .chart_now = "nu",
     .chart_reply = "dit antwoord",
-    .no_history = "Nog geen eerdere antwoorden van deze klant om mee te vergelijken.",
+    .no_history = "Nog geen eerdere antwoorden in deze thread om te tonen.",
+    .usual_from = {"in deze thread", "in je andere threads met hen",
+                   "nog geen geschiedenis: dealtemp neemt dit aan"},
     .footer = "Verstuurd door dealtemp. Alleen je eigen threads staan erin; de score meet de "
               "toon van je eigen woorden, nooit die van de klant.",
     .rollup_footer = "Verstuurd door dealtemp. Elke verkoper krijgt de details van de eigen deals; "
@@ -175,19 +180,11 @@ static void date_str(const struct dt_digest_lang *L, time_t t, time_t as_of, cha
                  tm.tm_year + 1900);
 }
 
-/* "9 days", "5 hours", "less than an hour": whole units, rounded down. */
-static void words(const struct dt_digest_lang *L, long s, char *buf, size_t size)
+/* "9 days", "5 working hours": rounded, on the item's clock (duration.h). */
+static void words(const struct dt_digest_lang *L, const struct dt_digest_item *it, long s,
+                  char *buf, size_t size)
 {
-    if (s >= 2 * 86400L)
-        snprintf(buf, size, L->days, s / 86400);
-    else if (s >= 86400L)
-        snprintf(buf, size, "%s", L->day_one);
-    else if (s >= 2 * 3600L)
-        snprintf(buf, size, L->hours, s / 3600);
-    else if (s >= 3600L)
-        snprintf(buf, size, "%s", L->hour_one);
-    else
-        snprintf(buf, size, "%s", L->under_hour);
+    dt_duration_words(s, &it->clock, L->code, buf, size);
 }
 
 static void score_str(const struct dt_digest_lang *L, double v, char *buf, size_t size)
@@ -334,11 +331,13 @@ static void silence_line(const struct dt_digest_item *it, const struct dt_digest
                          struct dt_buf *b, bool html)
 {
     char a[48], u[48];
-    words(L, it->state == DT_STATE_SLOWED ? it->reply_s : it->silent_s, a, sizeof a);
-    words(L, it->usual_s, u, sizeof u);
+    words(L, it, it->state == DT_STATE_SLOWED ? it->reply_s : it->silent_s, a, sizeof a);
+    words(L, it, it->usual_s, u, sizeof u);
     const char *fmt = it->state == DT_STATE_SLOWED ? L->slowed : L->silent;
     struct dt_buf tmp = DT_BUF_INIT;
     dt_buf_printf(&tmp, fmt, a, u);
+    unsigned src = (unsigned)it->usual_source < DT_USUAL_COUNT ? it->usual_source : 0;
+    dt_buf_printf(&tmp, " (%s)", L->usual_from[src]);
     if (html)
         put_html(b, tmp.data ? tmp.data : "");
     else
@@ -407,13 +406,14 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
     struct bars bars;
     bars_of(it, L, &bars);
     if (bars.n < 2) {
-        dt_buf_printf(b, "  %s\n", L->no_history);
+        if (it->usual_source != DT_USUAL_THREAD)
+            dt_buf_printf(b, "  %s\n", L->no_history);
     } else {
         dt_buf_printf(b, "  %s:\n", L->chart);
         for (size_t i = 0; i < bars.n; i++) {
             bool hi = i + 1 == bars.n;
             char label[32];
-            dt_human_duration(bars.v[i], label, sizeof label);
+            words(L, it, bars.v[i], label, sizeof label);
             dt_buf_printf(b, "  %8s ", label);
             unsigned w = bar_len(&bars, i, TEXT_BAR_WIDTH);
             for (unsigned k = 0; k < w; k++)
@@ -514,6 +514,8 @@ static void html_bars(const struct dt_digest_item *it, const struct dt_digest_la
     struct bars bars;
     bars_of(it, L, &bars);
     if (bars.n < 2) {
+        if (it->usual_source == DT_USUAL_THREAD)
+            return;
         dt_buf_puts(b, "<p style=\"margin:8px 0 0 0;font-size:12px;line-height:16px;"
                        "color:#6b7280;\">");
         put_html(b, L->no_history);
@@ -529,7 +531,7 @@ static void html_bars(const struct dt_digest_item *it, const struct dt_digest_la
         bool hi = i + 1 == bars.n;
         const char *color = hi ? state_color[idx] : "#c5ccd3";
         char label[32];
-        dt_human_duration(bars.v[i], label, sizeof label);
+        words(L, it, bars.v[i], label, sizeof label);
         unsigned pct = bar_len(&bars, i, 100);
         if (pct < 2)
             pct = 2;

@@ -48,6 +48,7 @@ struct dt_digest_lang {
     const char *chart_now;   /* marks the current silence */
     const char *chart_reply; /* marks the slow reply */
     const char *no_history;
+    const char *usual_from[DT_USUAL_COUNT]; /* "(in this thread)", ... after the usual */
     const char *footer;
     const char *rollup_footer;
     const char *rollup_heading;

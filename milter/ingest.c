@@ -95,8 +95,8 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
         .subject_key = dt_string_hash(subj.data),
         .window_s = (long)cfg->thread_window_days * 86400,
         .score = outbound && f->scored ? f->score.score : 0,
-        .level = outbound && f->scored ? f->score.level : DT_LEVEL_CALM,
         .phrases = phrases.len > 0 ? phrases.data : NULL,
+        .counterpart_name = f->counterpart_name,
     };
     struct dt_record_result res;
     int rc = dt_store_record(st, &rec, &res, err);
@@ -114,10 +114,20 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
     return 0;
 }
 
+/* Where the usual came from, as the header says it. */
+static const char *const usual_from[DT_USUAL_COUNT] = {
+    [DT_USUAL_THREAD] = "in this thread",
+    [DT_USUAL_CUSTOMER] = "in their other threads",
+    [DT_USUAL_DEFAULT] = "assumed, no history yet",
+};
+
 void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size)
 {
-    char lat[32], usual[32];
-    dt_human_duration(r->reply.latency_s, lat, sizeof(lat));
-    dt_human_duration(r->reply.usual_s, usual, sizeof(usual));
-    snprintf(buf, size, "%s (usual %s; %s)", lat, usual, r->reply.slow ? "slow" : "normal");
+    char lat[48], usual[48];
+    const struct dt_cooling *c = &r->reply.c;
+    dt_duration_words(c->reply_s, &r->reply.clock, "en", lat, sizeof(lat));
+    dt_duration_words(c->usual_s, &r->reply.clock, "en", usual, sizeof(usual));
+    snprintf(buf, size, "%s (usual %s, %s; %s)", lat, usual,
+             (unsigned)c->usual_source < DT_USUAL_COUNT ? usual_from[c->usual_source] : "?",
+             c->reply_slow ? "slow" : "normal");
 }

@@ -501,7 +501,7 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     struct dt_ingest_result r;
     bool stored = remember(m, qid, &facts, &r);
     bool outbound = facts.direction == DT_DIR_OUTBOUND && facts.scored;
-    bool latency = stored && r.reply.answers;
+    bool latency = stored && r.reply.c.answered;
     char value[256], thread[64] = "", lat[128] = "";
     if (outbound || stored)
         drop_own_headers(ctx, m);
@@ -522,11 +522,15 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
                  r.duplicate ? " (seen before)" : "");
     }
     if (latency) {
-        char v[128];
+        char v[160];
         dt_ingest_latency_value(&r, v, sizeof(v));
         add_header(ctx, m, qid, "Reply-Latency", v);
-        snprintf(lat, sizeof(lat), " latency=%lds usual=%lds %s", r.reply.latency_s,
-                 r.reply.usual_s, r.reply.slow ? "slow" : "normal");
+        /* Exact seconds for the log, on the clock the verdict used, named. */
+        snprintf(lat, sizeof(lat), " latency=%lds usual=%lds clock=%s usual_from=%s %s",
+                 r.reply.c.reply_s, r.reply.c.usual_s,
+                 r.reply.clock.business ? "business" : "calendar",
+                 dt_usual_source_name(r.reply.c.usual_source),
+                 r.reply.c.reply_slow ? "slow" : "normal");
     }
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
     dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),

@@ -435,6 +435,14 @@ static void extract(struct walk *w, struct pick *p, bool html, struct dt_buf *te
     dt_buf_free(&conv_out);
 }
 
+const char *dt_message_name(const struct dt_message *msg, const char *addr)
+{
+    for (size_t i = 0; msg != NULL && addr != NULL && i < msg->n_names; i++)
+        if (strcmp(msg->names[2 * i], addr) == 0)
+            return msg->names[2 * i + 1];
+    return NULL;
+}
+
 void dt_message_free(struct dt_message *msg)
 {
     if (msg == NULL)
@@ -452,6 +460,9 @@ void dt_message_free(struct dt_message *msg)
     for (char **v = msg->cc; v != NULL && *v != NULL; v++)
         free(*v);
     free(msg->cc);
+    for (char **v = msg->names; v != NULL && *v != NULL; v++)
+        free(*v);
+    free(msg->names);
     free(msg->subject);
     free(msg->list_id);
     free(msg->precedence);

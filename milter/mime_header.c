@@ -182,17 +182,18 @@ void dt_mime_warn(struct dt_message *msg, const char *fmt, ...)
 
 /* --- building the facts ---------------------------------------------------- */
 
-struct facts {
-    struct dt_message *msg;
-    struct dt_buf *scratch; /* the unfolded value being parsed */
-    struct dt_buf tmp;      /* text being cleaned */
-    bool oom;
-};
-
 /* A NULL-terminated vector of strings under construction. */
 struct strv {
     char **v;
     size_t n, cap;
+};
+
+struct facts {
+    struct dt_message *msg;
+    struct dt_buf *scratch; /* the unfolded value being parsed */
+    struct dt_buf tmp;      /* text being cleaned */
+    struct strv names;      /* address, display name, address, display name, ... */
+    bool oom;
 };
 
 static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
@@ -287,6 +288,48 @@ static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
     strv_push(f, sv, t->data, t->len);
 }
 
+static char *decode_phrase(struct facts *f, const char *v, size_t n);
+
+/*
+ * A mailbox's address, and its display name (RFC 2047 words decoded, one
+ * clean line, at most NAME_MAX_BYTES) beside it in f->names when it has
+ * one that is not just the address again. The first name of an address wins.
+ */
+#define NAME_MAX_BYTES 200
+static void push_named(struct facts *f, struct strv *sv, const struct mailimf_mailbox *mb)
+{
+    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+    if (mb->mb_display_name == NULL || f->oom || sv->n == 0)
+        return;
+    const char *addr = sv->v[sv->n - 1];
+    for (size_t i = 0; i + 1 < f->names.n; i += 2)
+        if (strcmp(f->names.v[i], addr) == 0)
+            return;
+    char *name = decode_phrase(f, mb->mb_display_name, strlen(mb->mb_display_name));
+    if (name == NULL)
+        return;
+    size_t len = strlen(name);
+    if (len > NAME_MAX_BYTES) { /* cut on a character boundary */
+        len = NAME_MAX_BYTES;
+        while (len > 0 && ((unsigned char)name[len] & 0xc0) == 0x80)
+            len--;
+    }
+    /* Quotes and brackets some clients leave around a name. */
+    const char *n0 = name;
+    while (len > 0 && (*n0 == '"' || *n0 == '\'' || *n0 == ' ')) {
+        n0++;
+        len--;
+    }
+    while (len > 0 && (n0[len - 1] == '"' || n0[len - 1] == '\'' || n0[len - 1] == ' '))
+        len--;
+    if (len > 0 && !(len == strlen(addr) && strncasecmp(n0, addr, len) == 0) &&
+        f->names.n + 2 < LIST_MAX) {
+        strv_push(f, &f->names, addr, strlen(addr));
+        strv_push(f, &f->names, n0, len);
+    }
+    free(name);
+}
+
 /* For values libetpan rejects: every token with an '@' in it. */
 static void scan_addrs(struct facts *f, struct strv *sv, const char *v, size_t n)
 {
@@ -337,7 +380,7 @@ static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+                    push_named(f, sv, mb);
                 continue;
             }
             if (ad->ad_data.ad_group->grp_mb_list != NULL)
@@ -347,7 +390,7 @@ static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+                    push_named(f, sv, mb);
             }
         }
         mailimf_address_list_free(al);
@@ -495,8 +538,15 @@ static time_t parse_received(struct facts *f, struct dt_slice s)
 
 static char *parse_subject(struct facts *f, struct dt_slice s)
 {
-    size_t n, idx = 0;
+    size_t n;
     const char *v = dt_mime_unfold(f->scratch, s, &n);
+    return decode_phrase(f, v, n);
+}
+
+/* v[0..n) with RFC 2047 encoded words decoded, as one clean line. */
+static char *decode_phrase(struct facts *f, const char *v, size_t n)
+{
+    size_t idx = 0;
     char *decoded = NULL;
 
     /* Only encoded words need libetpan; plain subjects (most of them) are just cleaned. */
@@ -524,7 +574,7 @@ static char *parse_text(struct facts *f, struct dt_slice s, bool lower)
 
 int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, struct dt_buf *scratch)
 {
-    struct facts f = {msg, scratch, DT_BUF_INIT, false};
+    struct facts f = {msg, scratch, DT_BUF_INIT, {NULL, 0, 0}, false};
     struct strv sv = {NULL, 0, 0};
 
     if (h->f[DT_H_MESSAGE_ID].p != NULL) {
@@ -562,6 +612,8 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
     if (h->f[DT_H_CC].p != NULL)
         parse_addrs(&f, h->f[DT_H_CC], &sv);
     msg->cc = strv_finish(&f, &sv, &msg->n_cc);
+    msg->names = strv_finish(&f, &f.names, &msg->n_names);
+    msg->n_names /= 2;
 
     msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, h->f[DT_H_DATE]) : (time_t)-1;
     msg->received =

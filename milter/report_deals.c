@@ -68,29 +68,56 @@ static void json_time(struct dt_buf *out, time_t t)
     dt_buf_printf(out, "\"%s\"", b);
 }
 
+static void json_longs(struct dt_buf *out, const char *name, const long *v, size_t n)
+{
+    dt_buf_printf(out, ",\"%s\":[", name);
+    for (size_t i = 0; i < n; i++)
+        dt_buf_printf(out, "%s%ld", i ? "," : "", v[i]);
+    dt_buf_putc(out, ']');
+}
+
 void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
 {
+    const struct dt_cooling *c = &d->cooling;
+    bool hours = d->latencies_business_s != NULL; /* business hours are configured */
     dt_buf_printf(out, "{\"thread\":\"%s\",\"rep\":", d->id);
     dt_json_string(out, d->owner);
     dt_buf_puts(out, ",\"counterpart\":");
     dt_json_string(out, d->counterpart);
+    dt_buf_puts(out, ",\"counterpart_name\":");
+    dt_json_string(out, d->counterpart_name);
     dt_buf_puts(out, ",\"subject\":");
     dt_json_string(out, d->subject);
-    dt_buf_printf(out, ",\"state\":\"%s\",\"latencies_s\":[", dt_state_name(d->state));
-    for (size_t i = 0; i < d->n_latencies; i++)
-        dt_buf_printf(out, "%s%ld", i ? "," : "", d->latencies_s[i]);
-    dt_buf_puts(out, "],\"rep_latencies_s\":[");
-    for (size_t i = 0; i < d->n_rep_latencies; i++)
-        dt_buf_printf(out, "%s%ld", i ? "," : "", d->rep_latencies_s[i]);
-    dt_buf_printf(out, "],\"usual_s\":%ld,\"last_out\":", d->usual_s);
+    dt_buf_printf(out, ",\"state\":\"%s\",\"clock\":\"%s\"", dt_state_name(d->state),
+                  d->clock.business ? "business" : "calendar");
+    json_longs(out, "latencies_s", d->latencies_s, d->n_latencies);
+    if (hours)
+        json_longs(out, "latencies_business_s", d->latencies_business_s, d->n_latencies);
+    json_longs(out, "rep_latencies_s", d->rep_latencies_s, d->n_rep_latencies);
+    dt_buf_printf(out, ",\"usual_s\":%ld", c->usual_calendar_s);
+    if (hours)
+        dt_buf_printf(out, ",\"usual_business_s\":%ld", c->usual_business_s);
+    dt_buf_printf(out, ",\"usual_source\":\"%s\"", dt_usual_source_name(c->usual_source));
+    /* Silence: only while the rep wrote last; null once the customer spoke. */
+    bool silent = d->last_out != 0 && d->last_out >= d->last_in;
+    if (silent)
+        dt_buf_printf(out, ",\"silent_s\":%ld", c->silent_calendar_s);
+    else
+        dt_buf_puts(out, ",\"silent_s\":null");
+    if (hours && silent)
+        dt_buf_printf(out, ",\"silent_business_s\":%ld", c->silent_business_s);
+    else if (hours)
+        dt_buf_puts(out, ",\"silent_business_s\":null");
+    dt_buf_puts(out, ",\"last_out\":");
     json_time(out, d->last_out);
     dt_buf_puts(out, ",\"last_in\":");
     json_time(out, d->last_in);
-    dt_buf_printf(out, ",\"peak_euphoria\":%.2f,\"messages\":%zu", d->peak_euphoria, d->n_messages);
+    dt_buf_printf(out, ",\"peak_euphoria\":%.3f,\"messages\":%zu", d->peak_euphoria,
+                  d->n_messages);
     if (d->trigger_at != 0) {
         dt_buf_puts(out, ",\"trigger_at\":");
         json_time(out, d->trigger_at);
-        dt_buf_printf(out, ",\"trigger_score\":%.2f,\"trigger_phrases\":", d->trigger_score);
+        dt_buf_printf(out, ",\"trigger_score\":%.3f,\"trigger_phrases\":", d->trigger_score);
         dt_json_string(out, d->trigger_phrases);
     }
     dt_buf_puts(out, "}\n");
@@ -99,16 +126,18 @@ void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
 {
     if (d == NULL) {
-        dt_buf_printf(out, "%-12s %-8s %-26s %-26s %-10s %-10s %5s  %s\n", "THREAD", "STATE", "REP",
-                      "COUNTERPART", "SILENT", "USUAL", "PEAK", "SUBJECT");
+        dt_buf_printf(out, "%-12s %-8s %-26s %-26s %-20s %-20s %-8s %5s  %s\n", "THREAD", "STATE",
+                      "REP", "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK", "SUBJECT");
         return;
     }
-    char silent[32] = "-", usual[32];
-    if (d->cooling.silent_calendar_s > 0)
-        dt_human_duration(d->cooling.silent_calendar_s, silent, sizeof(silent));
-    dt_human_duration(d->usual_s, usual, sizeof(usual));
-    dt_buf_printf(out, "%-12s %-8s %-26.26s %-26.26s %-10s %-10s %5.2f  %.60s\n", d->id,
+    char silent[48] = "-", usual[48];
+    const struct dt_cooling *c = &d->cooling;
+    if (d->last_out != 0 && d->last_out >= d->last_in)
+        dt_duration_words(c->silent_s, &d->clock, "en", silent, sizeof(silent));
+    dt_duration_words(c->usual_s, &d->clock, "en", usual, sizeof(usual));
+    dt_buf_printf(out, "%-12s %-8s %-26.26s %-26.26s %-20s %-20s %-8s %5.2f  %.60s\n", d->id,
                   dt_state_name(d->state), d->owner ? d->owner : "-",
-                  d->counterpart ? d->counterpart : "-", silent, usual, d->peak_euphoria,
+                  d->counterpart ? d->counterpart : "-", silent, usual,
+                  dt_usual_source_name(c->usual_source), d->peak_euphoria,
                   d->subject ? d->subject : "");
 }

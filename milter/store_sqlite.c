@@ -54,6 +54,7 @@ static const char *const sql_text[SQ_COUNT] = {
     [SQ_THREAD_BY_KEY] = "SELECT id, key FROM threads WHERE key = ?1",
     [SQ_PERSON_GET] = "SELECT id FROM people WHERE addr = ?1",
     [SQ_PERSON_ADD] = "INSERT INTO people(addr) VALUES (?1)",
+    [SQ_PERSON_NAME] = "UPDATE people SET name = ?2 WHERE id = ?1 AND name IS NOT ?2",
     /* The most recent thread of this rep <-> counterpart pair with the same
      * normalised subject whose last message lies within the window. */
     [SQ_SUBJECT_MATCH] = "SELECT t.id, t.key FROM thread_people p JOIN threads t ON t.id = p.thread"
@@ -65,8 +66,8 @@ static const char *const sql_text[SQ_COUNT] = {
                        " subject_key = coalesce(subject_key, ?3) WHERE id = ?1"
                        " AND ((subject IS NULL AND ?2 IS NOT NULL)"
                        " OR (subject_key IS NULL AND ?3 IS NOT NULL))",
-    [SQ_EVENT_ADD] = "INSERT INTO events(msgid, thread, at, outbound, level, rep, counterpart,"
-                     " score, phrases) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [SQ_EVENT_ADD] = "INSERT INTO events(msgid, thread, at, outbound, rep, counterpart,"
+                     " score, phrases) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [SQ_PAIR_ADD] = "INSERT OR IGNORE INTO thread_people(rep, counterpart, thread)"
                     " VALUES (?1, ?2, ?3)",
     [SQ_DIGEST_FIRST] = "SELECT d.first_at FROM digest_item d JOIN people p ON p.id = d.rep"
@@ -379,13 +380,21 @@ static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
     sqlite3_bind_int64(s, 2, tid);
     sqlite3_bind_int64(s, 3, (int64_t)rec->at);
     sqlite3_bind_int(s, 4, rec->outbound ? 1 : 0);
-    sqlite3_bind_int(s, 5, (int)rec->level);
-    sqlite3_bind_int64(s, 6, rep);
-    sqlite3_bind_int64(s, 7, cp);
-    sqlite3_bind_int64(s, 8, score_milli(rec->score));
-    bind_text_or_null(s, 9, rec->phrases);
+    sqlite3_bind_int64(s, 5, rep);
+    sqlite3_bind_int64(s, 6, cp);
+    sqlite3_bind_int64(s, 7, score_milli(rec->score));
+    bind_text_or_null(s, 8, rec->phrases);
     if (sq_exec_stmt(st, s, err) < 0)
         return -1;
+
+    if (cp != 0 && rec->counterpart_name != NULL && *rec->counterpart_name) {
+        if ((s = sq_stmt(st, SQ_PERSON_NAME, err)) == NULL)
+            return -1;
+        sqlite3_bind_int64(s, 1, cp);
+        sqlite3_bind_text(s, 2, rec->counterpart_name, -1, SQLITE_STATIC);
+        if (sq_exec_stmt(st, s, err) < 0)
+            return -1;
+    }
 
     if ((s = sq_stmt(st, SQ_PAIR_ADD, err)) == NULL)
         return -1;

@@ -27,7 +27,7 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
             int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
 {
     struct sq_store *st = (struct sq_store *)base;
-    char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, e.level,"
+    char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
                      " e.phrases FROM events e JOIN threads t ON t.id = e.thread"
                      " LEFT JOIN people r ON r.id = e.rep"
                      " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
@@ -69,7 +69,7 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
         row.counterpart = text_or_null(s, 4);
         row.subject = text_or_null(s, 5);
         row.score = (double)sqlite3_column_int64(s, 6) / 1000.0;
-        row.level = (enum dt_level)sqlite3_column_int(s, 7);
+        row.counterpart_name = text_or_null(s, 7);
         row.phrases = text_or_null(s, 8);
         if ((stop = fn(&row, arg)) != 0)
             break;

@@ -45,6 +45,12 @@ static const char *const steps[] = {
     " sent_at INTEGER NOT NULL, PRIMARY KEY (rep, day)) WITHOUT ROWID;"
     "CREATE TABLE digest_item(rep INTEGER NOT NULL, thread INTEGER NOT NULL,"
     " first_at INTEGER NOT NULL, PRIMARY KEY (rep, thread)) WITHOUT ROWID;",
+
+    /* 3: a customer's display name as last seen ("Sarah Mitchell"), for the
+     * digest; the level column goes: levels are derived from the score with
+     * the thresholds configured when the store is read (euphoria.h). */
+    "ALTER TABLE people ADD COLUMN name TEXT;"
+    "ALTER TABLE events DROP COLUMN level;",
 };
 
 #define NEWEST ((int)(sizeof(steps) / sizeof(*steps)))

@@ -201,7 +201,9 @@ START_TEST(timeline_table)
     struct dt_cooling c;
     params_for(r->p, &p);
     memset(&c, 0x5a, sizeof(c)); /* everything must be written */
-    dt_cooling_evaluate(r->ev, r->n, r->other, r->p == P_NULL ? NULL : &p, T0 + r->now, &c);
+    struct dt_usual_hint hint = {1, r->other, r->other};
+    dt_cooling_evaluate(r->ev, r->n, r->other > 0 ? &hint : NULL, r->p == P_NULL ? NULL : &p,
+                        T0 + r->now, &c);
     ck_assert_msg(c.state == r->want, "%s: state %s, want %s", r->name, dt_state_name(c.state),
                   dt_state_name(r->want));
     ck_assert_msg(c.trigger == r->trigger, "%s: trigger %zu, want %zu", r->name, c.trigger,
@@ -244,7 +246,7 @@ static enum dt_thread_state state_at(const struct dt_tl_event *ev, size_t n,
                                      const struct dt_cooling_params *p, time_t now,
                                      struct dt_cooling *c)
 {
-    dt_cooling_evaluate(ev, n, 0, p, now, c);
+    dt_cooling_evaluate(ev, n, NULL, p, now, c);
     return c->state;
 }
 
@@ -434,7 +436,7 @@ START_TEST(long_history)
     }
     ev[n - 1] = (struct dt_tl_event){t, true, DT_LEVEL_EUPHORIC, 0.9};
     struct dt_cooling c;
-    dt_cooling_evaluate(ev, n, 0, NULL, t + 3 * D, &c);
+    dt_cooling_evaluate(ev, n, NULL, NULL, t + 3 * D, &c);
     ck_assert_int_eq(c.usual_s, 501 * 60);
     ck_assert_int_eq(c.state, DT_STATE_COOLING); /* min_wait 3 d dominates */
     ck_assert_int_eq(c.trigger, n - 1);

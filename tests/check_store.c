@@ -24,19 +24,19 @@
 START_TEST(open_creates_and_reopens)
 {
     struct dt_store *st = open_ok();
-    ck_assert_int_eq(dt_store_schema_version(), 2);
+    ck_assert_int_eq(dt_store_schema_version(), 3);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
     struct dt_store_counts c = counts(st);
     ck_assert_uint_eq(c.outbound + c.inbound + c.threads, 0);
     put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
     dt_store_close(st);
 
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 2);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 3);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
     ck_assert_str_eq(raw_text("PRAGMA journal_mode"), "wal");
 
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 2);
+    ck_assert_int_eq(dt_store_version(st), 3);
     ck_assert_uint_eq(counts(st).outbound, 1);
     dt_store_close(st);
     dt_store_close(NULL);
@@ -292,7 +292,7 @@ struct seen {
     time_t at[32];
     char rep[32][32], cp[32][32], subject[32][32], phrases[32][32];
     double score[32];
-    int level[32];
+    char name[32][32];
     bool out[32];
     int stop_at; /* stop (returning 7) at this row, -1 never */
 };
@@ -310,7 +310,7 @@ static int collect(const struct dt_row *r, void *arg)
     snprintf(s->subject[i], 32, "%s", r->subject ? r->subject : "(null)");
     snprintf(s->phrases[i], 32, "%s", r->phrases ? r->phrases : "(null)");
     s->score[i] = r->score;
-    s->level[i] = (int)r->level;
+    snprintf(s->name[i], 32, "%s", r->counterpart_name ? r->counterpart_name : "(null)");
     return (int)i == s->stop_at ? 7 : 0;
 }
 
@@ -332,6 +332,7 @@ static struct dt_store *three_threads(void)
                         "amazing, can't wait"});
     put(st, &(struct m){"t2@corp", NULL, NULL, T0 + 10, true, "dirk@corp", "carl@other", "Demo",
                         0.2, NULL});
+    next_name = "Bob Jansen";
     put(st, &(struct m){"t1r@cust", "t1@corp", NULL, T0 + 3 * DAY, false, "ann@corp", "bob@cust",
                         "Re: Offerte", 0, NULL});
     put(st, &(struct m){"t3@corp", NULL, NULL, T0 + 20, true, "ann@corp", "carl@other", NULL, 0.5,
@@ -372,8 +373,10 @@ START_TEST(scan_order_and_rows)
     ck_assert_str_eq(s.phrases[0], "amazing, can't wait");
     ck_assert_str_eq(s.phrases[1], "(null)");
     ck_assert(s.score[0] > 0.8725 && s.score[0] < 0.8735);
-    ck_assert_int_eq(s.level[0], DT_LEVEL_EUPHORIC);
-    ck_assert_int_eq(s.level[2], DT_LEVEL_CALM);
+    /* The display name, once seen, comes with every row of that address. */
+    ck_assert_str_eq(s.name[0], "Bob Jansen");
+    ck_assert_str_eq(s.name[2], "Bob Jansen");
+    ck_assert_str_eq(s.name[6], "(null)");
     ck_assert(s.thread[6] == dt_msgid_hash("t3@corp"));
     ck_assert_str_eq(s.subject[6], "(null)");
 

@@ -38,9 +38,9 @@ static int collect(const struct dt_row *r, void *arg)
 {
     struct rows *rs = arg;
     if (rs->n < 8)
-        snprintf(rs->text[rs->n], sizeof(rs->text[0]), "%lld %lld %d %s %s %s %.3f %d %s",
+        snprintf(rs->text[rs->n], sizeof(rs->text[0]), "%lld %lld %d %s %s %s %.3f %s",
                  (long long)r->thread, (long long)r->at, r->outbound, r->rep, r->counterpart,
-                 r->subject ? r->subject : "-", r->score, (int)r->level,
+                 r->subject ? r->subject : "-", r->score,
                  r->phrases ? r->phrases : "-");
     rs->n++;
     return 0;
@@ -91,9 +91,9 @@ START_TEST(v1_database_migrates_and_keeps_its_events)
     make_v1();
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 1);
     struct dt_store *st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 2);
+    ck_assert_int_eq(dt_store_version(st), 3);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 2);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 3);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name IN"
                              " ('digest_sent', 'digest_item')"),
@@ -102,10 +102,10 @@ START_TEST(v1_database_migrates_and_keeps_its_events)
     struct rows rs = scan_all(st);
     ck_assert_uint_eq(rs.n, 3);
     ck_assert_str_eq(rs.text[0], "1001 1790000000 1 ann@corp.example bob@cust.example "
-                                 "Pilot for Q4 0.720 2 amazing, can't wait");
+                                 "Pilot for Q4 0.720 amazing, can't wait");
     ck_assert_str_eq(rs.text[1], "1001 1790086400 0 ann@corp.example bob@cust.example "
-                                 "Pilot for Q4 0.000 0 -");
-    ck_assert_str_eq(rs.text[2], "1002 1790003600 1 ann@corp.example eve@cust.example - 0.100 0 -");
+                                 "Pilot for Q4 0.000 -");
+    ck_assert_str_eq(rs.text[2], "1002 1790003600 1 ann@corp.example eve@cust.example - 0.100 -");
     struct dt_store_counts c = counts(st);
     ck_assert_uint_eq(c.outbound, 2);
     ck_assert_uint_eq(c.inbound, 1);
@@ -123,7 +123,7 @@ START_TEST(v1_database_migrates_and_keeps_its_events)
 
     /* and reopens without migrating again */
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 2);
+    ck_assert_int_eq(dt_store_version(st), 3);
     ck_assert_int_eq(first(st, ANN, K2), T0 + 7 * 3600);
     ck_assert_uint_eq(scan_all(st).n, 4);
     dt_store_close(st);
@@ -149,7 +149,7 @@ START_TEST(failed_migration_changes_nothing)
     /* out of the way, the next open migrates */
     raw_exec("DROP TABLE digest_item");
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 2);
+    ck_assert_int_eq(dt_store_version(st), 3);
     ck_assert_uint_eq(scan_all(st).n, 3);
     dt_store_close(st);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dealtemp/buf.h"
+#include "dealtemp/duration.h"
 #include "dealtemp/error.h"
 #include "dealtemp/hash.h"
 #include "dealtemp/header.h"
@@ -233,6 +234,59 @@ START_TEST(intern_numbers_each_string_once)
 }
 END_TEST
 
+START_TEST(duration_words_round_and_name_the_clock)
+{
+    char b[64];
+    const struct dt_clock cal = DT_CALENDAR, biz = {true, 8 * 3600};
+    struct {
+        long s;
+        const struct dt_clock *c;
+        const char *lang, *want;
+    } cases[] = {
+        {0, &cal, "en", "less than a minute"},
+        {29, &cal, "en", "less than a minute"},
+        {30, &cal, "en", "1 minute"},
+        {89, &cal, "en", "1 minute"},
+        {90, &cal, "en", "2 minutes"},
+        {3569, &cal, "en", "59 minutes"},
+        {3570, &cal, "en", "1 hour"},
+        {5399, &cal, "en", "1 hour"},
+        {5400, &cal, "en", "2 hours"},
+        {23 * 3600 + 1799, &cal, "en", "23 hours"},
+        {23 * 3600 + 1800, &cal, "en", "1 day"},
+        {36 * 3600 - 1, &cal, "en", "1 day"},
+        {36 * 3600, &cal, "en", "2 days"},
+        /* never floored: 2 d 23 h is 3 days */
+        {2 * 86400 + 23 * 3600, &cal, "en", "3 days"},
+        {2 * 86400 + 11 * 3600, &cal, "en", "2 days"},
+        {-5, &cal, "en", "less than a minute"},
+        /* the business clock: working units, an 8-hour working day */
+        {6 * 3600, &biz, "en", "6 working hours"},
+        {3600, &biz, "en", "1 working hour"},
+        {7 * 3600, &biz, "en", "7 working hours"},
+        {15 * 3600, &biz, "en", "2 working days"},
+        {16 * 3600, &biz, "en", "2 working days"},
+        {32 * 3600, &biz, "en", "4 working days"},
+        {8 * 3600 * 3 + 4 * 3600, &biz, "en", "4 working days"},
+        {8 * 3600 * 3 + 4 * 3600 - 1, &biz, "en", "3 working days"},
+        /* Dutch units are Dutch */
+        {3 * 86400, &cal, "nl", "3 dagen"},
+        {86400 * 2 - 1800, &cal, "nl", "2 dagen"},
+        {2 * 3600, &cal, "nl", "2 uur"},
+        {3600, &cal, "nl", "1 uur"},
+        {25 * 60, &cal, "nl", "25 minuten"},
+        {4 * 8 * 3600, &biz, "nl", "4 werkdagen"},
+        {6 * 3600, &biz, "nl", "6 werkuren"},
+        {8 * 3600 * 2, &biz, "xx", "2 working days"}, /* unknown language: English */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        dt_duration_words(cases[i].s, cases[i].c, cases[i].lang, b, sizeof(b));
+        ck_assert_msg(strcmp(b, cases[i].want) == 0, "%ld s (%s): got \"%s\", want \"%s\"",
+                      cases[i].s, cases[i].lang, b, cases[i].want);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -251,6 +305,7 @@ int main(void)
     tcase_add_test(tc, ascii_lower_folds_only_ascii);
     tcase_add_test(tc, fnv1a_known_values);
     tcase_add_test(tc, intern_numbers_each_string_once);
+    tcase_add_test(tc, duration_words_round_and_name_the_clock);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

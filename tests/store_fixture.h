@@ -66,6 +66,9 @@ struct m {
     const char *phrases;
 };
 
+/* The counterpart's display name the next put() records (then cleared). */
+static const char *next_name UNUSED;
+
 UNUSED static int put_err(struct dt_store *st, const struct m *m, struct dt_record_result *res,
                           struct dt_error *err)
 {
@@ -92,11 +95,10 @@ UNUSED static int put_err(struct dt_store *st, const struct m *m, struct dt_reco
         .subject_key = dt_string_hash(norm.data),
         .window_s = WINDOW,
         .score = m->score,
-        .level = m->score >= 0.6    ? DT_LEVEL_EUPHORIC
-                 : m->score >= 0.35 ? DT_LEVEL_WARM
-                                    : DT_LEVEL_CALM,
         .phrases = m->phrases,
+        .counterpart_name = next_name,
     };
+    next_name = NULL;
     int rc = dt_store_record(st, &rec, res, err);
     dt_buf_free(&norm);
     return rc;

@@ -57,6 +57,7 @@ struct dt_facts {
                                   (a rep if one is addressed); else NULL */
     char *counterpart;         /* the customer: first external To/Cc (then envelope recipient)
                                   of outbound mail, From of inbound mail; else NULL */
+    const char *counterpart_name; /* the customer's display name in this message (in msg), or NULL */
     struct dt_message *msg;    /* header facts; msg->text is freed once scored */
     struct dt_quote_info quote;
     bool scored;               /* score is valid */

@@ -27,9 +27,11 @@
  *    set. Then latencies, silences, usual and threshold are business
  *    seconds, and min_wait and default_reply (given in calendar seconds)
  *    count working days: seconds / 86400 x the working-day length (3 days
- *    -> 24 h of 09:00-17:00 work). other_usual_s is in the clock's unit.
+ *    -> 24 h of 09:00-17:00 work).
  *  - A reply that took 0 in the clock's unit (e.g. over a weekend on the
- *    business clock) is never slowed, even against a usual of 0.
+ *    business clock) is never slow, even against a usual of 0.
+ *  - Every duration is also given on the calendar and, with business
+ *    hours, in business seconds, so what people read can name its clock.
  *  - No events up to now: open. out->trigger is set for waiting (after a
  *    trigger), cooling, stalled and slowed; reply_s also for warm.
  */
@@ -41,6 +43,7 @@
 #include <time.h>
 
 #include "dealtemp/bizcal.h"
+#include "dealtemp/duration.h"
 #include "dealtemp/euphoria.h"
 
 enum dt_thread_state {
@@ -76,6 +79,14 @@ struct dt_cooling_params {
 
 void dt_cooling_defaults(struct dt_cooling_params *p);
 
+/*
+ * The clock the verdicts are measured on, for showing durations
+ * (duration.h): business when p->business and sensible hours are given,
+ * with the working-day length; else the calendar. The one place that
+ * decides which clock is in force.
+ */
+void dt_cooling_clock(const struct dt_cooling_params *p, struct dt_clock *out);
+
 /* One measured latency. */
 struct dt_latency {
     time_t from, to;        /* the message answered, the answer */
@@ -97,25 +108,66 @@ size_t dt_latencies(const struct dt_tl_event *ev, size_t n, const struct dt_busi
  */
 long dt_median(long *v, size_t n, long def);
 
+/* Where the usual reply time came from (cooling.h: the usual). */
+enum dt_usual_source {
+    DT_USUAL_THREAD,   /* the customer's earlier replies in this thread */
+    DT_USUAL_CUSTOMER, /* their replies in their other threads */
+    DT_USUAL_DEFAULT,  /* no history: cooling.default_reply */
+    DT_USUAL_COUNT
+};
+
+/* "thread", "customer", "default". */
+const char *dt_usual_source_name(enum dt_usual_source s);
+
+/* The customer's pace in their other threads, measured by the caller:
+ * medians of those latencies on each clock, and how many there were. */
+struct dt_usual_hint {
+    size_t n;          /* 0: no other history */
+    long calendar_s;
+    long business_s;   /* ignored without business hours */
+};
+
 struct dt_cooling {
     enum dt_thread_state state;
     size_t trigger;         /* index of the enthusiastic message that matters, or (size_t)-1 */
-    long silent_s;          /* since the latest unanswered outbound, in the clock's unit; 0 if answered */
-    long silent_calendar_s; /* the same on the calendar */
+    bool business;          /* the clock of the *_s verdict fields: business hours */
+    /* The rep wrote last: the customer's silence since the latest outbound. */
+    long silent_s;          /* in the clock's unit; 0 if answered */
+    long silent_calendar_s;
+    long silent_business_s; /* -1 without business hours */
+    /* The usual reply time, and where it came from. */
+    long usual_s;           /* in the clock's unit */
+    long usual_calendar_s;
+    long usual_business_s;  /* -1 without business hours */
+    enum dt_usual_source usual_source;
     long threshold_s;       /* max(factor x usual, min_wait) in the clock's unit */
-    long usual_s;           /* the usual used */
-    long reply_s;           /* slowed: the slow reply's latency in the clock's unit */
+    /* The customer's latest message answered the rep's latest: that reply. */
+    bool answered;
+    long reply_s;           /* in the clock's unit; 0 unless answered */
+    long reply_calendar_s;
+    long reply_business_s;  /* -1 without business hours */
+    bool reply_slow;        /* dt_cooling_reply_slow(reply, usual), whatever the level */
 };
+
+/*
+ * The one "slow reply" rule: a reply is slow when it took factor x usual
+ * or more in the clock's unit. A reply taking no time at all is never slow,
+ * even against a usual of 0 (over a weekend on the business clock). The
+ * milter's X-Deal-Reply-Latency verdict, `threads` and the digest's
+ * "slowed" all come from here, through dt_cooling_evaluate.
+ */
+bool dt_cooling_reply_slow(const struct dt_cooling_params *p, long reply, long usual);
 
 /*
  * Evaluate a timeline sorted by time as of now (events after now are
  * ignored). The usual reply time is the median of the customer's earlier
  * latencies in this thread (for a silence: all of them; for judging the
- * latest reply: those before it), else other_usual_s - the median across
- * the customer's other threads, computed by the caller - when > 0, else
- * default_reply.
+ * latest reply: those before it), else the median in their other threads
+ * (other, computed by the caller; NULL or n == 0 = none), else
+ * default_reply. Medians are taken on each clock separately; the clock's
+ * own one decides.
  */
-void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, long other_usual_s,
+void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, const struct dt_usual_hint *other,
                          const struct dt_cooling_params *p, time_t now, struct dt_cooling *out);
 
 #endif

@@ -23,14 +23,16 @@ struct dt_deal {
     char id[13];               /* short id */
     const char *owner;         /* the rep who sent the latest outbound message */
     const char *counterpart;
+    const char *counterpart_name; /* their display name as last seen, or NULL */
     const char *subject;       /* NULL when subjects are not stored */
     enum dt_thread_state state;
-    struct dt_cooling cooling; /* details of the state (cooling.h) */
+    struct dt_cooling cooling; /* the state's details, usual and silence on both clocks */
+    struct dt_clock clock;     /* the clock cooling's *_s verdict fields are on */
     const long *latencies_s;   /* the customer's reply latencies, calendar seconds, oldest first */
+    const long *latencies_business_s; /* the same in business seconds (NULL without hours) */
     size_t n_latencies;
     const long *rep_latencies_s; /* the rep's own reply latencies, calendar seconds, oldest first */
     size_t n_rep_latencies;
-    long usual_s;              /* the customer's usual reply time, in the configured clock's unit */
     time_t first_at, last_out, last_in; /* 0 = none */
     double peak_euphoria;      /* highest outbound score */
     time_t trigger_at;         /* the enthusiastic message behind cooling/stalled/slowed, or 0 */
@@ -53,20 +55,20 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
                   int (*fn)(const struct dt_deal *deal, void *arg), void *arg,
                   struct dt_error *err);
 
-/* What an inbound customer message at `at` in `thread` means for latency. */
+/*
+ * What an inbound customer message at `at` in `thread` means: the thread
+ * as stored before it, with the reply added, evaluated by cooling.c as of
+ * `at` - exactly what `dealtemp threads --as-of <at>` says of that thread,
+ * so the milter's header and the listing cannot disagree. out->answered is
+ * false when no outbound message precedes it. Returns 0, or -1 with err set.
+ */
 struct dt_reply_info {
-    bool answers;              /* there is an outbound message before it */
-    long latency_s;            /* calendar seconds since the latest outbound before it */
-    long long latency_business_s; /* business seconds (-1 without business hours) */
-    long usual_s;              /* the usual, in the configured clock's unit */
-    bool slow;                 /* latency >= factor x usual (in the configured clock) */
+    struct dt_cooling c;       /* answered, reply_*, usual_*, usual_source, reply_slow */
+    struct dt_clock clock;
 };
 
 int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thread,
                    const char *counterpart, time_t at, struct dt_reply_info *out,
                    struct dt_error *err);
-
-/* "3d 4h", "5h 10m", "12m", "40s": a duration for people. */
-void dt_human_duration(long seconds, char *buf, size_t size);
 
 #endif

@@ -44,9 +44,11 @@ struct dt_digest_item {
     time_t trigger_at;              /* the enthusiastic message */
     double trigger_score;
     char *trigger_phrases;          /* "amazing, can't wait" or NULL */
-    long silent_s;                  /* calendar seconds since it (stalled, cooling) */
-    long reply_s;                   /* slowed: how long the reply took, calendar seconds */
-    long usual_s;                   /* the customer's usual reply time, seconds */
+    struct dt_clock clock;          /* every duration below is on this clock */
+    long silent_s;                  /* since it (stalled, cooling) */
+    long reply_s;                   /* slowed: how long the reply took */
+    long usual_s;                   /* the customer's usual reply time */
+    enum dt_usual_source usual_source; /* where the usual came from */
     long latencies_s[DT_DIGEST_MAX_LATENCIES]; /* the customer's latest reply times, oldest first */
     size_t n_latencies;
 };

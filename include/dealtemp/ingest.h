@@ -38,7 +38,12 @@ struct dt_ingest_result {
 int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
               time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err);
 
-/* "2d 3h (usual 1d 4h; slow)" for X-Deal-Reply-Latency. */
+/*
+ * X-Deal-Reply-Latency: the reply's latency and the usual on the clock in
+ * force, in words (duration.h), where the usual came from, and the verdict:
+ * "2 days (usual 5 hours, in this thread; slow)", "6 working hours (usual
+ * 2 working days, assumed, no history yet; normal)".
+ */
 void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size);
 
 #endif

@@ -50,6 +50,11 @@ struct dt_message {
     size_t n_to;
     char **cc;              /* NULL-terminated array, never NULL */
     size_t n_cc;
+    char **names;           /* display names: address, name, address, name, ..., NULL;
+                               never NULL. From, To and Cc mailboxes with a name other
+                               than their address (RFC 2047 decoded, one clean line,
+                               at most 200 bytes), the first name of an address only */
+    size_t n_names;         /* pairs */
     char *subject;
     time_t date;            /* Date header as UTC time_t, or (time_t)-1 if absent or unparsable */
     time_t received;        /* date after the last ';' of the first (topmost) Received header,
@@ -65,6 +70,9 @@ struct dt_message {
     char warning[256];
     unsigned n_invalid;     /* invalid byte sequences replaced by U+FFFD */
 };
+
+/* The display name msg gives addr (lower-cased addr-spec), or NULL. */
+const char *dt_message_name(const struct dt_message *msg, const char *addr);
 
 int dt_mime_parse(const char *raw, size_t len, struct dt_message **out,
                   struct dt_error *err);

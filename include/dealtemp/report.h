@@ -32,13 +32,19 @@ void dt_report_explain(const struct dt_facts *facts, const struct dt_config *cfg
 
 /*
  * `dealtemp threads --json`: one object per line with thread, rep,
- * counterpart, subject, state, latencies_s (the customer's), rep_latencies_s
- * (the rep's own), usual_s, last_out, last_in (ISO 8601 UTC or null),
- * peak_euphoria, messages, and trigger_at/trigger_score/trigger_phrases when
- * an enthusiastic message is behind the state.
+ * counterpart, counterpart_name, subject, state, clock ("calendar" or
+ * "business": the clock the state was judged on), latencies_s (the
+ * customer's, calendar seconds), latencies_business_s, rep_latencies_s,
+ * usual_s and usual_business_s, usual_source ("thread", "customer" = their
+ * other threads, "default" = cooling.default_reply), silent_s and
+ * silent_business_s (null when the customer spoke last), last_out, last_in
+ * (ISO 8601 UTC or null), peak_euphoria, messages, and
+ * trigger_at/trigger_score/trigger_phrases when an enthusiastic message is
+ * behind the state. The *_business_s fields are present whenever business
+ * hours are configured (always, with the defaults).
  */
 void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out);
-/* The table form: a header line (d == NULL) or one row. */
+/* The table form: a header line (d == NULL) or one row, durations in words on the clock in force. */
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out);
 
 /* "2026-11-20T09:00:00Z" (0 -> "-"). buf holds 21 bytes. */

@@ -9,8 +9,10 @@
  * busy timeout, and every write is one short transaction.
  *
  * What is kept per message: the Message-ID hash, thread, time, direction,
- * rep, counterpart, euphoria score and level, up to five top evidence
- * phrases, and (store_subjects) the subject. Failure: -1 with err set,
+ * rep, counterpart, euphoria score (never a level: that is derived from
+ * the score with the thresholds in force when the store is read), up to
+ * five top evidence phrases, and (store_subjects) the subject; per
+ * customer address the display name last seen. Failure: -1 with err set,
  * naming the database file; nothing is half-written.
  */
 #ifndef DEALTEMP_STORE_H
@@ -63,9 +65,9 @@ struct dt_record {
     const char *subject;      /* NULL when store_subjects is false */
     dt_hash subject_key;      /* dt_string_hash of the normalised subject, 0 if none */
     long window_s;            /* subject fallback window (thread_window_days) */
-    double score;             /* outbound: euphoria score; inbound: 0 */
-    enum dt_level level;
+    double score;             /* outbound: euphoria score (three decimals kept); inbound: 0 */
     const char *phrases;      /* top evidence, "amazing, can't wait, 🚀" (may be NULL) */
+    const char *counterpart_name; /* the customer's display name in this message, or NULL */
 };
 
 /* What recording found. */
@@ -91,9 +93,9 @@ struct dt_row {
     bool outbound;
     const char *rep;
     const char *counterpart;
+    const char *counterpart_name; /* their display name as last seen, or NULL */
     const char *subject;      /* the thread's subject (first stored), NULL if not kept */
-    double score;
-    enum dt_level level;
+    double score;             /* the level is derived from it: dt_level_of() */
     const char *phrases;
 };
 

@@ -318,7 +318,10 @@ check_thread() {
     else
         dt_not_ok "i) same X-Deal-Thread" "outbound '$ta', reply '$td'"
     fi
-    if [[ "$lat" =~ ^[0-9]+[smhd]( [0-9]+[smh])?\ \(usual\ [0-9]+[smhd].*\;\ (normal|slow)\)$ ]]; then
+    # words on the clock in force, where the usual came from, the verdict:
+    # "less than a minute (usual 2 days, assumed, no history yet; normal)"
+    local dur='(less than a (working )?minute|1 (working )?(minute|hour|day)|[0-9]+ (working )?(minutes|hours|days))'
+    if [[ "$lat" =~ ^$dur\ \(usual\ $dur,\ (in\ this\ thread|in\ their\ other\ threads|assumed,\ no\ history\ yet)\;\ (normal|slow)\)$ ]]; then
         dt_ok "i) the reply carries X-Deal-Reply-Latency: $lat"
     else
         dt_not_ok "i) X-Deal-Reply-Latency" "got '$lat'"

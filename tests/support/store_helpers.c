@@ -59,9 +59,6 @@ void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, t
         .subject = root,
         .window_s = 30 * DAY,
         .score = outbound ? score : 0,
-        .level = outbound ? dt_level_of(score, &(struct dt_euphoria_params){.warm = 0.35,
-                                                                              .euphoric = 0.6})
-                          : DT_LEVEL_CALM,
         .phrases = outbound && score >= 0.6 ? "amazing, can't wait" : NULL,
     };
     struct dt_record_result res;
