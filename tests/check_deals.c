@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dealtemp/bizcal.h"
 #include "dealtemp/deals.h"
 #include "store_helpers.h"
 #include "testutil.h"
@@ -223,6 +224,131 @@ START_TEST(reply_info_for_the_header)
 }
 END_TEST
 
+/* ---- the milter's verdict and the listing's agree on every reply ---- */
+
+static unsigned long long rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+/* The listing's view of one thread as of a moment. */
+struct one_thread {
+    dt_hash key;
+    bool found;
+    struct dt_cooling c;
+};
+
+static int find_thread(const struct dt_deal *d, void *arg)
+{
+    struct one_thread *o = arg;
+    if (d->thread == o->key) {
+        o->found = true;
+        o->c = d->cooling;
+    }
+    return 0;
+}
+
+/* A random gap: minutes to days, weighted towards office-like hours. */
+static long gap(void)
+{
+    switch (rnd(4)) {
+    case 0:
+        return 60 + (long)rnd(3 * 3600);
+    case 1:
+        return 3600 + (long)rnd(20 * 3600);
+    case 2:
+        return DAY + (long)rnd(3 * DAY);
+    default:
+        return 4 * DAY + (long)rnd(6 * DAY);
+    }
+}
+
+/*
+ * Random timelines for three customers, several threads each, in a DST
+ * week of the zone; after every customer reply is stored, the milter's
+ * path (dt_deals_reply) and the listing's (dt_deals_each as of the reply)
+ * must say the same of it: latency, usual, where it came from, slow.
+ */
+START_TEST(milter_and_listing_agree_on_every_reply)
+{
+    static const struct {
+        const char *zone;
+        int y, mo, d; /* a day in a week with a DST change (or any, for zones without) */
+    } weeks[] = {{"Europe/Amsterdam", 2026, 3, 26},  {"Europe/Amsterdam", 2026, 10, 22},
+                 {"America/New_York", 2026, 3, 5},   {"America/New_York", 2026, 10, 29},
+                 {"Asia/Kolkata", 2026, 6, 1},       {"Australia/Sydney", 2026, 4, 2},
+                 {"UTC", 2026, 11, 2}};
+    const struct dt_business_hours saved = cfg->hours;
+    size_t compared = 0;
+    for (size_t w = 0; w < sizeof(weeks) / sizeof(*weeks); w++) {
+        struct dt_tz *tz;
+        struct dt_error err;
+        ck_assert_msg(dt_tz_load(weeks[w].zone, NULL, &tz, &err) == 0, "%s", err.msg);
+        cfg->hours.tz = tz;
+        for (int business = 0; business < 2; business++) {
+            rng_state = 0x9e3779b97f4a7c15ULL ^ (w * 2 + (size_t)business);
+            cfg->cooling.business = business;
+            cfg->cooling.hours = &cfg->hours;
+            /* A fresh store per run. */
+            char db[PATH_MAX];
+            snprintf(db, sizeof(db), "%s/agree-%zu-%d.db", dir, w, business);
+            struct dt_store *s2 = dt_test_store(db);
+            time_t t = dt_test_utc(weeks[w].y, weeks[w].mo, weeks[w].d, 6, 0, 0);
+            /* Interleave 12 threads: each step picks one and adds its next message. */
+            enum { THREADS = 12, STEPS = 90 };
+            int n_msgs[THREADS] = {0};
+            bool last_out[THREADS] = {false};
+            for (int step = 0; step < STEPS; step++) {
+                int th = (int)rnd(THREADS);
+                char root[64], id[64], cp[64];
+                snprintf(root, sizeof(root), "w%zu-b%d-t%d@corp", w, business, th);
+                snprintf(id, sizeof(id), "w%zu-b%d-t%d-m%d@x", w, business, th, n_msgs[th]);
+                snprintf(cp, sizeof(cp), "c%d@customer.example", th % 3);
+                t += gap() / 4 + (long)rnd(7200);
+                /* The rep opens; after that, either side, more often alternating. */
+                bool out = n_msgs[th] == 0 || (rnd(4) == 0 ? last_out[th] : !last_out[th]);
+                const char *msg_id = n_msgs[th] == 0 ? root : id;
+                double score = rnd(3) == 0 ? 0.9 : 0.1 * rnd(6);
+                dt_test_put_scored(s2, msg_id, root, t, out, score, "ann@corp.example", cp);
+                bool reply = !out && last_out[th];
+                n_msgs[th]++;
+                last_out[th] = out;
+                if (!reply)
+                    continue;
+                struct dt_reply_info r;
+                ck_assert_int_eq(dt_deals_reply(s2, cfg, dt_msgid_hash(root), cp, t, &r, &err), 0);
+                ck_assert_msg(r.c.answered, "%s: a reply right after the rep's mail", id);
+                struct one_thread o = {dt_msgid_hash(root), false, {0}};
+                struct dt_deals_query q = {NULL, -1, t};
+                ck_assert_int_eq(dt_deals_each(s2, cfg, &q, find_thread, &o, &err), 0);
+                ck_assert(o.found);
+                ck_assert_msg(o.c.answered && o.c.reply_s == r.c.reply_s &&
+                                  o.c.usual_s == r.c.usual_s &&
+                                  o.c.usual_source == r.c.usual_source &&
+                                  o.c.reply_slow == r.c.reply_slow &&
+                                  o.c.reply_calendar_s == r.c.reply_calendar_s &&
+                                  o.c.usual_business_s == r.c.usual_business_s,
+                              "%s %s clock, %s: milter says %ld s usual %ld s (%s) %s; listing "
+                              "%ld s usual %ld s (%s) %s",
+                              weeks[w].zone, business ? "business" : "calendar", id, r.c.reply_s,
+                              r.c.usual_s, dt_usual_source_name(r.c.usual_source),
+                              r.c.reply_slow ? "slow" : "normal", o.c.reply_s, o.c.usual_s,
+                              dt_usual_source_name(o.c.usual_source),
+                              o.c.reply_slow ? "slow" : "normal");
+                compared++;
+            }
+            dt_store_close(s2);
+        }
+        cfg->hours = saved;
+        dt_tz_free(tz);
+    }
+    /* Enough replies to mean something, of every kind of usual. */
+    ck_assert_uint_gt(compared, 200);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("deals");
@@ -237,6 +363,7 @@ int main(void)
     tcase_add_test(tc, owner_is_the_latest_outbound_rep_and_filters_apply);
     tcase_add_test(tc, same_second_reply_follows_its_outbound);
     tcase_add_test(tc, reply_info_for_the_header);
+    tcase_add_test(tc, milter_and_listing_agree_on_every_reply);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }
