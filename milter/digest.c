@@ -84,6 +84,7 @@ static int add_deal(const struct dt_deal *deal, void *arg)
     memcpy(it->id, deal->id, sizeof(it->id));
     it->state = deal->state;
     it->counterpart = dup_or_null(deal->counterpart, &c->oom);
+    it->counterpart_name = dup_or_null(deal->counterpart_name, &c->oom);
     it->subject = dup_or_null(deal->subject, &c->oom);
     it->trigger_phrases = dup_or_null(deal->trigger_phrases, &c->oom);
     it->trigger_at = deal->trigger_at;
@@ -182,6 +183,7 @@ void dt_digests_free(struct dt_digest *d, size_t n)
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < d[i].n_items; k++) {
             free(d[i].items[k].counterpart);
+            free(d[i].items[k].counterpart_name);
             free(d[i].items[k].subject);
             free(d[i].items[k].trigger_phrases);
         }

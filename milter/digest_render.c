@@ -467,12 +467,8 @@ int dt_digest_render(const struct dt_digest *d, const struct dt_config *cfg, str
     struct dt_digest_lang local = *dt_digest_lang_of(cfg);
     local.tz = cfg->hours.tz;
     const struct dt_digest_lang *L = &local;
-    size_t n = 0;
-    for (size_t i = 0; i < d->n_items; i++)
-        if (dt_digest_state_index(d->items[i].state) >= 0)
-            n++;
     struct dt_buf subject = DT_BUF_INIT, text = DT_BUF_INIT, html = DT_BUF_INIT;
-    dt_digest_subject(L, NULL, n, d->as_of, &subject);
+    dt_digest_headline(d, L, &subject);
     dt_digest_text(d, L, &text);
     dt_digest_html(d, L, subject.data ? subject.data : "", &html);
 

@@ -14,6 +14,7 @@
 #include "dealtemp/config.h"
 #include "dealtemp/bizcal.h"
 #include "dealtemp/digest.h"
+#include "dealtemp/duration.h"
 
 /* Index of a reported state in the tables: stalled, cooling, slowed. */
 enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
@@ -21,16 +22,19 @@ enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
 /* Every word a digest says, in one language. */
 struct dt_digest_lang {
     const struct dt_tz *tz;    /* dates are shown in this zone (set per render; NULL = UTC) */
-    const char *code;          /* "en", "nl": the HTML lang attribute */
+    const char *code;          /* "en", "nl": the HTML lang attribute and duration words */
     const char *month[12];     /* "Nov" / "nov" */
     const char *wday[7];       /* Sunday first, like struct tm */
     const char *count_none;    /* "No deals cooling after enthusiasm" */
     const char *count_one;     /* "1 deal cooling after enthusiasm" */
     const char *count_many;    /* "%zu deals cooling after enthusiasm" */
+    const char *head_silent;   /* subject: "%s: silent %s after your enthusiastic mail" */
+    const char *head_slowed;   /* subject: "%s: replied after %s, usually %s" */
+    const char *head_more;     /* subject: " (+%zu more)" */
     const char *rollup_prefix; /* "Team roll-up: " */
     const char *heading;       /* the big title of a digest */
-    const char *intro;
-    const char *empty; /* what an empty digest says */
+    const char *intro;         /* one line */
+    const char *empty;         /* what an empty digest says */
     const char *section[DT_DG_NSTATES];
     const char *section_note[DT_DG_NSTATES];
     const char *advice[DT_DG_NSTATES];
@@ -38,34 +42,71 @@ struct dt_digest_lang {
     const char *no_subject;     /* subjects are not stored */
     const char *empty_subject;  /* stored, but empty */
     const char *unknown;        /* no counterpart */
-    const char *trigger;        /* "Enthusiastic message %s, score %s" */
-    const char *silent;         /* "Silent %s — usually replies in %s" */
-    const char *slowed;         /* "Replied after %s — usually %s" */
-    const char *day_one, *days; /* "1 day", "%ld days" */
-    const char *hour_one, *hours;
-    const char *under_hour;
-    const char *chart;       /* "Reply times, oldest first" */
-    const char *chart_now;   /* marks the current silence */
-    const char *chart_reply; /* marks the slow reply */
-    const char *no_history;
+    const char *trigger;        /* "Your enthusiastic mail: %s" (date and time) */
+    const char *silent;         /* "Silent %s \u2014 usually replies within %s" */
+    const char *slowed;         /* "Replied after %s \u2014 usually %s" */
     const char *usual_from[DT_USUAL_COUNT]; /* "(in this thread)", ... after the usual */
+    const char *chart;          /* "Reply times, oldest first" */
+    const char *chart_now;      /* marks the current silence */
+    const char *chart_reply;    /* marks the slow reply */
+    const char *chart_usual;    /* marks the usual */
+    const char *reply;          /* "Reply" (the mailto link) */
     const char *footer;
     const char *rollup_footer;
     const char *rollup_heading;
     const char *rollup_intro;
     const char *rollup_rep; /* column title */
     const char *rollup_total;
-    char decimal; /* '.' or ',' */
 };
+
+/*
+ * The colours of the HTML, light and dark (prefers-color-scheme), and the
+ * pairs that must be readable: text pairs at WCAG AA 4.5:1, bars and
+ * markers (non-text) at 3:1. check_digest_body.c computes every ratio and
+ * refuses any colour in the HTML that is not listed here.
+ */
+struct dt_digest_pair {
+    const char *fg, *bg;
+    double min;
+    const char *what;
+};
+extern const struct dt_digest_pair dt_digest_palette[];
+extern const size_t dt_digest_palette_n;
 
 const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg);
 
 /* Which table row a state belongs to, or -1 for states a digest does not report. */
 int dt_digest_state_index(enum dt_thread_state s);
 
+/* "Northwind Retail: silent 4 days after your enthusiastic mail (+1 more)" for a digest
+ * with deals, else "No deals cooling after enthusiasm — 20 Nov". */
+void dt_digest_headline(const struct dt_digest *d, const struct dt_digest_lang *L,
+                        struct dt_buf *out);
+
 /* "3 deals cooling after enthusiasm — 20 Nov" (prefix may be NULL), UTF-8. */
 void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_t n, time_t as_of,
                        struct dt_buf *out);
+
+/* Shared by digest_lang.c and digest_body.c. */
+/* Broken-down local time in the digest's zone. */
+void dt_dg_local_tm(const struct dt_digest_lang *L, time_t t, struct tm *tm);
+/* "Mon 10 Nov", with the year when it is not as_of's year. */
+void dt_dg_date(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf, size_t size);
+/*
+ * Append store text s as one clean line: valid UTF-8, no control, format
+ * or bidi-override characters, white space collapsed and trimmed, at most
+ * max_cp characters (then "…"), HTML-escaped when html. Returns false if
+ * nothing printable was left.
+ */
+bool dt_dg_clean(struct dt_buf *b, const char *s, size_t max_cp, bool html);
+/* The organisation a customer address suggests: "Northwind Retail" for
+ * sarah@northwind-retail.co.uk; "" for free-mail and odd domains. */
+void dt_dg_org(const char *addr, char *buf, size_t size);
+/* Who the deal is with, for a person: "Sarah Mitchell, Northwind Retail",
+ * else the name, else the organisation, else the address; brief: the
+ * organisation alone when there is one (for a subject line). */
+void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, struct dt_buf *b,
+               bool html, bool brief);
 
 void dt_digest_text(const struct dt_digest *d, const struct dt_digest_lang *L, struct dt_buf *out);
 void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, const char *title,

@@ -26,7 +26,7 @@ START_TEST(headers_parse_back)
     struct parsed p;
     parse(b.data, b.len, &p);
 
-    ck_assert_str_eq(p.subject, "4 deals cooling after enthusiasm " EM " 20 Nov");
+    ck_assert_str_eq(p.subject, "Acme: silent 9 days after your enthusiastic mail (+3 more)");
     ck_assert_str_eq(mailbox_of(p.f.fld_from->frm_mb_list), "dealtemp@corp.example");
     ck_assert_str_eq(to_of(&p), "ann@corp.example");
     struct mailimf_date_time *dt = p.f.fld_orig_date->dt_date_time;
@@ -48,9 +48,8 @@ START_TEST(headers_parse_back)
     ck_assert_str_eq(p.custom[1], "All");
     ck_assert_uint_eq(p.version, 1u << 16);
     ck_assert_contains(b.data, "\r\nMIME-Version: 1.0\r\n");
-    /* The raw subject is ASCII with one encoded-word for the dash. */
-    ck_assert_contains(
-        b.data, "\r\nSubject: 4 deals cooling after enthusiasm =?UTF-8?Q?=E2=80=94?= 20 Nov\r\n");
+    /* The raw subject is plain ASCII here, folded by libetpan where it is long. */
+    ck_assert_contains(b.data, "\r\nSubject: Acme: silent 9 days after your enthusiastic mail");
     parsed_free(&p);
     dt_buf_free(&b);
 }
@@ -65,7 +64,7 @@ START_TEST(configured_sender_and_singular_subject)
     struct dt_buf b = render(&d, &cfg);
     struct parsed p;
     parse(b.data, b.len, &p);
-    ck_assert_str_eq(p.subject, "1 deal cooling after enthusiasm " EM " 20 Nov");
+    ck_assert_str_eq(p.subject, "a@b.example: silent 4 days after your enthusiastic mail");
     ck_assert_str_eq(mailbox_of(p.f.fld_from->frm_mb_list), "digests@sales.corp.example");
     ck_assert_str_eq(to_of(&p), "bob@corp.example");
     /* The Message-ID stays in the first internal domain. */
@@ -245,11 +244,11 @@ START_TEST(rollup)
     ck_assert_contains(t, "* bob@corp.example: Stalled 0, Cooling 0, Slowed 0\n");
     ck_assert_contains(t, "Total: Stalled 3, Cooling 1, Slowed 1\n");
     ck_assert(pos(t, "ann@") < pos(t, "bob@"));
-    ck_assert_contains(t, "this roll-up holds only the counts");
+    ck_assert_contains(t, "this\nroll-up holds only the counts");
     ck_assert_lacks(t, "Only your own threads");
     ck_assert_contains(h, "&lt;carol&gt;&amp;co@corp.example");
     ck_assert_lacks(h, "<carol>");
-    ck_assert_uint_eq(count(h, "<tr><td style=\"padding:6px 0;border-bottom"), 3);
+    ck_assert_uint_eq(count(h, "<tr><td class=\"dt-ink\" style=\"padding:6px 0;border-bottom"), 3);
     parsed_free(&p);
 
     /* deterministic, NL, and a bad manager address refused */
@@ -350,10 +349,10 @@ START_TEST(python_email_module)
     struct dt_config en = config("en", NULL), nl = config("nl", NULL);
     struct dt_digest d = ann_digest();
     struct dt_buf b = render(&d, &en);
-    python_agrees(b.data, b.len, "4 deals cooling after enthusiasm " EM " 20 Nov");
+    python_agrees(b.data, b.len, "Acme: silent 9 days after your enthusiastic mail (+3 more)");
     dt_buf_free(&b);
     b = render(&d, &nl);
-    python_agrees(b.data, b.len, "4 deals koelen af na enthousiasme " EM " 20 nov");
+    python_agrees(b.data, b.len, "Acme: 9 dagen stil na je enthousiaste mail (+3 andere)");
     dt_buf_free(&b);
     struct dt_error err = {{0}};
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 3, AS_OF, &en, &b, &err),

@@ -40,6 +40,7 @@ struct dt_digest_item {
     enum dt_thread_state state;     /* stalled, cooling or slowed */
     bool is_new;                    /* not in any earlier digest of this rep */
     char *counterpart;
+    char *counterpart_name;         /* their display name as last seen, or NULL */
     char *subject;                  /* NULL when subjects are not stored */
     time_t trigger_at;              /* the enthusiastic message */
     double trigger_score;

@@ -8,7 +8,8 @@ FILE per rep is `dealtemp threads --json --as-of T --rep REP`. A rep is expected
 to get a digest when it owns a stalled, cooling or slowed thread (--only: just
 these reps). Every message must parse without defects (email.policy.default),
 be To that rep only, multipart/alternative with text/plain and text/html,
-Auto-Submitted: auto-generated, a Subject that counts its deals; its deals are
+Auto-Submitted: auto-generated, a Subject naming its most urgent deal and
+counting the others; its deals are
 exactly the rep's reported threads (counterpart + subject, in both parts), and
 no other rep's counterpart or subject appears anywhere in it.
 Prints "ok - LABEL: ..." / "not ok - LABEL: ...", exits 1 if any failed.
@@ -51,14 +52,13 @@ def defects_of(msg):
 
 
 def plain_entries(text):
-    """(counterpart, subject) of each deal in the text part: "* addr  [tag]" then the subject."""
+    """(counterpart, subject) of each deal in the text part: "* who  [tag]", then
+    the address, then the subject."""
     lines = text.splitlines()
     out = set()
     for i, line in enumerate(lines):
-        m = re.match(r"^\* (\S+@\S+)", line)
-        if m:
-            subject = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            out.add((m.group(1), subject))
+        if re.match(r"^\* .+  \[[a-z ]+\]$", line) and i + 2 < len(lines):
+            out.add((lines[i + 1].strip(), lines[i + 2].strip()))
     return out
 
 
@@ -86,9 +86,13 @@ def check_message(label, msg, rep, threads, sender):
     if str(msg.get("Auto-Submitted", "")).strip().lower() != "auto-generated":
         problems.append(f"Auto-Submitted {msg.get('Auto-Submitted')}")
     subject = str(msg.get("Subject", ""))
-    m = re.match(r"^(\d+) deals? ", subject)
-    if not m or int(m.group(1)) != len(want):
-        problems.append(f"Subject {subject!r} does not count {len(want)} deal(s)")
+    # The most urgent deal names the subject, "(+N more)" counts the others.
+    m = re.match(r"^.+: (silent|replied after) .+?(?: \(\+(\d+) more\))?$", subject)
+    if len(want) == 0:
+        if not subject.startswith("No deals cooling"):
+            problems.append(f"Subject {subject!r} of an empty digest")
+    elif not m or int(m.group(2) or 0) != len(want) - 1:
+        problems.append(f"Subject {subject!r} does not stand for {len(want)} deal(s)")
 
     plain = html_text = None
     if msg.get_content_type() != "multipart/alternative":
