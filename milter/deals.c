@@ -29,22 +29,22 @@
 
 struct thread_tl {
     dt_hash key;
-    size_t first, n;     /* rows [first, first+n) of the events array */
-    long subject;        /* interned */
-    long counterpart;    /* interned: of the latest outbound, else of the first row */
-    long cp_name;        /* interned display name of that counterpart, latest seen */
-    long owner;          /* interned: rep of the latest outbound, else of the first row */
+    size_t first, n;  /* rows [first, first+n) of the events array */
+    long subject;     /* interned */
+    long counterpart; /* interned: of the latest outbound, else of the first row */
+    long cp_name;     /* interned display name of that counterpart, latest seen */
+    long owner;       /* interned: rep of the latest outbound, else of the first row */
 };
 
 struct loaded {
     const struct dt_euphoria_params *ep; /* thresholds: the level of each stored score */
     struct dt_intern strings;
     struct dt_tl_event *ev;
-    long *phrases;       /* per event, interned (0 = none) */
+    long *phrases; /* per event, interned (0 = none) */
     size_t n_ev, cap_ev;
     struct thread_tl *th;
     size_t n_th, cap_th;
-    dt_hash skip;        /* rows of this thread are not loaded (0 = none) */
+    dt_hash skip; /* rows of this thread are not loaded (0 = none) */
     bool oom;
 };
 
@@ -343,8 +343,7 @@ static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
 }
 
 int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct dt_deals_query *q,
-                  int (*fn)(const struct dt_deal *deal, void *arg), void *arg,
-                  struct dt_error *err)
+                  int (*fn)(const struct dt_deal *deal, void *arg), void *arg, struct dt_error *err)
 {
     struct loaded L;
     memset(&L, 0, sizeof(L));

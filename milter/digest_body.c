@@ -229,8 +229,8 @@ static void address_of(const struct dt_digest_item *it, const struct dt_digest_l
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 /* mailto:addr?subject=Re%3A%20... (everything but unreserved bytes escaped). */
@@ -354,8 +354,8 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
     for (size_t i = 0; i < bars.n; i++) {
         bool hi = i + 1 == bars.n;
         words(L, it, bars.v[i], label, sizeof label);
-        text_bar(b, label, hi ? "\xe2\x96\x88" : "\xe2\x96\x87", bar_len(&bars, bars.v[i], TEXT_BAR_WIDTH),
-                 hi ? bars.mark : NULL); /* █ / ▇ */
+        text_bar(b, label, hi ? "\xe2\x96\x88" : "\xe2\x96\x87",
+                 bar_len(&bars, bars.v[i], TEXT_BAR_WIDTH), hi ? bars.mark : NULL); /* █ / ▇ */
     }
     words(L, it, bars.usual, label, sizeof label);
     text_bar(b, label, "\xe2\x96\x91", bar_len(&bars, bars.usual, TEXT_BAR_WIDTH), L->chart_usual);
@@ -457,8 +457,8 @@ static void html_open(struct dt_buf *b, const struct dt_digest_lang *L, const ch
     dt_buf_puts(b, "<table " TABLE " width=\"100%\" class=\"dt-card\" bgcolor=\"#ffffff\" "
                    "style=\"width:100%;max-width:600px;background-color:#ffffff;"
                    "border:1px solid " BORDER ";\">\n");
-    dt_buf_puts(b, "<tr><td class=\"dt-ink\" style=\"padding:20px 24px 4px 24px;" FONT
-                   "color:" INK ";\"><h1 style=\"margin:0;font-size:20px;line-height:26px;"
+    dt_buf_puts(b, "<tr><td class=\"dt-ink\" style=\"padding:20px 24px 4px 24px;" FONT "color:" INK
+                   ";\"><h1 style=\"margin:0;font-size:20px;line-height:26px;"
                    "font-weight:bold;\">");
     put_text(b, heading, true);
     dt_buf_puts(b, "</h1>\n<p class=\"dt-muted\" style=\"margin:4px 0 0 0;font-size:13px;"
@@ -496,16 +496,19 @@ static void html_bar(struct dt_buf *b, const char *label, bool bold, const char 
                   "font-size:12px;line-height:16px;padding:1px 8px 1px 0;color:%s;%s\">",
                   bold ? cls : "dt-muted", bold ? color : MUTED, bold ? "font-weight:bold;" : "");
     put_text(b, label, true);
-    dt_buf_printf(b, "</td>\n<td style=\"padding:1px 0;\"><table " TABLE
-                     " width=\"%u%%\" style=\"width:%u%%;\"><tr>",
+    dt_buf_printf(b,
+                  "</td>\n<td style=\"padding:1px 0;\"><table " TABLE
+                  " width=\"%u%%\" style=\"width:%u%%;\"><tr>",
                   pct, pct);
     if (outline)
-        dt_buf_printf(b, "<td height=\"6\" class=\"dt-usual\" style=\"height:6px;border:2px dashed "
-                         "%s;font-size:1px;line-height:1px;\">&nbsp;</td>",
+        dt_buf_printf(b,
+                      "<td height=\"6\" class=\"dt-usual\" style=\"height:6px;border:2px dashed "
+                      "%s;font-size:1px;line-height:1px;\">&nbsp;</td>",
                       color);
     else
-        dt_buf_printf(b, "<td height=\"10\" class=\"%s\" bgcolor=\"%s\" style=\"height:10px;"
-                         "background-color:%s;font-size:1px;line-height:1px;\">&nbsp;</td>",
+        dt_buf_printf(b,
+                      "<td height=\"10\" class=\"%s\" bgcolor=\"%s\" style=\"height:10px;"
+                      "background-color:%s;font-size:1px;line-height:1px;\">&nbsp;</td>",
                       cls, color, color);
     dt_buf_puts(b, "</tr></table></td></tr>\n");
 }
@@ -538,12 +541,13 @@ static void html_bars(const struct dt_digest_item *it, const struct dt_digest_la
 static void html_item(const struct dt_digest_item *it, const struct dt_digest *d,
                       const struct dt_digest_lang *L, int idx, struct dt_buf *b)
 {
-    dt_buf_printf(b,
-                  "<tr><td style=\"padding:0 24px 14px 24px;\">\n<table " TABLE
-                  " width=\"100%%\" class=\"dt-card\" style=\"border:1px solid " BORDER ";"
-                  "border-left:4px solid %s;\">\n<tr><td class=\"dt-ink\" style=\"padding:12px 14px;" FONT
-                  "font-size:14px;line-height:20px;color:" INK ";\">\n",
-                  state_color[idx]);
+    dt_buf_printf(
+        b,
+        "<tr><td style=\"padding:0 24px 14px 24px;\">\n<table " TABLE
+        " width=\"100%%\" class=\"dt-card\" style=\"border:1px solid " BORDER ";"
+        "border-left:4px solid %s;\">\n<tr><td class=\"dt-ink\" style=\"padding:12px 14px;" FONT
+        "font-size:14px;line-height:20px;color:" INK ";\">\n",
+        state_color[idx]);
     dt_buf_puts(b, "<div style=\"font-size:16px;line-height:22px;font-weight:bold;"
                    "word-break:break-word;\">");
     dt_dg_who(it, L, b, true, false);
@@ -673,9 +677,10 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
 {
     html_open(b, L, title, L->rollup_heading, title, as_of);
     html_paragraph(b, L->rollup_intro);
-    dt_buf_puts(b, "<tr><td style=\"padding:0 24px 12px 24px;\">\n<table " TABLE
-                   " width=\"100%\">\n<tr><th align=\"left\" class=\"dt-ink\" style=\"padding:6px 0;"
-                   "border-bottom:2px solid " INK ";" FONT "font-size:13px;color:" INK ";\">");
+    dt_buf_puts(b,
+                "<tr><td style=\"padding:0 24px 12px 24px;\">\n<table " TABLE
+                " width=\"100%\">\n<tr><th align=\"left\" class=\"dt-ink\" style=\"padding:6px 0;"
+                "border-bottom:2px solid " INK ";" FONT "font-size:13px;color:" INK ";\">");
     put_text(b, L->rollup_rep, true);
     dt_buf_puts(b, "</th>");
     for (int s = 0; s < DT_DG_NSTATES; s++) {
@@ -689,9 +694,10 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
     dt_buf_puts(b, "</tr>\n");
     size_t t[DT_DG_NSTATES] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
-        dt_buf_puts(b, "<tr><td class=\"dt-ink\" style=\"padding:6px 0;border-bottom:1px solid "
-                       BORDER ";" FONT "font-size:14px;line-height:20px;color:" INK ";"
-                       "word-break:break-all;\">");
+        dt_buf_puts(b,
+                    "<tr><td class=\"dt-ink\" style=\"padding:6px 0;border-bottom:1px solid " BORDER
+                    ";" FONT "font-size:14px;line-height:20px;color:" INK ";"
+                    "word-break:break-all;\">");
         rollup_rep(&lines[i], L, b, true);
         dt_buf_puts(b, "</td>");
         rollup_cell(b, lines[i].stalled, 0, false);

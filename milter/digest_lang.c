@@ -243,14 +243,15 @@ bool dt_dg_clean(struct dt_buf *b, const char *s, size_t max_cp, bool html)
 
 /* Mail providers whose domain says nothing about a company. */
 static const char *const free_mail[] = {
-    "gmail", "googlemail", "outlook", "hotmail", "live", "msn", "yahoo", "icloud", "me",
-    "mac", "aol", "gmx", "web", "proton", "protonmail", "pm", "zoho", "mail", "yandex",
-    "ziggo", "kpnmail", "hetnet", "planet", "xs4all", "telenet", "skynet", "orange", "free",
-    "wanadoo", "laposte", "t-online", "freenet", "libero", NULL};
+    "gmail",      "googlemail", "outlook",  "hotmail", "live",   "msn",    "yahoo",
+    "icloud",     "me",         "mac",      "aol",     "gmx",    "web",    "proton",
+    "protonmail", "pm",         "zoho",     "mail",    "yandex", "ziggo",  "kpnmail",
+    "hetnet",     "planet",     "xs4all",   "telenet", "skynet", "orange", "free",
+    "wanadoo",    "laposte",    "t-online", "freenet", "libero", NULL};
 
 /* Second-level labels under a country code that are not the company ("co.uk"). */
-static const char *const generic_sld[] = {"co", "com", "org", "net", "ac", "gov", "ltd",
-                                          "plc", "edu", "or", "ne", NULL};
+static const char *const generic_sld[] = {"co",  "com", "org", "net", "ac", "gov",
+                                          "ltd", "plc", "edu", "or",  "ne", NULL};
 
 static bool listed(const char *const *list, const char *s, size_t n)
 {
@@ -274,7 +275,8 @@ void dt_dg_org(const char *addr, char *buf, size_t size)
     end = dot;
     dot = memrchr(dom, '.', (size_t)(end - dom));
     const char *label = dot ? dot + 1 : dom;
-    if (dot != NULL && (size_t)(end - label) <= 3 && listed(generic_sld, label, (size_t)(end - label))) {
+    if (dot != NULL && (size_t)(end - label) <= 3 &&
+        listed(generic_sld, label, (size_t)(end - label))) {
         end = dot;
         dot = memrchr(dom, '.', (size_t)(end - dom));
         label = dot ? dot + 1 : dom;
@@ -316,7 +318,8 @@ void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, 
         return;
     }
     size_t before = b->len;
-    bool named = it->counterpart_name != NULL && dt_dg_clean(b, it->counterpart_name, MAX_WHO_CP, html);
+    bool named =
+        it->counterpart_name != NULL && dt_dg_clean(b, it->counterpart_name, MAX_WHO_CP, html);
     if (!named && b->data != NULL) { /* nothing printable: take back what was written */
         b->len = before;
         b->data[before] = '\0';

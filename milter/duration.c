@@ -16,8 +16,8 @@
 /* One language's units: singular and plural, calendar and business. */
 struct units {
     const char *code;
-    const char *under[2];      /* [business] */
-    const char *minute[2][2];  /* [business][plural] */
+    const char *under[2];     /* [business] */
+    const char *minute[2][2]; /* [business][plural] */
     const char *hour[2][2];
     const char *day[2][2];
 };

@@ -19,7 +19,7 @@
 #define HIST_WIDTH 50
 #define RES (1.0 / DT_SCORE_SCALE) /* the score's resolution: 0.001 */
 
-const double dt_stats_bin_edges[DT_STATS_BINS + 1] = {0.0, 0.1, 0.2,  0.3,  0.4,  0.5,  0.6,
+const double dt_stats_bin_edges[DT_STATS_BINS + 1] = {0.0, 0.1, 0.2, 0.3,  0.4,  0.5,  0.6,
                                                       0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1.0};
 
 /* Shares of outbound mail a suggested threshold would flag. */
@@ -184,16 +184,17 @@ static void suggestions(const struct dt_stats *s, const struct dt_config *cfg, s
     double flagged;
     for (size_t i = 0; i < sizeof(euphoric_shares) / sizeof(*euphoric_shares); i++) {
         /* Above the current warm, so the file stays valid with only this line changed. */
-        double t = dt_stats_threshold(s->scores, s->n, euphoric_shares[i], p->warm + RES,
-                                      1.0 - RES, &flagged);
+        double t = dt_stats_threshold(s->scores, s->n, euphoric_shares[i], p->warm + RES, 1.0 - RES,
+                                      &flagged);
         dt_buf_printf(out, "  euphoria.euphoric = %.3f; flags %5.1f%% (asked %2.0f%%)\n", t,
                       100.0 * flagged, 100.0 * euphoric_shares[i]);
     }
     for (size_t i = 0; i < sizeof(warm_shares) / sizeof(*warm_shares); i++) {
         /* At least warm: below the current euphoric. */
-        double t = dt_stats_threshold(s->scores, s->n, warm_shares[i], RES, p->euphoric - RES,
-                                      &flagged);
-        dt_buf_printf(out, "  euphoria.warm     = %.3f; flags %5.1f%% at least warm (asked %2.0f%%)\n",
+        double t =
+            dt_stats_threshold(s->scores, s->n, warm_shares[i], RES, p->euphoric - RES, &flagged);
+        dt_buf_printf(out,
+                      "  euphoria.warm     = %.3f; flags %5.1f%% at least warm (asked %2.0f%%)\n",
                       t, 100.0 * flagged, 100.0 * warm_shares[i]);
     }
 }

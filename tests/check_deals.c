@@ -41,12 +41,12 @@ static void teardown(void)
 
 /* Collect deals into a small table for assertions. */
 struct seen_deal {
-        char subject[64], owner[64];
-        enum dt_thread_state state;
-        long latencies[8], rep_latencies[8];
-        size_t n_lat, n_rep;
-        long usual, silent;
-        time_t trigger_at;
+    char subject[64], owner[64];
+    enum dt_thread_state state;
+    long latencies[8], rep_latencies[8];
+    size_t n_lat, n_rep;
+    long usual, silent;
+    time_t trigger_at;
     char phrases[64];
 };
 
@@ -196,7 +196,8 @@ START_TEST(reply_info_for_the_header)
     OUT("a1@corp", "a1@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
     IN("b1@cust", "a1@corp", T0 + 2 * HOUR, "ann@corp.example");
     /* first reply: no history anywhere -> default_reply 2d, not slow */
-    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * HOUR, &r, &err), 0);
+    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * HOUR, &r, &err),
+                     0);
     ck_assert(r.c.answered);
     ck_assert_int_eq(r.c.reply_s, 2 * HOUR);
     ck_assert_int_eq(r.c.usual_s, 2 * DAY);
@@ -205,19 +206,22 @@ START_TEST(reply_info_for_the_header)
     /* second exchange: usual 2h from the first; 4h is 2 x usual -> slow */
     OUT("a2@corp", "a1@corp", T0 + DAY, DT_LEVEL_EUPHORIC, "ann@corp.example");
     IN("b2@cust", "a1@corp", T0 + DAY + 4 * HOUR, "ann@corp.example");
-    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + DAY + 4 * HOUR, &r, &err), 0);
+    ck_assert_int_eq(
+        dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + DAY + 4 * HOUR, &r, &err), 0);
     ck_assert_int_eq(r.c.reply_s, 4 * HOUR);
     ck_assert_int_eq(r.c.usual_s, 2 * HOUR);
     ck_assert(r.c.reply_slow);
     /* a follow-up after the customer already answered is not a reply to the rep */
     IN("b3@cust", "a1@corp", T0 + 2 * DAY, "ann@corp.example");
-    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * DAY, &r, &err), 0);
+    ck_assert_int_eq(dt_deals_reply(st, cfg, th, "bob@customer.example", T0 + 2 * DAY, &r, &err),
+                     0);
     ck_assert(!r.c.answered);
     /* a new thread with no history of its own takes the other thread's usual */
     OUT("n1@corp", "n1@corp", T0 + 3 * DAY, DT_LEVEL_CALM, "ann@corp.example");
     IN("m1@cust", "n1@corp", T0 + 3 * DAY + HOUR, "ann@corp.example");
     ck_assert_int_eq(dt_deals_reply(st, cfg, dt_msgid_hash("n1@corp"), "bob@customer.example",
-                                    T0 + 3 * DAY + HOUR, &r, &err), 0);
+                                    T0 + 3 * DAY + HOUR, &r, &err),
+                     0);
     ck_assert(r.c.answered);
     ck_assert_int_eq(r.c.usual_s, 3 * HOUR); /* median of 2h and 4h */
     ck_assert_int_eq(r.c.usual_source, DT_USUAL_CUSTOMER);
@@ -276,9 +280,12 @@ START_TEST(milter_and_listing_agree_on_every_reply)
     static const struct {
         const char *zone;
         int y, mo, d; /* a day in a week with a DST change (or any, for zones without) */
-    } weeks[] = {{"Europe/Amsterdam", 2026, 3, 26},  {"Europe/Amsterdam", 2026, 10, 22},
-                 {"America/New_York", 2026, 3, 5},   {"America/New_York", 2026, 10, 29},
-                 {"Asia/Kolkata", 2026, 6, 1},       {"Australia/Sydney", 2026, 4, 2},
+    } weeks[] = {{"Europe/Amsterdam", 2026, 3, 26},
+                 {"Europe/Amsterdam", 2026, 10, 22},
+                 {"America/New_York", 2026, 3, 5},
+                 {"America/New_York", 2026, 10, 29},
+                 {"Asia/Kolkata", 2026, 6, 1},
+                 {"Australia/Sydney", 2026, 4, 2},
                  {"UTC", 2026, 11, 2}};
     const struct dt_business_hours saved = cfg->hours;
     size_t compared = 0;
@@ -324,19 +331,17 @@ START_TEST(milter_and_listing_agree_on_every_reply)
                 struct dt_deals_query q = {NULL, -1, t};
                 ck_assert_int_eq(dt_deals_each(s2, cfg, &q, find_thread, &o, &err), 0);
                 ck_assert(o.found);
-                ck_assert_msg(o.c.answered && o.c.reply_s == r.c.reply_s &&
-                                  o.c.usual_s == r.c.usual_s &&
-                                  o.c.usual_source == r.c.usual_source &&
-                                  o.c.reply_slow == r.c.reply_slow &&
-                                  o.c.reply_calendar_s == r.c.reply_calendar_s &&
-                                  o.c.usual_business_s == r.c.usual_business_s,
-                              "%s %s clock, %s: milter says %ld s usual %ld s (%s) %s; listing "
-                              "%ld s usual %ld s (%s) %s",
-                              weeks[w].zone, business ? "business" : "calendar", id, r.c.reply_s,
-                              r.c.usual_s, dt_usual_source_name(r.c.usual_source),
-                              r.c.reply_slow ? "slow" : "normal", o.c.reply_s, o.c.usual_s,
-                              dt_usual_source_name(o.c.usual_source),
-                              o.c.reply_slow ? "slow" : "normal");
+                ck_assert_msg(
+                    o.c.answered && o.c.reply_s == r.c.reply_s && o.c.usual_s == r.c.usual_s &&
+                        o.c.usual_source == r.c.usual_source && o.c.reply_slow == r.c.reply_slow &&
+                        o.c.reply_calendar_s == r.c.reply_calendar_s &&
+                        o.c.usual_business_s == r.c.usual_business_s,
+                    "%s %s clock, %s: milter says %ld s usual %ld s (%s) %s; listing "
+                    "%ld s usual %ld s (%s) %s",
+                    weeks[w].zone, business ? "business" : "calendar", id, r.c.reply_s, r.c.usual_s,
+                    dt_usual_source_name(r.c.usual_source), r.c.reply_slow ? "slow" : "normal",
+                    o.c.reply_s, o.c.usual_s, dt_usual_source_name(o.c.usual_source),
+                    o.c.reply_slow ? "slow" : "normal");
                 compared++;
             }
             dt_store_close(s2);

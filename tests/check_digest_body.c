@@ -46,8 +46,8 @@ START_TEST(content_en)
     ck_assert_contains(t, "* Jane Buyer, Acme  [new]\n  buyer@acme.example\n  Proposal for Q1\n");
     ck_assert_contains(t, "* Globex  [ongoing]\n  cfo@globex.example\n  (no subject stored)\n");
     /* When, to the minute, and the phrases instead of a score. */
-    ck_assert_contains(t, "Your enthusiastic mail: Thu 13 Nov 02:13 " EM " " LQ "amazing" RQ
-                          ", " LQ "can't wait" RQ);
+    ck_assert_contains(t, "Your enthusiastic mail: Thu 13 Nov 02:13 " EM " " LQ "amazing" RQ ", " LQ
+                          "can't wait" RQ);
     ck_assert_lacks(t, "score");
     /* Rounded durations, and where the usual comes from. */
     ck_assert_contains(t, "Silent 9 days " EM " usually replies within 1 day (in this thread)");
@@ -92,11 +92,13 @@ START_TEST(usual_source_is_said)
     struct dt_buf b = render(&d, &cfg);
     struct parsed p;
     parse(b.data, b.len, &p);
-    ck_assert_contains(p.part[0], "usually replies within 4 hours (in your other threads\n  with them)");
+    ck_assert_contains(p.part[0],
+                       "usually replies within 4 hours (in your other threads\n  with them)");
     parsed_free(&p);
     dt_buf_free(&b);
 
-    /* No history: the default, on the business clock, in working days; never "no earlier replies". */
+    /* No history: the default, on the business clock, in working days; never "no earlier replies".
+     */
     it.usual_source = DT_USUAL_DEFAULT;
     it.clock = (struct dt_clock){true, 8 * 3600};
     it.usual_s = 2 * 8 * 3600;
@@ -104,8 +106,9 @@ START_TEST(usual_source_is_said)
     b = render(&d, &cfg);
     parse(b.data, b.len, &p);
     ck_assert_str_eq(p.subject, "a@b.example: silent 4 working days after your enthusiastic mail");
-    ck_assert_contains(p.part[0], "Silent 4 working days " EM " usually replies within 2 working days (no\n"
-                                  "  history yet: dealtemp assumes this)");
+    ck_assert_contains(p.part[0],
+                       "Silent 4 working days " EM " usually replies within 2 working days (no\n"
+                       "  history yet: dealtemp assumes this)");
     ck_assert_lacks(p.part[0], "no earlier");
     parsed_free(&p);
     dt_buf_free(&b);
@@ -124,23 +127,25 @@ START_TEST(chart_one_scale_with_the_usual)
     struct parsed p;
     parse(b.data, b.len, &p);
     /* text: 24 columns for the longest, which is the usual here */
-    ck_assert_contains(p.part[0],
-                       "  Reply times, oldest first:\n"
-                       "               1 day " BAR BAR BAR "\n"
-                       "              2 days " BAR BAR BAR BAR BAR BAR "\n"
-                       "              4 days " HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR
-                           HBAR HBAR " \xe2\x86\x90 now\n"
-                       "              8 days "
-                       "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
-                       "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
-                       "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
-                       "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
-                       " \xe2\x86\x90 usual\n");
+    ck_assert_contains(
+        p.part[0],
+        "  Reply times, oldest first:\n"
+        "               1 day " BAR BAR BAR "\n"
+        "              2 days " BAR BAR BAR BAR BAR BAR "\n"
+        "              4 days " HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR HBAR
+        " \xe2\x86\x90 now\n"
+        "              8 days "
+        "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
+        "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
+        "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
+        "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91"
+        " \xe2\x86\x90 usual\n");
     /* HTML: the same proportions, the headline's figure on the highlighted bar */
     const char *h = p.part[1];
     size_t w13 = pos(h, "width=\"13%\""), w25 = pos(h, "width=\"25%\""),
-           w50 = pos(h, "width=\"50%\""), w100 = pos(h, "width=\"100%\" style=\"width:100%;\"><tr>"
-                                                        "<td height=\"6\" class=\"dt-usual\"");
+           w50 = pos(h, "width=\"50%\""),
+           w100 = pos(h, "width=\"100%\" style=\"width:100%;\"><tr>"
+                         "<td height=\"6\" class=\"dt-usual\"");
     ck_assert(w13 < w25 && w25 < w50 && w50 < w100);
     ck_assert_contains(h, ">now 4 days</td>");
     ck_assert_contains(h, ">usual 8 days</td>");
@@ -201,7 +206,8 @@ START_TEST(hostile_store_strings)
     const char *body = strstr(b.data, "\r\n\r\n");
     ck_assert_ptr_nonnull(body);
     ck_assert_lacks(body, "\r\nBcc:");
-    ck_assert_str_eq(p.subject, "Eve Bcc: x@y: silent 8 days after your enthusiastic mail (+1 more)");
+    ck_assert_str_eq(p.subject,
+                     "Eve Bcc: x@y: silent 8 days after your enthusiastic mail (+1 more)");
     ck_assert_contains(p.part[0], "  Hello Bcc: evil@attacker.example X\n");
     ck_assert_contains(p.part[0], "* Eve Bcc: x@y  [new]\n");
     ck_assert_contains(p.part[0], LQ "bad \xef\xbf\xbd\xef\xbf\xbd bytes" RQ ", " LQ "desrever" RQ);
@@ -317,8 +323,8 @@ START_TEST(palette_meets_wcag_aa)
     for (size_t i = 0; i < dt_digest_palette_n; i++) {
         const struct dt_digest_pair *c = &dt_digest_palette[i];
         double r = contrast(c->fg, c->bg);
-        ck_assert_msg(r >= c->min, "%s: %s on %s is %.2f:1, needs %.1f:1", c->what, c->fg, c->bg,
-                      r, c->min);
+        ck_assert_msg(r >= c->min, "%s: %s on %s is %.2f:1, needs %.1f:1", c->what, c->fg, c->bg, r,
+                      c->min);
     }
 }
 END_TEST

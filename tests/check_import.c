@@ -20,6 +20,7 @@
 #include <utime.h>
 
 #include "dealtemp/config.h"
+#include "dealtemp/deals.h"
 #include "dealtemp/import.h"
 #include "dealtemp/mime.h"
 #include "dealtemp/store.h"
@@ -97,7 +98,8 @@ static const char out2[] = "From: Dirk Rep <dirk@corp.example>\n"
                            "Message-ID: <out2@corp.example>\n"
                            "\n"
                            "Please find the proposal attached.\n";
-static const char garbage[] = "\x01\x02\x03\xff\xfe binary garbage \x00\x00 not a message\n\x7f\x80\n";
+static const char garbage[] =
+    "\x01\x02\x03\xff\xfe binary garbage \x00\x00 not a message\n\x7f\x80\n";
 
 static void append_mbox(char **buf, size_t *len, const char *from_line, const char *msg,
                         size_t msg_len)
@@ -415,6 +417,68 @@ START_TEST(maildir_missing_parts)
 }
 END_TEST
 
+/* ---- thresholds reach history ---- */
+
+/* Every thread's state, trigger time and usual as one line each, as of a moment. */
+static int line_of(const struct dt_deal *d, void *arg)
+{
+    dt_buf_printf(arg, "%s %s %lld %ld %s\n", d->id, dt_state_name(d->state),
+                  (long long)d->trigger_at, d->cooling.usual_s,
+                  dt_usual_source_name(d->cooling.usual_source));
+    return 0;
+}
+
+static char *states(struct dt_store *s, const struct dt_config *c, time_t as_of)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    struct dt_deals_query q = {NULL, -1, as_of};
+    struct dt_error err;
+    ck_assert_msg(dt_deals_each(s, c, &q, line_of, &b, &err) == 0, "%s", err.msg);
+    return dt_buf_steal(&b, NULL);
+}
+
+/*
+ * The team timeline imported under the default thresholds, then read under
+ * stricter ones, gives exactly the states of importing and reading under
+ * the stricter ones - and they differ from the defaults' (so the check has
+ * teeth): levels and triggers are derived at read time.
+ */
+START_TEST(thresholds_reach_history)
+{
+    const char *mbox = "tests/data/timeline/team-3weeks.mbox";
+    struct dt_import_stats s1;
+    struct dt_error err;
+    time_t as_of = dt_test_utc(2026, 11, 20, 17, 0, 0);
+    ck_assert_msg(dt_import_mbox(st, cfg, mbox, false, &s1, &err) == 0, "%s", err.msg);
+    char *before = states(st, cfg, as_of);
+
+    struct dt_config *strict = dt_test_config("tests/data/conf/analyze.conf");
+    strict->euphoria.warm = 0.9;
+    strict->euphoria.euphoric = 0.995;
+    strict->cooling.trigger = DT_LEVEL_EUPHORIC;
+    char *read_strict = states(st, strict, as_of);
+
+    char db[PATH_MAX];
+    snprintf(db, sizeof(db), "%s/strict.db", tmpdir);
+    struct dt_store *st2 = dt_test_store(db);
+    struct dt_import_stats s2;
+    ck_assert_msg(dt_import_mbox(st2, strict, mbox, false, &s2, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(s1.imported, s2.imported);
+    char *imported_strict = states(st2, strict, as_of);
+    ck_assert_str_eq(read_strict, imported_strict);
+    ck_assert_str_ne(read_strict, before);
+    /* And back: the strict store read with the defaults is the first store. */
+    char *back = states(st2, cfg, as_of);
+    ck_assert_str_eq(back, before);
+    free(before);
+    free(read_strict);
+    free(imported_strict);
+    free(back);
+    dt_store_close(st2);
+    dt_config_unref(strict);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
     Suite *s = suite_create("import");
@@ -429,6 +493,7 @@ static Suite *import_suite(void)
     tcase_add_test(tc, maildir_new_cur_malformed_mtime);
     tcase_add_test(tc, maildir_many_malformed_named_first_three);
     tcase_add_test(tc, maildir_missing_parts);
+    tcase_add_test(tc, thresholds_reach_history);
     suite_add_tcase(s, tc);
     return s;
 }

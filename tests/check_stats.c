@@ -101,8 +101,10 @@ START_TEST(every_rep_is_counted)
     }
     ck_assert_int_eq(dt_store_commit(st, &err), 0);
     char *text = render();
-    ck_assert_contains(text, "  rep0000@corp.example                  2        1        0         1 (50.0%)");
-    ck_assert_contains(text, "  rep1099@corp.example                  2        1        0         1 (50.0%)");
+    ck_assert_contains(
+        text, "  rep0000@corp.example                  2        1        0         1 (50.0%)");
+    ck_assert_contains(
+        text, "  rep1099@corp.example                  2        1        0         1 (50.0%)");
     /* Sorted by address. */
     ck_assert(strstr(text, "rep0999@") < strstr(text, "rep1000@"));
     free(text);
@@ -139,11 +141,9 @@ START_TEST(threshold_quantiles)
     double v[1000], flagged;
     for (int i = 0; i < 1000; i++)
         v[i] = (i + 1) / 1000.0; /* 0.001 .. 1.000 */
-    ck_assert_double_eq_tol(dt_stats_threshold(v, 1000, 0.05, 0.001, 0.999, &flagged), 0.951,
-                            1e-9);
+    ck_assert_double_eq_tol(dt_stats_threshold(v, 1000, 0.05, 0.001, 0.999, &flagged), 0.951, 1e-9);
     ck_assert_double_eq_tol(flagged, 0.05, 1e-9);
-    ck_assert_double_eq_tol(dt_stats_threshold(v, 1000, 0.20, 0.001, 0.999, &flagged), 0.801,
-                            1e-9);
+    ck_assert_double_eq_tol(dt_stats_threshold(v, 1000, 0.20, 0.001, 0.999, &flagged), 0.801, 1e-9);
     ck_assert_double_eq_tol(flagged, 0.20, 1e-9);
     /* Clamped into what the caller accepts; the share it flags then is said. */
     ck_assert_double_eq_tol(dt_stats_threshold(v, 1000, 0.20, 0.001, 0.7, &flagged), 0.7, 1e-9);
@@ -153,8 +153,7 @@ START_TEST(threshold_quantiles)
     double sat[10];
     for (int i = 0; i < 10; i++)
         sat[i] = i < 8 ? 0.2 : 1.0;
-    ck_assert_double_eq_tol(dt_stats_threshold(sat, 10, 0.05, 0.001, 0.999, &flagged), 0.999,
-                            1e-9);
+    ck_assert_double_eq_tol(dt_stats_threshold(sat, 10, 0.05, 0.001, 0.999, &flagged), 0.999, 1e-9);
     ck_assert_double_eq_tol(flagged, 0.2, 1e-9); /* ties: 20 %, more than the 5 % asked */
     ck_assert_double_eq_tol(dt_stats_threshold(sat, 0, 0.05, 0.001, 0.999, &flagged), 0.999, 1e-9);
     ck_assert_double_eq_tol(flagged, 0.0, 1e-9);
@@ -185,8 +184,8 @@ START_TEST(suggestions_are_accepted_values)
         fclose(f);
         struct dt_config *c2 = NULL;
         struct dt_error err = {{0}};
-        ck_assert_msg(dt_config_load(conf, dt_test_exe(), &c2, &err) == 0, "%s = %.3f: %s", key,
-                      v, err.msg);
+        ck_assert_msg(dt_config_load(conf, dt_test_exe(), &c2, &err) == 0, "%s = %.3f: %s", key, v,
+                      err.msg);
         dt_config_unref(c2);
     }
     free(text);
