@@ -523,7 +523,7 @@ static void html_bars(const struct dt_digest_item *it, const struct dt_digest_la
                    "font-size:12px;line-height:16px;color:" MUTED ";padding:0 0 2px 0;\">");
     put_text(b, L->chart, true);
     dt_buf_puts(b, "</td></tr>\n");
-    char w[64], label[160], cls[8];
+    char w[64], label[160], cls[24];
     snprintf(cls, sizeof cls, "dt-b%d", idx);
     for (size_t i = 0; i < bars.n; i++) {
         bool hi = i + 1 == bars.n;
