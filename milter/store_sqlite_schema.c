@@ -49,8 +49,8 @@ static const char *const steps[] = {
     /* 3: a customer's display name as last seen ("Sarah Mitchell"), for the
      * digest; the level column goes: levels are derived from the score with
      * the thresholds configured when the store is read (euphoria.h). */
-    "ALTER TABLE people ADD COLUMN name TEXT;"
-    "ALTER TABLE events DROP COLUMN level;",
+    ("ALTER TABLE people ADD COLUMN name TEXT;"
+     "ALTER TABLE events DROP COLUMN level;"),
 };
 
 #define NEWEST ((int)(sizeof(steps) / sizeof(*steps)))
