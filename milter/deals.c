@@ -231,7 +231,7 @@ static struct dt_usual_hint usual_hint(struct usual_table *u, long counterpart, 
                                        long own_cal, long own_bus)
 {
     size_t c = (size_t)counterpart, n1, n2;
-    if (!u->sorted[c]) {
+    if (!u->sorted[c] && u->n[c] > 0) {
         qsort(u->cal[c], u->n[c], sizeof(long), cmp_long);
         qsort(u->bus[c], u->n[c], sizeof(long), cmp_long);
         u->sorted[c] = true;

@@ -165,9 +165,11 @@ int dt_digest_collect(struct dt_store *st, const struct dt_config *cfg, time_t a
                 goto fail;
             d->items[k].is_new = first == 0;
         }
-        qsort(d->items, d->n_items, sizeof(*d->items), cmp_items);
+        if (d->n_items > 1)
+            qsort(d->items, d->n_items, sizeof(*d->items), cmp_items);
     }
-    qsort(c.d, c.n, sizeof(*c.d), cmp_digests);
+    if (c.n > 1)
+        qsort(c.d, c.n, sizeof(*c.d), cmp_digests);
     *out = c.d;
     *n = c.n;
     return 0;
