@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Black-box tests of the command-line programs: dealtemp score / explain /
-# text / check-config and dealtemp-milter -n, on the real fixtures. Every
+# text / check-config, help and wrong command lines of every command, and
+# dealtemp-milter -n and --help, on the real fixtures. Every
 # check prints "ok - name" or "not ok - name: why"; the exit status is 1 if
 # any failed.
 set -u
@@ -82,6 +83,71 @@ printf 'database = "x.db";\ninternal_domains = ["corp.example"];\n' >"$tmp/min.c
 if "$DT" check-config -c "$tmp/min.conf" >/dev/null; then
     ok "a configuration with only database and internal_domains is valid"
 else not_ok "minimal conf" "refused"; fi
+
+# --help and -h: help on stdout, exit 0, nothing done - wherever they stand.
+# The configuration names a database in a directory that exists but holds
+# nothing: a command that acted would create it (or fail on it).
+mkdir "$tmp/db"
+printf 'database = "%s/db/dealtemp.db";\ninternal_domains = ["corp.example"];\n' "$tmp" >"$tmp/db.conf"
+bad=
+for c in score explain text check-config import threads stats purge digest version; do
+    for h in --help -h; do
+        "$DT" $c -c "$tmp/db.conf" $h >"$tmp/help.out" 2>"$tmp/help.err"; rc=$?
+        if [ $rc -ne 0 ] || [ -s "$tmp/help.err" ] || ! head -1 "$tmp/help.out" | grep -q "^usage: dealtemp $c"; then
+            bad="$bad $c$h(rc=$rc)"
+        fi
+    done
+    # after a wrong option, and with the configuration missing: still only help
+    "$DT" $c --bogus -c "$tmp/nonexistent.conf" --help >"$tmp/help.out" 2>"$tmp/help.err" \
+        || bad="$bad $c-after-bogus"
+    [ "$(grep -c -- '-h, --help' "$tmp/help.out")" -eq 1 ] || bad="$bad $c-no-options"
+done
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "every command's --help and -h print its help on stdout, exit 0 and do nothing"
+else not_ok "--help" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+for args in --help -h help; do
+    out=$("$DT" $args 2>&1); rc=$?
+    if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -q '^usage: dealtemp score' \
+        || ! printf '%s\n' "$out" | grep -q 'dealtemp help \[COMMAND\]'; then bad="$bad $args"; fi
+done
+out=$("$DT" help purge); rc=$?
+if [ -z "$bad" ] && [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^usage: dealtemp purge \[-c CONF\]$'; then
+    ok "dealtemp --help, -h and help print the general help; help COMMAND a command's"
+else not_ok "general help" "$bad rc=$rc $out"; fi
+out=$("$B/dealtemp-milter" -c "$tmp/nonexistent.conf" --help 2>"$tmp/help.err"); rc=$?
+out2=$("$B/dealtemp-milter" -h); rc2=$?
+if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ ! -s "$tmp/help.err" ] && [ "$out" = "$out2" ] \
+    && printf '%s\n' "$out" | grep -q '^usage: dealtemp-milter' && printf '%s\n' "$out" | grep -q -- '-n'; then
+    ok "dealtemp-milter --help and -h print the help on stdout, exit 0"
+else not_ok "milter --help" "rc=$rc rc2=$rc2 $out $(cat "$tmp/help.err")"; fi
+
+# A command line that is not understood: one line, the usage, exit 2, nothing done.
+bad=
+while IFS='|' read -r want args; do
+    "$DT" $args >"$tmp/u.out" 2>"$tmp/u.err"; rc=$?
+    if [ $rc -ne 2 ] || [ -s "$tmp/u.out" ] || [ "$(head -1 "$tmp/u.err")" != "dealtemp: $want" ] \
+        || ! sed -n 2p "$tmp/u.err" | grep -q '^usage: dealtemp'; then
+        bad="$bad [$args: rc=$rc $(head -2 "$tmp/u.err" | tr '\n' ' ')]"
+    fi
+done <<USAGE
+stats: unknown option '--bogus'|stats -c $tmp/db.conf --bogus
+purge: unexpected argument 'now'|purge -c $tmp/db.conf now
+threads: option '--rep' needs a value|threads -c $tmp/db.conf --rep
+threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed|threads -c $tmp/db.conf --state hot
+digest: give exactly one of --dry-run or --send|digest -c $tmp/db.conf
+import: give at least one --mbox FILE or --maildir DIR|import -c $tmp/db.conf
+score: unknown option '-z'|score -z tests/data/analyze-inbound.eml
+check-config needs -c CONF|check-config
+unknown command 'purgeall'|purgeall
+USAGE
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "wrong command lines: one line and the usage on stderr, exit 2, nothing done"
+else not_ok "usage errors" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+out=$("$B/dealtemp-milter" --bogus 2>&1); rc=$?
+if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | head -1)" = "dealtemp-milter: unknown option '--bogus'" ] \
+    && printf '%s\n' "$out" | sed -n 2p | grep -q '^usage: dealtemp-milter'; then
+    ok "dealtemp-milter refuses an unknown option the same way"
+else not_ok "milter --bogus" "rc=$rc $out"; fi
 
 if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
     ok "versions agree"
