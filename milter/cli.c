@@ -116,7 +116,7 @@ static const struct command {
     [DT_CLI_THREADS] =
         {"threads", " [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]",
          "List the deal threads in the database with their state, one per line\n"
-         "under a heading.\n",
+         "under a heading. The database must exist.\n",
          OPT_CONFIG
          "  --rep ADDR         only the threads this rep owns\n"
          "  --state S          only threads in state S: open, waiting, warm,\n"
@@ -125,15 +125,17 @@ static const struct command {
          ":c:h", threads_opts, false},
     [DT_CLI_STATS] = {"stats", " [-c CONF]",
                       "Score histogram, level shares, thresholds that would flag 5/10/20 % of\n"
-                      "outbound mail, counts per rep, and the running milter's counters.\n",
+                      "outbound mail, counts per rep, and the running milter's counters.\n"
+                      "The database must exist.\n",
                       OPT_CONFIG OPT_HELP, ":c:h", only_common, false},
     [DT_CLI_PURGE] = {"purge", " [-c CONF]",
-                      "Delete the messages older than retention_days and say how many went.\n",
+                      "Delete the messages older than retention_days and say how many went.\n"
+                      "The database must exist.\n",
                       OPT_CONFIG OPT_HELP, ":c:h", only_common, false},
     [DT_CLI_DIGEST] = {"digest",
                        " [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]",
                        "Build each rep's digest of stalled, cooling and slowed deals (and the\n"
-                       "managers' roll-ups).\n",
+                       "managers' roll-ups). The database must exist.\n",
                        OPT_CONFIG
                        "  --rep ADDR         only this rep's digest (no roll-ups)\n" OPT_AS_OF_TEXT
                        "  --dry-run          write the digests to standard output as an mbox;\n"

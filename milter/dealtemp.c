@@ -134,11 +134,17 @@ static int process(const struct dt_config *cfg, enum dt_cli_command cmd, const c
     return 0;
 }
 
-static struct dt_store *open_store(const struct dt_config *cfg)
+/*
+ * Only import creates the database (as the milter does); the commands that
+ * read or maintain one refuse a missing file and leave nothing behind.
+ */
+static struct dt_store *open_store(const struct dt_config *cfg, bool create)
 {
     struct dt_store *st;
     struct dt_error err = {{0}};
-    if (dt_store_open(cfg->database, &st, &err) < 0) {
+    int rc = create ? dt_store_open(cfg->database, &st, &err)
+                    : dt_store_open_existing(cfg->database, &st, &err);
+    if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
         return NULL;
     }
@@ -170,7 +176,7 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_deals_query q = {cli->rep, cli->state, cli->as_of};
     struct threads_out o = {cli->json, 0, DT_BUF_INIT};
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     if (!o.json) {
@@ -194,7 +200,7 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
 
 static int cmd_stats(const struct dt_config *cfg)
 {
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_stats s;
@@ -217,7 +223,7 @@ static int cmd_stats(const struct dt_config *cfg)
 static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_digest_run_opts o = {cli->rep, cli->as_of, cli->send, cli->force};
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_digest_run_report r;
@@ -236,7 +242,7 @@ static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
 
 static int cmd_purge(const struct dt_config *cfg)
 {
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_error err = {{0}};
@@ -253,7 +259,7 @@ static int cmd_purge(const struct dt_config *cfg)
 
 static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
 {
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, true);
     if (st == NULL)
         return 1;
     bool tty = isatty(2);

@@ -149,6 +149,27 @@ if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | head -1)" = "dealtemp-milter: un
     ok "dealtemp-milter refuses an unknown option the same way"
 else not_ok "milter --bogus" "rc=$rc $out"; fi
 
+# stats, threads, digest and purge on a database that does not exist: one
+# line naming it, exit 1, and nothing created; import creates it.
+bad=
+for args in stats purge threads "threads --json" "digest --dry-run" "digest --send"; do
+    "$DT" $args -c "$tmp/db.conf" >"$tmp/n.out" 2>"$tmp/n.err"; rc=$?
+    want="dealtemp: $tmp/db/dealtemp.db: no such database (run dealtemp import, or start the milter, to create it)"
+    if [ $rc -ne 1 ] || [ "$(cat "$tmp/n.err")" != "$want" ] || [ -s "$tmp/n.out" ]; then
+        bad="$bad [$args: rc=$rc $(cat "$tmp/n.err") $(head -c 80 "$tmp/n.out")]"
+    fi
+done
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "stats, threads, digest, purge on a missing database: one line naming it, exit 1, nothing created"
+else not_ok "missing database" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+: >"$tmp/empty.mbox"
+out=$("$DT" import -c "$tmp/db.conf" --mbox "$tmp/empty.mbox" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -f "$tmp/db/dealtemp.db" ] && "$DT" stats -c "$tmp/db.conf" >/dev/null \
+    && "$DT" purge -c "$tmp/db.conf" | grep -q '^dealtemp: purged 0 messages'; then
+    ok "import creates the database; then stats and purge open it"
+else not_ok "import creates" "rc=$rc $out; $(ls -A "$tmp/db")"; fi
+rm -f "$tmp/db/"*
+
 if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
     ok "versions agree"
 else not_ok "versions" "differ"; fi
