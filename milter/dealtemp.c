@@ -195,7 +195,38 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
         fprintf(stderr, "dealtemp: %s\n", err.msg);
         return 1;
     }
+    /* An empty table after a filter could be a typo: say it was looked for. */
+    if (o.n == 0 && (q.rep != NULL || q.state >= 0)) {
+        fflush(stdout);
+        fprintf(stderr, "dealtemp: no %s%sdeals%s%s\n",
+                q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
+                q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
+    }
     return 0;
+}
+
+static int count_deal(const struct dt_deal *d, void *arg)
+{
+    (void)d;
+    ++*(size_t *)arg;
+    return 0;
+}
+
+/* digest --rep wrote nothing: say whether the rep has deals at all. */
+static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const struct dt_cli *cli)
+{
+    struct dt_deals_query q = {cli->rep, -1, cli->as_of};
+    struct dt_error err = {{0}};
+    size_t n = 0;
+    if (dt_deals_each(st, cfg, &q, count_deal, &n, &err) < 0)
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+    else if (n == 0)
+        fprintf(stderr, "dealtemp: no deals for %s\n", cli->rep);
+    else
+        fprintf(stderr,
+                "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling "
+                "or slowed)\n",
+                cli->rep, n, n == 1 ? "" : "s");
 }
 
 static int cmd_stats(const struct dt_config *cfg)
@@ -229,6 +260,8 @@ static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
     struct dt_digest_run_report r;
     struct dt_error err = {{0}};
     int rc = dt_digest_run(st, cfg, &o, stdout, stderr, &r, &err);
+    if (rc >= 0 && o.only != NULL && r.sent + r.written + r.skipped_sent_today + r.failed == 0)
+        nothing_for(st, cfg, cli);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: digest: %s\n", err.msg);

@@ -170,6 +170,34 @@ if [ $rc -eq 0 ] && [ -f "$tmp/db/dealtemp.db" ] && "$DT" stats -c "$tmp/db.conf
 else not_ok "import creates" "rc=$rc $out; $(ls -A "$tmp/db")"; fi
 rm -f "$tmp/db/"*
 
+# threads / digest --rep for an address without deals: said on stderr, exit 0
+# (the table still has its heading); a rep with deals but nothing to report
+# is told apart.
+sed "s|^database = .*|database = \"$tmp/db/team.db\";|" tests/data/timeline/team.conf >"$tmp/team.conf"
+"$DT" import -c "$tmp/team.conf" --mbox tests/data/timeline/team-3weeks.mbox >/dev/null 2>&1
+AS_OF=2026-11-20T17:00:00Z
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep nobody@corp.example >"$tmp/t.out" 2>"$tmp/t.err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/t.err")" = "dealtemp: no deals for nobody@corp.example" ] \
+    && [ "$(wc -l <"$tmp/t.out")" -eq 1 ] && grep -q '^THREAD ' "$tmp/t.out"; then
+    ok "threads --rep without deals: the heading, and 'no deals for ADDR' on stderr, exit 0"
+else not_ok "threads no deals" "rc=$rc $(cat "$tmp/t.err" "$tmp/t.out")"; fi
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep ANN@corp.example --state open >"$tmp/t.out" 2>"$tmp/t.err"; rc=$?
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep Ann@Corp.Example --json >"$tmp/t2.out" 2>"$tmp/t2.err"; rc2=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/t.err")" = "dealtemp: no open deals for ann@corp.example" ] \
+    && [ $rc2 -eq 0 ] && [ ! -s "$tmp/t2.err" ] && [ "$(wc -l <"$tmp/t2.out")" -ge 2 ]; then
+    ok "threads --rep matches the address in any case; --state says what it looked for"
+else not_ok "threads --rep case/state" "rc=$rc $(cat "$tmp/t.err") rc2=$rc2 $(cat "$tmp/t2.err") $(wc -l <"$tmp/t2.out")"; fi
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep nobody@corp.example >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep dirk@corp.example >"$tmp/d2.out" 2>"$tmp/d2.err"; rc2=$?
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep ann@corp.example >"$tmp/d3.out" 2>"$tmp/d3.err"; rc3=$?
+if [ $rc -eq 0 ] && [ ! -s "$tmp/d.out" ] && [ "$(cat "$tmp/d.err")" = "dealtemp: no deals for nobody@corp.example" ] \
+    && [ $rc2 -eq 0 ] && [ ! -s "$tmp/d2.out" ] \
+    && grep -qx "dealtemp: digest: nothing to report for dirk@corp.example ([0-9]* deals\?, none stalled, cooling or slowed)" "$tmp/d2.err" \
+    && [ $rc3 -eq 0 ] && [ ! -s "$tmp/d3.err" ] && grep -q '^From ' "$tmp/d3.out"; then
+    ok "digest --rep: 'no deals for ADDR', or nothing to report with the number of deals, exit 0"
+else not_ok "digest no deals" "rc=$rc $(cat "$tmp/d.err") rc2=$rc2 $(cat "$tmp/d2.err") rc3=$rc3 $(cat "$tmp/d3.err")"; fi
+rm -f "$tmp/db/"*
+
 if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
     ok "versions agree"
 else not_ok "versions" "differ"; fi
