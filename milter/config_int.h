@@ -115,6 +115,13 @@ int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *
                             const config_setting_t *dir, struct dt_error *err);
 
 /*
+ * The edit distance between two key names: insertions, deletions,
+ * substitutions and swaps of neighbouring characters, each 1
+ * (config_check.c). For "did you mean" in the message about an unknown key.
+ */
+size_t dt_config_distance(const char *a, const char *b);
+
+/*
  * libconfig reads an integer literal that does not fit an int as the value
  * modulo 2^32; false when the file's literal for s is not v (config.c).
  */

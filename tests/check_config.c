@@ -271,11 +271,50 @@ END_TEST
 
 START_TEST(unknown_keys)
 {
-    dt_test_config_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt'");
+    dt_test_config_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt' "
+                                                       "(did you mean 'socket'?)");
     dt_test_config_error(CONF "unknown-group.conf",
-                         CONF "unknown-group.conf:4: unknown key 'euphoria.warmm'");
+                         CONF "unknown-group.conf:4: unknown key 'euphoria.warmm' "
+                              "(did you mean 'euphoria.warm'?)");
     dt_test_config_error(CONF "unknown-group-name.conf",
-                         CONF "unknown-group-name.conf:2: unknown key 'euforia'");
+                         CONF "unknown-group-name.conf:2: unknown key 'euforia' "
+                              "(did you mean 'euphoria'?)");
+    dt_test_config_error(CONF "unknown-wrong-group.conf",
+                         CONF "unknown-wrong-group.conf:3: unknown key 'warm' "
+                              "(did you mean 'euphoria.warm'?)");
+    dt_test_config_error(CONF "unknown-far.conf",
+                         CONF "unknown-far.conf:3: unknown key 'threshold'");
+}
+END_TEST
+
+START_TEST(key_distance)
+{
+    static const struct {
+        const char *a, *b;
+        size_t d;
+    } cases[] = {
+        {"socket", "socket", 0},
+        {"socekt", "socket", 1}, /* a swap is one edit */
+        {"euphoria.warmm", "euphoria.warm", 1},
+        {"euphoria.wram", "euphoria.warm", 1},
+        {"euforia", "euphoria", 2},
+        {"", "log", 3},
+        {"log", "", 3},
+        {"ca", "abc", 3}, /* OSA: no edit of a swapped pair */
+        {"retention_day", "retention_days", 1},
+        {"digest.form", "digest.from", 1},
+        {"threshold", "euphoria.warm", 11},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        ck_assert_msg(dt_config_distance(cases[i].a, cases[i].b) == cases[i].d,
+                      "%s/%s: %zu, want %zu", cases[i].a, cases[i].b,
+                      dt_config_distance(cases[i].a, cases[i].b), cases[i].d);
+        ck_assert_uint_eq(dt_config_distance(cases[i].b, cases[i].a), cases[i].d);
+    }
+    char long_name[300];
+    memset(long_name, 'x', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    ck_assert_uint_ge(dt_config_distance(long_name, "socket"), 3); /* never a near miss */
 }
 END_TEST
 
@@ -717,6 +756,7 @@ int main(void)
     tcase_add_test(tc, duplicate_key);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, unknown_keys);
+    tcase_add_test(tc, key_distance);
     tcase_add_test(tc, wrong_types);
     tcase_add_test(tc, out_of_range);
     tcase_add_test(tc, integer_wrapped_by_libconfig_is_refused);

@@ -79,6 +79,13 @@ else not_ok "milter -n bad" "rc=$rc $out"; fi
 if "$DT" check-config -c conf/dealtemp.conf >/dev/null && "$B/dealtemp-milter" -n -c conf/dealtemp.conf >/dev/null; then
     ok "the sample configuration is valid"
 else not_ok "sample conf" "refused"; fi
+# check-config: a mistyped key names the key it was probably meant to be.
+printf 'database = "x.db";\ninternal_domains = ["corp.example"];\neuphoria = { wram = 0.3; };\n' >"$tmp/typo.conf"
+out=$("$DT" check-config -c "$tmp/typo.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$out" = "dealtemp: $tmp/typo.conf:3: unknown key 'euphoria.wram' (did you mean 'euphoria.warm'?)" ]; then
+    ok "check-config: an unknown key close to a known one gets 'did you mean'"
+else not_ok "did you mean" "rc=$rc $out"; fi
+
 printf 'database = "x.db";\ninternal_domains = ["corp.example"];\n' >"$tmp/min.conf"
 if "$DT" check-config -c "$tmp/min.conf" >/dev/null; then
     ok "a configuration with only database and internal_domains is valid"
