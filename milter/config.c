@@ -699,7 +699,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     cfg->hours.tz = cfg->tz;
     cfg->cooling.hours = &cfg->hours;
     return dt_config_load_lexicons(cfg, exe, DT_DATADIR "/lexicons",
-                                   ld->found[key_index("euphoria.lexicon_dir")], ld->err);
+                                   ld->found[key_index("euphoria.lexicon_dir")],
+                                   ld->found[key_index("euphoria.languages")], ld->err);
 }
 
 int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)

@@ -106,13 +106,15 @@ int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const conf
 /*
  * Read cfg->lexicon: <lang>.txt for each of cfg->languages, then
  * common.txt, from cfg->lexicon_dir. When that is unset, look beside exe
- * (see config.h), then in datadir, and store the directory found. dir is
- * the euphoria.lexicon_dir setting (NULL when the file has none), for
- * messages. 0, or -1 with err set (config_lexicon.c); cfg keeps what was
- * allocated either way.
+ * (see config.h), then in datadir, and store the directory found. dir and
+ * langs are the euphoria.lexicon_dir and euphoria.languages settings (NULL
+ * when the file has none), so that a lexicon that cannot be read is blamed
+ * on the line that named it. 0, or -1 with err set (config_lexicon.c); cfg
+ * keeps what was allocated either way.
  */
 int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
-                            const config_setting_t *dir, struct dt_error *err);
+                            const config_setting_t *dir, const config_setting_t *langs,
+                            struct dt_error *err);
 
 /*
  * The edit distance between two key names: insertions, deletions,

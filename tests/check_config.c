@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -581,9 +582,80 @@ END_TEST
 START_TEST(missing_language_file)
 {
     char want[PATH_MAX + 256];
-    snprintf(want, sizeof(want), "%s/tests/data/lexicons-min/de.txt: No such file or directory",
+    snprintf(want, sizeof(want),
+             CONF "missing-language.conf:4: euphoria.languages: 'de': "
+                  "%s/tests/data/lexicons-min/de.txt: No such file or directory",
              cwd);
     dt_test_config_error(CONF "missing-language.conf", want);
+}
+END_TEST
+
+/*
+ * A lexicon the languages take by default, or common.txt, missing: blamed
+ * on euphoria.lexicon_dir's line when the file set it, else on the file.
+ */
+START_TEST(missing_default_lexicons)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 32], conf[PATH_MAX + 32], text[PATH_MAX + 128];
+    char want[2 * PATH_MAX + 256];
+    dt_test_mkdtemp(dir, sizeof(dir), "lexicons");
+    snprintf(path, sizeof(path), "%s/bin", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/conf", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/conf/lexicons", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    static const char *const files[] = {"en.txt", "common.txt"}; /* no nl.txt */
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "tests/data/lexicons-min/%s", files[i]);
+        snprintf(text, sizeof(text), "%s", read_file(path));
+        snprintf(path, sizeof(path), "%s/conf/lexicons/%s", dir, files[i]);
+        write_file(path, text);
+    }
+    struct dt_config *cfg = NULL;
+    struct dt_error err = {{0}};
+
+    /* lexicon_dir set, languages by default (en, nl) */
+    snprintf(conf, sizeof(conf), "%s/dir.conf", dir);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\neuphoria = {\n  lexicon_dir = "
+             "\"%s/conf/lexicons\";\n};\n",
+             dir);
+    write_file(conf, text);
+    ck_assert_int_eq(dt_config_load(conf, exe, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s:3: euphoria.lexicon_dir: %s/conf/lexicons/nl.txt: No such file or directory "
+             "(the lexicon of 'nl', one of the default euphoria.languages)",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+
+    /* neither set: the lexicons are found beside the program */
+    snprintf(conf, sizeof(conf), "%s/none.conf", dir);
+    write_file(conf, "internal_domains = [\"corp.example\"];\n");
+    snprintf(path, sizeof(path), "%s/bin/dealtemp", dir);
+    ck_assert_int_eq(dt_config_load(conf, path, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s: euphoria.languages: %s/conf/lexicons/nl.txt: No such file or directory "
+             "(the lexicon of 'nl', one of the default euphoria.languages)",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+
+    /* common.txt missing from the directory set */
+    snprintf(conf, sizeof(conf), "%s/common.conf", dir);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\neuphoria = {\n  languages = [\"en\"];\n"
+             "  lexicon_dir = \"%s/conf/lexicons\";\n};\n",
+             dir);
+    write_file(conf, text);
+    snprintf(path, sizeof(path), "%s/conf/lexicons/common.txt", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dt_config_load(conf, exe, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s:4: euphoria.lexicon_dir: %s/conf/lexicons/common.txt: No such file or directory",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_ptr_null(cfg);
+    dt_test_rm_rf(dir);
 }
 END_TEST
 
@@ -771,6 +843,7 @@ int main(void)
     tcase_add_test(tc, bad_enum_and_language);
     tcase_add_test(tc, missing_lexicon_dir);
     tcase_add_test(tc, missing_language_file);
+    tcase_add_test(tc, missing_default_lexicons);
     tcase_add_test(tc, lexicon_search_falls_back_to_datadir);
     tcase_add_test(tc, bad_lexicon_line);
     tcase_add_test(tc, is_internal);
