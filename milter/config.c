@@ -128,7 +128,7 @@ static const struct name_value triggers[] = {
 /* Every key, groups before their members. conf/dealtemp.conf documents each. */
 static const struct key keys[] = {
     STRING("socket", socket, "inet:8895@127.0.0.1", dt_config_check_socket),
-    STRING("database", database, "var/dealtemp.db", dt_config_check_path),
+    STRING("database", database, "var/dealtemp.db", dt_config_check_database),
     {.name = "internal_domains",
      .type = KEY_STRINGS,
      .flags = REQUIRED | NONEMPTY,

@@ -5,6 +5,7 @@
  * daemon's user, group and socket mode.
  *
  * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
+ * dt_config_check_database(),
  * dt_config_check_domain(), dt_config_check_rep(),
  * dt_config_check_header_prefix(), dt_config_check_language(),
  * dt_config_check_address(), dt_config_check_command(),
@@ -105,6 +106,15 @@ int dt_config_check_path(char **v, char *why, size_t size)
     free(*v);
     *v = abs;
     return 0;
+}
+
+/* A URL the store reserves for another implementation stays as written. */
+int dt_config_check_database(char **v, char *why, size_t size)
+{
+    if ((strncmp(*v, "postgresql://", 13) == 0 || strncmp(*v, "postgres://", 11) == 0) &&
+        !has_control(*v))
+        return 0;
+    return dt_config_check_path(v, why, size);
 }
 
 /* LDH labels of 1..63 bytes, at least two of them, 253 bytes in all. */

@@ -28,6 +28,8 @@ typedef int dt_config_check_fn(char **v, char *why, size_t size);
 dt_config_check_fn dt_config_check_socket;
 /* Not empty, no control characters; relative -> absolute against the cwd. */
 dt_config_check_fn dt_config_check_path;
+/* "postgresql://..." or "postgres://..." as written (store.c decides), else a path. */
+dt_config_check_fn dt_config_check_database;
 /* A domain name of two or more labels; lower-cased, a leading '@' dropped. */
 dt_config_check_fn dt_config_check_domain;
 /* "ann@corp.example" or "@sales.corp.example"; lower-cased. */

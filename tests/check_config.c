@@ -533,6 +533,16 @@ START_TEST(check_reps_prefixes_languages_paths)
     ck_assert_str_eq(out, want);
     ck_assert_int_eq(check(dt_config_check_path, "", out, sizeof(out)), -1);
     ck_assert_int_eq(check(dt_config_check_path, "var/\nx.db", out, sizeof(out)), -1);
+
+    /* database: a URL the store reserves is not a path under the cwd */
+    ck_assert_int_eq(
+        check(dt_config_check_database, "postgresql://db.example/dealtemp", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "postgresql://db.example/dealtemp");
+    ck_assert_int_eq(check(dt_config_check_database, "postgres://db/x", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "postgres://db/x");
+    ck_assert_int_eq(check(dt_config_check_database, "var/x.db", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, want);
+    ck_assert_int_eq(check(dt_config_check_database, "postgresql://db/\n", out, sizeof(out)), -1);
 }
 END_TEST
 

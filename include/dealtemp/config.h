@@ -38,7 +38,7 @@
 struct dt_config {
     char *path;              /* the file loaded, as given */
     char *socket;            /* libmilter socket spec ("inet:8895@127.0.0.1") */
-    char *database;          /* absolute path of the SQLite file */
+    char *database;          /* absolute path of the SQLite file, or a postgresql:// URL as written */
     char **internal_domains; /* lower-cased, NULL-terminated; at least one */
     size_t n_internal_domains;
     char **reps;             /* lower-cased addresses or "@domain"; NULL-terminated, may be empty */
