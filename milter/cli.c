@@ -101,7 +101,8 @@ static const struct command {
     [DT_CLI_CHECK_CONFIG] =
         {"check-config", " -c CONF",
          "Load CONF and its lexicons as the milter would: print \"CONF: OK\" and exit 0,\n"
-         "or one line \"FILE:LINE: key: reason\" and exit 1.\n",
+         "or one line \"FILE:LINE: key: reason\" and exit 1. A database directory\n"
+         "that is missing or not writable is a warning: the status stays 0.\n",
          "  -c, --config CONF  the configuration to check (required)\n" OPT_HELP, ":c:h",
          only_common, false},
     [DT_CLI_IMPORT] =

@@ -372,7 +372,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (check_only) {
-        printf("dealtemp-milter: %s: OK\n", conf);
+        struct dt_buf b = DT_BUF_INIT;
+        int n = dt_config_lint(cfg, &b);
+        for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
+             line = nl + 1)
+            fprintf(stderr, "dealtemp-milter: %.*s\n", (int)(nl - line), line);
+        dt_buf_free(&b);
+        printf("dealtemp-milter: %s: OK%s\n", conf, n > 0 ? " (with warnings)" : "");
         dt_config_unref(cfg);
         return 0;
     }

@@ -327,6 +327,22 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
     return status;
 }
 
+/* Loaded: say so, with the warnings (which leave the status 0). */
+static int check_config(const struct dt_config *cfg, const char *conf)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    int n = dt_config_lint(cfg, &b);
+    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
+         line = nl + 1)
+        fprintf(stderr, "dealtemp: %.*s\n", (int)(nl - line), line);
+    dt_buf_free(&b);
+    if (n > 0)
+        printf("dealtemp: %s: OK (%d warning%s)\n", conf, n, n == 1 ? "" : "s");
+    else
+        printf("dealtemp: %s: OK\n", conf);
+    return 0;
+}
+
 /* Print help or a usage error as cli.h says; the exit status. */
 static int answer(enum dt_cli_result res, const struct dt_cli *cli, const struct dt_error *err)
 {
@@ -359,7 +375,7 @@ static int run(const struct dt_cli *cli, const char *exe)
     int status = 0;
     switch (cli->command) {
     case DT_CLI_CHECK_CONFIG:
-        printf("dealtemp: %s: OK\n", conf);
+        status = check_config(cfg, conf);
         break;
     case DT_CLI_IMPORT:
         status = cmd_import(cfg, cli);
