@@ -92,7 +92,9 @@ static const struct command {
                       OPT_CONFIG OPT_HELP, ":c:h", only_common, true},
     [DT_CLI_EXPLAIN] = {"explain", " [-c CONF] FILE...|-",
                         "For a person: the author's own words with every hit marked, each hit\n"
-                        "with its weight, and the sum behind the score.\n",
+                        "with its weight and the intensifier or negator it was scored under, the\n"
+                        "sum behind the score, and whether the milter would add its header (and\n"
+                        "if not, why).\n",
                         OPT_CONFIG OPT_HELP, ":c:h", only_common, true},
     [DT_CLI_TEXT] = {"text", " [-c CONF] FILE...|-",
                      "Print exactly the words that get scored: the decoded text without\n"

@@ -60,6 +60,16 @@ if grep -q '\[\[AMAZING\]\]' "$tmp/explain" && grep -q '^score = 1 - exp' "$tmp/
     ok "explain marks hits and shows the sum"
 else not_ok "explain" "$(head -20 "$tmp/explain")"; fi
 
+# explain: each hit with its modifier, and whether the milter adds the header
+"$DT" explain -c "$CONF" tests/data/analyze-negation-en.eml tests/data/analyze-euphoric-en.eml \
+    tests/data/analyze-list.eml >"$tmp/explain2" 2>&1
+if grep -q "^  excited  *excitement   0 (negated by 'not')$" "$tmp/explain2" \
+    && grep -q '^  incredible  *hype  *1.50 x1.5 (Absolutely) = 2.25$' "$tmp/explain2" \
+    && grep -q '^milter: adds X-Deal-Euphoria: 0.11 calm (en; hype=1)$' "$tmp/explain2" \
+    && grep -q '^milter: no X-Deal-Euphoria header: list mail (List-Id header)$' "$tmp/explain2"; then
+    ok "explain shows intensifiers and negators per hit, and whether the milter adds the header"
+else not_ok "explain modifiers" "$(grep -e '^milter' -e 'negated' -e ' x1' "$tmp/explain2")"; fi
+
 # text: exactly the own words (no quote, no signature)
 "$DT" text -c "$CONF" tests/data/analyze-calm-reply.eml >"$tmp/text"
 if grep -q "Take the time you" "$tmp/text" && ! grep -q "WOW" "$tmp/text" && ! grep -q "wrote:" "$tmp/text"; then
