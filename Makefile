@@ -89,7 +89,7 @@ $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 # change (make; make install PREFIX=/usr must not install /usr/local paths).
 $(BUILD)/obj/paths: FORCE | $(BUILD)/obj
 	@echo '$(DATADIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(DATADIR) $(SYSCONFDIR)' >$@
-$(addprefix $(BUILD)/obj/,config.o dealtemp.o dealtemp-milter.o): $(BUILD)/obj/paths
+$(addprefix $(BUILD)/obj/,cli.o config.o dealtemp.o dealtemp-milter.o): $(BUILD)/obj/paths
 FORCE:
 
 # The unit suites run from the top directory so fixtures are found as tests/data/...

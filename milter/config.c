@@ -7,7 +7,7 @@
  * Every key the file may hold is one row of keys[] below: its dotted name,
  * type, default, range and the field of struct dt_config it fills. The
  * loader walks the parsed file against that table (a key not in it is an
- * error, wherever it sits), fills defaults for the rest, checks the few
+ * error, wherever it sits, naming the known key it is closest to), fills defaults for the rest, checks the few
  * rules that tie keys together (orders[]), loads the business-hours time
  * zone, then reads the lexicons (config_lexicon.c). Adding a key is adding
  * a field and a row; durations, times of day and working days are parsed
@@ -128,7 +128,7 @@ static const struct name_value triggers[] = {
 /* Every key, groups before their members. conf/dealtemp.conf documents each. */
 static const struct key keys[] = {
     STRING("socket", socket, "inet:8895@127.0.0.1", dt_config_check_socket),
-    STRING("database", database, "var/dealtemp.db", dt_config_check_path),
+    STRING("database", database, "var/dealtemp.db", dt_config_check_database),
     {.name = "internal_domains",
      .type = KEY_STRINGS,
      .flags = REQUIRED | NONEMPTY,
@@ -377,6 +377,35 @@ static size_t key_index(const char *name)
     return N_KEYS;
 }
 
+/* Within this many edits a known key is offered for an unknown one. */
+#define SUGGEST_DISTANCE 2
+
+/*
+ * The known key an unknown name was probably meant to be, or NULL: the
+ * nearest within SUGGEST_DISTANCE edits of the whole dotted name (and
+ * fewer than half its length, so "db" is not taken for "log"), else one
+ * with the same last part in another group ("warm" -> "euphoria.warm").
+ */
+static const char *suggest(const char *name)
+{
+    const char *best = NULL, *last = strrchr(name, '.');
+    size_t best_d = SUGGEST_DISTANCE + 1, len = strlen(name);
+    last = last ? last + 1 : name;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        size_t d = dt_config_distance(name, keys[i].name);
+        if (d < best_d && 2 * d < len) {
+            best = keys[i].name;
+            best_d = d;
+        }
+    }
+    for (size_t i = 0; best == NULL && i < N_KEYS; i++) {
+        const char *dot = strrchr(keys[i].name, '.');
+        if (strcmp(dot ? dot + 1 : keys[i].name, last) == 0)
+            best = keys[i].name;
+    }
+    return best;
+}
+
 /* Match the members of group (the root, or a group key) against the table. */
 static int walk(struct load *ld, const config_setting_t *group, const char *prefix)
 {
@@ -386,8 +415,12 @@ static int walk(struct load *ld, const config_setting_t *group, const char *pref
         char name[256];
         snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", config_setting_name(s));
         size_t k = key_index(name);
-        if (k == N_KEYS)
+        if (k == N_KEYS) {
+            const char *near = suggest(name);
+            if (near != NULL)
+                return fail(ld, s, "unknown key '%s' (did you mean '%s'?)", name, near);
             return fail(ld, s, "unknown key '%s'", name);
+        }
         ld->found[k] = s;
         if (keys[k].type == KEY_GROUP) {
             if (!config_setting_is_group(s))
@@ -666,7 +699,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     cfg->hours.tz = cfg->tz;
     cfg->cooling.hours = &cfg->hours;
     return dt_config_load_lexicons(cfg, exe, DT_DATADIR "/lexicons",
-                                   ld->found[key_index("euphoria.lexicon_dir")], ld->err);
+                                   ld->found[key_index("euphoria.lexicon_dir")],
+                                   ld->found[key_index("euphoria.languages")], ld->err);
 }
 
 int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)

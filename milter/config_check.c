@@ -5,12 +5,14 @@
  * daemon's user, group and socket mode.
  *
  * Public (to config.c): dt_config_check_socket(), dt_config_check_path(),
+ * dt_config_check_database(),
  * dt_config_check_domain(), dt_config_check_rep(),
  * dt_config_check_header_prefix(), dt_config_check_language(),
  * dt_config_check_address(), dt_config_check_command(),
  * dt_config_check_hostport(), dt_config_check_user(), dt_config_check_group(),
  * dt_config_check_optional_path(), dt_config_parse_mode(),
- * dt_config_int_faithful().
+ * dt_config_int_faithful(), dt_config_distance() (how far a mistyped key
+ * name is from a known one).
  *
  * Failure: -1 with a one-line reason quoting (at most 80 bytes of) the
  * value; the caller adds file, line and key. Only dt_config_check_path
@@ -104,6 +106,15 @@ int dt_config_check_path(char **v, char *why, size_t size)
     free(*v);
     *v = abs;
     return 0;
+}
+
+/* A URL the store reserves for another implementation stays as written. */
+int dt_config_check_database(char **v, char *why, size_t size)
+{
+    if ((strncmp(*v, "postgresql://", 13) == 0 || strncmp(*v, "postgres://", 11) == 0) &&
+        !has_control(*v))
+        return 0;
+    return dt_config_check_path(v, why, size);
 }
 
 /* LDH labels of 1..63 bytes, at least two of them, 253 bytes in all. */
@@ -351,4 +362,40 @@ int dt_config_parse_mode(const config_setting_t *s, void *field, const config_se
     }
     *(unsigned *)field = mode;
     return 0;
+}
+
+/*
+ * Optimal string alignment (restricted Damerau-Levenshtein): the fewest
+ * insertions, deletions, substitutions and swaps of two neighbours that
+ * turn a into b ("socekt" -> "socket" is 1). Byte-wise; names are ASCII.
+ */
+size_t dt_config_distance(const char *a, const char *b)
+{
+    enum { MAX = 128 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > MAX || lb > MAX)
+        return la > lb ? la : lb; /* no key is that long: never a near miss */
+    size_t rows[3][MAX + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t d = prev[j] + 1; /* delete */
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1; /* insert */
+            if (prev[j - 1] + cost < d)
+                d = prev[j - 1] + cost; /* substitute */
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1; /* swap */
+            cur[j] = d;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
 }

@@ -28,6 +28,8 @@ typedef int dt_config_check_fn(char **v, char *why, size_t size);
 dt_config_check_fn dt_config_check_socket;
 /* Not empty, no control characters; relative -> absolute against the cwd. */
 dt_config_check_fn dt_config_check_path;
+/* "postgresql://..." or "postgres://..." as written (store.c decides), else a path. */
+dt_config_check_fn dt_config_check_database;
 /* A domain name of two or more labels; lower-cased, a leading '@' dropped. */
 dt_config_check_fn dt_config_check_domain;
 /* "ann@corp.example" or "@sales.corp.example"; lower-cased. */
@@ -106,13 +108,22 @@ int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const conf
 /*
  * Read cfg->lexicon: <lang>.txt for each of cfg->languages, then
  * common.txt, from cfg->lexicon_dir. When that is unset, look beside exe
- * (see config.h), then in datadir, and store the directory found. dir is
- * the euphoria.lexicon_dir setting (NULL when the file has none), for
- * messages. 0, or -1 with err set (config_lexicon.c); cfg keeps what was
- * allocated either way.
+ * (see config.h), then in datadir, and store the directory found. dir and
+ * langs are the euphoria.lexicon_dir and euphoria.languages settings (NULL
+ * when the file has none), so that a lexicon that cannot be read is blamed
+ * on the line that named it. 0, or -1 with err set (config_lexicon.c); cfg
+ * keeps what was allocated either way.
  */
 int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
-                            const config_setting_t *dir, struct dt_error *err);
+                            const config_setting_t *dir, const config_setting_t *langs,
+                            struct dt_error *err);
+
+/*
+ * The edit distance between two key names: insertions, deletions,
+ * substitutions and swaps of neighbouring characters, each 1
+ * (config_check.c). For "did you mean" in the message about an unknown key.
+ */
+size_t dt_config_distance(const char *a, const char *b);
 
 /*
  * libconfig reads an integer literal that does not fit an int as the value

@@ -8,8 +8,11 @@
  *
  * Failure: -1 with one line in err. A directory problem names the
  * configuration file (and the line of euphoria.lexicon_dir when the file
- * set it); a lexicon problem names the lexicon file, as dt_lexicon_add()
- * words it. What was allocated stays in cfg for config.c to free.
+ * set it); a lexicon that cannot be read names the key that asked for it
+ * at its line ("x.conf:4: euphoria.languages: 'de': /usr/share/dealtemp/
+ * lexicons/de.txt: No such file or directory"); a problem inside a lexicon
+ * names the lexicon file and line, as dt_lexicon_add() words it. What was
+ * allocated stays in cfg for config.c to free.
  */
 #include "dealtemp/config.h"
 
@@ -55,14 +58,28 @@ static int read_whole(const char *path, char **out, size_t *len, struct dt_error
     return 0;
 }
 
+/* Who asked for a lexicon: the key to blame, its setting (NULL: a default), a note. */
+struct asker {
+    const char *key;
+    const config_setting_t *at;
+    const char *note;
+};
+
+/*
+ * Read one lexicon. A file that cannot be read is blamed on the key that
+ * named it, at its line in the configuration, since that is where it is
+ * fixed; what is wrong inside a file is said at the lexicon's own line
+ * (dt_lexicon_add).
+ */
 static int add_lexicon(struct dt_config *cfg, const char *lang, const char *file,
-                       struct dt_error *err)
+                       const struct asker *by, struct dt_error *err)
 {
     char path[PATH_MAX + 64], *buf;
     size_t len;
+    struct dt_error why;
     snprintf(path, sizeof(path), "%s/%s", cfg->lexicon_dir, file);
-    if (read_whole(path, &buf, &len, err) < 0)
-        return -1;
+    if (read_whole(path, &buf, &len, &why) < 0)
+        return dt_config_fail(err, cfg, by->at, "%s: %s%s", by->key, why.msg, by->note);
     int rc = dt_lexicon_add(cfg->lexicon, lang, path, buf, len, err);
     free(buf);
     return rc;
@@ -112,7 +129,8 @@ static int find_lexicon_dir(struct dt_config *cfg, const char *exe, const char *
 }
 
 int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
-                            const config_setting_t *dir, struct dt_error *err)
+                            const config_setting_t *dir, const config_setting_t *langs,
+                            struct dt_error *err)
 {
     if (cfg->lexicon_dir) {
         struct stat st;
@@ -128,10 +146,23 @@ int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *
     if (!(cfg->lexicon = dt_lexicon_new()))
         return dt_config_fail(err, cfg, NULL, "out of memory");
     for (size_t i = 0; i < cfg->n_languages; i++) {
-        char file[16];
+        char file[16], key[64], note[96];
+        /* The language's entry in the file; else the directory, if the file set it. */
+        struct asker by = {key, dir, note};
         snprintf(file, sizeof(file), "%s.txt", cfg->languages[i]);
-        if (add_lexicon(cfg, cfg->languages[i], file, err) < 0)
+        snprintf(note, sizeof(note),
+                 " (the lexicon of '%s', one of the default euphoria.languages)",
+                 cfg->languages[i]);
+        if (langs != NULL) {
+            snprintf(key, sizeof(key), "euphoria.languages: '%s'", cfg->languages[i]);
+            by.at = config_setting_get_elem(langs, (unsigned)i);
+            note[0] = '\0';
+        } else {
+            snprintf(key, sizeof(key), "%s", dir ? "euphoria.lexicon_dir" : "euphoria.languages");
+        }
+        if (add_lexicon(cfg, cfg->languages[i], file, &by, err) < 0)
             return -1;
     }
-    return add_lexicon(cfg, "*", "common.txt", err);
+    struct asker common = {"euphoria.lexicon_dir", dir, dir ? "" : " (not set: the one found)"};
+    return add_lexicon(cfg, "*", "common.txt", &common, err);
 }

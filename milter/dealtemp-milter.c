@@ -2,7 +2,7 @@
  * dealtemp-milter - the mail filter daemon: options, start-up order,
  * signals.
  *
- *   dealtemp-milter [-c CONF] [-p SOCKET] [-u USER[:GROUP]] [-P PIDFILE] [-f] [-n] [-V]
+ *   dealtemp-milter [-c CONF] [-p SOCKET] [-u USER[:GROUP]] [-P PIDFILE] [-f] [-n] [-V] [-h]
  *
  * -c  configuration file (default DT_SYSCONFDIR/dealtemp.conf)
  * -p  listening socket, overriding `socket` (unix:/path, local:/path,
@@ -13,7 +13,11 @@
  *     detaches and exits 0 only once the daemon serves (1 and the reason
  *     on stderr if it could not)
  * -n  check the configuration (and the user) and exit: 0 if usable, 1 with the reason
- * -V  print the version
+ * -V  print the version (also --version)
+ * -h  print the help (also --help; anywhere among the arguments, and
+ *     nothing else is done)
+ * A command line that is not understood: one line and the usage on
+ * stderr, exit status 2.
  *
  * Start-up order (clamav-milter's): load the configuration, open the socket
  * while privileged, detach, write the pidfile, drop privileges, serve.
@@ -74,7 +78,49 @@ static struct {
 static void usage(FILE *out)
 {
     fprintf(out, "usage: dealtemp-milter [-c CONF] [-p SOCKET] [-u USER[:GROUP]] [-P PIDFILE] "
-                 "[-f] [-n] [-V]\n");
+                 "[-f] [-n] [-V] [-h]\n");
+}
+
+static void help(void)
+{
+    usage(stdout);
+    fputs("\n"
+          "The dealtemp mail filter: adds X-Deal-* headers to sales mail and records\n"
+          "deal threads. Detaches and logs to syslog unless -f.\n"
+          "\n"
+          "  -c CONF            the configuration (" DT_SYSCONFDIR "/dealtemp.conf)\n"
+          "  -p SOCKET          listen here instead of `socket`: unix:/path,\n"
+          "                     inet:PORT@HOST, inet6:PORT@HOST or fd:N\n"
+          "  -u USER[:GROUP]    run as USER instead of `user`\n"
+          "  -P PIDFILE         write the process id here instead of `pidfile`\n"
+          "  -f                 stay in the foreground and log to stderr\n"
+          "  -n                 check the configuration and the user, then exit\n"
+          "  -V, --version      print the version\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "Exit status: 0 done; 1 it could not start (or -n found a problem);\n"
+          "2 the command line was wrong.\n",
+          stdout);
+}
+
+/* A command line that is not understood: one line and the usage, status 2. */
+static int usage_error(const char *before, const char *arg, const char *after)
+{
+    fprintf(stderr, "dealtemp-milter: %s'%.80s'%s\n", before, arg, after);
+    usage(stderr);
+    return 2;
+}
+
+/* The option getopt just refused, as it was typed. */
+static const char *refused(char **argv, char buf[3])
+{
+    const char *last = argv[optind - 1];
+    if (optopt == 0 || strncmp(last, "--", 2) == 0)
+        return last;
+    buf[0] = '-';
+    buf[1] = (char)optopt;
+    buf[2] = '\0';
+    return buf;
 }
 
 /* The running binary's path, for finding lexicons next to it. */
@@ -265,8 +311,18 @@ int main(int argc, char **argv)
     const char *conf = DT_SYSCONFDIR "/dealtemp.conf", *sock = NULL, *user = NULL, *pidfile = NULL;
     bool foreground = false, check_only = false;
     int ch;
+    char opt[3];
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
 
-    while ((ch = getopt(argc, argv, "c:p:u:P:fnVh")) != -1) {
+    /* Help wherever it is asked for, before anything is done. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            help();
+            return fflush(stdout) != 0;
+        }
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":c:p:u:P:fnVh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf = optarg;
@@ -290,17 +346,16 @@ int main(int argc, char **argv)
             printf("dealtemp-milter %s\n", DT_VERSION);
             return 0;
         case 'h':
-            usage(stdout);
-            return 0;
+            help();
+            return fflush(stdout) != 0;
+        case ':':
+            return usage_error("option ", refused(argv, opt), " needs a value");
         default:
-            usage(stderr);
-            return 1;
+            return usage_error("unknown option ", refused(argv, opt), "");
         }
     }
-    if (optind != argc) {
-        usage(stderr);
-        return 1;
-    }
+    if (optind != argc)
+        return usage_error("unexpected argument ", argv[optind], "");
 
     struct dt_error err = {{0}};
     struct dt_config *cfg;
@@ -317,7 +372,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (check_only) {
-        printf("dealtemp-milter: %s: OK\n", conf);
+        struct dt_buf b = DT_BUF_INIT;
+        int n = dt_config_lint(cfg, &b);
+        for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
+             line = nl + 1)
+            fprintf(stderr, "dealtemp-milter: %.*s\n", (int)(nl - line), line);
+        dt_buf_free(&b);
+        printf("dealtemp-milter: %s: OK%s\n", conf, n > 0 ? " (with warnings)" : "");
         dt_config_unref(cfg);
         return 0;
     }

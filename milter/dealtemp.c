@@ -1,5 +1,6 @@
 /*
- * dealtemp - the command-line tool: argument parsing and wiring only.
+ * dealtemp - the command-line tool: wiring only. The command line is read
+ * by cli.c (cli.h), which also holds every usage and help text:
  *
  *   dealtemp score   [-c CONF] FILE...|-   one JSON object per message
  *   dealtemp explain [-c CONF] FILE...|-   the same for a person
@@ -11,6 +12,11 @@
  *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
  *   dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]
  *   dealtemp version
+ *   dealtemp help [COMMAND], dealtemp COMMAND --help
+ *
+ * Help goes to stdout with status 0 and does nothing else; a command line
+ * that is not understood gets one line and the usage on stderr and status
+ * 2 (DT_CLI_USAGE_STATUS), before any configuration is loaded.
  *
  * Without -c the configuration is $DEALTEMP_CONF, else the build tree's
  * conf/dealtemp.conf next to this binary, else DT_SYSCONFDIR/dealtemp.conf.
@@ -20,7 +26,6 @@
  * are printed as "dealtemp: FILE: warning: ..." and do not change it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #include "dealtemp/analyze.h"
+#include "dealtemp/cli.h"
 #include "dealtemp/config.h"
 #include "dealtemp/digest.h"
 #include "dealtemp/error.h"
@@ -38,24 +44,6 @@
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
 #include "dealtemp/version.h"
-
-enum mode { MODE_SCORE, MODE_EXPLAIN, MODE_TEXT };
-
-static void usage(FILE *out)
-{
-    fputs("usage: dealtemp score   [-c CONF] FILE...|-\n"
-          "       dealtemp explain [-c CONF] FILE...|-\n"
-          "       dealtemp text    [-c CONF] FILE...|-\n"
-          "       dealtemp check-config -c CONF\n"
-          "       dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...\n"
-          "       dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]\n"
-          "       dealtemp stats   [-c CONF]\n"
-          "       dealtemp purge   [-c CONF]\n"
-          "       dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) "
-          "[--force]\n"
-          "       dealtemp version\n",
-          out);
-}
 
 static const char *self_path(const char *argv0)
 {
@@ -108,7 +96,7 @@ static char *slurp(const char *file, size_t *len)
     return data;
 }
 
-static int process(const struct dt_config *cfg, enum mode mode, const char *file)
+static int process(const struct dt_config *cfg, enum dt_cli_command cmd, const char *file)
 {
     size_t len;
     char *raw = slurp(file, &len);
@@ -118,7 +106,7 @@ static int process(const struct dt_config *cfg, enum mode mode, const char *file
     }
     struct dt_facts facts;
     struct dt_error err = {{0}};
-    unsigned flags = DT_ANALYZE_SCORE_ALL | (mode != MODE_SCORE ? DT_ANALYZE_KEEP_TEXT : 0);
+    unsigned flags = DT_ANALYZE_SCORE_ALL | (cmd != DT_CLI_SCORE ? DT_ANALYZE_KEEP_TEXT : 0);
     int rc = dt_analyze(cfg, raw, len, NULL, flags, &facts, &err);
     free(raw);
     if (rc < 0) {
@@ -129,9 +117,9 @@ static int process(const struct dt_config *cfg, enum mode mode, const char *file
         fprintf(stderr, "dealtemp: %s: warning: %s\n", file, facts.msg->warning);
 
     struct dt_buf out = DT_BUF_INIT;
-    if (mode == MODE_SCORE)
+    if (cmd == DT_CLI_SCORE)
         dt_report_json(&facts, file, &out);
-    else if (mode == MODE_EXPLAIN)
+    else if (cmd == DT_CLI_EXPLAIN)
         dt_report_explain(&facts, cfg, file, &out);
     else
         dt_buf_append(&out, facts.own_text, facts.own_len);
@@ -146,11 +134,17 @@ static int process(const struct dt_config *cfg, enum mode mode, const char *file
     return 0;
 }
 
-static struct dt_store *open_store(const struct dt_config *cfg)
+/*
+ * Only import creates the database (as the milter does); the commands that
+ * read or maintain one refuse a missing file and leave nothing behind.
+ */
+static struct dt_store *open_store(const struct dt_config *cfg, bool create)
 {
     struct dt_store *st;
     struct dt_error err = {{0}};
-    if (dt_store_open(cfg->database, &st, &err) < 0) {
+    int rc = create ? dt_store_open(cfg->database, &st, &err)
+                    : dt_store_open_existing(cfg->database, &st, &err);
+    if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
         return NULL;
     }
@@ -178,49 +172,11 @@ static int print_deal(const struct dt_deal *d, void *arg)
     return 0;
 }
 
-static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
+static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
 {
-    static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
-                                         {"state", required_argument, NULL, 's'},
-                                         {"as-of", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
-    struct dt_deals_query q = {NULL, -1, time(NULL)};
-    struct threads_out o = {false, 0, DT_BUF_INIT};
-    int ch;
-    optind = 2;
-    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        enum dt_thread_state st;
-        switch (ch) {
-        case 'c':
-            break;
-        case 'r':
-            q.rep = optarg;
-            break;
-        case 's':
-            if (dt_state_parse(optarg, &st) < 0) {
-                fprintf(stderr, "dealtemp: --state %s: not one of open, waiting, warm, cooling, "
-                                "stalled, slowed\n", optarg);
-                return 1;
-            }
-            q.state = (int)st;
-            break;
-        case 'a':
-            if (dt_parse_time(optarg, time(NULL), &q.as_of) < 0) {
-                fprintf(stderr, "dealtemp: --as-of %s: expected ISO 8601 "
-                                "(2026-11-20T09:00:00Z) or now\n", optarg);
-                return 1;
-            }
-            break;
-        case 'j':
-            o.json = true;
-            break;
-        default:
-            return 1;
-        }
-    }
-    struct dt_store *st = open_store(cfg);
+    struct dt_deals_query q = {cli->rep, cli->state, cli->as_of};
+    struct threads_out o = {cli->json, 0, DT_BUF_INIT};
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     if (!o.json) {
@@ -239,12 +195,43 @@ static int cmd_threads(const struct dt_config *cfg, int argc, char **argv)
         fprintf(stderr, "dealtemp: %s\n", err.msg);
         return 1;
     }
+    /* An empty table after a filter could be a typo: say it was looked for. */
+    if (o.n == 0 && (q.rep != NULL || q.state >= 0)) {
+        fflush(stdout);
+        fprintf(stderr, "dealtemp: no %s%sdeals%s%s\n",
+                q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
+                q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
+    }
     return 0;
+}
+
+static int count_deal(const struct dt_deal *d, void *arg)
+{
+    (void)d;
+    ++*(size_t *)arg;
+    return 0;
+}
+
+/* digest --rep wrote nothing: say whether the rep has deals at all. */
+static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const struct dt_cli *cli)
+{
+    struct dt_deals_query q = {cli->rep, -1, cli->as_of};
+    struct dt_error err = {{0}};
+    size_t n = 0;
+    if (dt_deals_each(st, cfg, &q, count_deal, &n, &err) < 0)
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+    else if (n == 0)
+        fprintf(stderr, "dealtemp: no deals for %s\n", cli->rep);
+    else
+        fprintf(stderr,
+                "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling "
+                "or slowed)\n",
+                cli->rep, n, n == 1 ? "" : "s");
 }
 
 static int cmd_stats(const struct dt_config *cfg)
 {
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_stats s;
@@ -264,56 +251,17 @@ static int cmd_stats(const struct dt_config *cfg)
     return rc < 0;
 }
 
-static int cmd_digest(const struct dt_config *cfg, int argc, char **argv)
+static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
 {
-    static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
-                                         {"as-of", required_argument, NULL, 'a'},
-                                         {"dry-run", no_argument, NULL, 'n'},
-                                         {"send", no_argument, NULL, 's'},
-                                         {"force", no_argument, NULL, 'f'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
-    struct dt_digest_run_opts o = {NULL, time(NULL), false, false};
-    int ch, modes = 0;
-    optind = 2;
-    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c':
-            break;
-        case 'r':
-            o.only = optarg;
-            break;
-        case 'a':
-            if (dt_parse_time(optarg, time(NULL), &o.as_of) < 0) {
-                fprintf(stderr, "dealtemp: --as-of %s: expected ISO 8601 "
-                                "(2026-11-20T09:00:00Z) or now\n", optarg);
-                return 1;
-            }
-            break;
-        case 'n':
-            modes |= 1;
-            break;
-        case 's':
-            modes |= 2;
-            o.send = true;
-            break;
-        case 'f':
-            o.force = true;
-            break;
-        default:
-            return 1;
-        }
-    }
-    if (modes != 1 && modes != 2) {
-        fprintf(stderr, "dealtemp: digest: give exactly one of --dry-run or --send\n");
-        return 1;
-    }
-    struct dt_store *st = open_store(cfg);
+    struct dt_digest_run_opts o = {cli->rep, cli->as_of, cli->send, cli->force};
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_digest_run_report r;
     struct dt_error err = {{0}};
     int rc = dt_digest_run(st, cfg, &o, stdout, stderr, &r, &err);
+    if (rc >= 0 && o.only != NULL && r.sent + r.written + r.skipped_sent_today + r.failed == 0)
+        nothing_for(st, cfg, cli);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: digest: %s\n", err.msg);
@@ -327,7 +275,7 @@ static int cmd_digest(const struct dt_config *cfg, int argc, char **argv)
 
 static int cmd_purge(const struct dt_config *cfg)
 {
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
         return 1;
     struct dt_error err = {{0}};
@@ -342,39 +290,28 @@ static int cmd_purge(const struct dt_config *cfg)
     return 0;
 }
 
-static int cmd_import(const struct dt_config *cfg, int argc, char **argv)
+static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
 {
-    static const struct option opts[] = {{"mbox", required_argument, NULL, 'm'},
-                                         {"maildir", required_argument, NULL, 'd'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
-    struct dt_store *st = open_store(cfg);
+    struct dt_store *st = open_store(cfg, true);
     if (st == NULL)
         return 1;
-    bool tty = isatty(2), any = false;
-    int status = 0, ch;
+    bool tty = isatty(2);
+    int status = 0;
     struct dt_import_stats total;
     memset(&total, 0, sizeof(total));
-    optind = 2;
-    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        if (ch == 'c')
-            continue;
-        if (ch != 'm' && ch != 'd') {
-            status = 1;
-            break;
-        }
-        any = true;
+    for (size_t i = 0; i < cli->n_sources; i++) {
+        const char *path = cli->sources[i].path;
         struct dt_import_stats s;
         struct dt_error err = {{0}};
-        int rc = ch == 'm' ? dt_import_mbox(st, cfg, optarg, tty, &s, &err)
-                           : dt_import_maildir(st, cfg, optarg, tty, &s, &err);
+        int rc = cli->sources[i].maildir ? dt_import_maildir(st, cfg, path, tty, &s, &err)
+                                         : dt_import_mbox(st, cfg, path, tty, &s, &err);
         if (rc < 0) {
             fprintf(stderr, "dealtemp: %s\n", err.msg);
             status = 1;
             continue;
         }
-        for (int i = 0; i < 3 && i < (int)s.malformed; i++)
-            fprintf(stderr, "dealtemp: %s: skipped: %s\n", optarg, s.first_malformed[i]);
+        for (int k = 0; k < 3 && k < (int)s.malformed; k++)
+            fprintf(stderr, "dealtemp: %s: skipped: %s\n", path, s.first_malformed[k]);
         total.seen += s.seen;
         total.imported += s.imported;
         total.duplicates += s.duplicates;
@@ -383,10 +320,6 @@ static int cmd_import(const struct dt_config *cfg, int argc, char **argv)
         total.seconds += s.seconds;
     }
     dt_store_close(st);
-    if (!any) {
-        fprintf(stderr, "dealtemp: import: give at least one --mbox FILE or --maildir DIR\n");
-        return 1;
-    }
     printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed "
            "(%.1f s)\n",
            total.seen, total.imported, total.duplicates, total.ignored, total.malformed,
@@ -394,101 +327,97 @@ static int cmd_import(const struct dt_config *cfg, int argc, char **argv)
     return status;
 }
 
-int main(int argc, char **argv)
+/* Loaded: say so, with the warnings (which leave the status 0). */
+static int check_config(const struct dt_config *cfg, const char *conf)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 1;
-    }
-    const char *cmd = argv[1];
-    enum mode mode;
-    if (strcmp(cmd, "score") == 0)
-        mode = MODE_SCORE;
-    else if (strcmp(cmd, "explain") == 0)
-        mode = MODE_EXPLAIN;
-    else if (strcmp(cmd, "text") == 0)
-        mode = MODE_TEXT;
-    else if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "import") == 0 ||
-             strcmp(cmd, "threads") == 0 || strcmp(cmd, "stats") == 0 ||
-             strcmp(cmd, "purge") == 0 || strcmp(cmd, "digest") == 0)
-        mode = MODE_SCORE; /* commands without message files; see below */
-    else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-V") == 0 ||
-             strcmp(cmd, "--version") == 0) {
-        printf("dealtemp %s\n", DT_VERSION);
-        return 0;
-    } else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 ||
-               strcmp(cmd, "--help") == 0) {
-        usage(stdout);
-        return 0;
-    } else {
-        fprintf(stderr, "dealtemp: unknown command '%s'\n", cmd);
-        usage(stderr);
-        return 1;
-    }
+    struct dt_buf b = DT_BUF_INIT;
+    int n = dt_config_lint(cfg, &b);
+    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
+         line = nl + 1)
+        fprintf(stderr, "dealtemp: %.*s\n", (int)(nl - line), line);
+    dt_buf_free(&b);
+    if (n > 0)
+        printf("dealtemp: %s: OK (%d warning%s)\n", conf, n, n == 1 ? "" : "s");
+    else
+        printf("dealtemp: %s: OK\n", conf);
+    return 0;
+}
 
-    const char *exe = self_path(argv[0]);
-    const char *conf = NULL;
-    bool check = strcmp(cmd, "check-config") == 0;
-    bool store_cmd = !check && mode == MODE_SCORE && strcmp(cmd, "score") != 0;
-    int ch;
-    optind = 2;
-    if (store_cmd) {
-        /* Store commands parse their own long options; only the configuration is
-         * needed first. A plain getopt would read "--force" as "-f -o -r -c e". */
-        for (int i = 2; i < argc; i++) {
-            if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-                conf = argv[++i];
-            else if (strncmp(argv[i], "--config=", 9) == 0)
-                conf = argv[i] + 9;
-            else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
-                conf = argv[i] + 2;
-        }
-        optind = argc; /* their own parser checks the rest */
-    } else {
-        while ((ch = getopt(argc, argv, "c:")) != -1) {
-            if (ch != 'c') {
-                usage(stderr);
-                return 1;
-            }
-            conf = optarg;
-        }
-    }
-    if (check ? (conf == NULL || optind != argc) : (!store_cmd && optind == argc)) {
-        usage(stderr);
+/* Print help or a usage error as cli.h says; the exit status. */
+static int answer(enum dt_cli_result res, const struct dt_cli *cli, const struct dt_error *err)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    if (res == DT_CLI_HELP)
+        dt_cli_help(cli->command, &b);
+    else
+        dt_cli_usage(cli->command, &b);
+    FILE *out = res == DT_CLI_HELP ? stdout : stderr;
+    if (res == DT_CLI_USAGE)
+        fprintf(stderr, "dealtemp: %s\n", err->msg);
+    fwrite(b.data ? b.data : "", 1, b.len, out);
+    dt_buf_free(&b);
+    if (res == DT_CLI_HELP && fflush(stdout) != 0) {
+        fprintf(stderr, "dealtemp: writing output: %s\n", strerror(errno));
         return 1;
     }
-    if (conf == NULL)
-        conf = default_config(exe);
+    return res == DT_CLI_HELP ? 0 : DT_CLI_USAGE_STATUS;
+}
 
+static int run(const struct dt_cli *cli, const char *exe)
+{
+    const char *conf = cli->conf != NULL ? cli->conf : default_config(exe);
     struct dt_config *cfg;
     struct dt_error err = {{0}};
     if (dt_config_load(conf, exe, &cfg, &err) < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
         return 1;
     }
-    if (check) {
-        printf("dealtemp: %s: OK\n", conf);
-        dt_config_unref(cfg);
-        return 0;
-    }
-    if (store_cmd) {
-        int rc = strcmp(cmd, "threads") == 0  ? cmd_threads(cfg, argc, argv)
-                 : strcmp(cmd, "import") == 0 ? cmd_import(cfg, argc, argv)
-                 : strcmp(cmd, "stats") == 0  ? cmd_stats(cfg)
-                 : strcmp(cmd, "digest") == 0 ? cmd_digest(cfg, argc, argv)
-                                              : cmd_purge(cfg);
-        dt_config_unref(cfg);
-        fflush(stdout);
-        return rc;
-    }
     int status = 0;
-    for (int i = optind; i < argc; i++)
-        if (process(cfg, mode, argv[i]) < 0)
-            status = 1;
+    switch (cli->command) {
+    case DT_CLI_CHECK_CONFIG:
+        status = check_config(cfg, conf);
+        break;
+    case DT_CLI_IMPORT:
+        status = cmd_import(cfg, cli);
+        break;
+    case DT_CLI_THREADS:
+        status = cmd_threads(cfg, cli);
+        break;
+    case DT_CLI_STATS:
+        status = cmd_stats(cfg);
+        break;
+    case DT_CLI_PURGE:
+        status = cmd_purge(cfg);
+        break;
+    case DT_CLI_DIGEST:
+        status = cmd_digest(cfg, cli);
+        break;
+    default:
+        for (size_t i = 0; i < cli->n_files; i++)
+            if (process(cfg, cli->command, cli->files[i]) < 0)
+                status = 1;
+        break;
+    }
     dt_config_unref(cfg);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "dealtemp: writing output: %s\n", strerror(errno));
         status = 1;
     }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct dt_cli cli;
+    struct dt_error err = {{0}};
+    enum dt_cli_result res = dt_cli_parse(argc, argv, time(NULL), &cli, &err);
+    int status;
+    if (res != DT_CLI_RUN)
+        status = answer(res, &cli, &err);
+    else if (cli.command == DT_CLI_VERSION)
+        status = printf("dealtemp %s\n", DT_VERSION) < 0 || fflush(stdout) != 0;
+    else
+        status = run(&cli, self_path(argv[0]));
+    dt_cli_free(&cli);
     return status;
 }

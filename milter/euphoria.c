@@ -44,10 +44,19 @@
  * the kept hits would) and its first DT_EVIDENCE_MAX hits. */
 enum { VIEW_ALL = 1, VIEW_SHOUT = 2 };
 
+/* The modifier a hit was scored under: the factor and where its words are. */
+struct mod {
+    double mult; /* 1: none; 0: negated */
+    size_t off, len;
+};
+
+static const struct mod no_mod = {1, 0, 0};
+
 /* A hit, before it becomes a struct dt_evidence. */
 struct hit {
     size_t off;
     double weight;
+    struct mod mod;
     uint32_t len;
     uint8_t kind;
     uint8_t negated;
@@ -72,6 +81,10 @@ struct scorer {
     bool failed;
     double total, score;
     size_t dropped; /* hits of the chosen view beyond the evidence kept */
+
+    /* Where the pending modifiers are written, for the evidence (struct mod). */
+    size_t mult_off, mult_end; /* the intensifiers/dampeners: first to last */
+    size_t neg_off, neg_end;   /* the negator */
 };
 
 struct scan {
@@ -97,7 +110,7 @@ static struct dt_ev *ahead(struct scan *s, size_t j)
 }
 
 static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, size_t len,
-                    bool negated)
+                    bool negated, const struct mod *mod)
 {
     double weight = negated ? 0 : w;
     unsigned in = VIEW_ALL, keep = 0;
@@ -126,6 +139,7 @@ static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, 
     }
     sc->hits[sc->n_hits++] = (struct hit){.off = off,
                                           .weight = weight,
+                                          .mod = *mod,
                                           .len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
                                           .kind = (uint8_t)kind,
                                           .negated = negated,
@@ -137,15 +151,19 @@ static void score_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off
                       size_t word)
 {
     if (word <= sc->neg_until) {
-        add_hit(sc, kind, 0, off, len, true);
+        struct mod neg = {0, sc->neg_off, sc->neg_end - sc->neg_off};
+        add_hit(sc, kind, 0, off, len, true, &neg);
         return;
     }
     if (word <= sc->mult_until) {
+        struct mod m = {sc->mult, sc->mult_off, sc->mult_end - sc->mult_off};
         w *= sc->mult;
         sc->mult = 1;
         sc->mult_until = 0;
+        add_hit(sc, kind, w, off, len, false, &m);
+        return;
     }
-    add_hit(sc, kind, w, off, len, false);
+    add_hit(sc, kind, w, off, len, false, &no_mod);
 }
 
 static void reset(struct scorer *sc)
@@ -320,7 +338,8 @@ static void caps_check(struct scan *s, struct scorer *sc, const struct dt_ev *e)
     for (size_t j = 0; j < e->npieces && j < s->tk.count; j++) {
         const struct dt_ev *f = ahead(s, j);
         if (f->letters >= 3 && (f->node < 0 || !(s->lex->nodes[f->node].acromask & sc->bits))) {
-            add_hit(sc, DT_KIND_CAPS, s->p->caps_weight, e->off, e->word_end - e->off, false);
+            add_hit(sc, DT_KIND_CAPS, s->p->caps_weight, e->off, e->word_end - e->off, false,
+                    &no_mod);
             return;
         }
     }
@@ -354,12 +373,19 @@ static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e
                           last->off + last->len - off, h->word);
             } else {
                 v = pick(lex, path[k - 1], sc->lang, 'm');
+                size_t end = last->off + last->len;
                 if (v->mod_kind == DT_KIND_NEGATOR) {
                     sc->neg_until = end_word + WINDOW;
+                    sc->neg_off = off;
+                    sc->neg_end = end;
                 } else {
-                    double m = h->word <= sc->mult_until ? sc->mult * v->mod_w : v->mod_w;
+                    bool stacked = h->word <= sc->mult_until;
+                    double m = stacked ? sc->mult * v->mod_w : v->mod_w;
                     sc->mult = m > MULT_CAP ? MULT_CAP : m;
                     sc->mult_until = end_word + WINDOW;
+                    if (!stacked)
+                        sc->mult_off = off;
+                    sc->mult_end = end;
                 }
             }
             sc->skip = (unsigned)(k - 1);
@@ -393,7 +419,8 @@ static DT_NOINLINE void process_head(struct scan *s, const struct dt_ev *e)
     case DT_EV_EXCL: {
         unsigned n = e->excl < s->p->excl_cap ? e->excl : s->p->excl_cap;
         for (size_t i = 0; i < s->n_sc; i++) {
-            add_hit(&s->sc[i], DT_KIND_EXCLAMATION, n * s->p->excl_weight, e->off, e->len, false);
+            add_hit(&s->sc[i], DT_KIND_EXCLAMATION, n * s->p->excl_weight, e->off, e->len, false,
+                    &no_mod);
             reset(&s->sc[i]);
         }
         break;
@@ -404,7 +431,7 @@ static DT_NOINLINE void process_head(struct scan *s, const struct dt_ev *e)
             if (v == NULL)
                 v = pick(s->lex, e->anode, s->sc[i].lang, 's');
             if (v && v->score_kind == DT_KIND_EMOJI)
-                add_hit(&s->sc[i], DT_KIND_EMOJI, v->score_w, e->off, e->len, false);
+                add_hit(&s->sc[i], DT_KIND_EMOJI, v->score_w, e->off, e->len, false, &no_mod);
         }
         break;
     case DT_EV_PIECE: {
@@ -543,6 +570,9 @@ static int fill_out(struct scan *s, size_t which, struct dt_score *out)
         v->offset = h->off;
         v->length = h->len;
         v->negated = h->negated;
+        v->mult = h->mod.mult;
+        v->mod_offset = h->mod.off;
+        v->mod_length = h->mod.len;
         copy_text(v->text, s->tk.t + h->off, h->len);
     }
     return 0;

@@ -94,7 +94,8 @@ int dt_stats_collect(struct dt_store *st, const struct dt_config *cfg, struct dt
         return dt_error_set(err, "out of memory counting %zu outbound messages", s->n);
     if (dt_store_count(st, &s->counts, err) < 0)
         return -1;
-    qsort(s->scores, s->n, sizeof(*s->scores), cmp_double);
+    if (s->n > 1) /* an empty store has no array: qsort(NULL, 0) is undefined */
+        qsort(s->scores, s->n, sizeof(*s->scores), cmp_double);
     return 0;
 }
 

@@ -2,7 +2,7 @@
  * store.c - the store interface (see store.h): picks the implementation
  * from the database string and forwards every call to it.
  *
- * Public functions: dt_store_open/close, dt_store_begin/commit/rollback,
+ * Public functions: dt_store_open/open_existing/close, dt_store_begin/commit/rollback,
  * dt_store_record, dt_store_scan, dt_store_purge, dt_store_count,
  * dt_store_digest_first/sent/record, dt_store_version,
  * dt_store_set_busy_timeout, dt_store_schema_version. "postgresql://..."
@@ -16,14 +16,24 @@
 
 #include <string.h>
 
-int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err)
+static int open_store(const char *path, bool create, struct dt_store **out, struct dt_error *err)
 {
     *out = NULL;
     if (path == NULL || *path == '\0')
         return dt_error_set(err, "no database configured");
     if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
         return dt_error_set(err, "%.*s...: PostgreSQL is not supported by this build", 13, path);
-    return dt_store_sqlite_open(path, out, err);
+    return dt_store_sqlite_open(path, create, out, err);
+}
+
+int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err)
+{
+    return open_store(path, true, out, err);
+}
+
+int dt_store_open_existing(const char *path, struct dt_store **out, struct dt_error *err)
+{
+    return open_store(path, false, out, err);
 }
 
 void dt_store_close(struct dt_store *st)

@@ -37,8 +37,9 @@ struct dt_store {
     const struct dt_store_ops *ops;
 };
 
-/* store_sqlite.c: path is a file name. */
-int dt_store_sqlite_open(const char *path, struct dt_store **out, struct dt_error *err);
+/* store_sqlite.c: path is a file name; without create a missing file is refused. */
+int dt_store_sqlite_open(const char *path, bool create, struct dt_store **out,
+                         struct dt_error *err);
 /* The newest schema version store_sqlite.c knows. */
 int dt_store_sqlite_schema_version(void);
 

@@ -1,9 +1,11 @@
 /*
  * store_sqlite.c - the SQLite store (see store.h, store_int.h).
  *
- * Opening checks the directory, sets WAL mode, synchronous=NORMAL and a
- * busy timeout, then creates or migrates the schema (store_sqlite_schema.c)
- * in one IMMEDIATE transaction. Writes are short BEGIN IMMEDIATE
+ * Opening checks the directory (and, for dt_store_open_existing, that the
+ * file is there: SQLite is then asked without SQLITE_OPEN_CREATE, so a
+ * missing database leaves no empty file, -wal or -shm behind), sets WAL
+ * mode, synchronous=NORMAL and a busy timeout, then creates or migrates the
+ * schema (store_sqlite_schema.c) in one IMMEDIATE transaction. Writes are short BEGIN IMMEDIATE
  * transactions (a writer takes the lock up front, so two writers never
  * deadlock upgrading read locks), or savepoints inside a dt_store_begin
  * batch. Hot statements are prepared once per handle and reset after every
@@ -531,11 +533,21 @@ static int pragma(struct sq_store *st, const char *sql, char *out, size_t outlen
     return 0;
 }
 
-int dt_store_sqlite_open(const char *path, struct dt_store **out, struct dt_error *err)
+int dt_store_sqlite_open(const char *path, bool create, struct dt_store **out, struct dt_error *err)
 {
     *out = NULL;
     if (check_directory(path, err) < 0)
         return -1;
+    /* Asked before SQLite is, so a missing file leaves nothing behind. */
+    struct stat sb;
+    if (!create && stat(path, &sb) < 0) {
+        if (errno == ENOENT)
+            return dt_error_set(err,
+                                "%s: no such database (run dealtemp import, or start the "
+                                "milter, to create it)",
+                                path);
+        return dt_error_set(err, "%s: %s", path, strerror(errno));
+    }
     struct sq_store *st = calloc(1, sizeof(*st));
     if (st == NULL || (st->path = strdup(path)) == NULL) {
         free(st);
@@ -544,7 +556,7 @@ int dt_store_sqlite_open(const char *path, struct dt_store **out, struct dt_erro
     st->base.ops = &sq_ops;
     st->busy_ms = DEFAULT_BUSY_MS;
     /* One handle per thread (see store.h): SQLite need not lock it. */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
         if (st->db == NULL)
             dt_error_set(err, "%s: out of memory", path);

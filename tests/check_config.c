@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -271,11 +273,50 @@ END_TEST
 
 START_TEST(unknown_keys)
 {
-    dt_test_config_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt'");
+    dt_test_config_error(CONF "unknown-top.conf", CONF "unknown-top.conf:3: unknown key 'socekt' "
+                                                       "(did you mean 'socket'?)");
     dt_test_config_error(CONF "unknown-group.conf",
-                         CONF "unknown-group.conf:4: unknown key 'euphoria.warmm'");
+                         CONF "unknown-group.conf:4: unknown key 'euphoria.warmm' "
+                              "(did you mean 'euphoria.warm'?)");
     dt_test_config_error(CONF "unknown-group-name.conf",
-                         CONF "unknown-group-name.conf:2: unknown key 'euforia'");
+                         CONF "unknown-group-name.conf:2: unknown key 'euforia' "
+                              "(did you mean 'euphoria'?)");
+    dt_test_config_error(CONF "unknown-wrong-group.conf",
+                         CONF "unknown-wrong-group.conf:3: unknown key 'warm' "
+                              "(did you mean 'euphoria.warm'?)");
+    dt_test_config_error(CONF "unknown-far.conf",
+                         CONF "unknown-far.conf:3: unknown key 'threshold'");
+}
+END_TEST
+
+START_TEST(key_distance)
+{
+    static const struct {
+        const char *a, *b;
+        size_t d;
+    } cases[] = {
+        {"socket", "socket", 0},
+        {"socekt", "socket", 1}, /* a swap is one edit */
+        {"euphoria.warmm", "euphoria.warm", 1},
+        {"euphoria.wram", "euphoria.warm", 1},
+        {"euforia", "euphoria", 2},
+        {"", "log", 3},
+        {"log", "", 3},
+        {"ca", "abc", 3}, /* OSA: no edit of a swapped pair */
+        {"retention_day", "retention_days", 1},
+        {"digest.form", "digest.from", 1},
+        {"threshold", "euphoria.warm", 11},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        ck_assert_msg(dt_config_distance(cases[i].a, cases[i].b) == cases[i].d,
+                      "%s/%s: %zu, want %zu", cases[i].a, cases[i].b,
+                      dt_config_distance(cases[i].a, cases[i].b), cases[i].d);
+        ck_assert_uint_eq(dt_config_distance(cases[i].b, cases[i].a), cases[i].d);
+    }
+    char long_name[300];
+    memset(long_name, 'x', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    ck_assert_uint_ge(dt_config_distance(long_name, "socket"), 3); /* never a near miss */
 }
 END_TEST
 
@@ -493,6 +534,16 @@ START_TEST(check_reps_prefixes_languages_paths)
     ck_assert_str_eq(out, want);
     ck_assert_int_eq(check(dt_config_check_path, "", out, sizeof(out)), -1);
     ck_assert_int_eq(check(dt_config_check_path, "var/\nx.db", out, sizeof(out)), -1);
+
+    /* database: a URL the store reserves is not a path under the cwd */
+    ck_assert_int_eq(
+        check(dt_config_check_database, "postgresql://db.example/dealtemp", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "postgresql://db.example/dealtemp");
+    ck_assert_int_eq(check(dt_config_check_database, "postgres://db/x", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "postgres://db/x");
+    ck_assert_int_eq(check(dt_config_check_database, "var/x.db", out, sizeof(out)), 0);
+    ck_assert_str_eq(out, want);
+    ck_assert_int_eq(check(dt_config_check_database, "postgresql://db/\n", out, sizeof(out)), -1);
 }
 END_TEST
 
@@ -542,9 +593,80 @@ END_TEST
 START_TEST(missing_language_file)
 {
     char want[PATH_MAX + 256];
-    snprintf(want, sizeof(want), "%s/tests/data/lexicons-min/de.txt: No such file or directory",
+    snprintf(want, sizeof(want),
+             CONF "missing-language.conf:4: euphoria.languages: 'de': "
+                  "%s/tests/data/lexicons-min/de.txt: No such file or directory",
              cwd);
     dt_test_config_error(CONF "missing-language.conf", want);
+}
+END_TEST
+
+/*
+ * A lexicon the languages take by default, or common.txt, missing: blamed
+ * on euphoria.lexicon_dir's line when the file set it, else on the file.
+ */
+START_TEST(missing_default_lexicons)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 32], conf[PATH_MAX + 32], text[PATH_MAX + 128];
+    char want[2 * PATH_MAX + 256];
+    dt_test_mkdtemp(dir, sizeof(dir), "lexicons");
+    snprintf(path, sizeof(path), "%s/bin", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/conf", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/conf/lexicons", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    static const char *const files[] = {"en.txt", "common.txt"}; /* no nl.txt */
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "tests/data/lexicons-min/%s", files[i]);
+        snprintf(text, sizeof(text), "%s", read_file(path));
+        snprintf(path, sizeof(path), "%s/conf/lexicons/%s", dir, files[i]);
+        write_file(path, text);
+    }
+    struct dt_config *cfg = NULL;
+    struct dt_error err = {{0}};
+
+    /* lexicon_dir set, languages by default (en, nl) */
+    snprintf(conf, sizeof(conf), "%s/dir.conf", dir);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\neuphoria = {\n  lexicon_dir = "
+             "\"%s/conf/lexicons\";\n};\n",
+             dir);
+    write_file(conf, text);
+    ck_assert_int_eq(dt_config_load(conf, exe, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s:3: euphoria.lexicon_dir: %s/conf/lexicons/nl.txt: No such file or directory "
+             "(the lexicon of 'nl', one of the default euphoria.languages)",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+
+    /* neither set: the lexicons are found beside the program */
+    snprintf(conf, sizeof(conf), "%s/none.conf", dir);
+    write_file(conf, "internal_domains = [\"corp.example\"];\n");
+    snprintf(path, sizeof(path), "%s/bin/dealtemp", dir);
+    ck_assert_int_eq(dt_config_load(conf, path, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s: euphoria.languages: %s/conf/lexicons/nl.txt: No such file or directory "
+             "(the lexicon of 'nl', one of the default euphoria.languages)",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+
+    /* common.txt missing from the directory set */
+    snprintf(conf, sizeof(conf), "%s/common.conf", dir);
+    snprintf(text, sizeof(text),
+             "internal_domains = [\"corp.example\"];\neuphoria = {\n  languages = [\"en\"];\n"
+             "  lexicon_dir = \"%s/conf/lexicons\";\n};\n",
+             dir);
+    write_file(conf, text);
+    snprintf(path, sizeof(path), "%s/conf/lexicons/common.txt", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dt_config_load(conf, exe, &cfg, &err), -1);
+    snprintf(want, sizeof(want),
+             "%s:4: euphoria.lexicon_dir: %s/conf/lexicons/common.txt: No such file or directory",
+             conf, dir);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_ptr_null(cfg);
+    dt_test_rm_rf(dir);
 }
 END_TEST
 
@@ -605,6 +727,72 @@ START_TEST(bad_lexicon_line)
     }
     unlink(conf);
     rmdir(dir);
+}
+END_TEST
+
+/* check-config's warnings: loading succeeds, the database directory is judged. */
+static int lint(const char *path, char *out, size_t size)
+{
+    struct dt_config *cfg = dt_test_config(path);
+    struct dt_buf b = DT_BUF_INIT;
+    int n = dt_config_lint(cfg, &b);
+    ck_assert(!dt_buf_failed(&b));
+    snprintf(out, size, "%s", b.data ? b.data : "");
+    dt_buf_free(&b);
+    dt_config_unref(cfg);
+    return n;
+}
+
+START_TEST(lint_database_directory)
+{
+    char got[1024], want[3 * PATH_MAX];
+    ck_assert_int_eq(lint(CONF "lint-missing-dir.conf", got, sizeof(got)), 1);
+    snprintf(want, sizeof(want),
+             CONF "lint-missing-dir.conf:3: warning: database: directory "
+                  "%s/tests/data/no-such-dir: No such file or directory; the milter will add "
+                  "X-Deal-Euphoria but keep no deal threads until it is created\n",
+             cwd);
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(lint(CONF "lint-not-dir.conf", got, sizeof(got)), 1);
+    snprintf(want, sizeof(want),
+             CONF "lint-not-dir.conf:3: warning: database: %s/tests/data/README is not a "
+                  "directory; the milter will add X-Deal-Euphoria but keep no deal threads\n",
+             cwd);
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(lint(CONF "lint-postgres.conf", got, sizeof(got)), 0);
+    ck_assert_str_eq(got, "");
+
+    /* The default database (var/dealtemp.db, no line to point at), in a writable directory. */
+    char dir[PATH_MAX], conf[PATH_MAX + 32];
+    dt_test_mkdtemp(dir, sizeof(dir), "lint");
+    snprintf(conf, sizeof(conf), "%s/dealtemp.conf", dir);
+    write_file(conf, "internal_domains = [\"corp.example\"];\n");
+    ck_assert_int_eq(chdir(dir), 0);
+    ck_assert_int_eq(lint(conf, got, sizeof(got)), 1); /* var/ is not there yet */
+    snprintf(want, sizeof(want), "%s: warning: database: directory %s/var: ", conf, dir);
+    ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "%s", got);
+    ck_assert_int_eq(mkdir("var", 0755), 0);
+    ck_assert_int_eq(lint(conf, got, sizeof(got)), 0);
+
+    /* Not writable by whoever checks: as root, checked from a child without privileges. */
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    ck_assert_int_eq(chmod("var", 0555), 0);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        _exit(lint(conf, got, sizeof(got)) == 1 && strstr(got, "/var is not writable by ") &&
+                      strstr(got, ", who ran this check; the milter will add")
+                  ? 0
+                  : 4);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: %d", status);
+    ck_assert_int_eq(chmod("var", 0755), 0);
+    ck_assert_int_eq(chdir(cwd), 0);
+    dt_test_rm_rf(dir);
 }
 END_TEST
 
@@ -717,6 +905,7 @@ int main(void)
     tcase_add_test(tc, duplicate_key);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, unknown_keys);
+    tcase_add_test(tc, key_distance);
     tcase_add_test(tc, wrong_types);
     tcase_add_test(tc, out_of_range);
     tcase_add_test(tc, integer_wrapped_by_libconfig_is_refused);
@@ -731,8 +920,10 @@ int main(void)
     tcase_add_test(tc, bad_enum_and_language);
     tcase_add_test(tc, missing_lexicon_dir);
     tcase_add_test(tc, missing_language_file);
+    tcase_add_test(tc, missing_default_lexicons);
     tcase_add_test(tc, lexicon_search_falls_back_to_datadir);
     tcase_add_test(tc, bad_lexicon_line);
+    tcase_add_test(tc, lint_database_directory);
     tcase_add_test(tc, is_internal);
     tcase_add_test(tc, is_rep_with_reps);
     tcase_add_test(tc, is_rep_without_reps);

@@ -195,7 +195,8 @@ START_TEST(bad_values)
                  "digest-bad-send-empty.conf:3: digest.send_empty: expected true or false");
     expect_error("digest-bad-language.conf",
                  "digest-bad-language.conf:3: digest.language: 'de' is not one of en, nl");
-    expect_error("digest-unknown-key.conf", "digest-unknown-key.conf:3: unknown key 'digest.form'");
+    expect_error("digest-unknown-key.conf", "digest-unknown-key.conf:3: unknown key 'digest.form' "
+                                            "(did you mean 'digest.from'?)");
     expect_error("digest-not-group.conf",
                  "digest-not-group.conf:2: digest: expected a group ({ ... })");
 }

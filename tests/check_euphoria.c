@@ -280,6 +280,47 @@ START_TEST(negation_nl)
 }
 END_TEST
 
+/* The n-th hit was scored under factor mult, the modifier written as `written`. */
+static void assert_mod(const char *text, size_t n, double mult, const char *written)
+{
+    ck_assert_msg(n < s.n_evidence, "only %zu evidence items", s.n_evidence);
+    const struct dt_evidence *e = &s.evidence[n];
+    assert_close(e->mult, mult);
+    ck_assert_uint_eq(e->mod_length, strlen(written));
+    ck_assert_uint_le(e->mod_offset + e->mod_length, strlen(text));
+    ck_assert_int_eq(memcmp(text + e->mod_offset, written, e->mod_length), 0);
+}
+
+#define MOD(text, n, mult, written)                                                                \
+    do {                                                                                           \
+        score(text);                                                                               \
+        assert_mod(text, n, mult, written);                                                        \
+    } while (0)
+
+/* Each hit carries the modifier it was scored under (for dealtemp explain). */
+START_TEST(evidence_names_its_modifier)
+{
+    MOD("we are so excited", 0, 1.5, "so");
+    assert_ev(0, DT_KIND_EXCITEMENT, 1.5 * 1.5, "excited", 0); /* weight = before x mult */
+    MOD("so excited and amazing", 1, 1, "");                   /* used up by "excited" */
+    MOD("really so excited", 0, 1.2 * 1.5, "really so");       /* stacked: one span */
+    MOD("so so so so excited", 0, 3, "so so so so");           /* capped */
+    MOD("slightly so excited", 0, 0.5 * 1.5, "slightly so");
+    MOD("so. excited", 0, 1, ""); /* dropped at the sentence end */
+    MOD("We are not excited", 0, 0, "not");
+    assert_ev(0, DT_KIND_EXCITEMENT, 0, "excited", 1);
+    MOD("not so amazing, not the best", 0, 0, "not"); /* negation wins over "so" */
+    assert_mod("not so amazing, not the best", 1, 0, "not");
+    ck_assert_uint_eq(s.evidence[1].mod_offset, 16); /* the second "not" */
+    MOD("we can not wait, we not can't wait", 0, 0, "not");
+    ck_assert_uint_eq(s.evidence[0].mod_offset, 20);
+    MOD("Dat is geen geweldige deal", 0, 0, "geen");
+    MOD("Niet. Het is echt geweldig", 0, 1.5, "echt");
+    MOD("AMAZING!!!", 0, 1, ""); /* caps, '!' and emoji are never modified */
+    assert_mod("AMAZING!!!", 1, 1, "");
+}
+END_TEST
+
 /* ----------------------------------------------------------------- prefixes */
 
 START_TEST(glued_compounds)
@@ -650,6 +691,7 @@ static Suite *euphoria_suite(void)
     tcase_add_test(tc, negation_en);
     tcase_add_test(tc, negation_window_and_reset);
     tcase_add_test(tc, negation_nl);
+    tcase_add_test(tc, evidence_names_its_modifier);
     tcase_add_test(tc, glued_compounds);
     tcase_add_test(tc, hyphen_compounds);
     tcase_add_test(tc, prefix_exceptions);

@@ -230,6 +230,10 @@ START_TEST(evidence_offsets)
         ck_assert_uint_le(e->offset + e->length, strlen(text));
         ck_assert_uint_eq(strlen(e->text), e->length);
         ck_assert_int_eq(memcmp(text + e->offset, e->text, e->length), 0);
+        /* The modifier, if any, is written before the hit; negated <=> factor 0. */
+        ck_assert_uint_le(e->mod_offset + e->mod_length, e->offset);
+        ck_assert_int_eq(e->negated != 0, e->mult == 0);
+        ck_assert_int_eq(e->mod_length == 0, e->mult == 1);
     }
 }
 END_TEST

@@ -192,6 +192,16 @@ START_TEST(suggestions_are_accepted_values)
 }
 END_TEST
 
+/* A store with nothing in it yet (the command right after the first import). */
+START_TEST(empty_store)
+{
+    char *text = render();
+    ck_assert_contains(text, "store: 0 outbound, 0 inbound messages in 0 threads\n");
+    ck_assert_contains(text, "  (no outbound messages yet)\n");
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stats");
@@ -202,6 +212,7 @@ int main(void)
     tcase_add_test(tc, histogram_is_fine_near_the_top);
     tcase_add_test(tc, threshold_quantiles);
     tcase_add_test(tc, suggestions_are_accepted_values);
+    tcase_add_test(tc, empty_store);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

@@ -1,9 +1,10 @@
 /*
  * check_store.c - the SQLite store, in a fresh temporary directory per
  * test: schema and version (create, reopen, newer and foreign databases
- * refused, missing and read-only directories), threading (In-Reply-To,
- * thread keys, subject fallback inside and outside its window and pair),
- * duplicates, scan order and filters, purge, counts and batches.
+ * refused, missing and read-only directories, a missing database never
+ * created by dt_store_open_existing), threading (In-Reply-To, thread keys,
+ * subject fallback inside and outside its window and pair), duplicates,
+ * scan order and filters, purge, counts and batches.
  * Concurrency, crashes and locks are in check_store_stress.c; migrating a
  * version 1 database and the digest records in check_store_digest.c.
  */
@@ -113,6 +114,53 @@ START_TEST(open_missing_directory)
     ck_assert_int_eq(dt_store_open(NULL, &st, &err), -1);
     ck_assert_int_eq(dt_store_open("postgresql://db.example/dealtemp", &st, &err), -1);
     ck_assert_msg(strstr(err.msg, "PostgreSQL is not supported") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* The commands that only read or maintain a database never create one. */
+START_TEST(open_existing_creates_nothing)
+{
+    struct dt_store *st = (struct dt_store *)1;
+    struct dt_error err = {""};
+    char want[256], p[192];
+    ck_assert_int_eq(dt_store_open_existing(db_path, &st, &err), -1);
+    ck_assert_ptr_null(st);
+    snprintf(want, sizeof(want),
+             "%s: no such database (run dealtemp import, or start the milter, to create it)",
+             db_path);
+    ck_assert_str_eq(err.msg, want);
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        struct stat sb;
+        snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
+        ck_assert_msg(stat(p, &sb) == -1 && errno == ENOENT, "%s was created", p);
+    }
+    /* The directory is still checked first, and the same strings are refused. */
+    snprintf(p, sizeof(p), "%s/no/such/dir/dealtemp.db", dir);
+    ck_assert_int_eq(dt_store_open_existing(p, &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "No such file or directory") != NULL, "%s", err.msg);
+    ck_assert_int_eq(dt_store_open_existing("", &st, &err), -1);
+    ck_assert_int_eq(dt_store_open_existing("postgresql://db.example/dealtemp", &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "PostgreSQL is not supported") != NULL, "%s", err.msg);
+
+    /* Once created (by dt_store_open: import, the milter) it opens as usual. */
+    st = open_ok();
+    put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
+    dt_store_close(st);
+    ck_assert_msg(dt_store_open_existing(db_path, &st, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
+    ck_assert_uint_eq(counts(st).outbound, 1);
+    dt_store_close(st);
+
+    /* An empty file is a database without its schema yet: it gets one. */
+    teardown();
+    setup();
+    FILE *f = fopen(db_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_msg(dt_store_open_existing(db_path, &st, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
+    dt_store_close(st);
 }
 END_TEST
 
@@ -527,6 +575,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, open_refuses_foreign_and_garbage);
     tcase_add_test(tc, open_missing_directory);
     tcase_add_test(tc, open_read_only_directory);
+    tcase_add_test(tc, open_existing_creates_nothing);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("threads");

@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "dealtemp/bizcal.h"
+#include "dealtemp/buf.h"
 #include "dealtemp/cooling.h"
 #include "dealtemp/error.h"
 #include "dealtemp/euphoria.h"
@@ -38,7 +39,7 @@
 struct dt_config {
     char *path;              /* the file loaded, as given */
     char *socket;            /* libmilter socket spec ("inet:8895@127.0.0.1") */
-    char *database;          /* absolute path of the SQLite file */
+    char *database;          /* absolute path of the SQLite file, or a postgresql:// URL as written */
     char **internal_domains; /* lower-cased, NULL-terminated; at least one */
     size_t n_internal_domains;
     char **reps;             /* lower-cased addresses or "@domain"; NULL-terminated, may be empty */
@@ -99,6 +100,15 @@ struct dt_config {
  */
 int dt_config_load(const char *path, const char *exe, struct dt_config **out,
                    struct dt_error *err);
+
+/*
+ * What check-config adds to loading (config_lint.c): warnings about the
+ * system a loaded configuration points at - a SQLite database whose
+ * directory is missing or not writable by whoever runs the check. One
+ * line each, "FILE:LINE: warning: database: reason", appended to out;
+ * returns how many. Never fails (allocation failures stick in out).
+ */
+int dt_config_lint(const struct dt_config *cfg, struct dt_buf *out);
 
 struct dt_config *dt_config_ref(struct dt_config *cfg);
 /* Drop a reference; the last one frees. Accepts NULL. Thread-safe. */

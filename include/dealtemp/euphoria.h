@@ -21,7 +21,9 @@
  *    after the modifier. Intensifiers/dampeners multiply the next hit only
  *    (stacked: multiplied, at most 3x); a negator cancels every hit in its
  *    window (kept as evidence: weight 0, negated = 1, not in counts). A
- *    sentence end (. ! ? line break) drops pending modifiers.
+ *    sentence end (. ! ? line break) drops pending modifiers. Each hit's
+ *    evidence names the modifier it was scored under (mult, mod_offset,
+ *    mod_length), so a reader can be shown why a weight is what it is.
  *  - Compounds: a word that is not itself an entry and starts with a prefix
  *    followed by 3+ letters ("superblij", "super-blij") scores the rest's
  *    weight times the prefix weight, or hype 0.5 x prefix weight.
@@ -89,6 +91,17 @@ struct dt_evidence {
     size_t offset;     /* byte offset of the hit in the scored text */
     size_t length;     /* byte length of the hit */
     unsigned char negated;
+    /*
+     * The modifier the hit was scored under, for explaining it: mult is the
+     * intensifier/dampener factor applied (weight = weight before x mult;
+     * stacked ones multiplied and capped), 0 when negated, 1 when nothing
+     * modified it. mod_offset/mod_length: the modifier's words in the
+     * scored text ("so", "not", stacked ones from the first to the last);
+     * mod_length 0 when none.
+     */
+    double mult;
+    size_t mod_offset;
+    size_t mod_length;
 };
 
 struct dt_score {

@@ -35,6 +35,14 @@ struct dt_store;
  * newer dealtemp (higher schema version) is refused.
  */
 int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err);
+/*
+ * The same for a database that must already exist (the commands that only
+ * read or maintain one: threads, stats, digest, purge): a missing file is
+ * refused with "<path>: no such database (run dealtemp import, or start the
+ * milter, to create it)" and nothing is created - no file, no -wal, no
+ * -shm. An existing file is opened (and migrated) as by dt_store_open.
+ */
+int dt_store_open_existing(const char *path, struct dt_store **out, struct dt_error *err);
 /* Close; an open dt_store_begin batch is rolled back. NULL is fine. */
 void dt_store_close(struct dt_store *st);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Black-box tests of the command-line programs: dealtemp score / explain /
-# text / check-config and dealtemp-milter -n, on the real fixtures. Every
+# text / check-config, help and wrong command lines of every command, and
+# dealtemp-milter -n and --help, on the real fixtures. Every
 # check prints "ok - name" or "not ok - name: why"; the exit status is 1 if
 # any failed.
 set -u
@@ -59,6 +60,16 @@ if grep -q '\[\[AMAZING\]\]' "$tmp/explain" && grep -q '^score = 1 - exp' "$tmp/
     ok "explain marks hits and shows the sum"
 else not_ok "explain" "$(head -20 "$tmp/explain")"; fi
 
+# explain: each hit with its modifier, and whether the milter adds the header
+"$DT" explain -c "$CONF" tests/data/analyze-negation-en.eml tests/data/analyze-euphoric-en.eml \
+    tests/data/analyze-list.eml >"$tmp/explain2" 2>&1
+if grep -q "^  excited  *excitement   0 (negated by 'not')$" "$tmp/explain2" \
+    && grep -q '^  incredible  *hype  *1.50 x1.5 (Absolutely) = 2.25$' "$tmp/explain2" \
+    && grep -q '^milter: adds X-Deal-Euphoria: 0.11 calm (en; hype=1)$' "$tmp/explain2" \
+    && grep -q '^milter: no X-Deal-Euphoria header: list mail (List-Id header)$' "$tmp/explain2"; then
+    ok "explain shows intensifiers and negators per hit, and whether the milter adds the header"
+else not_ok "explain modifiers" "$(grep -e '^milter' -e 'negated' -e ' x1' "$tmp/explain2")"; fi
+
 # text: exactly the own words (no quote, no signature)
 "$DT" text -c "$CONF" tests/data/analyze-calm-reply.eml >"$tmp/text"
 if grep -q "Take the time you" "$tmp/text" && ! grep -q "WOW" "$tmp/text" && ! grep -q "wrote:" "$tmp/text"; then
@@ -75,13 +86,157 @@ out=$("$B/dealtemp-milter" -n -c "$tmp/bad.conf" 2>&1); rc=$?
 if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "bad.conf:3: euphoria.warm"; then
     ok "dealtemp-milter -n rejects it too"
 else not_ok "milter -n bad" "rc=$rc $out"; fi
-if "$DT" check-config -c conf/dealtemp.conf >/dev/null && "$B/dealtemp-milter" -n -c conf/dealtemp.conf >/dev/null; then
+# (var/ may not exist in the tree yet: a warning on stderr, not a failure)
+if "$DT" check-config -c conf/dealtemp.conf >/dev/null 2>&1 && "$B/dealtemp-milter" -n -c conf/dealtemp.conf >/dev/null 2>&1; then
     ok "the sample configuration is valid"
 else not_ok "sample conf" "refused"; fi
+# check-config: a mistyped key names the key it was probably meant to be.
+printf 'database = "x.db";\ninternal_domains = ["corp.example"];\neuphoria = { wram = 0.3; };\n' >"$tmp/typo.conf"
+out=$("$DT" check-config -c "$tmp/typo.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$out" = "dealtemp: $tmp/typo.conf:3: unknown key 'euphoria.wram' (did you mean 'euphoria.warm'?)" ]; then
+    ok "check-config: an unknown key close to a known one gets 'did you mean'"
+else not_ok "did you mean" "rc=$rc $out"; fi
+
+# check-config: a database directory that is missing is a warning with
+# file:line (status 0, also from dealtemp-milter -n); a postgresql:// URL is
+# not a path; a lexicon that cannot be read names the key and line.
+printf 'internal_domains = ["corp.example"];\ndatabase = "%s/no-such-dir/x.db";\n' "$tmp" >"$tmp/nodir.conf"
+out=$("$DT" check-config -c "$tmp/nodir.conf" 2>"$tmp/lint.err"); rc=$?
+out2=$("$B/dealtemp-milter" -n -c "$tmp/nodir.conf" 2>"$tmp/lint2.err"); rc2=$?
+want="$tmp/nodir.conf:2: warning: database: directory $tmp/no-such-dir: No such file or directory; the milter will add X-Deal-Euphoria but keep no deal threads until it is created"
+if [ $rc -eq 0 ] && [ "$out" = "dealtemp: $tmp/nodir.conf: OK (1 warning)" ] \
+    && [ "$(cat "$tmp/lint.err")" = "dealtemp: $want" ] && [ $rc2 -eq 0 ] \
+    && [ "$(cat "$tmp/lint2.err")" = "dealtemp-milter: $want" ] && [ ! -e "$tmp/no-such-dir" ]; then
+    ok "check-config and dealtemp-milter -n warn (file:line, status 0) about a missing database directory"
+else not_ok "database directory" "rc=$rc $out $(cat "$tmp/lint.err") rc2=$rc2 $out2 $(cat "$tmp/lint2.err")"; fi
+printf 'internal_domains = ["corp.example"];\ndatabase = "postgresql://db.example/dealtemp";\n' >"$tmp/pg.conf"
+out=$("$DT" check-config -c "$tmp/pg.conf" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "dealtemp: $tmp/pg.conf: OK" ]; then
+    ok "check-config leaves a postgresql:// database alone"
+else not_ok "postgresql" "rc=$rc $out"; fi
+out=$("$DT" check-config -c tests/data/conf/missing-language.conf 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$out" = "dealtemp: tests/data/conf/missing-language.conf:4: euphoria.languages: 'de': $PWD/tests/data/lexicons-min/de.txt: No such file or directory" ]; then
+    ok "check-config: a missing lexicon names the key and file:line that asked for it"
+else not_ok "missing lexicon" "rc=$rc $out"; fi
+
 printf 'database = "x.db";\ninternal_domains = ["corp.example"];\n' >"$tmp/min.conf"
 if "$DT" check-config -c "$tmp/min.conf" >/dev/null; then
     ok "a configuration with only database and internal_domains is valid"
 else not_ok "minimal conf" "refused"; fi
+
+# --help and -h: help on stdout, exit 0, nothing done - wherever they stand.
+# The configuration names a database in a directory that exists but holds
+# nothing: a command that acted would create it (or fail on it).
+mkdir "$tmp/db"
+printf 'database = "%s/db/dealtemp.db";\ninternal_domains = ["corp.example"];\n' "$tmp" >"$tmp/db.conf"
+bad=
+for c in score explain text check-config import threads stats purge digest version; do
+    for h in --help -h; do
+        "$DT" $c -c "$tmp/db.conf" $h >"$tmp/help.out" 2>"$tmp/help.err"; rc=$?
+        if [ $rc -ne 0 ] || [ -s "$tmp/help.err" ] || ! head -1 "$tmp/help.out" | grep -q "^usage: dealtemp $c"; then
+            bad="$bad $c$h(rc=$rc)"
+        fi
+    done
+    # after a wrong option, and with the configuration missing: still only help
+    "$DT" $c --bogus -c "$tmp/nonexistent.conf" --help >"$tmp/help.out" 2>"$tmp/help.err" \
+        || bad="$bad $c-after-bogus"
+    [ "$(grep -c -- '-h, --help' "$tmp/help.out")" -eq 1 ] || bad="$bad $c-no-options"
+done
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "every command's --help and -h print its help on stdout, exit 0 and do nothing"
+else not_ok "--help" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+for args in --help -h help; do
+    out=$("$DT" $args 2>&1); rc=$?
+    if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -q '^usage: dealtemp score' \
+        || ! printf '%s\n' "$out" | grep -q 'dealtemp help \[COMMAND\]'; then bad="$bad $args"; fi
+done
+out=$("$DT" help purge); rc=$?
+if [ -z "$bad" ] && [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^usage: dealtemp purge \[-c CONF\]$'; then
+    ok "dealtemp --help, -h and help print the general help; help COMMAND a command's"
+else not_ok "general help" "$bad rc=$rc $out"; fi
+out=$("$B/dealtemp-milter" -c "$tmp/nonexistent.conf" --help 2>"$tmp/help.err"); rc=$?
+out2=$("$B/dealtemp-milter" -h); rc2=$?
+if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ ! -s "$tmp/help.err" ] && [ "$out" = "$out2" ] \
+    && printf '%s\n' "$out" | grep -q '^usage: dealtemp-milter' && printf '%s\n' "$out" | grep -q -- '-n'; then
+    ok "dealtemp-milter --help and -h print the help on stdout, exit 0"
+else not_ok "milter --help" "rc=$rc rc2=$rc2 $out $(cat "$tmp/help.err")"; fi
+
+# A command line that is not understood: one line, the usage, exit 2, nothing done.
+bad=
+while IFS='|' read -r want args; do
+    "$DT" $args >"$tmp/u.out" 2>"$tmp/u.err"; rc=$?
+    if [ $rc -ne 2 ] || [ -s "$tmp/u.out" ] || [ "$(head -1 "$tmp/u.err")" != "dealtemp: $want" ] \
+        || ! sed -n 2p "$tmp/u.err" | grep -q '^usage: dealtemp'; then
+        bad="$bad [$args: rc=$rc $(head -2 "$tmp/u.err" | tr '\n' ' ')]"
+    fi
+done <<USAGE
+stats: unknown option '--bogus'|stats -c $tmp/db.conf --bogus
+purge: unexpected argument 'now'|purge -c $tmp/db.conf now
+threads: option '--rep' needs a value|threads -c $tmp/db.conf --rep
+threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed|threads -c $tmp/db.conf --state hot
+digest: give exactly one of --dry-run or --send|digest -c $tmp/db.conf
+import: give at least one --mbox FILE or --maildir DIR|import -c $tmp/db.conf
+score: unknown option '-z'|score -z tests/data/analyze-inbound.eml
+check-config needs -c CONF|check-config
+unknown command 'purgeall'|purgeall
+USAGE
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "wrong command lines: one line and the usage on stderr, exit 2, nothing done"
+else not_ok "usage errors" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+out=$("$B/dealtemp-milter" --bogus 2>&1); rc=$?
+if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | head -1)" = "dealtemp-milter: unknown option '--bogus'" ] \
+    && printf '%s\n' "$out" | sed -n 2p | grep -q '^usage: dealtemp-milter'; then
+    ok "dealtemp-milter refuses an unknown option the same way"
+else not_ok "milter --bogus" "rc=$rc $out"; fi
+
+# stats, threads, digest and purge on a database that does not exist: one
+# line naming it, exit 1, and nothing created; import creates it.
+bad=
+for args in stats purge threads "threads --json" "digest --dry-run" "digest --send"; do
+    "$DT" $args -c "$tmp/db.conf" >"$tmp/n.out" 2>"$tmp/n.err"; rc=$?
+    want="dealtemp: $tmp/db/dealtemp.db: no such database (run dealtemp import, or start the milter, to create it)"
+    if [ $rc -ne 1 ] || [ "$(cat "$tmp/n.err")" != "$want" ] || [ -s "$tmp/n.out" ]; then
+        bad="$bad [$args: rc=$rc $(cat "$tmp/n.err") $(head -c 80 "$tmp/n.out")]"
+    fi
+done
+if [ -z "$bad" ] && [ -z "$(ls -A "$tmp/db")" ]; then
+    ok "stats, threads, digest, purge on a missing database: one line naming it, exit 1, nothing created"
+else not_ok "missing database" "$bad; in db/: $(ls -A "$tmp/db")"; fi
+: >"$tmp/empty.mbox"
+out=$("$DT" import -c "$tmp/db.conf" --mbox "$tmp/empty.mbox" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -f "$tmp/db/dealtemp.db" ] && "$DT" stats -c "$tmp/db.conf" >/dev/null \
+    && "$DT" purge -c "$tmp/db.conf" | grep -q '^dealtemp: purged 0 messages'; then
+    ok "import creates the database; then stats and purge open it"
+else not_ok "import creates" "rc=$rc $out; $(ls -A "$tmp/db")"; fi
+rm -f "$tmp/db/"*
+
+# threads / digest --rep for an address without deals: said on stderr, exit 0
+# (the table still has its heading); a rep with deals but nothing to report
+# is told apart.
+sed "s|^database = .*|database = \"$tmp/db/team.db\";|" tests/data/timeline/team.conf >"$tmp/team.conf"
+"$DT" import -c "$tmp/team.conf" --mbox tests/data/timeline/team-3weeks.mbox >/dev/null 2>&1
+AS_OF=2026-11-20T17:00:00Z
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep nobody@corp.example >"$tmp/t.out" 2>"$tmp/t.err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/t.err")" = "dealtemp: no deals for nobody@corp.example" ] \
+    && [ "$(wc -l <"$tmp/t.out")" -eq 1 ] && grep -q '^THREAD ' "$tmp/t.out"; then
+    ok "threads --rep without deals: the heading, and 'no deals for ADDR' on stderr, exit 0"
+else not_ok "threads no deals" "rc=$rc $(cat "$tmp/t.err" "$tmp/t.out")"; fi
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep ANN@corp.example --state open >"$tmp/t.out" 2>"$tmp/t.err"; rc=$?
+"$DT" threads -c "$tmp/team.conf" --as-of $AS_OF --rep Ann@Corp.Example --json >"$tmp/t2.out" 2>"$tmp/t2.err"; rc2=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/t.err")" = "dealtemp: no open deals for ann@corp.example" ] \
+    && [ $rc2 -eq 0 ] && [ ! -s "$tmp/t2.err" ] && [ "$(wc -l <"$tmp/t2.out")" -ge 2 ]; then
+    ok "threads --rep matches the address in any case; --state says what it looked for"
+else not_ok "threads --rep case/state" "rc=$rc $(cat "$tmp/t.err") rc2=$rc2 $(cat "$tmp/t2.err") $(wc -l <"$tmp/t2.out")"; fi
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep nobody@corp.example >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep dirk@corp.example >"$tmp/d2.out" 2>"$tmp/d2.err"; rc2=$?
+"$DT" digest -c "$tmp/team.conf" --as-of $AS_OF --dry-run --rep ann@corp.example >"$tmp/d3.out" 2>"$tmp/d3.err"; rc3=$?
+if [ $rc -eq 0 ] && [ ! -s "$tmp/d.out" ] && [ "$(cat "$tmp/d.err")" = "dealtemp: no deals for nobody@corp.example" ] \
+    && [ $rc2 -eq 0 ] && [ ! -s "$tmp/d2.out" ] \
+    && grep -qx "dealtemp: digest: nothing to report for dirk@corp.example ([0-9]* deals\?, none stalled, cooling or slowed)" "$tmp/d2.err" \
+    && [ $rc3 -eq 0 ] && [ ! -s "$tmp/d3.err" ] && grep -q '^From ' "$tmp/d3.out"; then
+    ok "digest --rep: 'no deals for ADDR', or nothing to report with the number of deals, exit 0"
+else not_ok "digest no deals" "rc=$rc $(cat "$tmp/d.err") rc2=$rc2 $(cat "$tmp/d2.err") rc3=$rc3 $(cat "$tmp/d3.err")"; fi
+rm -f "$tmp/db/"*
 
 if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
     ok "versions agree"
