@@ -10,9 +10,10 @@ set -eu
 # Build: compiler, pkg-config, the libraries' -dev packages, Check.
 # Tests: sqlite3, Postfix (and its smtp-sink), swaks, miltertest, python3,
 # iproute2 (ss finds free loopback ports), man-db/groff-base (man pages),
-# systemd (systemd-analyze verify of the units).
+# systemd (systemd-analyze verify of the units), procps (/bin/kill, which
+# the milter's unit reloads with and verify insists on).
 PKGS="build-essential pkg-config libmilter-dev libetpan-dev libconfig-dev check libsubunit-dev
-libsqlite3-dev sqlite3 postfix swaks miltertest python3 iproute2 man-db groff-base systemd"
+libsqlite3-dev sqlite3 postfix swaks miltertest python3 iproute2 man-db groff-base systemd procps"
 
 missing=""
 for p in $PKGS; do
