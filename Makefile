@@ -1,18 +1,26 @@
 # dealtemp - GNU make build.
 #
 #   make               build/dealtemp-milter, build/dealtemp, build/libdealtemp.a
-#   make check         build and run every test (unit suites, miltertest, real Postfix)
+#   make check         install what is missing, build, run every test (unit suites,
+#                      miltertest, real Postfix and Sendmail)
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench         benchmarks, printed as numbers
+#   make bench         install what is missing, build, print benchmarks as numbers
 #   make run           install what is missing, build, run the milter in the foreground
 #   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
-#   make deps          install the Debian packages this project needs (root)
+#   make deps          install the Debian packages this project needs (root; not root: it
+#                      prints the apt-get command and fails)
 #   make format        clang-format the tree
 #   make install       install under PREFIX (/usr/local); DESTDIR= stages it elsewhere
 #   make uninstall     remove what install put there, except the configuration
 #
 # Every source in milter/ except the two programs goes into libdealtemp.a;
 # every tests/check_<module>.c is a Check suite linked against it.
+#
+# check, run, demo and bench run deps first and build in a sub-make: the
+# pkg-config flags below are read when make starts, so on a fresh machine
+# the make that installs the packages cannot use them; the sub-make reads
+# this file again, after deps. make all (and every other target) never
+# installs anything: without the packages it fails and names make deps.
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -39,6 +47,11 @@ PKG_CFLAGS := $(filter-out -specs=%,$(shell pkg-config --cflags $(PKGS) 2>/dev/n
 PKG_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+# The .pc files pkg-config cannot find (all of them without pkg-config):
+# building with empty flags would only end in "mfapi.h: No such file".
+pkg_have = $(shell pkg-config --exists $(1) 2>/dev/null && echo yes)
+PKG_MISSING   := $(strip $(if $(call pkg_have,$(PKGS)),,$(foreach p,$(PKGS),$(if $(call pkg_have,$(p)),,$(p)))))
+CHECK_MISSING := $(if $(call pkg_have,check),,check)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral
@@ -60,10 +73,11 @@ BENCH    := $(BUILD)/bench
 BENCH_STORE := $(BUILD)/bench_store
 
 .SECONDARY:
-.PHONY: all check unit integration bench run demo deps format clean install uninstall FORCE
+.PHONY: all check unit integration bench bench-run run demo deps format clean install uninstall \
+        FORCE have-pkgs have-check
 all: $(BINS) $(LIB)
 
-$(BUILD)/obj/%.o: milter/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: milter/%.c | $(BUILD)/obj have-pkgs
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
@@ -73,17 +87,31 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB) | $(BUILD)/tests have-check
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
-$(BENCH): tests/bench/bench.c $(LIB) | $(BUILD)
+$(BENCH): tests/bench/bench.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD)
+$(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) $(LDLIBS)
 
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
+
+# Order-only guards: nothing is compiled without the flags. Not root and
+# packages missing: contrib/deps.sh prints the apt-get command.
+have-pkgs:
+ifneq ($(PKG_MISSING),)
+	@echo "make: pkg-config finds no $(PKG_MISSING): the build dependencies are missing." >&2
+	@echo "make: install them with 'make deps' (as root; make check and make run do it first)." >&2
+	@exit 1
+endif
+have-check: have-pkgs
+ifneq ($(CHECK_MISSING),)
+	@echo "make: pkg-config finds no check (the unit test framework): run 'make deps' (as root)." >&2
+	@exit 1
+endif
 
 # The objects that embed DT_DATADIR / DT_SYSCONFDIR are rebuilt when those
 # change (make; make install PREFIX=/usr must not install /usr/local paths).
@@ -100,22 +128,30 @@ unit: $(TESTS) $(BINS)
 integration: $(BINS)
 	@set -e; for t in tests/integration/run-*.sh; do echo "== $$t"; DT_BUILD=$(BUILD) bash $$t; done
 
-check: all
+# deps first, then everything else in sub-makes that read the pkg-config
+# flags afresh (see the top of this file).
+check: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@echo "make check: all tests passed ($(BUILD))"
 
-bench: $(BENCH) $(BENCH_STORE) $(BINS)
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BENCH) $(BENCH_STORE) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
 	DT_BUILD=$(BUILD) $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory all
 	mkdir -p var
 	$(BUILD)/dealtemp-milter -f -c conf/dealtemp.conf
 
 # The newcomer's tour on loopback; results kept in var/demo/<time>/ (var/demo/latest).
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@DT_BUILD=$(BUILD) bash tests/integration/demo.sh
 
 deps:

@@ -1,6 +1,8 @@
 /*
- * lexicon_int.h - internals shared by lexicon.c, textscan.c and euphoria.c.
- * Not a public contract: only these three files include it.
+ * lexicon_int.h - internals shared by lexicon.c, textscan.c and euphoria.c,
+ * and the contract of textscan.c (the word-piece scanner and tokeniser,
+ * below). Not a public contract: those three files and the suites that
+ * test them from inside (tests/check_textscan.c) include it.
  *
  * The lexicon is a hashed trie. Every node is one lower-cased word piece
  * (or one emoji) under a parent node; the root's children are first words,
@@ -328,7 +330,7 @@ struct dt_ev {
                            leaves 3+ letters: may score as a compound */
     uint8_t kids;       /* PIECE: node or anode has children (may start a phrase) */
     uint16_t letters;   /* PIECE: letters (saturated) */
-    uint16_t keylen;    /* PIECE/EMOJI: bytes of key, 0 = too long to match */
+    uint16_t keylen;    /* PIECE: bytes of key, 0 = too long to match */
     /* What lets the scorer pass over most pieces without a look at the
      * lexicon (see lex_facts in textscan.c): */
     uint16_t hot;    /* PIECE: hotmask of node and anode; all bits if glue */
@@ -359,9 +361,19 @@ struct dt_tokens {
     unsigned w_letters, w_uppers, w_digits, w_pieces;
     size_t words_cased; /* words of 2+ letters */
     size_t words_upper; /* ... all of them upper case */
+    bool general;       /* every piece by the general path (dt_tokens_init_general) */
 };
 
 void dt_tokens_init(struct dt_tokens *tk, const struct dt_lexicon *lex, const char *t, size_t n);
+/*
+ * The same, but every piece is cut by the general path: never the eight
+ * bytes at a time fast path for plain ASCII words. The events are the
+ * same either way (textscan.c promises it); this exists so that
+ * tests/check_textscan.c can run both on random text and compare. Slower;
+ * the scorer never uses it.
+ */
+void dt_tokens_init_general(struct dt_tokens *tk, const struct dt_lexicon *lex, const char *t,
+                            size_t n);
 /*
  * Fill the ring as far as it goes. Returns how many events, oldest first,
  * may be scored now: each of them still sees DT_TOK_LOOKAHEAD - 1 events

@@ -5,14 +5,17 @@
  *
  * Public (internal to the library, see lexicon_int.h): dt_ascii_cc[],
  * dt_cc_high(), dt_scan_piece(), dt_scan_emoji(), dt_tokens_init(),
- * dt_tokens_fill(): the last two cut scored text into events for
- * euphoria.c, looking every piece up in the lexicon as it goes.
+ * dt_tokens_init_general(), dt_tokens_fill(): the last three cut scored
+ * text into events for euphoria.c, looking every piece up in the lexicon
+ * as it goes.
  *
  * Speed: most of a mail is short ASCII words between blanks. Those are
  * cut, lower-cased, counted and hashed eight bytes at a time (swar_word)
  * and become events without the general scanner (emit_word); everything
  * else (other scripts, apostrophes, hyphens, long keys) takes the general
- * path, which defines what a piece is. Both give the same events.
+ * path, which defines what a piece is. Both give the same events:
+ * dt_tokens_init_general() turns the fast path off, and
+ * tests/check_textscan.c compares the two on random text.
  *
  * Nothing here fails or allocates: invalid UTF-8 decodes as U+FFFD, which
  * is punctuation (DT_CC_OTHER), and keys that do not fit are reported as
@@ -510,7 +513,10 @@ static void emit_piece(struct dt_tokens *s, size_t i)
     const struct dt_lexicon *lex = s->lex;
     struct dt_piece pc;
 
-    scan_piece(s->t, s->n, i, e->kbuf + 1, &pc);
+    if (s->general)
+        scan_piece_slow(s->t, s->n, i, e->kbuf + 1, &pc);
+    else
+        scan_piece(s->t, s->n, i, e->kbuf + 1, &pc);
     /* A piece has at least one byte of key: 0 means it did not fit. */
     bool fits = pc.keylen <= DT_LEX_KEY_MAX;
     e->type = DT_EV_PIECE;
@@ -617,7 +623,7 @@ static bool produce(struct dt_tokens *s)
         }
         if (fold[c]) {
 #ifdef SWAR
-            if (emit_word(s, i))
+            if (!s->general && emit_word(s, i))
                 return true;
 #endif
             emit_piece(s, i);
@@ -723,6 +729,13 @@ void dt_tokens_init(struct dt_tokens *s, const struct dt_lexicon *lex, const cha
     s->n = n;
     s->apos_end = SIZE_MAX;
     s->tail = s->ring;
+}
+
+void dt_tokens_init_general(struct dt_tokens *s, const struct dt_lexicon *lex, const char *t,
+                            size_t n)
+{
+    dt_tokens_init(s, lex, t, n);
+    s->general = true;
 }
 
 size_t dt_tokens_fill(struct dt_tokens *s)

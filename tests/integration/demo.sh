@@ -20,6 +20,10 @@ set -u
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# write_msg and message_id_error, the ones make check's Postfix and Sendmail
+# tests use (and check).
+# shellcheck source=tests/integration/messages.sh
+. "$(dirname "${BASH_SOURCE[0]}")/messages.sh"
 
 if [ "$(id -u)" != 0 ]; then
     echo "make demo runs a private Postfix and needs root: sudo make demo" >&2
@@ -91,19 +95,9 @@ echo "   Mail to the four reps goes into Maildirs, mail to customers to an smtp-
 # ---------------------------------------------------------------- 3. new mail
 
 RUN=demo-$$-$RANDOM
-# message FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO]: body from stdin, CRLF.
-message() {
-    {
-        printf 'From: %s\nTo: %s\nSubject: %s\n' "$3" "$4" "$5"
-        printf 'Date: %s\nMessage-ID: <%s@%s>\n' "$(LC_ALL=C date -R)" "$2" "${3##*@}"
-        [ -n "${6:-}" ] && printf 'In-Reply-To: %s\nReferences: %s\n' "$6" "$6"
-        printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n'
-        printf 'Content-Transfer-Encoding: 8bit\n\n'
-        cat
-    } | sed 's/$/\r/' >"$1"
-}
-
-message "$OUT/mail/1-sent-euphoric.eml" "$RUN-1" "Bram de Wit <bram@corp.example>" \
+# write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO] (messages.sh): body from
+# stdin, CRLF, Message-ID <TOKEN@the sender's domain>.
+write_msg "$OUT/mail/1-sent-euphoric.eml" "$RUN-1" "Bram de Wit <bram@corp.example>" \
     "Marta Silva <m.silva@lisboa-foods.example>" "What a call!!!" <<'EOF'
 Hi Marta,
 
@@ -116,7 +110,7 @@ Let's make it happen this week!!!
 Bram
 EOF
 
-message "$OUT/mail/2-sent-calm.eml" "$RUN-2" "Chloe Martin <chloe@corp.example>" \
+write_msg "$OUT/mail/2-sent-calm.eml" "$RUN-2" "Chloe Martin <chloe@corp.example>" \
     "Jan Kowalski <j.kowalski@baltic-freight.pl>" \
     "Re: Request for quote: cold-chain monitoring for 40 trailers" "<5f3e1c2a-baltic@baltic-freight.pl>" <<'EOF'
 Hello Jan,
@@ -131,7 +125,7 @@ Kind regards,
 Chloe
 EOF
 
-message "$OUT/mail/3-received-reply.eml" "$RUN-3" "Sarah Mitchell <sarah.mitchell@northwind-retail.co.uk>" \
+write_msg "$OUT/mail/3-received-reply.eml" "$RUN-3" "Sarah Mitchell <sarah.mitchell@northwind-retail.co.uk>" \
     "Bram de Wit <bram@corp.example>" "RE: Pilot for Northwind stores" "<20261116100000.d4a8@corp.example>" <<'EOF'
 Hi Bram,
 
@@ -141,6 +135,10 @@ see the cost per store before we commit. Could you send that?
 Best,
 Sarah
 EOF
+
+for f in "$OUT"/mail/[123]-*.eml; do
+    why=$(message_id_error "$f") || fail "generated a bad message: $why"
+done
 
 say "3. Sending three new messages through Postfix (swaks -> smtpd -> dealtemp-milter)"
 send() {

@@ -6,7 +6,10 @@
 #
 #   run_init                  free ports SINK_PORT DT_SMTPD_PORT MILTER_PORT, RUN,
 #                             and the messages (write_messages) in MSG=$DT_TMP/msg
-#   write_msg FILE TOKEN FROM TO SUBJECT  a text/plain message, body from stdin
+#   write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO]  a text/plain message,
+#                             body from stdin (also make demo's messages)
+#   message_id TOKEN FROM     "<TOKEN@domain of FROM's address>"
+#   message_id_error FILE     why FILE's Message-ID is not one "<left@right>"
 #   write_messages DIR RUN    a)..f) and h) as DIR/<letter>.eml; TOK_A..TOK_H
 #                             their Message-ID tokens, MSG_DIR=DIR
 #   send_smtp FROM RCPT FILE  dt_swaks; a failure is counted, not fatal
@@ -14,6 +17,7 @@
 #   euphoria_values FILE      the unfolded X-Deal-Euphoria values
 #   check_level NAME FILE LEVEL [LANG]   one X-Deal-Euphoria of that level/lang
 #   check_body NAME SENT SINK            the body arrived byte-identical
+#   check_message_ids FILE...            every message sent has one well-formed Message-ID
 #   check_wellformed FILE...             g) every X-Deal-* field well-formed
 #   check_inbound FILE                   d) no X-Deal-Euphoria on inbound
 #   check_thread FA FD FB                i) the reply joins a)'s thread
@@ -41,16 +45,49 @@ run_init() {
 # ---------------------------------------------------------------- messages
 # Message-ID carries a per-message token so the delivered copy can be found.
 
-# write_msg FILE TOKEN FROM TO SUBJECT: headers (CRLF) then the body from stdin
-# (CRLF), so the file is what an MTA would get on the wire.
+# message_id TOKEN FROM: "<TOKEN@domain>", the domain of the address in FROM,
+# which may be "Name <user@domain>" or a bare "user@domain".
+message_id() {
+    local addr=$2
+    case $addr in *"<"*">"*)
+        addr=${addr##*<}
+        addr=${addr%%>*}
+        ;;
+    esac
+    printf '<%s@%s>' "$1" "${addr##*@}"
+}
+
+# message_id_error FILE: print why the header of FILE does not hold exactly
+# one Message-ID of the form "<left@right>" (one '<', one '@', one '>', no
+# blanks); print nothing and succeed if it does.
+message_id_error() {
+    local ids n re='^<[^<>@[:space:]]+@[^<>@[:space:]]+>$'
+    ids=$(dt_headers_of "$1" | grep -i '^Message-ID:' | sed 's/^[^:]*:[[:space:]]*//')
+    n=$(printf '%s' "$ids" | grep -c '^')
+    if [ "$n" -ne 1 ]; then
+        echo "$(basename "$1"): $n Message-ID fields"
+        return 1
+    fi
+    if [[ ! $ids =~ $re ]]; then
+        echo "$(basename "$1"): malformed Message-ID '$ids'"
+        return 1
+    fi
+}
+
+# write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO]: headers (CRLF) then the
+# body from stdin (CRLF), so the file is what an MTA would get on the wire.
+# The Message-ID is message_id TOKEN FROM.
 write_msg() {
-    local file=$1 token=$2 from=$3 to=$4 subject=$5
+    local file=$1 token=$2 from=$3 to=$4 subject=$5 parent=${6:-}
     {
         printf 'From: %s\n' "$from"
         printf 'To: %s\n' "$to"
         printf 'Subject: %s\n' "$subject"
         printf 'Date: %s\n' "$(LC_ALL=C date -R)"
-        printf 'Message-ID: <%s@corp.test>\n' "$token"
+        printf 'Message-ID: %s\n' "$(message_id "$token" "$from")"
+        if [ -n "$parent" ]; then
+            printf 'In-Reply-To: %s\nReferences: %s\n' "$parent" "$parent"
+        fi
         printf 'MIME-Version: 1.0\n'
         printf 'Content-Type: text/plain; charset=utf-8\n'
         printf 'Content-Transfer-Encoding: 8bit\n'
@@ -253,6 +290,22 @@ check_body() {
     fi
 }
 
+# check_message_ids FILE...: every message as sent carries exactly one
+# Message-ID "<left@right>" (make demo's once ended in ">>": the domain was
+# cut from "Name <user@domain>" with the '>' still on it).
+check_message_ids() {
+    local f why bad="" n=0
+    for f in "$@"; do
+        n=$((n + 1))
+        why=$(message_id_error "$f") || bad="$bad $why;"
+    done
+    if [ -n "$bad" ]; then
+        dt_not_ok "the messages sent have well-formed Message-IDs" "$bad"
+    else
+        dt_ok "the $n messages sent have one well-formed Message-ID each (<left@right>)"
+    fi
+}
+
 # check_wellformed FILE...: every X-Deal-Euphoria is a single field, each
 # physical line of every X-Deal-* field < 998 bytes with exactly one space
 # after the colon, score \d.\d\d in 0.00..1.00.
@@ -379,6 +432,7 @@ check_milter_down() {
 # names of its checks.
 check_copies() {
     local c_route=$1 c_via=$2
+    check_message_ids "$MSG_DIR"/*.eml
     delivered FA "$TOK_A" "a) euphoric English outbound" &&
         check_level "a) euphoric English outbound (swaks) is euphoric/en" "$FA" euphoric en
     delivered FB "$TOK_B" "b) calm outbound" &&

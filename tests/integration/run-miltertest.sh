@@ -5,7 +5,10 @@
 # Starts $DT_BUILD/dealtemp-milter on a free loopback port and runs
 # tests/integration/milter.lua against it (three messages on one connection:
 # euphoric outbound, calm outbound, inbound); then once more over a unix
-# socket. Checks the milter exits 0 on SIGTERM with no sanitizer report.
+# socket. Then every tests/integration/t-*.lua, one behaviour each (named
+# for it, in the OpenDKIM style), against a milter of its own on TCP.
+# The scripts share mtlib.lua. Checks the milter exits 0 on SIGTERM with
+# no sanitizer report.
 # Prints "ok - name" / "not ok - name: why"; exits 1 if any failed.
 # Run: DT_BUILD=build bash tests/integration/run-miltertest.sh (DT_KEEP=1 keeps logs).
 set -u
@@ -15,14 +18,15 @@ set -u
 
 dt_init miltertest timeout
 
-LUA=$DT_ROOT/tests/integration/milter.lua
+LUADIR=$DT_ROOT/tests/integration
 
-# run_script NAME SPEC: start the milter on SPEC, run milter.lua, stop it.
+# run_script NAME SPEC SCRIPT: start the milter on SPEC, run the Lua SCRIPT,
+# stop it.
 run_script() {
-    local name=$1 spec=$2 out rc
+    local name=$1 spec=$2 script=$3 out rc
     dt_milter_start "$spec"
     out=$DT_TMP/log/miltertest-$name.log
-    timeout 120 miltertest -s "$LUA" -D "spec=$spec" >"$out" 2>&1
+    timeout 120 miltertest -s "$script" -D "spec=$spec" -D "libdir=$LUADIR" >"$out" 2>&1
     rc=$?
     # The script prints ok/not ok lines itself; count them into our totals.
     while IFS= read -r line; do
@@ -50,8 +54,14 @@ run_script() {
 
 PORT=""
 dt_free_port PORT
-run_script inet "inet:$PORT@127.0.0.1"
-run_script unix "unix:$DT_TMP/milter/dealtemp.sock"
+run_script inet "inet:$PORT@127.0.0.1" "$LUADIR/milter.lua"
+run_script unix "unix:$DT_TMP/milter/dealtemp.sock" "$LUADIR/milter.lua"
+
+for script in "$LUADIR"/t-*.lua; do
+    PORT=""
+    dt_free_port PORT
+    run_script "$(basename "$script" .lua)" "inet:$PORT@127.0.0.1" "$script"
+done
 
 if grep -q -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$DT_MILTER_LOG"; then
     dt_not_ok "milter log has no sanitizer report" "$(grep -m1 -E 'Sanitizer|runtime error:' "$DT_MILTER_LOG")"

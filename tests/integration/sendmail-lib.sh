@@ -294,10 +294,13 @@ sm_stop() {
 
 # sm_bs FROM RCPT FILE: SMTP on sendmail's stdin (`sendmail -bs`, run in the
 # MTA's namespace so it finds its hostname). FILE must end in a newline.
+# nsenter --root: entering a mount namespace resets the root directory to
+# the namespace's own; --root keeps the MTA's (they differ in a chroot,
+# where the unpacked tree is not found otherwise).
 sm_bs() {
     local wire
     wire=$(dt_swaks_wire "$3")
-    timeout 90 swaks --pipe "env LD_LIBRARY_PATH=$SM_LIBDIR nsenter -t $SM_PID --uts --mount $SM_BIN -C $SM_CF -bs" \
+    timeout 90 swaks --pipe "env LD_LIBRARY_PATH=$SM_LIBDIR nsenter -t $SM_PID --uts --mount --root $SM_BIN -C $SM_CF -bs" \
         --from "$1" --to "$2" --data "@$wire" --silent 2 --timeout 60
 }
 
@@ -340,7 +343,7 @@ EOF2
     grep -q '^Xdealtemp, ' "$cf" || { echo "no Xdealtemp line in the .cf"; return 1; }
     grep -q '^O InputMailFilters=dealtemp$' "$cf" || { echo "no InputMailFilters=dealtemp in the .cf"; return 1; }
     out=$(printf '$=w\n' | timeout 20 env LD_LIBRARY_PATH="$SM_LIBDIR" \
-        nsenter -t "$SM_PID" --uts --mount "$SM_BIN" -C "$cf" -bt 2>&1) || {
+        nsenter -t "$SM_PID" --uts --mount --root "$SM_BIN" -C "$cf" -bt 2>&1) || {
         echo "sendmail -bt exit $?: $(printf '%s' "$out" | head -n 3 | tr '\n' ' ')"
         return 1
     }
