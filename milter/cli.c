@@ -43,7 +43,9 @@ enum {
     OPT_MAILDIR,
     OPT_DRY_RUN,
     OPT_SEND,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_FROM,
+    OPT_TO
 };
 
 /* Every command takes -c/--config (but version) and -h/--help. */
@@ -66,6 +68,10 @@ static const struct option digest_opts[] = {
     {"rep", required_argument, NULL, OPT_REP},   {"as-of", required_argument, NULL, OPT_AS_OF},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN}, {"send", no_argument, NULL, OPT_SEND},
     {"force", no_argument, NULL, OPT_FORCE},     {NULL, 0, NULL, 0}};
+static const struct option migrate_opts[] = {
+    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+    {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
+    {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 #define OPT_CONFIG                                                                                 \
@@ -147,6 +153,18 @@ static const struct command {
                        "                     record them; exactly one of --dry-run and --send\n"
                        "  --force            send again even if today's digest went out\n" OPT_HELP,
                        ":c:h", digest_opts, false},
+    [DT_CLI_MIGRATE] =
+        {"migrate", " [-c CONF] | --from DB --to DB",
+         "Create or upgrade the schema of the configured database to this version\n"
+         "(PostgreSQL: once, as the role that owns the schema; milters never do it).\n"
+         "With --from and --to: copy every message and digest record from one store\n"
+         "into another (e.g. a SQLite file into PostgreSQL), creating the target's\n"
+         "schema, then check that the target holds every message. Running it again\n"
+         "copies nothing twice.\n",
+         OPT_CONFIG
+         "  --from DB          the store to copy from (a SQLite file or a PostgreSQL URL)\n"
+         "  --to DB            the store to copy into; both or neither\n" OPT_HELP,
+         ":c:h", migrate_opts, false},
     [DT_CLI_VERSION] = {"version", "",
                         "Print the version (also dealtemp -V, dealtemp --version).\n", OPT_HELP,
                         ":h", help_only, false},
@@ -294,6 +312,12 @@ static int take_option(int ch, const char *name, struct dt_cli *cli, time_t now,
     case OPT_FORCE:
         cli->force = true;
         return 0;
+    case OPT_FROM:
+        cli->from = optarg;
+        return 0;
+    case OPT_TO:
+        cli->to = optarg;
+        return 0;
     }
     return dt_error_set(err, "%s: unexpected option", name); /* not in the table */
 }
@@ -323,6 +347,14 @@ static int complete(const struct command *c, struct dt_cli *cli, char **ops, siz
     case DT_CLI_DIGEST:
         if (modes != 1 && modes != 2)
             return dt_error_set(err, "digest: give exactly one of --dry-run or --send");
+        break;
+    case DT_CLI_MIGRATE:
+        if ((cli->from == NULL) != (cli->to == NULL))
+            return dt_error_set(err, "migrate: give both --from DB and --to DB, or neither");
+        if (cli->from != NULL && cli->conf != NULL)
+            return dt_error_set(err, "migrate: -c and --from/--to do not go together");
+        if (cli->from != NULL && strcmp(cli->from, cli->to) == 0)
+            return dt_error_set(err, "migrate: --from and --to name the same store");
         break;
     default:
         break;

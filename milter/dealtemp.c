@@ -39,6 +39,7 @@
 #include "dealtemp/digest.h"
 #include "dealtemp/error.h"
 #include "dealtemp/import.h"
+#include "dealtemp/migrate.h"
 #include "dealtemp/purge.h"
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
@@ -327,6 +328,44 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
     return status;
 }
 
+static int cmd_migrate(const struct dt_config *cfg)
+{
+    struct dt_error err = {{0}};
+    int from, to;
+    if (dt_store_migrate(cfg->database, &from, &to, &err) < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    if (from == to)
+        printf("dealtemp: schema version %d is current\n", to);
+    else if (from == 0)
+        printf("dealtemp: schema created (version %d)\n", to);
+    else
+        printf("dealtemp: schema upgraded from version %d to %d\n", from, to);
+    return 0;
+}
+
+/* migrate --from --to: needs no configuration. */
+static int cmd_copy(const struct dt_cli *cli)
+{
+    struct dt_copy_report r;
+    struct dt_error err = {{0}};
+    int rc = dt_store_copy(cli->from, cli->to, &r, &err);
+    if (r.messages > 0 || rc == 0)
+        printf("dealtemp: %zu messages read: %zu copied, %zu already there; %zu digest records"
+               " (%zu new)\n",
+               r.messages, r.added, r.already, r.digest_rows, r.digest_added);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    printf("dealtemp: verified: the target holds %zu outbound and %zu inbound messages in %zu"
+           " threads (the source: %zu, %zu, %zu)\n",
+           r.after.outbound, r.after.inbound, r.after.threads, r.source.outbound, r.source.inbound,
+           r.source.threads);
+    return 0;
+}
+
 /* Loaded: say so, with the warnings (which leave the status 0). */
 static int check_config(const struct dt_config *cfg, const char *conf)
 {
@@ -365,6 +404,8 @@ static int answer(enum dt_cli_result res, const struct dt_cli *cli, const struct
 
 static int run(const struct dt_cli *cli, const char *exe)
 {
+    if (cli->command == DT_CLI_MIGRATE && cli->from != NULL)
+        return cmd_copy(cli);
     const char *conf = cli->conf != NULL ? cli->conf : default_config(exe);
     struct dt_config *cfg;
     struct dt_error err = {{0}};
@@ -391,6 +432,9 @@ static int run(const struct dt_cli *cli, const char *exe)
         break;
     case DT_CLI_DIGEST:
         status = cmd_digest(cfg, cli);
+        break;
+    case DT_CLI_MIGRATE:
+        status = cmd_migrate(cfg);
         break;
     default:
         for (size_t i = 0; i < cli->n_files; i++)

@@ -2,10 +2,12 @@
  * digest_run.c - `dealtemp digest`: collect, render, then write an mbox
  * (--dry-run) or deliver and remember (--send). See digest.h.
  *
- * Public: dt_digest_run(). Order per rep: skip if today's digest already
- * went out (unless forced); render; deliver; only then record what was
- * reported, so a failed delivery is retried by the next run and a sent one
- * is never sent twice the same day. One rep's failure never stops the
+ * Public: dt_digest_run(). Order per rep: claim today's digest in the
+ * store (skip it when it was sent, or another host's run holds the claim;
+ * --force sends regardless); render; deliver; only then record what was
+ * reported. A failed delivery gives the claim back, so the next run
+ * retries it; a sent one is never sent twice the same day, even when the
+ * digest timer runs on several hosts at once against one PostgreSQL. One rep's failure never stops the
  * others. After sending, messages older than retention_days are purged.
  */
 #include "dealtemp/digest.h"
@@ -70,6 +72,21 @@ static int deliver(const struct dt_config *cfg, const struct dt_digest_run_opts 
     return 0;
 }
 
+/*
+ * A claim not turned into "sent" within this time belongs to a run that
+ * died (crash, host down): the next run takes it over.
+ */
+#define CLAIM_STALE_S 3600
+
+/* After a delivery: remember it, or give the claim back so the next run retries. */
+static int finish(struct dt_store *st, const char *rep, time_t day, bool delivered,
+                  const dt_hash *threads, size_t n, bool forced, struct dt_error *err)
+{
+    if (delivered)
+        return dt_store_digest_record(st, rep, day, threads, n, time(NULL), err);
+    return forced ? 0 : dt_store_digest_release(st, rep, day, err);
+}
+
 static int rollups(struct dt_store *st, const struct dt_config *cfg,
                    const struct dt_digest_run_opts *o, time_t day, const struct dt_digest *d,
                    size_t n, FILE *out, FILE *errors, struct dt_digest_run_report *r,
@@ -96,12 +113,12 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
             continue;
         const char *boss = cfg->managers[m].address;
         if (o->send && !o->force) {
-            bool sent = false;
-            if (dt_store_digest_sent(st, boss, day, &sent, err) < 0) {
+            bool mine = false;
+            if (dt_store_digest_claim(st, boss, day, time(NULL), CLAIM_STALE_S, &mine, err) < 0) {
                 free(lines);
                 return -1;
             }
-            if (sent) {
+            if (!mine) {
                 r->skipped_sent_today++;
                 continue;
             }
@@ -112,11 +129,15 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
             fprintf(errors, "dealtemp: roll-up for %s: %s\n", boss, rerr.msg);
             r->failed++;
             dt_buf_free(&msg);
+            if (o->send && finish(st, boss, day, false, NULL, 0, o->force, err) < 0) {
+                free(lines);
+                return -1;
+            }
             continue;
         }
         int failed = deliver(cfg, o, out, errors, boss, &msg, r);
         dt_buf_free(&msg);
-        if (!failed && o->send && dt_store_digest_record(st, boss, day, NULL, 0, time(NULL), err) < 0) {
+        if (o->send && finish(st, boss, day, !failed, NULL, 0, o->force, err) < 0) {
             free(lines);
             return -1;
         }
@@ -140,12 +161,13 @@ int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
         if (d[i].n_items == 0 && !cfg->digest_send_empty)
             continue;
         if (o->send && !o->force) {
-            bool sent = false;
-            if (dt_store_digest_sent(st, d[i].rep, day, &sent, err) < 0) {
+            bool mine = false;
+            if (dt_store_digest_claim(st, d[i].rep, day, time(NULL), CLAIM_STALE_S, &mine, err) <
+                0) {
                 rc = -1;
                 break;
             }
-            if (sent) {
+            if (!mine) {
                 r->skipped_sent_today++;
                 continue;
             }
@@ -157,22 +179,24 @@ int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
             fprintf(errors, "dealtemp: digest for %s: %s\n", d[i].rep, rerr.msg);
             r->failed++;
             dt_buf_free(&msg);
+            if (o->send && finish(st, d[i].rep, day, false, NULL, 0, o->force, err) < 0)
+                rc = -1;
             continue;
         }
-        if (deliver(cfg, o, out, errors, d[i].rep, &msg, r) == 0 && o->send) {
-            dt_hash *threads = malloc((d[i].n_items ? d[i].n_items : 1) * sizeof(*threads));
-            if (threads == NULL) {
-                rc = dt_error_set(err, "out of memory");
-            } else {
-                for (size_t k = 0; k < d[i].n_items; k++)
-                    threads[k] = d[i].items[k].thread;
-                if (dt_store_digest_record(st, d[i].rep, day, threads, d[i].n_items, time(NULL),
-                                           err) < 0)
-                    rc = -1;
-                free(threads);
-            }
-        }
+        bool ok = deliver(cfg, o, out, errors, d[i].rep, &msg, r) == 0;
         dt_buf_free(&msg);
+        if (!o->send)
+            continue;
+        dt_hash *threads = malloc((d[i].n_items ? d[i].n_items : 1) * sizeof(*threads));
+        if (threads == NULL) {
+            rc = dt_error_set(err, "out of memory");
+            break;
+        }
+        for (size_t k = 0; k < d[i].n_items; k++)
+            threads[k] = d[i].items[k].thread;
+        if (finish(st, d[i].rep, day, ok, threads, d[i].n_items, o->force, err) < 0)
+            rc = -1;
+        free(threads);
     }
     if (rc == 0 && o->only == NULL)
         rc = rollups(st, cfg, o, day, d, n, out, errors, r, err);

@@ -75,7 +75,7 @@ static const char *const sql_text[SQ_COUNT] = {
     [SQ_DIGEST_FIRST] = "SELECT d.first_at FROM digest_item d JOIN people p ON p.id = d.rep"
                         " JOIN threads t ON t.id = d.thread WHERE p.addr = ?1 AND t.key = ?2",
     [SQ_DIGEST_SENT] = "SELECT 1 FROM digest_sent d JOIN people p ON p.id = d.rep"
-                       " WHERE p.addr = ?1 AND d.day = ?2",
+                       " WHERE p.addr = ?1 AND d.day = ?2 AND d.sent_at > 0",
     /* A digest sent again (--force) keeps the latest time. */
     [SQ_DIGEST_SENT_ADD] = "INSERT INTO digest_sent(rep, day, sent_at) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT (rep, day) DO UPDATE"
@@ -86,6 +86,14 @@ static const char *const sql_text[SQ_COUNT] = {
                            " SELECT ?1, id, ?3 FROM threads WHERE key = ?2"
                            " ON CONFLICT (rep, thread) DO UPDATE"
                            " SET first_at = min(first_at, excluded.first_at)",
+    /* Taken when there is no row, or an unsent claim older than ?4 (its
+     * run died); a row comes back only to the one caller that took it. */
+    [SQ_DIGEST_CLAIM] = "INSERT INTO digest_sent(rep, day, sent_at, claimed_at) VALUES (?1, ?2, 0, ?3)"
+                        " ON CONFLICT (rep, day) DO UPDATE SET claimed_at = excluded.claimed_at"
+                        " WHERE digest_sent.sent_at = 0 AND digest_sent.claimed_at < ?4"
+                        " RETURNING 1",
+    [SQ_DIGEST_RELEASE] = "DELETE FROM digest_sent WHERE rep = (SELECT id FROM people WHERE addr = ?1)"
+                          " AND day = ?2 AND sent_at = 0",
 };
 
 int sq_fail(struct sq_store *st, struct dt_error *err)
@@ -456,6 +464,12 @@ static void sq_set_busy_timeout(struct dt_store *base, int ms)
     sqlite3_busy_timeout(st->db, ms);
 }
 
+static bool sq_broken(const struct dt_store *base)
+{
+    (void)base;
+    return false;
+}
+
 static void sq_close(struct dt_store *base)
 {
     struct sq_store *st = (struct sq_store *)base;
@@ -481,8 +495,13 @@ static const struct dt_store_ops sq_ops = {
     .digest_first = sq_digest_first,
     .digest_sent = sq_digest_sent,
     .digest_record = sq_digest_record,
+    .digest_claim = sq_digest_claim,
+    .digest_release = sq_digest_release,
+    .dump = sq_dump,
+    .load_digest = sq_load_digest,
     .version = sq_version,
     .set_busy_timeout = sq_set_busy_timeout,
+    .broken = sq_broken,
 };
 
 /*
@@ -587,4 +606,16 @@ int dt_store_sqlite_open(const char *path, bool create, struct dt_store **out, s
 fail:
     sq_close(&st->base);
     return -1;
+}
+
+int dt_store_sqlite_migrate(const char *path, int *from, int *to, struct dt_error *err)
+{
+    struct dt_store *base;
+    if (dt_store_sqlite_open(path, true, &base, err) < 0)
+        return -1;
+    struct sq_store *st = (struct sq_store *)base;
+    *from = st->from_version;
+    *to = st->version;
+    sq_close(base);
+    return 0;
 }

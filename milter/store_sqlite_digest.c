@@ -85,3 +85,65 @@ int sq_digest_record(struct dt_store *base, const char *rep, time_t day, const d
     int rc = record_in_tx(st, rep, day, threads, n, sent_at, err);
     return sq_tx_close(st, rc == 0, rc == 0 ? err : NULL);
 }
+
+int sq_digest_claim(struct dt_store *base, const char *rep, time_t day, time_t now, long stale_s,
+                    bool *claimed, struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    int64_t rid, one;
+    if (sq_tx_open(st, err) < 0)
+        return -1;
+    sqlite3_stmt *s = NULL;
+    int found = -1;
+    if (sq_intern(st, rep, &rid, err) == 0 && (s = sq_stmt(st, SQ_DIGEST_CLAIM, err)) != NULL) {
+        sqlite3_bind_int64(s, 1, rid);
+        sqlite3_bind_int64(s, 2, (int64_t)day);
+        sqlite3_bind_int64(s, 3, (int64_t)now);
+        sqlite3_bind_int64(s, 4, (int64_t)now - (stale_s > 0 ? stale_s : 0));
+        found = sq_query_row(st, s, &one, NULL, err);
+    }
+    if (sq_tx_close(st, found >= 0, found >= 0 ? err : NULL) < 0)
+        return -1;
+    *claimed = found == 1;
+    return 0;
+}
+
+int sq_digest_release(struct dt_store *base, const char *rep, time_t day, struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    sqlite3_stmt *s = sq_stmt(st, SQ_DIGEST_RELEASE, err);
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, rep, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (int64_t)day);
+    return sq_exec_stmt(st, s, err);
+}
+
+int sq_load_digest(struct dt_store *base, const struct dt_raw *r, bool *added,
+                   struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    int64_t rid;
+    if (sq_tx_open(st, err) < 0)
+        return -1;
+    int rc = sq_intern(st, r->rep, &rid, err);
+    sqlite3_stmt *s = NULL;
+    if (rc == 0) {
+        s = sq_stmt(st, r->kind == DT_RAW_DIGEST_SENT ? SQ_DIGEST_SENT_ADD : SQ_DIGEST_ITEM_ADD,
+                    err);
+        rc = s == NULL ? -1 : 0;
+    }
+    if (rc == 0) {
+        sqlite3_bind_int64(s, 1, rid);
+        if (r->kind == DT_RAW_DIGEST_SENT) {
+            sqlite3_bind_int64(s, 2, (int64_t)r->day);
+            sqlite3_bind_int64(s, 3, (int64_t)r->at);
+        } else {
+            sqlite3_bind_int64(s, 2, r->thread);
+            sqlite3_bind_int64(s, 3, (int64_t)r->at);
+        }
+        rc = sq_exec_stmt(st, s, err);
+        *added = rc == 0 && sqlite3_changes(st->db) > 0;
+    }
+    return sq_tx_close(st, rc == 0, rc == 0 ? err : NULL);
+}

@@ -35,6 +35,8 @@ enum sq_id {
     SQ_DIGEST_SENT,
     SQ_DIGEST_SENT_ADD,
     SQ_DIGEST_ITEM_ADD,
+    SQ_DIGEST_CLAIM,
+    SQ_DIGEST_RELEASE,
     SQ_COUNT
 };
 
@@ -44,6 +46,7 @@ struct sq_store {
     char *path;    /* the file, for every error message */
     int busy_ms;   /* how long a lock is waited for */
     int version;   /* schema version of the open database */
+    int from_version; /* ... and before this handle migrated it */
     bool in_batch; /* inside dt_store_begin: records use savepoints */
     sqlite3_stmt *stmt[SQ_COUNT];
 };
@@ -87,5 +90,13 @@ int sq_digest_sent(struct dt_store *base, const char *rep, time_t day, bool *sen
                    struct dt_error *err);
 int sq_digest_record(struct dt_store *base, const char *rep, time_t day, const dt_hash *threads,
                      size_t n, time_t sent_at, struct dt_error *err);
+int sq_digest_claim(struct dt_store *base, const char *rep, time_t day, time_t now, long stale_s,
+                    bool *claimed, struct dt_error *err);
+int sq_digest_release(struct dt_store *base, const char *rep, time_t day, struct dt_error *err);
+int sq_load_digest(struct dt_store *base, const struct dt_raw *r, bool *added,
+                   struct dt_error *err);
+/* store_sqlite_query.c */
+int sq_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg), void *arg,
+            struct dt_error *err);
 
 #endif

@@ -147,3 +147,75 @@ int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct d
         return sq_fail(st, err);
     return 0;
 }
+
+static int dump_rows(struct sq_store *st, const char *sql, enum dt_raw_kind kind,
+                     int (*fn)(const struct dt_raw *r, void *arg), void *arg, struct dt_error *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    int rc = sq_step_retry(st, s), stop = 0;
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
+        struct dt_raw r;
+        memset(&r, 0, sizeof(r));
+        r.kind = kind;
+        if (kind == DT_RAW_EVENT) {
+            r.thread = sqlite3_column_int64(s, 0);
+            r.subject_key = sqlite3_column_int64(s, 1);
+            r.subject = text_or_null(s, 2);
+            r.msgid = sqlite3_column_int64(s, 3);
+            r.at = (time_t)sqlite3_column_int64(s, 4);
+            r.outbound = sqlite3_column_int(s, 5) != 0;
+            r.rep = text_or_null(s, 6);
+            r.counterpart = text_or_null(s, 7);
+            r.counterpart_name = text_or_null(s, 8);
+            r.score_milli = (long)sqlite3_column_int64(s, 9);
+            r.phrases = text_or_null(s, 10);
+        } else {
+            r.rep = text_or_null(s, 0);
+            if (kind == DT_RAW_DIGEST_SENT)
+                r.day = (time_t)sqlite3_column_int64(s, 1);
+            else
+                r.thread = sqlite3_column_int64(s, 1);
+            r.at = (time_t)sqlite3_column_int64(s, 2);
+        }
+        if ((stop = fn(&r, arg)) != 0)
+            break;
+    }
+    if (stop == 0 && rc != SQLITE_DONE) {
+        sq_fail(st, err);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    sqlite3_finalize(s);
+    return stop;
+}
+
+int sq_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg), void *arg,
+            struct dt_error *err)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    /* One read snapshot for all three, so the copy is consistent. */
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, err);
+    int rc = dump_rows(st,
+                       "SELECT t.key, t.subject_key, t.subject, e.msgid, e.at, e.outbound,"
+                       " r.addr, c.addr, c.name, e.score, e.phrases FROM events e"
+                       " JOIN threads t ON t.id = e.thread LEFT JOIN people r ON r.id = e.rep"
+                       " LEFT JOIN people c ON c.id = e.counterpart"
+                       " ORDER BY e.thread, e.at, e.msgid",
+                       DT_RAW_EVENT, fn, arg, err);
+    if (rc == 0)
+        rc = dump_rows(st,
+                       "SELECT p.addr, d.day, d.sent_at FROM digest_sent d"
+                       " JOIN people p ON p.id = d.rep WHERE d.sent_at > 0 ORDER BY p.addr, d.day",
+                       DT_RAW_DIGEST_SENT, fn, arg, err);
+    if (rc == 0)
+        rc = dump_rows(st,
+                       "SELECT p.addr, t.key, d.first_at FROM digest_item d"
+                       " JOIN people p ON p.id = d.rep JOIN threads t ON t.id = d.thread"
+                       " ORDER BY p.addr, t.key",
+                       DT_RAW_DIGEST_ITEM, fn, arg, err);
+    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}

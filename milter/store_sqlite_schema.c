@@ -51,6 +51,10 @@ static const char *const steps[] = {
      * the thresholds configured when the store is read (euphoria.h). */
     ("ALTER TABLE people ADD COLUMN name TEXT;"
      "ALTER TABLE events DROP COLUMN level;"),
+
+    /* 4: a digest is claimed before it is sent (sent_at 0, claimed_at set),
+     * so that of several hosts running the digest at once one sends it. */
+    "ALTER TABLE digest_sent ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NEWEST ((int)(sizeof(steps) / sizeof(*steps)))
@@ -123,14 +127,17 @@ int sq_schema_ensure(struct sq_store *st, struct dt_error *err)
     int v;
     if (read_version(st, &v, err) < 0)
         return -1;
+    st->from_version = v;
     if (v == NEWEST) {
         st->version = v;
         return 0;
     }
     if (sq_exec(st, SQ_BEGIN, err) < 0)
         return -1;
-    if (read_version(st, &v, err) < 0 || run_steps(st, v, err) < 0 ||
-        sq_exec(st, SQ_COMMIT, err) < 0) {
+    /* Read again under the lock: another process may have migrated meanwhile. */
+    int rc = read_version(st, &v, err);
+    st->from_version = v;
+    if (rc < 0 || run_steps(st, v, err) < 0 || sq_exec(st, SQ_COMMIT, err) < 0) {
         if (!sqlite3_get_autocommit(st->db))
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;

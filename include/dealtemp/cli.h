@@ -40,6 +40,7 @@ enum dt_cli_command {
     DT_CLI_STATS,
     DT_CLI_PURGE,
     DT_CLI_DIGEST,
+    DT_CLI_MIGRATE,
     DT_CLI_VERSION,
     DT_CLI_COUNT
 };
@@ -69,6 +70,7 @@ struct dt_cli {
     bool json;                      /* threads --json */
     bool send;                      /* digest --send (else --dry-run) */
     bool force;                     /* digest --force */
+    const char *from, *to;          /* migrate --from DB --to DB (both or neither) */
 };
 
 /*

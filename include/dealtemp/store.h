@@ -1,12 +1,16 @@
 /*
  * store.h - where dealtemp remembers messages: metadata, never bodies.
  *
- * An interface with one implementation today (SQLite, store_sqlite.c);
- * a PostgreSQL one can follow behind the same functions. Callers never
- * see SQL. Safe for many milter threads and a `dealtemp` command at the
- * same time: each thread opens its own handle (dt_store_open is cheap
- * enough per thread, not per message), SQLite runs in WAL mode with a
- * busy timeout, and every write is one short transaction.
+ * One interface, two implementations chosen by the database string:
+ * "postgresql://...", "postgres://..." or a libpq keyword string starting
+ * with "host=" is PostgreSQL (store_pg.c, libpq), so several mail servers
+ * share one deal view; anything else is a SQLite file (store_sqlite.c).
+ * Callers never see SQL; both give the same answers (tests/check_store*.c
+ * run every case against both). Safe for many milter threads and
+ * `dealtemp` commands on several hosts at the same time: each thread uses
+ * its own handle, every write is one short transaction, and recording is
+ * idempotent by Message-ID even when two milters record the same message
+ * at the same moment.
  *
  * What is kept per message: the Message-ID hash, thread, time, direction,
  * rep, counterpart, euphoria score (never a level: that is derived from
@@ -28,13 +32,43 @@
 
 struct dt_store;
 
+/* True when db names a PostgreSQL database (see above). */
+bool dt_store_is_pg(const char *db);
+
 /*
- * Open (creating the file, schema and version table, or migrating). path is
- * a SQLite file whose directory must exist ("postgresql://..." is reserved
- * for a later implementation and refused today). A database written by a
- * newer dealtemp (higher schema version) is refused.
+ * Open. SQLite: the file is created (or migrated) as needed; its directory
+ * must exist. PostgreSQL: the schema must already be there at this
+ * build's version - it is created and upgraded only by dt_store_migrate
+ * (`dealtemp migrate`), run once by the role that owns it, never by a
+ * milter; an older schema is refused with "run dealtemp migrate". Either
+ * way a database written by a newer dealtemp is refused.
  */
 int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err);
+
+/* How long the store may make its caller wait; 0 = no limit. */
+struct dt_store_options {
+    bool create;              /* SQLite: create a missing file (dt_store_open) */
+    int connect_timeout_ms;   /* PostgreSQL: the whole connection set-up */
+    int statement_timeout_ms; /* PostgreSQL: each call (record, claim, ...): a client
+                                 deadline, and the server's statement_timeout */
+};
+int dt_store_open_opts(const char *db, const struct dt_store_options *o, struct dt_store **out,
+                       struct dt_error *err);
+
+/*
+ * Create or upgrade the schema to this build's version: *from and *to
+ * (either may be NULL) get the versions before and after. Safe to run
+ * again and from several hosts at once (PostgreSQL: under an advisory
+ * lock). A newer schema is refused.
+ */
+int dt_store_migrate(const char *db, int *from, int *to, struct dt_error *err);
+
+/*
+ * True when the handle can no longer be used: its connection was lost or a
+ * call ran out of time (PostgreSQL). The caller closes it; what failed was
+ * not written and may be retried on a new handle. SQLite handles never break.
+ */
+bool dt_store_broken(const struct dt_store *st);
 /*
  * The same for a database that must already exist (the commands that only
  * read or maintain one: threads, stats, digest, purge): a missing file is
@@ -144,12 +178,49 @@ int dt_store_count(struct dt_store *st, struct dt_store_counts *out, struct dt_e
 /* *first = when thread was first reported to rep, 0 if never. */
 int dt_store_digest_first(struct dt_store *st, const char *rep, dt_hash thread, time_t *first,
                           struct dt_error *err);
-/* *sent = a digest for rep and day was already sent. */
+/*
+ * Claim rep's digest for day before sending it, so that of several hosts
+ * running the digest at once exactly one sends it: *claimed is true for
+ * the one caller that may send; false when it was already sent, or is
+ * being sent by another run (a claim older than stale_s is taken over:
+ * that run died). After sending, dt_store_digest_record makes it "sent";
+ * after a failed delivery, dt_store_digest_release gives the claim back.
+ */
+int dt_store_digest_claim(struct dt_store *st, const char *rep, time_t day, time_t now,
+                          long stale_s, bool *claimed, struct dt_error *err);
+int dt_store_digest_release(struct dt_store *st, const char *rep, time_t day,
+                            struct dt_error *err);
+/* *sent = a digest for rep and day was already sent (a claim is not "sent"). */
 int dt_store_digest_sent(struct dt_store *st, const char *rep, time_t day, bool *sent,
                          struct dt_error *err);
 /* Remember that rep's digest for day, listing threads[0..n), was sent at sent_at. */
 int dt_store_digest_record(struct dt_store *st, const char *rep, time_t day,
                            const dt_hash *threads, size_t n, time_t sent_at, struct dt_error *err);
+
+/*
+ * Everything a store holds, row by row, for copying one store into another
+ * (dealtemp migrate --from --to): every message with its thread and
+ * Message-ID hash, then what digests recorded. Strings live until the
+ * next row.
+ */
+enum dt_raw_kind { DT_RAW_EVENT, DT_RAW_DIGEST_SENT, DT_RAW_DIGEST_ITEM };
+struct dt_raw {
+    enum dt_raw_kind kind;
+    dt_hash thread;           /* event, digest item: the thread's key */
+    dt_hash subject_key;      /* event: the thread's (0 if none) */
+    const char *subject;      /* event: the thread's (may be NULL) */
+    dt_hash msgid;            /* event */
+    time_t at;                /* event: its time; digest sent: sent_at; item: first_at */
+    time_t day;               /* digest sent */
+    bool outbound;
+    const char *rep;          /* event: may be NULL; digest rows: the rep */
+    const char *counterpart, *counterpart_name, *phrases;
+    long score_milli;         /* event: score x 1000, as stored */
+};
+int dt_store_dump(struct dt_store *st, int (*fn)(const struct dt_raw *r, void *arg), void *arg,
+                  struct dt_error *err);
+/* Store one dumped row; *added = false when it was already there (idempotent). */
+int dt_store_load(struct dt_store *st, const struct dt_raw *r, bool *added, struct dt_error *err);
 
 /* The schema version this build writes. */
 int dt_store_schema_version(void);

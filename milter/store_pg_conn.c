@@ -1,0 +1,410 @@
+/*
+ * store_pg_conn.c - the PostgreSQL store's connection: connecting within a
+ * deadline, running prepared statements within a deadline, and turning
+ * libpq's answers into one-line errors. See store_pg_int.h.
+ *
+ * libpq's own connect_timeout counts whole seconds (and at least two);
+ * the milter may wait a few hundred milliseconds. So everything here is
+ * asynchronous: PQconnectStartParams/PQconnectPoll, PQsendPrepare/
+ * PQsendQueryPrepared on a non-blocking connection, poll() on its socket
+ * until the call's deadline. A call that runs out of time leaves the
+ * connection in an unknown state: the handle is marked broken and its
+ * owner closes it (the server rolls back the open transaction when the
+ * socket closes; its own statement_timeout ends the statement even if
+ * the socket does not).
+ *
+ * Failure behaviour: -1 (or NULL) with "<label>: <reason>" in one line;
+ * the label never shows a password.
+ */
+#include "store_pg_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+extern const char *const pg_sql[PQ_COUNT];
+
+int64_t pg_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void pg_call_start(struct pg_store *st)
+{
+    st->deadline_ms = st->stmt_ms > 0 ? pg_now_ms() + st->stmt_ms : 0;
+}
+
+const char *pg_num(struct pg_num *n, int64_t v)
+{
+    snprintf(n->s, sizeof(n->s), "%" PRId64, v);
+    return n->s;
+}
+
+int64_t pg_int(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return 0;
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+const char *pg_text(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* libpq's messages span lines ("...failed: FATAL:  password ...\n"): one line, single spaces. */
+static void one_line(const char *in, char *out, size_t size)
+{
+    size_t k = 0;
+    bool space = false;
+    for (const char *p = in ? in : ""; *p != '\0' && k + 1 < size; p++) {
+        if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
+            space = k > 0;
+            continue;
+        }
+        if (space && k + 2 < size)
+            out[k++] = ' ';
+        space = false;
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+}
+
+/* SQLSTATE classes after which the connection cannot be trusted. */
+static bool state_is_fatal(const char *state)
+{
+    return state != NULL && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+                             strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0);
+}
+
+int pg_fail(struct pg_store *st, const PGresult *res, struct dt_error *err)
+{
+    char msg[400];
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *text = res ? PQresultErrorMessage(res) : NULL;
+    if (text == NULL || *text == '\0')
+        text = PQerrorMessage(st->conn);
+    one_line(text, msg, sizeof(msg));
+    if (PQstatus(st->conn) == CONNECTION_BAD || state_is_fatal(state))
+        st->broken = true;
+    snprintf(st->sqlstate, sizeof(st->sqlstate), "%s", state ? state : "");
+    if (*msg == '\0')
+        snprintf(msg, sizeof(msg), "%s", st->broken ? "connection lost" : "unknown error");
+    return dt_error_set(err, "%s: %s", st->label, msg);
+}
+
+/* Wait until the socket is ready or the call's deadline passes. */
+static int wait_sock(struct pg_store *st, short events, struct dt_error *err)
+{
+    int fd = PQsocket(st->conn);
+    if (fd < 0) {
+        st->broken = true;
+        return dt_error_set(err, "%s: connection lost", st->label);
+    }
+    for (;;) {
+        int timeout = -1;
+        if (st->deadline_ms > 0) {
+            int64_t left = st->deadline_ms - pg_now_ms();
+            if (left <= 0)
+                break;
+            timeout = left > INT_MAX ? INT_MAX : (int)left;
+        }
+        struct pollfd p = {fd, events, 0};
+        int r = poll(&p, 1, timeout);
+        if (r > 0)
+            return 0;
+        if (r == 0)
+            break;
+        if (errno != EINTR) {
+            st->broken = true;
+            return dt_error_set(err, "%s: poll: %s", st->label, strerror(errno));
+        }
+    }
+    st->broken = true;
+    return dt_error_set(err, "%s: no answer within %d ms (store.statement_timeout_ms)", st->label,
+                        st->stmt_ms);
+}
+
+/* Send what is queued. */
+static int flush(struct pg_store *st, struct dt_error *err)
+{
+    for (;;) {
+        int f = PQflush(st->conn);
+        if (f == 0)
+            return 0;
+        if (f < 0)
+            return pg_fail(st, NULL, err);
+        if (wait_sock(st, POLLOUT | POLLIN, err) < 0)
+            return -1;
+        if (!PQconsumeInput(st->conn))
+            return pg_fail(st, NULL, err);
+    }
+}
+
+/* The next result, waiting for it within the deadline; NULL at the end (or on error, with *failed). */
+static PGresult *next_result(struct pg_store *st, bool *failed, struct dt_error *err)
+{
+    *failed = false;
+    while (PQisBusy(st->conn)) {
+        if (wait_sock(st, POLLIN, err) < 0 || !PQconsumeInput(st->conn)) {
+            if (!st->broken)
+                pg_fail(st, NULL, err);
+            st->broken = true;
+            *failed = true;
+            return NULL;
+        }
+    }
+    return PQgetResult(st->conn);
+}
+
+static bool result_ok(const PGresult *r)
+{
+    ExecStatusType s = PQresultStatus(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
+}
+
+/* Every result of what was sent; the first failure wins, else the last result. */
+static PGresult *collect(struct pg_store *st, struct dt_error *err)
+{
+    if (flush(st, err) < 0)
+        return NULL;
+    PGresult *keep = NULL, *r;
+    bool failed;
+    while ((r = next_result(st, &failed, err)) != NULL) {
+        if (keep == NULL || (result_ok(keep) && !result_ok(r))) {
+            PQclear(keep);
+            keep = r;
+        } else {
+            PQclear(r);
+        }
+    }
+    if (failed) {
+        PQclear(keep);
+        return NULL;
+    }
+    if (keep == NULL) {
+        pg_fail(st, NULL, err);
+        return NULL;
+    }
+    if (!result_ok(keep)) {
+        pg_fail(st, keep, err);
+        PQclear(keep);
+        return NULL;
+    }
+    st->sqlstate[0] = '\0';
+    return keep;
+}
+
+static int usable(struct pg_store *st, struct dt_error *err)
+{
+    if (st->broken || PQstatus(st->conn) != CONNECTION_OK) {
+        st->broken = true;
+        return dt_error_set(err, "%s: connection lost", st->label);
+    }
+    return 0;
+}
+
+PGresult *pg_run(struct pg_store *st, enum pq_id id, int n, const char *const *vals,
+                 struct dt_error *err)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "dt%d", (int)id);
+    if (usable(st, err) < 0)
+        return NULL;
+    if (!st->prepared[id]) {
+        if (!PQsendPrepare(st->conn, name, pg_sql[id], 0, NULL)) {
+            pg_fail(st, NULL, err);
+            return NULL;
+        }
+        PGresult *r = collect(st, err);
+        if (r == NULL)
+            return NULL;
+        PQclear(r);
+        st->prepared[id] = true;
+    }
+    if (!PQsendQueryPrepared(st->conn, name, n, vals, NULL, NULL, 0)) {
+        pg_fail(st, NULL, err);
+        return NULL;
+    }
+    return collect(st, err);
+}
+
+PGresult *pg_run_sql(struct pg_store *st, const char *sql, int n, const char *const *vals,
+                     struct dt_error *err)
+{
+    if (usable(st, err) < 0)
+        return NULL;
+    if (!PQsendQueryParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0)) {
+        pg_fail(st, NULL, err);
+        return NULL;
+    }
+    return collect(st, err);
+}
+
+int pg_exec(struct pg_store *st, enum pq_id id, int n, const char *const *vals,
+            struct dt_error *err)
+{
+    PGresult *r = pg_run(st, id, n, vals, err);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+int pg_exec_text(struct pg_store *st, const char *sql, struct dt_error *err)
+{
+    if (usable(st, err) < 0)
+        return -1;
+    if (!PQsendQuery(st->conn, sql))
+        return pg_fail(st, NULL, err);
+    PGresult *r = collect(st, err);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+int pg_stream(struct pg_store *st, const char *sql, int n, const char *const *vals,
+              int (*fn)(const PGresult *res, void *arg), void *arg, struct dt_error *err)
+{
+    if (usable(st, err) < 0)
+        return -1;
+    if (!PQsendQueryParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(st->conn))
+        return pg_fail(st, NULL, err);
+    if (flush(st, err) < 0)
+        return -1;
+    int stop = 0, rc = 0;
+    PGresult *r;
+    bool failed;
+    /* Read to the end even after fn stopped: the connection must be idle again. */
+    while ((r = next_result(st, &failed, err)) != NULL) {
+        ExecStatusType s = PQresultStatus(r);
+        if (s == PGRES_SINGLE_TUPLE) {
+            if (stop == 0 && rc == 0)
+                stop = fn(r, arg);
+        } else if (s != PGRES_TUPLES_OK && rc == 0) {
+            rc = pg_fail(st, r, err);
+        }
+        PQclear(r);
+    }
+    if (failed)
+        return -1;
+    return rc < 0 ? -1 : stop;
+}
+
+char *pg_label(const char *db)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(db, &perr);
+    PQfreemem(perr);
+    const char *user = NULL, *host = NULL, *hostaddr = NULL, *port = NULL, *dbname = NULL;
+    for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++) {
+        if (o->val == NULL || *o->val == '\0')
+            continue;
+        if (strcmp(o->keyword, "user") == 0)
+            user = o->val;
+        else if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            hostaddr = o->val;
+        else if (strcmp(o->keyword, "port") == 0)
+            port = o->val;
+        else if (strcmp(o->keyword, "dbname") == 0)
+            dbname = o->val;
+    }
+    char buf[512];
+    if (opts == NULL)
+        snprintf(buf, sizeof(buf), "PostgreSQL database string");
+    else
+        snprintf(buf, sizeof(buf), "postgresql://%s%s%s%s%s/%s", user ? user : "", user ? "@" : "",
+                 host ? host : hostaddr ? hostaddr : "", port ? ":" : "", port ? port : "",
+                 dbname ? dbname : "");
+    PQconninfoFree(opts);
+    return strdup(buf);
+}
+
+PGconn *pg_connect(const char *db, int timeout_ms, const char *label, struct dt_error *err)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(db, &perr);
+    if (opts == NULL) {
+        char msg[300];
+        one_line(perr ? perr : "out of memory", msg, sizeof(msg));
+        PQfreemem(perr);
+        dt_error_set(err, "%s: invalid database string: %s", label, msg);
+        return NULL;
+    }
+    PQconninfoFree(opts);
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const vals[] = {db, "dealtemp", NULL};
+    PGconn *c = PQconnectStartParams(keys, vals, 1);
+    if (c == NULL) {
+        dt_error_set(err, "%s: out of memory", label);
+        return NULL;
+    }
+    int64_t deadline = timeout_ms > 0 ? pg_now_ms() + timeout_ms : 0;
+    PostgresPollingStatusType ps = PQstatus(c) == CONNECTION_BAD ? PGRES_POLLING_FAILED
+                                                                 : PGRES_POLLING_WRITING;
+    while (ps != PGRES_POLLING_OK) {
+        if (ps == PGRES_POLLING_FAILED) {
+            char msg[400];
+            one_line(PQerrorMessage(c), msg, sizeof(msg));
+            dt_error_set(err, "%s: %s", label, *msg ? msg : "cannot connect");
+            PQfinish(c);
+            return NULL;
+        }
+        int timeout = -1;
+        if (deadline > 0) {
+            int64_t left = deadline - pg_now_ms();
+            if (left <= 0) {
+                dt_error_set(err, "%s: no connection within %d ms (store.connect_timeout_ms)",
+                             label, timeout_ms);
+                PQfinish(c);
+                return NULL;
+            }
+            timeout = (int)left;
+        }
+        struct pollfd p = {PQsocket(c), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+        int r = poll(&p, 1, timeout);
+        if (r < 0 && errno != EINTR) {
+            dt_error_set(err, "%s: poll: %s", label, strerror(errno));
+            PQfinish(c);
+            return NULL;
+        }
+        if (r > 0)
+            ps = PQconnectPoll(c);
+    }
+    if (PQsetnonblocking(c, 1) != 0) {
+        dt_error_set(err, "%s: cannot make the connection non-blocking", label);
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- transactions ---- */
+
+int pg_tx_open(struct pg_store *st, struct dt_error *err)
+{
+    return pg_exec(st, st->in_batch ? PQ_SAVEPOINT : PQ_BEGIN, 0, NULL, err);
+}
+
+int pg_tx_close(struct pg_store *st, bool ok, struct dt_error *err)
+{
+    if (st->in_batch) {
+        if (!ok && !st->broken)
+            pg_exec(st, PQ_ROLLBACK_TO, 0, NULL, NULL);
+        if (!st->broken && pg_exec(st, PQ_RELEASE, 0, NULL, ok ? err : NULL) < 0)
+            return -1;
+        return ok && !st->broken ? 0 : -1;
+    }
+    if (ok && pg_exec(st, PQ_COMMIT, 0, NULL, err) == 0)
+        return 0;
+    if (!st->broken && PQtransactionStatus(st->conn) != PQTRANS_IDLE)
+        pg_exec(st, PQ_ROLLBACK, 0, NULL, NULL);
+    return -1;
+}
