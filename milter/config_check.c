@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dealtemp/store.h"
 #include "dealtemp/utf8.h"
 
 static bool has_control(const char *s)
@@ -111,9 +112,14 @@ int dt_config_check_path(char **v, char *why, size_t size)
 /* A URL the store reserves for another implementation stays as written. */
 int dt_config_check_database(char **v, char *why, size_t size)
 {
-    if ((strncmp(*v, "postgresql://", 13) == 0 || strncmp(*v, "postgres://", 11) == 0) &&
-        !has_control(*v))
+    if (dt_store_is_pg(*v)) {
+        struct dt_error err = {{0}};
+        if (has_control(*v) || dt_store_check_string(*v, &err) < 0) {
+            snprintf(why, size, "%s", has_control(*v) ? "control characters in the database string" : err.msg);
+            return -1;
+        }
         return 0;
+    }
     return dt_config_check_path(v, why, size);
 }
 

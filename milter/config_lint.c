@@ -32,6 +32,8 @@
 
 #include "config_int.h"
 
+#include "dealtemp/store.h"
+
 /* "FILE:LINE: warning: database: <why>" for the line of `key` in cfg's file. */
 static void warn(const struct dt_config *cfg, const char *key, const char *why, struct dt_buf *out)
 {
@@ -59,7 +61,7 @@ static void whoami(char *buf, size_t size)
 static int lint_database(const struct dt_config *cfg, struct dt_buf *out)
 {
     const char *db = cfg->database;
-    if (db == NULL || strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+    if (db == NULL || dt_store_is_pg(db))
         return 0;
     const char *slash = strrchr(db, '/');
     char dir[4096], why[4096 + 512], who[128];

@@ -17,6 +17,7 @@
  * a descriptor) is undone before returning -1.
  */
 #include "dealtemp/daemon.h"
+#include "dealtemp/store.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -322,9 +323,9 @@ int dt_daemon_drop_privileges(const struct dt_ids *ids, struct dt_error *err)
     return 0;
 }
 
-void dt_daemon_counters_path(const char *database, char *buf, size_t size)
+void dt_daemon_counters_path(const char *database, const char *spool, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s.counters", database);
+    snprintf(buf, size, "%s.counters", dt_store_is_pg(database) && spool ? spool : database);
 }
 
 static void iso_time(long t, char *buf, size_t size)
@@ -375,10 +376,11 @@ static bool milter_alive(long pid)
     return same;
 }
 
-int dt_daemon_read_counters(const char *database, struct dt_buf *out, struct dt_error *err)
+int dt_daemon_read_counters(const char *database, const char *spool, struct dt_buf *out,
+                            struct dt_error *err)
 {
     char path[4200], line[256];
-    dt_daemon_counters_path(database, path, sizeof(path));
+    dt_daemon_counters_path(database, spool, path, sizeof(path));
     FILE *fp = fopen(path, "re");
     if (fp == NULL)
         return errno == ENOENT ? 0 : dt_error_set(err, "%s: %s", path, strerror(errno));

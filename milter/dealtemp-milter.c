@@ -204,7 +204,7 @@ static void reload(void)
     }
     dt_milter_set_config(cfg);
     dt_log_set_level(cfg->log_level);
-    dt_daemon_counters_path(cfg->database, run.counters, sizeof(run.counters));
+    dt_daemon_counters_path(cfg->database, cfg->spool, run.counters, sizeof(run.counters));
     dt_log(LOG_INFO, "reloaded %s (socket, user and pidfile changes need a restart)", run.conf);
     dt_config_unref(cfg);
 }
@@ -389,7 +389,7 @@ int main(int argc, char **argv)
     pidfile = *pidfile ? keep_path(pidfile, pid_buf, sizeof(pid_buf)) : NULL;
     run.startdir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     run.started = (long)time(NULL);
-    dt_daemon_counters_path(cfg->database, run.counters, sizeof(run.counters));
+    dt_daemon_counters_path(cfg->database, cfg->spool, run.counters, sizeof(run.counters));
 
     dt_log_open("dealtemp-milter", foreground, cfg->log_facility);
     dt_log_set_level(cfg->log_level);

@@ -1,7 +1,8 @@
 /*
  * ingest.c - analyzed message -> store record -> header facts (ingest.h).
  *
- * Public: dt_ingest(), dt_ingest_latency_value().
+ * Public: dt_ingest(), dt_ingest_prepare(), dt_ingest_rec_free(),
+ * dt_ingest_commit(), dt_ingest_latency_value().
  *
  * Only metadata reaches the store: the Message-ID as a hash, the thread,
  * time, direction, the two parties, the score, level and the top five
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ANCESTORS 64
 #define MAX_PHRASES 5
 
 /* The top evidence texts, strongest first, distinct, "amazing, can't wait, 🚀". */
@@ -53,8 +53,8 @@ static void top_phrases(const struct dt_score *s, struct dt_buf *out)
     }
 }
 
-int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
-              time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err)
+int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, time_t at,
+                      struct dt_ingest_rec *out, struct dt_error *err)
 {
     memset(out, 0, sizeof(*out));
     bool outbound = f->direction == DT_DIR_OUTBOUND;
@@ -70,21 +70,17 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
                  (long long)(m->date != (time_t)-1 ? m->date : at), m->subject ? m->subject : "");
         msgid = dt_string_hash(stand_in);
     }
-    dt_hash anc[MAX_ANCESTORS];
-    size_t n_anc = dt_thread_ancestors(m, anc, MAX_ANCESTORS);
-    struct dt_buf subj = DT_BUF_INIT, phrases = DT_BUF_INIT;
-    dt_subject_normalize(m->subject, &subj);
+    size_t n_anc = dt_thread_ancestors(m, out->anc, DT_INGEST_MAX_ANCESTORS);
+    dt_subject_normalize(m->subject, &out->subj);
     if (outbound && f->scored)
-        top_phrases(&f->score, &phrases);
-    if (dt_buf_failed(&subj) || dt_buf_failed(&phrases)) {
-        dt_buf_free(&subj);
-        dt_buf_free(&phrases);
+        top_phrases(&f->score, &out->phrases);
+    if (dt_buf_failed(&out->subj) || dt_buf_failed(&out->phrases)) {
+        dt_ingest_rec_free(out);
         return dt_error_set(err, "out of memory");
     }
-
-    struct dt_record rec = {
+    out->rec = (struct dt_record){
         .msgid = msgid,
-        .ancestors = anc,
+        .ancestors = out->anc,
         .n_ancestors = n_anc,
         .new_key = dt_thread_new_key(m, msgid),
         .at = at,
@@ -92,26 +88,49 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
         .rep = f->rep,
         .counterpart = f->counterpart,
         .subject = cfg->store_subjects ? m->subject : NULL,
-        .subject_key = dt_string_hash(subj.data),
+        .subject_key = dt_string_hash(out->subj.data),
         .window_s = (long)cfg->thread_window_days * 86400,
         .score = outbound && f->scored ? f->score.score : 0,
-        .phrases = phrases.len > 0 ? phrases.data : NULL,
+        .phrases = out->phrases.len > 0 ? out->phrases.data : NULL,
         .counterpart_name = f->counterpart_name,
     };
+    return 1;
+}
+
+void dt_ingest_rec_free(struct dt_ingest_rec *r)
+{
+    dt_buf_free(&r->subj);
+    dt_buf_free(&r->phrases);
+}
+
+int dt_ingest_commit(struct dt_store *st, const struct dt_config *cfg, const struct dt_record *rec,
+                     unsigned flags, struct dt_ingest_result *out, struct dt_error *err)
+{
     struct dt_record_result res;
-    int rc = dt_store_record(st, &rec, &res, err);
-    dt_buf_free(&subj);
-    dt_buf_free(&phrases);
-    if (rc < 0)
+    memset(out, 0, sizeof(*out));
+    if (dt_store_record(st, rec, &res, err) < 0)
         return -1;
     out->recorded = true;
     out->duplicate = res.duplicate;
     out->thread = res.thread;
     out->new_thread = res.new_thread;
     dt_thread_short_id(res.thread, out->thread_id);
-    if (!outbound && !res.duplicate && (flags & DT_INGEST_REPLY))
-        return dt_deals_reply(st, cfg, res.thread, f->counterpart, at, &out->reply, err);
+    if (!rec->outbound && !res.duplicate && (flags & DT_INGEST_REPLY))
+        return dt_deals_reply(st, cfg, res.thread, rec->counterpart, rec->at, &out->reply, err);
     return 0;
+}
+
+int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
+              time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err)
+{
+    struct dt_ingest_rec r;
+    memset(out, 0, sizeof(*out));
+    int n = dt_ingest_prepare(cfg, f, at, &r, err);
+    if (n <= 0)
+        return n;
+    int rc = dt_ingest_commit(st, cfg, &r.rec, flags, out, err);
+    dt_ingest_rec_free(&r);
+    return rc;
 }
 
 /* Where the usual came from, as the header says it. */

@@ -51,6 +51,7 @@
 #include "dealtemp/header.h"
 #include "dealtemp/ingest.h"
 #include "dealtemp/log.h"
+#include "dealtemp/storepool.h"
 
 /* Headers are kept whole up to this many bytes in total; each one is cut
  * at HDR_VALUE_MAX. The facts dealtemp reads all sit in short headers. */
@@ -84,6 +85,68 @@ static struct {
 #define COUNT(field) atomic_fetch_add_explicit(&stats.field, 1, memory_order_relaxed)
 #define READ(field) atomic_load_explicit(&stats.field, memory_order_relaxed)
 
+/*
+ * The store pool (storepool.h) of the current configuration, counted: a
+ * message holds a reference while it uses it, so a reload to another
+ * database or store.* setting retires the old pool only when its last
+ * message is done. Made by dt_milter_set_config (startup and reload).
+ */
+struct pool_ref {
+    struct dt_storepool *p;
+    int refs;
+};
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pool_ref *pool_cur;
+static time_t store_error_logged; /* last time a store error was logged (under pool_lock) */
+
+static void pool_unref(struct pool_ref *r)
+{
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&pool_lock);
+    int left = --r->refs;
+    pthread_mutex_unlock(&pool_lock);
+    if (left == 0) {
+        dt_storepool_stop(r->p);
+        free(r);
+    }
+}
+
+static struct pool_ref *pool_ref(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    struct pool_ref *r = pool_cur;
+    if (r != NULL)
+        r->refs++;
+    pthread_mutex_unlock(&pool_lock);
+    return r;
+}
+
+/* A pool for cfg, unless the current one already fits it. */
+static void pool_update(const struct dt_config *cfg)
+{
+    pthread_mutex_lock(&pool_lock);
+    bool fits = pool_cur != NULL && dt_storepool_matches(pool_cur->p, cfg);
+    pthread_mutex_unlock(&pool_lock);
+    if (fits)
+        return;
+    struct pool_ref *r = calloc(1, sizeof(*r));
+    struct dt_error err = {{0}};
+    if (r == NULL || dt_storepool_start(cfg, &r->p, &err) < 0) {
+        dt_log(LOG_ERR, "store: %s (deal threads are not kept until the next reload)",
+               r ? err.msg : "out of memory");
+        free(r);
+        r = NULL;
+    } else {
+        r->refs = 1;
+    }
+    pthread_mutex_lock(&pool_lock);
+    struct pool_ref *old = pool_cur;
+    pool_cur = r;
+    pthread_mutex_unlock(&pool_lock);
+    pool_unref(old);
+}
+
 void dt_milter_counters(struct dt_milter_counters *out)
 {
     *out = (struct dt_milter_counters){
@@ -99,16 +162,29 @@ void dt_milter_counters(struct dt_milter_counters *out)
         .store_errors = READ(store_errors),
         .headers = READ(headers),
     };
+    struct pool_ref *ref = pool_ref();
+    struct dt_storepool_counters sc;
+    dt_storepool_counters(ref ? ref->p : NULL, &sc);
+    pool_unref(ref);
+    out->spooled = sc.spooled;
+    out->replayed = sc.replayed;
+    out->spool_pending = sc.spool_pending;
+    out->spool_dropped = sc.spool_dropped;
+    out->store_outages = sc.outages;
+    out->store_down = sc.down;
 }
 
 void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, char *buf, size_t size)
 {
     snprintf(buf, size,
              "seen=%lu%coutbound=%lu%cinbound=%lu%cinternal=%lu%cignored=%lu%ccalm=%lu%c"
-             "warm=%lu%ceuphoric=%lu%canalyze_errors=%lu%cstore_errors=%lu%cheaders=%lu",
+             "warm=%lu%ceuphoric=%lu%canalyze_errors=%lu%cstore_errors=%lu%cheaders=%lu%c"
+             "spooled=%lu%creplayed=%lu%cspool_pending=%lu%cspool_dropped=%lu%c"
+             "store_outages=%lu%cstore=%s",
              c->seen, sep, c->outbound, sep, c->inbound, sep, c->internal, sep, c->ignored, sep,
              c->calm, sep, c->warm, sep, c->euphoric, sep, c->analyze_errors, sep, c->store_errors,
-             sep, c->headers);
+             sep, c->headers, sep, c->spooled, sep, c->replayed, sep, c->spool_pending, sep,
+             c->spool_dropped, sep, c->store_outages, sep, c->store_down ? "down" : "up");
 }
 
 unsigned long dt_milter_in_flight(void)
@@ -127,6 +203,7 @@ void dt_milter_set_config(struct dt_config *cfg)
     current = cfg;
     pthread_mutex_unlock(&cfg_lock);
     dt_config_unref(old);
+    pool_update(cfg);
 }
 
 static struct dt_config *config_get(void)
@@ -376,53 +453,6 @@ static void add_header(SMFICTX *ctx, const struct msg *m, const char *qid, const
     dt_buf_free(&v);
 }
 
-/*
- * Store handles, one per worker at a time: opening SQLite per message would
- * cost more than the analysis. Handles are kept for the database path they
- * were opened on; after a reload to another path the old ones are closed
- * as they come back.
- */
-#define POOL_MAX 32
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    struct dt_store *st;
-    char *path;
-} pool[POOL_MAX];
-static size_t pool_n;
-static time_t store_error_logged; /* last time a store error was logged (under pool_lock) */
-
-static struct dt_store *store_get(const char *path, struct dt_error *err)
-{
-    pthread_mutex_lock(&pool_lock);
-    for (size_t i = pool_n; i > 0; i--) {
-        if (strcmp(pool[i - 1].path, path) == 0) {
-            struct dt_store *st = pool[i - 1].st;
-            free(pool[i - 1].path);
-            pool[i - 1] = pool[--pool_n];
-            pthread_mutex_unlock(&pool_lock);
-            return st;
-        }
-    }
-    pthread_mutex_unlock(&pool_lock);
-    struct dt_store *st;
-    return dt_store_open(path, &st, err) == 0 ? st : NULL;
-}
-
-static void store_put(struct dt_store *st, const char *path, bool broken)
-{
-    char *copy = broken ? NULL : strdup(path);
-    pthread_mutex_lock(&pool_lock);
-    if (copy != NULL && pool_n < POOL_MAX) {
-        pool[pool_n].st = st;
-        pool[pool_n++].path = copy;
-        st = NULL;
-        copy = NULL;
-    }
-    pthread_mutex_unlock(&pool_lock);
-    free(copy);
-    dt_store_close(st);
-}
-
 /* A broken database must not flood the log: one line a minute at most. */
 static void store_error(const char *qid, const char *msg)
 {
@@ -440,32 +470,48 @@ static void store_error(const char *qid, const char *msg)
 static void pool_drain(void)
 {
     pthread_mutex_lock(&pool_lock);
-    for (size_t i = 0; i < pool_n; i++) {
-        dt_store_close(pool[i].st);
-        free(pool[i].path);
-    }
-    pool_n = 0;
+    struct pool_ref *old = pool_cur;
+    pool_cur = NULL;
     pthread_mutex_unlock(&pool_lock);
+    pool_unref(old);
 }
 
-/* Record the message; on success fill r. Store trouble is logged, never fatal. */
+/*
+ * Keep the message's facts: in the store (true, r filled: thread and
+ * latency headers follow), or in the spool while the database is away
+ * (*spooled). Store trouble is logged, never fatal.
+ */
 static bool remember(const struct msg *m, const char *qid, const struct dt_facts *f,
-                     struct dt_ingest_result *r)
+                     struct dt_ingest_result *r, bool *spooled)
 {
-    if (f->direction != DT_DIR_OUTBOUND && f->direction != DT_DIR_INBOUND)
-        return false;
+    memset(r, 0, sizeof(*r));
+    *spooled = false;
     struct dt_error err = {{0}};
-    struct dt_store *st = store_get(m->cfg->database, &err);
-    if (st == NULL) {
-        COUNT(store_errors);
-        store_error(qid, err.msg);
+    struct dt_ingest_rec ir;
+    int n = dt_ingest_prepare(m->cfg, f, time(NULL), &ir, &err);
+    if (n <= 0) {
+        if (n < 0) {
+            COUNT(store_errors);
+            store_error(qid, err.msg);
+        }
         return false;
     }
-    int rc = dt_ingest(st, m->cfg, f, time(NULL), DT_INGEST_REPLY, r, &err);
-    store_put(st, m->cfg->database, rc < 0);
-    if (rc < 0) {
+    struct pool_ref *ref = pool_ref();
+    enum dt_kept k = DT_KEPT_FAILED;
+    if (ref == NULL)
+        dt_error_set(&err, "no store (see the error logged at start or reload)");
+    else
+        k = dt_storepool_keep(ref->p, m->cfg, &ir.rec, qid, DT_INGEST_REPLY, r, &err);
+    pool_unref(ref);
+    dt_ingest_rec_free(&ir);
+    if (k == DT_KEPT_SPOOLED) {
+        *spooled = true;
+        return false;
+    }
+    if (k == DT_KEPT_FAILED) {
         COUNT(store_errors);
         store_error(qid, err.msg);
+        memset(r, 0, sizeof(*r));
         return false;
     }
     return r->recorded;
@@ -499,7 +545,8 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     dt_buf_free(&m->raw);
 
     struct dt_ingest_result r;
-    bool stored = remember(m, qid, &facts, &r);
+    bool spooled;
+    bool stored = remember(m, qid, &facts, &r, &spooled);
     bool outbound = facts.direction == DT_DIR_OUTBOUND && facts.scored;
     bool latency = stored && r.reply.c.answered;
     char value[256], thread[64] = "", lat[128] = "";
@@ -532,6 +579,8 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
                  dt_usual_source_name(r.reply.c.usual_source),
                  r.reply.c.reply_slow ? "slow" : "normal");
     }
+    if (spooled)
+        snprintf(thread, sizeof(thread), " (facts spooled: database away)");
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
     dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),
            facts.sender ? facts.sender : "", value, thread, lat, facts.why[0] ? " why=" : "",

@@ -249,7 +249,7 @@ void dt_stats_render_milter(const struct dt_config *cfg, struct dt_buf *b)
 {
     struct dt_buf lines = DT_BUF_INIT;
     struct dt_error err = {{0}};
-    int running = dt_daemon_read_counters(cfg->database, &lines, &err);
+    int running = dt_daemon_read_counters(cfg->database, cfg->spool, &lines, &err);
     if (running < 0)
         dt_buf_printf(b, "\nmilter: %s\n", err.msg);
     else if (running == 0)

@@ -24,6 +24,11 @@ bool dt_store_is_pg(const char *db)
                           strncmp(db, "postgres://", 11) == 0 || strncmp(db, "host=", 5) == 0);
 }
 
+int dt_store_check_string(const char *db, struct dt_error *err)
+{
+    return dt_store_is_pg(db) ? dt_store_pg_check(db, err) : 0;
+}
+
 int dt_store_open_opts(const char *db, const struct dt_store_options *o, struct dt_store **out,
                        struct dt_error *err)
 {

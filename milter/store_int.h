@@ -49,6 +49,7 @@ struct dt_store {
 /* store_pg.c: db is a libpq URL or keyword string; the schema must be current. */
 int dt_store_pg_open(const char *db, const struct dt_store_options *o, struct dt_store **out,
                      struct dt_error *err);
+int dt_store_pg_check(const char *db, struct dt_error *err);
 int dt_store_pg_migrate(const char *db, int *from, int *to, struct dt_error *err);
 
 /* store_sqlite.c: path is a file name; without create a missing file is refused. */

@@ -327,6 +327,20 @@ char *pg_label(const char *db)
     return strdup(buf);
 }
 
+int dt_store_pg_check(const char *db, struct dt_error *err)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(db, &perr);
+    if (opts != NULL) {
+        PQconninfoFree(opts);
+        return 0;
+    }
+    char msg[300];
+    one_line(perr ? perr : "out of memory", msg, sizeof(msg));
+    PQfreemem(perr);
+    return dt_error_set(err, "invalid PostgreSQL database string: %s", msg);
+}
+
 PGconn *pg_connect(const char *db, int timeout_ms, const char *label, struct dt_error *err)
 {
     char *perr = NULL;

@@ -52,6 +52,13 @@ struct dt_config {
     char *socket_group;      /* group of a unix socket, "" for unchanged */
     char *pidfile;           /* absolute path, or "" for none */
 
+    /* store.*: how the milter uses the database (PostgreSQL above all) */
+    int pool_size;           /* connections per milter process (4) */
+    int connect_timeout_ms;  /* a connection may take this long (300) */
+    int statement_timeout_ms; /* one store call may take this long (500) */
+    char *spool;             /* absolute path of the local spool while the database is away */
+    int spool_max_mb;        /* the spool's bound (64) */
+
     /* deal threads */
     bool store_subjects;     /* the store keeps subjects (true) */
     int retention_days;      /* events older than this are purged (365) */

@@ -64,8 +64,11 @@ int dt_daemon_write_pidfile(const char *path, struct dt_error *err);
  */
 int dt_daemon_drop_privileges(const struct dt_ids *ids, struct dt_error *err);
 
-/* "<database>.counters" into buf[size]. */
-void dt_daemon_counters_path(const char *database, char *buf, size_t size);
+/*
+ * "<database>.counters" into buf[size]; for a PostgreSQL database, which
+ * is no file, "<spool>.counters" (store.spool: a local path).
+ */
+void dt_daemon_counters_path(const char *database, const char *spool, char *buf, size_t size);
 
 /*
  * Replace path with pid, started and updated times (UTC, ISO 8601) and
@@ -81,6 +84,7 @@ int dt_daemon_write_counters(const char *path, long started, long now, const cha
  * dealtemp-milter, 0 when the milter does not run (no file, or a dead pid),
  * -1 when the file cannot be read.
  */
-int dt_daemon_read_counters(const char *database, struct dt_buf *out, struct dt_error *err);
+int dt_daemon_read_counters(const char *database, const char *spool, struct dt_buf *out,
+                            struct dt_error *err);
 
 #endif

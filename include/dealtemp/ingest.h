@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dealtemp/analyze.h"
+#include "dealtemp/buf.h"
 #include "dealtemp/config.h"
 #include "dealtemp/deals.h"
 #include "dealtemp/store.h"
@@ -37,6 +38,25 @@ struct dt_ingest_result {
  */
 int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_facts *f,
               time_t at, unsigned flags, struct dt_ingest_result *out, struct dt_error *err);
+
+/*
+ * dt_ingest in two steps, for the milter: prepare builds the record f
+ * makes (1; 0 when f is not kept; -1 out of memory), which the store, or
+ * while the store is away the spool, keeps; commit records it and, with
+ * DT_INGEST_REPLY, works out an inbound reply's latency. The record points
+ * into f and into the dt_ingest_rec: both must live until it is kept.
+ */
+#define DT_INGEST_MAX_ANCESTORS 64
+struct dt_ingest_rec {
+    struct dt_record rec;
+    dt_hash anc[DT_INGEST_MAX_ANCESTORS];
+    struct dt_buf subj, phrases;
+};
+int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, time_t at,
+                      struct dt_ingest_rec *out, struct dt_error *err);
+void dt_ingest_rec_free(struct dt_ingest_rec *r);
+int dt_ingest_commit(struct dt_store *st, const struct dt_config *cfg, const struct dt_record *rec,
+                     unsigned flags, struct dt_ingest_result *out, struct dt_error *err);
 
 /*
  * X-Deal-Reply-Latency: the reply's latency and the usual on the clock in

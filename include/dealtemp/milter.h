@@ -9,6 +9,7 @@
 #ifndef DEALTEMP_MILTER_H
 #define DEALTEMP_MILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dealtemp/config.h"
@@ -42,6 +43,10 @@ struct dt_milter_counters {
     unsigned long analyze_errors;                /* passed unexamined (unreadable, no memory) */
     unsigned long store_errors;                  /* could not be remembered */
     unsigned long headers;                       /* header fields added */
+    /* the database (storepool.h): facts spooled while it was away, replayed
+     * since, waiting now, kept nowhere (spool full); outages; away now */
+    unsigned long spooled, replayed, spool_pending, spool_dropped, store_outages;
+    bool store_down;
 };
 
 /* A consistent-enough snapshot (each field read atomically). Thread-safe. */

@@ -34,6 +34,8 @@ struct dt_store;
 
 /* True when db names a PostgreSQL database (see above). */
 bool dt_store_is_pg(const char *db);
+/* A PostgreSQL string libpq can parse (no connection is made); SQLite paths pass. */
+int dt_store_check_string(const char *db, struct dt_error *err);
 
 /*
  * Open. SQLite: the file is created (or migrated) as needed; its directory
