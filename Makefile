@@ -174,6 +174,7 @@ INSTALL_SED := -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BIN
             -e 's|/usr/local/lib/tmpfiles.d|$(TMPFILESDIR)|g'
 STAGE    := $(BUILD)/install
 INSTALLED_DB := /var/lib/dealtemp/dealtemp.db
+INSTALLED_SPOOL := /var/lib/dealtemp/spool.db
 
 install: all
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)
@@ -195,9 +196,12 @@ install: all
 	done
 	install -m 644 contrib/systemd/dealtemp.tmpfiles $(DESTDIR)$(TMPFILESDIR)/dealtemp.conf
 	@sed -e 's|^database = .*|# make install: the installed copy keeps its database under /var/lib/dealtemp\n# (the sample in the source tree says "var/dealtemp.db").\ndatabase = "$(INSTALLED_DB)";|' \
+	    -e 's|^    # spool = .*|    spool = "$(INSTALLED_SPOOL)";|' \
 	    conf/dealtemp.conf >$(STAGE)/dealtemp.conf
 	@grep -q '^database = "$(INSTALLED_DB)";' $(STAGE)/dealtemp.conf || \
 	    { echo "install: no 'database = ...' line to rewrite in conf/dealtemp.conf" >&2; exit 1; }
+	@grep -q '^    spool = "$(INSTALLED_SPOOL)";' $(STAGE)/dealtemp.conf || \
+	    { echo "install: no '# spool = ...' line to rewrite in conf/dealtemp.conf" >&2; exit 1; }
 	@conf=$(DESTDIR)$(SYSCONFDIR)/dealtemp.conf; \
 	if [ ! -e $$conf ]; then \
 	    echo "install -m 644 $(STAGE)/dealtemp.conf $$conf"; \

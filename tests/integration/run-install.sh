@@ -67,10 +67,13 @@ if grep -q '^database = "/var/lib/dealtemp/dealtemp.db";$' "$conf" && grep -q '^
     && ! grep -q '^database = "var/dealtemp.db"' "$conf"; then
     ok "installed config keeps its database in /var/lib/dealtemp, with a comment saying so"
 else not_ok "installed database path" "$(grep -n 'database' "$conf")"; fi
-if diff <(grep -v '^database = \|^# make install:\|^# (the sample in the source tree' "$conf") \
-        <(grep -v '^database = ' conf/dealtemp.conf) >/dev/null; then
+if grep -q '^    spool = "/var/lib/dealtemp/spool.db";$' "$conf"; then
+    ok "installed config keeps its spool in /var/lib/dealtemp"
+else not_ok "installed spool path" "$(grep -n 'spool = ' "$conf")"; fi
+if diff <(grep -v '^database = \|^# make install:\|^# (the sample in the source tree\|^    spool = ' "$conf") \
+        <(grep -v '^database = \|^    # spool = ' conf/dealtemp.conf) >/dev/null; then
     ok "installed config is the sample otherwise"
-else not_ok "installed config" "differs from conf/dealtemp.conf beyond the database line"; fi
+else not_ok "installed config" "differs from conf/dealtemp.conf beyond the database and spool lines"; fi
 if ! grep -q '^[[:space:]]*lexicon_dir' "$conf"; then
     ok "installed config leaves lexicon_dir unset"
 else not_ok "lexicon_dir" "set in the installed config"; fi
