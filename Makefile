@@ -41,7 +41,7 @@ BUILD    ?= build
 SANFLAGS :=
 endif
 
-PKGS     := milter libetpan libconfig sqlite3
+PKGS     := milter libetpan libconfig sqlite3 libpq
 # libetpan's .pc adds a gcc-only -specs flag; clang and the sanitizers want it gone.
 PKG_CFLAGS := $(filter-out -specs=%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
