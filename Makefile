@@ -2,7 +2,7 @@
 #
 #   make               build/dealtemp-milter, build/dealtemp, build/libdealtemp.a
 #   make check         install what is missing, build, run every test (unit suites,
-#                      miltertest, real Postfix and Sendmail)
+#                      miltertest, real Postfix and Sendmail) with a private PostgreSQL
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench         install what is missing, build, print benchmarks as numbers
 #   make run           install what is missing, build, run the milter in the foreground
@@ -129,11 +129,15 @@ integration: $(BINS)
 	@set -e; for t in tests/integration/run-*.sh; do echo "== $$t"; DT_BUILD=$(BUILD) bash $$t; done
 
 # deps first, then everything else in sub-makes that read the pkg-config
-# flags afresh (see the top of this file).
+# flags afresh (see the top of this file). unit and integration run inside
+# one private PostgreSQL (tests/integration/with-pg.sh: initdb in a temp dir,
+# as nobody, 127.0.0.1 and a unix socket, removed at the end), so every suite
+# and test sees DT_TEST_PG_URL and friends; make unit or make integration
+# alone run without one.
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory integration
+	@bash tests/integration/with-pg.sh sh -c \
+	    '$(MAKE) --no-print-directory unit && $(MAKE) --no-print-directory integration'
 	@echo "make check: all tests passed ($(BUILD))"
 
 bench: deps

@@ -7,13 +7,27 @@
 # an error, never a reason to skip a test.
 set -eu
 
-# Build: compiler, pkg-config, the libraries' -dev packages, Check.
-# Tests: sqlite3, Postfix (and its smtp-sink), swaks, miltertest, python3,
-# iproute2 (ss finds free loopback ports), man-db/groff-base (man pages),
-# systemd (systemd-analyze verify of the units), procps (/bin/kill, which
-# the milter's unit reloads with and verify insists on).
+# Build: compiler, pkg-config, the libraries' -dev packages (libpq-dev: the
+# PostgreSQL store), Check.
+# Tests: sqlite3, postgresql (initdb, pg_ctl, postgres and psql in
+# /usr/lib/postgresql/<version>/bin: make check runs a private server as
+# nobody, tests/integration/pg-lib.sh), Postfix (and its smtp-sink), swaks,
+# miltertest, python3, iproute2 (ss finds free loopback ports),
+# man-db/groff-base (man pages), systemd (systemd-analyze verify of the
+# units), procps (/bin/kill, which the milter's unit reloads with and
+# verify insists on).
 PKGS="build-essential pkg-config libmilter-dev libetpan-dev libconfig-dev check libsubunit-dev
-libsqlite3-dev sqlite3 postfix swaks miltertest python3 iproute2 man-db groff-base systemd procps"
+libsqlite3-dev libpq-dev sqlite3 postgresql postfix swaks miltertest python3 iproute2 man-db
+groff-base systemd procps"
+
+# Debian's postgresql creates and starts a system cluster "main" when it is
+# installed; the tests never use one. Before installing it, createcluster.conf
+# gets "create_main_cluster = false" (the file and its directory are created
+# if missing; an existing file keeps everything else; an active
+# create_main_cluster line is set to false), and ucf keeps that file when
+# postgresql-common installs its own (UCF_FORCE_CONFFOLD).
+CCONF=/etc/postgresql-common/createcluster.conf
+NOCLUSTER="mkdir -p /etc/postgresql-common && touch $CCONF && if ! grep -Eq '^[[:space:]]*create_main_cluster[[:space:]]*=[[:space:]]*(false|off|no|0)[[:space:]]*\$' $CCONF; then if grep -Eq '^[[:space:]]*create_main_cluster[[:space:]]*=' $CCONF; then sed -i -E 's/^[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' $CCONF; else echo 'create_main_cluster = false' >>$CCONF; fi; fi"
 
 missing=""
 for p in $PKGS; do
@@ -25,7 +39,10 @@ if [ -z "$missing" ]; then
     echo "deps: all packages present"
     exit 0
 fi
-cmd="apt-get update && echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
+cmd="apt-get update && echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections && DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get install -y --no-install-recommends$missing"
+case " $missing " in
+*" postgresql "*) cmd="$NOCLUSTER && $cmd" ;;
+esac
 if [ "$(id -u)" != 0 ]; then
     echo "deps: missing:$missing" >&2
     echo "deps: run as root: $cmd" >&2

@@ -19,6 +19,7 @@
 #   dt_swaks_wire FILE    a copy of FILE ending in the SMTP closing dot (for swaks)
 #   dt_finish             print the count, tail the logs if a check failed, exit
 #   fail MSG              print MSG, the maillog tail and the milter log tail, exit 1
+# A private PostgreSQL: pg-lib.sh (dt_pg_start ...; the EXIT trap stops it).
 # Every wait is bounded (count and time). A missing tool is a failure that
 # names `make deps`, never a skip. DT_KEEP=1 keeps the temp dir for a post-mortem.
 
@@ -80,6 +81,10 @@ dt_cleanup() {
     dt_milter_stop >/dev/null 2>&1 || true
     dt_postfix_stop >/dev/null 2>&1 || true
     dt_sink_stop >/dev/null 2>&1 || true
+    # A private PostgreSQL of tests/integration/pg-lib.sh (often under $DT_TMP).
+    if declare -F dt_pg_stop >/dev/null; then
+        dt_pg_stop >/dev/null 2>&1 || true
+    fi
     if [ -n "$DT_TMP" ] && [ -d "$DT_TMP" ]; then
         if [ "${DT_KEEP:-0}" = 1 ]; then
             dt_note "kept $DT_TMP"
