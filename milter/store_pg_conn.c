@@ -77,11 +77,20 @@ static void one_line(const char *in, char *out, size_t size)
     out[k] = '\0';
 }
 
-/* SQLSTATE classes after which the connection cannot be trusted. */
+/*
+ * SQLSTATE classes that say "not now" rather than "never": the connection
+ * (08), the server's resources - disk full, out of memory, too many
+ * connections (53), an operator or the server's own statement_timeout
+ * (57), the system - an I/O error (58). The handle is marked broken, so
+ * the milter spools and retries later instead of losing the facts; a
+ * command fails with the server's words. Deadlocks (40) are retried in
+ * place first (store_pg.c).
+ */
 static bool state_is_fatal(const char *state)
 {
-    return state != NULL && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-                             strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0);
+    return state != NULL &&
+           (strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+            strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0);
 }
 
 int pg_fail(struct pg_store *st, const PGresult *res, struct dt_error *err)
