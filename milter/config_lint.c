@@ -58,20 +58,21 @@ static void whoami(char *buf, size_t size)
         snprintf(buf, size, "uid %ld", (long)uid);
 }
 
-static int lint_database(const struct dt_config *cfg, struct dt_buf *out)
+/*
+ * A file the milter must be able to create: its directory exists and is
+ * writable, and the file, if there, is writable. 1 with a warning, else 0.
+ */
+static int lint_file(const struct dt_config *cfg, const char *key, const char *file,
+                     const char *effect, struct dt_buf *out)
 {
-    const char *db = cfg->database;
-    if (db == NULL || dt_store_is_pg(db))
-        return 0;
-    const char *slash = strrchr(db, '/');
+    const char *slash = strrchr(file, '/');
     char dir[4096], why[4096 + 512], who[128];
     if (slash == NULL)
         snprintf(dir, sizeof(dir), ".");
-    else if (slash == db)
+    else if (slash == file)
         snprintf(dir, sizeof(dir), "/");
     else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db), db);
-    const char *effect = "the milter will add X-Deal-Euphoria but keep no deal threads";
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
     struct stat st;
     whoami(who, sizeof(who));
     if (stat(dir, &st) < 0) {
@@ -84,16 +85,31 @@ static int lint_database(const struct dt_config *cfg, struct dt_buf *out)
                  "directory %s is not writable by %s, who ran this check; %s "
                  "if it runs as that user too",
                  dir, who, effect);
-    } else if (access(db, F_OK) == 0 && access(db, W_OK) < 0) {
+    } else if (access(file, F_OK) == 0 && access(file, W_OK) < 0) {
         snprintf(why, sizeof(why),
                  "%s is not writable by %s, who ran this check; %s if it runs "
                  "as that user too",
-                 db, who, effect);
+                 file, who, effect);
     } else {
         return 0;
     }
-    warn(cfg, "database", why, out);
+    warn(cfg, key, why, out);
     return 1;
+}
+
+/* SQLite: the database file. PostgreSQL: the spool it falls back on. */
+static int lint_database(const struct dt_config *cfg, struct dt_buf *out)
+{
+    if (cfg->database == NULL)
+        return 0;
+    if (dt_store_is_pg(cfg->database))
+        return cfg->spool == NULL
+                   ? 0
+                   : lint_file(cfg, "store.spool", cfg->spool,
+                               "while the database is away the milter will keep no facts for it",
+                               out);
+    return lint_file(cfg, "database", cfg->database,
+                     "the milter will add X-Deal-Euphoria but keep no deal threads", out);
 }
 
 int dt_config_lint(const struct dt_config *cfg, struct dt_buf *out)
