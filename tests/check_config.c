@@ -761,6 +761,14 @@ START_TEST(lint_database_directory)
     ck_assert_str_eq(got, want);
     ck_assert_int_eq(lint(CONF "lint-postgres.conf", got, sizeof(got)), 0);
     ck_assert_str_eq(got, "");
+    /* With PostgreSQL the spool is the local file that must be creatable. */
+    ck_assert_int_eq(lint(CONF "lint-postgres-spool.conf", got, sizeof(got)), 1);
+    snprintf(want, sizeof(want),
+             CONF "lint-postgres-spool.conf:3: warning: store.spool: directory "
+                  "%s/tests/data/no-such-dir: No such file or directory; while the database is "
+                  "away the milter will keep no facts for it until it is created\n",
+             cwd);
+    ck_assert_str_eq(got, want);
 
     /* The default database (var/dealtemp.db, no line to point at), in a writable directory. */
     char dir[PATH_MAX], conf[PATH_MAX + 32];
