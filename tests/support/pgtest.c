@@ -84,12 +84,18 @@ void dt_test_add_both(Suite *s, const char *name, double timeout_s, void (*add)(
     suite_add_tcase(s, tc);
 }
 
+static void quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message;
+}
+
 PGconn *dt_test_pg_connect(const char *url)
 {
     const char *const keys[] = {"dbname", "application_name", NULL};
     const char *const vals[] = {url, "dealtemp-test", NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     ck_assert_ptr_nonnull(c);
+    PQsetNoticeProcessor(c, quiet, NULL); /* "NOTICE: ... does not exist, skipping" */
     if (PQstatus(c) != CONNECTION_OK) {
         char msg[512];
         snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c));
