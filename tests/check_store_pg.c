@@ -8,7 +8,8 @@
  * errors in one line naming the database and never its password (a wrong
  * password, a role or database that does not exist, strings libpq cannot
  * parse); the deadlines (a server that accepts and never answers, a
- * statement waiting for another session's lock); a connection the server
+ * statement waiting for another session's lock, a backend that goes
+ * silent mid-call); a connection the server
  * ends (the handle is broken, a new one works, nothing is stored twice);
  * and a copy SQLite -> PostgreSQL -> SQLite that changes nothing.
  * The store-interface cases run against PostgreSQL in the "-pg" TCases of
@@ -472,12 +473,9 @@ START_TEST(statement_timeout_under_a_lock)
 }
 END_TEST
 
-/* ---- a connection the server ends ---- */
-
-START_TEST(connection_killed)
+/* The store's one backend in the test's database (application_name "dealtemp"). */
+static long store_backend(void)
 {
-    struct dt_store *st = open_ok();
-    put(st, &(struct m){.id = "one@corp", .at = T0, .out = true, .rep = "r@corp", .cp = "c@c"});
     char sql[256];
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dealtemp'"
@@ -485,9 +483,56 @@ START_TEST(connection_killed)
              db_name());
     ck_assert_int_eq(raw_int(sql), 1);
     snprintf(sql, sizeof(sql),
-             "SELECT pg_terminate_backend(pid, 5000)::int FROM pg_stat_activity"
-             " WHERE application_name = 'dealtemp' AND datname = '%s'",
+             "SELECT pid FROM pg_stat_activity WHERE application_name = 'dealtemp'"
+             " AND datname = '%s'",
              db_name());
+    return (long)raw_int(sql);
+}
+
+/* A server that goes silent mid-call (its backend stopped): the client's own deadline ends it. */
+START_TEST(statement_timeout_when_the_server_is_silent)
+{
+    struct dt_store_options o = {false, 5000, 300};
+    struct dt_store *st;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_open_opts(db_path, &o, &st, &err) == 0, "%s", err.msg);
+    put(st, &(struct m){.id = "before@corp", .at = T0, .out = true, .rep = "r@corp", .cp = "c@c"});
+    pid_t backend = (pid_t)store_backend();
+    ck_assert_msg(kill(backend, SIGSTOP) == 0, "stopping backend %ld: %s", (long)backend,
+                  strerror(errno));
+    /* nothing may end the test before the backend runs again */
+    struct m m = {.id = "silent@corp", .at = T0 + 1, .out = true, .rep = "r@corp", .cp = "c@c"};
+    struct dt_record_result res;
+    double t = now_s();
+    int rc = put_err(st, &m, &res, &err);
+    double took = now_s() - t;
+    bool broken = dt_store_broken(st);
+    kill(backend, SIGCONT);
+
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(took >= 0.29 && took < 1.5, "gave up after %.3f s", took);
+    ck_assert(broken);
+    char want[512];
+    snprintf(want, sizeof(want), "%s: no answer within 300 ms (store.statement_timeout_ms)",
+             db_label);
+    ck_assert_str_eq(err.msg, want);
+    dt_store_close(st);
+    /* not stored; the retry on a new handle stores it once */
+    ck_assert_msg(dt_store_open_opts(db_path, &o, &st, &err) == 0, "%s", err.msg);
+    ck_assert(!put(st, &m).duplicate);
+    ck_assert_uint_eq(counts(st).outbound, 2);
+    dt_store_close(st);
+}
+END_TEST
+
+/* ---- a connection the server ends ---- */
+
+START_TEST(connection_killed)
+{
+    struct dt_store *st = open_ok();
+    put(st, &(struct m){.id = "one@corp", .at = T0, .out = true, .rep = "r@corp", .cp = "c@c"});
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%ld, 5000)::int", store_backend());
     ck_assert_int_eq(dt_test_pg_int(getenv("DT_TEST_PG_ADMIN_URL"), sql), 1);
 
     struct m two = {.id = "two@corp", .at = T0 + 1, .out = true, .rep = "r@corp", .cp = "c@c"};
@@ -515,7 +560,8 @@ START_TEST(connection_killed)
     st = open_ok();
     ck_assert_int_eq(dt_store_begin(st, &err), 0);
     put(st, &(struct m){.id = "b1@corp", .at = T0 + 2, .out = true, .rep = "r@corp", .cp = "c@c"});
-    dt_test_pg_int(getenv("DT_TEST_PG_ADMIN_URL"), sql);
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%ld, 5000)::int", store_backend());
+    ck_assert_int_eq(dt_test_pg_int(getenv("DT_TEST_PG_ADMIN_URL"), sql), 1);
     ck_assert_int_eq(dt_store_commit(st, &err), -1);
     ck_assert(dt_store_broken(st));
     assert_error_line(err.msg, db_label);
@@ -632,6 +678,7 @@ static void connect_tests(TCase *tc)
     tcase_add_test(tc, strings_that_do_not_parse);
     tcase_add_test(tc, connect_timeout);
     tcase_add_test(tc, statement_timeout_under_a_lock);
+    tcase_add_test(tc, statement_timeout_when_the_server_is_silent);
     tcase_add_test(tc, connection_killed);
 }
 

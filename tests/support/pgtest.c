@@ -70,12 +70,14 @@ void dt_test_add_both(Suite *s, const char *name, double timeout_s, void (*add)(
     suite_add_tcase(s, tc);
     if (!dt_test_pg_enabled(s))
         return;
-    /* Check keeps the name pointer: one per TCase, for the life of the process. */
-    /* (Not a ck_assert: this runs while the suite is built, outside any test.) */
-    char *pg_name = malloc(strlen(name) + 4);
-    if (pg_name == NULL)
+    /* Check keeps the name pointer: one per TCase, for the life of the process.
+     * (Not a ck_assert: this runs while the suite is built, outside any test.) */
+    static char names[16][64];
+    static size_t n_names;
+    if (n_names == 16 || strlen(name) + 4 > sizeof(names[0]))
         abort();
-    sprintf(pg_name, "%s-pg", name);
+    char *pg_name = names[n_names++];
+    snprintf(pg_name, sizeof(names[0]), "%s-pg", name);
     tc = tcase_create(pg_name);
     tcase_add_checked_fixture(tc, pg_setup, pg_teardown);
     if (timeout_s > 0)
@@ -91,8 +93,8 @@ static void quiet(void *arg, const char *message)
 
 PGconn *dt_test_pg_connect(const char *url)
 {
-    const char *const keys[] = {"dbname", "application_name", NULL};
-    const char *const vals[] = {url, "dealtemp-test", NULL};
+    const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+    const char *const vals[] = {url, "dealtemp-test", "10", NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     ck_assert_ptr_nonnull(c);
     PQsetNoticeProcessor(c, quiet, NULL); /* "NOTICE: ... does not exist, skipping" */

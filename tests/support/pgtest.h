@@ -54,7 +54,7 @@ void dt_test_pg_drop_all(void);
 void dt_test_pg_url_of(const char *name, char *url, size_t url_size, char *label,
                        size_t label_size);
 
-/* A connection to url that must succeed (application_name "dealtemp-test"). */
+/* A connection to url that must succeed within 10 s (application_name "dealtemp-test"). */
 PGconn *dt_test_pg_connect(const char *url);
 /* Run sql (simple protocol; several statements allowed) on c; it must succeed. */
 void dt_test_pg_run(PGconn *c, const char *sql);
