@@ -323,8 +323,8 @@ START_TEST(wrong_password)
     snprintf(want, sizeof(want), "password authentication failed for user \"%s\"", role);
     open_fails(url, label, want);
     /* the keyword form too, and migrate */
-    snprintf(kw, sizeof(kw), "host=127.0.0.1 port=%s user=%s password=" SECRET " dbname=%s",
-             port(), role, db_name());
+    snprintf(kw, sizeof(kw), "host=127.0.0.1 port=%s user=%s password=" SECRET " dbname=%s", port(),
+             role, db_name());
     open_fails(kw, label, want);
     struct dt_error err = {""};
     ck_assert_int_eq(dt_store_migrate(url, NULL, NULL, &err), -1);
@@ -351,8 +351,8 @@ START_TEST(role_that_does_not_exist)
     char url[512], label[512];
     snprintf(url, sizeof(url), "postgresql://no_such_role_%ld:" SECRET "@127.0.0.1:%s/%s",
              (long)getpid(), port(), db_name());
-    snprintf(label, sizeof(label), "postgresql://no_such_role_%ld@127.0.0.1:%s/%s",
-             (long)getpid(), port(), db_name());
+    snprintf(label, sizeof(label), "postgresql://no_such_role_%ld@127.0.0.1:%s/%s", (long)getpid(),
+             port(), db_name());
     open_fails(url, label, "does not exist");
     open_fails(url, label, "no_such_role_");
 }
@@ -593,7 +593,8 @@ static void fill_sqlite(const char *path)
         snprintf(id, sizeof(id), "m%d@corp", i);
         snprintf(root, sizeof(root), "m%d@corp", t);
         snprintf(cp, sizeof(cp), "buyer%d@cust%d.example", t % 13, t % 3);
-        snprintf(subject, sizeof(subject), "Offerte \xe2\x80\x94 'Q%d' \"deal\" \\ \xf0\x9f\x9a\x80", t);
+        snprintf(subject, sizeof(subject),
+                 "Offerte \xe2\x80\x94 'Q%d' \"deal\" \\ \xf0\x9f\x9a\x80", t);
         if (i % 17 == 0)
             next_name = "Bj\xc3\xb6rn O'Neil";
         struct m m = {id,
@@ -611,9 +612,8 @@ static void fill_sqlite(const char *path)
     for (int d = 0; d < 5; d++) {
         dt_hash th[3] = {dt_msgid_hash("m1@corp"), dt_msgid_hash("m2@corp"),
                          dt_msgid_hash("m3@corp")};
-        ck_assert_msg(dt_store_digest_record(st, d % 2 ? "ann@corp" : "zoe@corp", T0 + d * DAY,
-                                             th, (size_t)(d % 4), T0 + d * DAY + 7 * 3600,
-                                             &err) == 0,
+        ck_assert_msg(dt_store_digest_record(st, d % 2 ? "ann@corp" : "zoe@corp", T0 + d * DAY, th,
+                                             (size_t)(d % 4), T0 + d * DAY + 7 * 3600, &err) == 0,
                       "%s", err.msg);
     }
     bool claimed;

@@ -150,8 +150,7 @@ long long dt_test_pg_int(const char *url, const char *sql)
     return strtoll(dt_test_pg_text(url, sql, v, sizeof(v)), NULL, 10);
 }
 
-void dt_test_pg_url_of(const char *name, char *url, size_t url_size, char *label,
-                       size_t label_size)
+void dt_test_pg_url_of(const char *name, char *url, size_t url_size, char *label, size_t label_size)
 {
     const char *base = dt_test_pg_url();
     ck_assert_msg(base != NULL, "DT_TEST_PG_URL unset");
@@ -175,8 +174,8 @@ void dt_test_pg_url_of(const char *name, char *url, size_t url_size, char *label
                   "DT_TEST_PG_URL %s: the suites want a TCP host (127.0.0.1)", base);
     /* As the store names a database in its messages (store_pg_conn.c, pg_label). */
     if (label != NULL)
-        snprintf(label, label_size, "postgresql://%s%s%s%s%s/%s", user ? user : "",
-                 user ? "@" : "", host, port ? ":" : "", port ? port : "", name);
+        snprintf(label, label_size, "postgresql://%s%s%s%s%s/%s", user ? user : "", user ? "@" : "",
+                 host, port ? ":" : "", port ? port : "", name);
     int n = snprintf(url, url_size, "postgresql://%s%s%s%s%s%s%s/%s", user ? user : "",
                      password ? ":" : "", password ? password : "", user || password ? "@" : "",
                      host, port ? ":" : "", port ? port : "", name);
