@@ -48,15 +48,10 @@ UNUSED static void setup(void)
     snprintf(db_label, sizeof(db_label), "%s", db_path);
 }
 
+/* The directory and all in it (the database, and any other store a test made there). */
 UNUSED static void teardown(void)
 {
-    char p[320];
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    dt_test_rm_rf(dir);
 }
 
 /* A fresh PostgreSQL database with the schema (dt_store_migrate), and a fresh directory. */
