@@ -176,9 +176,9 @@ int dt_store_digest_record(struct dt_store *st, const char *rep, time_t day, con
 int dt_store_digest_claim(struct dt_store *st, const char *rep, time_t day, time_t now,
                           long stale_s, bool *claimed, struct dt_error *err)
 {
+    *claimed = false; /* on every failure too: a caller that sends on true never sends twice */
     CHECK(st);
     CHECK_REP(rep, "dt_store_digest_claim");
-    *claimed = false;
     return st->ops->digest_claim(st, rep, day, now, stale_s, claimed, err);
 }
 

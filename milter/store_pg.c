@@ -67,14 +67,16 @@ const char *const pg_sql[PQ_COUNT] = {
                         " WHERE p.addr = $1::text AND t.key = $2::bigint",
     [PQ_DIGEST_SENT] = "SELECT 1 FROM digest_sent d JOIN people p ON p.id = d.rep"
                        " WHERE p.addr = $1::text AND d.day = $2::bigint AND d.sent_at > 0",
+    /* As in SQLite: the latest sent_at, the earliest first_at; a row that
+     * would not change is not touched (so a load of it reports "not added"). */
     [PQ_DIGEST_SENT_ADD] = "INSERT INTO digest_sent(rep, day, sent_at)"
                            " VALUES ($1::bigint, $2::bigint, $3::bigint)"
-                           " ON CONFLICT (rep, day) DO UPDATE"
-                           " SET sent_at = greatest(digest_sent.sent_at, excluded.sent_at)",
+                           " ON CONFLICT (rep, day) DO UPDATE SET sent_at = excluded.sent_at"
+                           " WHERE excluded.sent_at > digest_sent.sent_at",
     [PQ_DIGEST_ITEM_ADD] = "INSERT INTO digest_item(rep, thread, first_at)"
                            " SELECT $1::bigint, id, $3::bigint FROM threads WHERE key = $2::bigint"
-                           " ON CONFLICT (rep, thread) DO UPDATE"
-                           " SET first_at = least(digest_item.first_at, excluded.first_at)",
+                           " ON CONFLICT (rep, thread) DO UPDATE SET first_at = excluded.first_at"
+                           " WHERE excluded.first_at < digest_item.first_at",
     /* One caller gets the row back: the one that inserted it, or that took
      * over a claim older than $4 (a run that died). A concurrent insert
      * waits for the other transaction and then sees its claim. */

@@ -14,9 +14,13 @@
  * the socket does not).
  *
  * Failure behaviour: -1 (or NULL) with "<label>: <reason>" in one line;
- * the label never shows a password.
+ * the label never shows a password: "postgresql://user@host:port/db", or
+ * for a string libpq cannot parse the string without its passwords (and
+ * libpq's complaint about it without them either).
  */
 #include "store_pg_int.h"
+
+#include "dealtemp/buf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -305,13 +309,146 @@ int pg_stream(struct pg_store *st, const char *sql, int n, const char *const *va
     return rc < 0 ? -1 : stop;
 }
 
+/*
+ * A string libpq cannot parse still names a database: db with every
+ * password taken out - the ":secret" of a URL's user, a "password=" in a
+ * URL's query or in a keyword string - into out. The passwords go into
+ * sec, so that libpq's complaint about the string (which may quote one:
+ * 'invalid percent-encoded token: "s3%cret"') can be cleaned too.
+ */
+#define MAX_SECRETS 4
+struct secrets {
+    char s[MAX_SECRETS][256];
+    int n;
+};
+
+static void keep_secret(struct secrets *sec, const char *p, size_t n)
+{
+    if (n > 0 && sec->n < MAX_SECRETS) {
+        snprintf(sec->s[sec->n], sizeof(sec->s[0]), "%.*s", (int)n, p);
+        sec->n++;
+    }
+}
+
+static bool is_url(const char *db)
+{
+    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+static void mask_url(const char *db, struct dt_buf *out, struct secrets *sec)
+{
+    const char *p = strstr(db, "://") + 3;
+    dt_buf_append(out, db, (size_t)(p - db));
+    size_t auth = strcspn(p, "/?");
+    const char *at = NULL;
+    for (const char *q = p; q < p + auth; q++)
+        if (*q == '@')
+            at = q;
+    if (at != NULL) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        if (colon != NULL) {
+            keep_secret(sec, colon + 1, (size_t)(at - colon - 1));
+            dt_buf_append(out, p, (size_t)(colon - p));
+            p = at;
+        }
+    }
+    const char *query = strchr(p, '?');
+    if (query == NULL) {
+        dt_buf_puts(out, p);
+        return;
+    }
+    dt_buf_append(out, p, (size_t)(query - p));
+    char sep = '?';
+    for (const char *q = query + 1; *q != '\0';) {
+        size_t n = strcspn(q, "&");
+        if (n >= 9 && strncmp(q, "password=", 9) == 0) {
+            keep_secret(sec, q + 9, n - 9);
+        } else if (n > 0) {
+            dt_buf_putc(out, sep);
+            dt_buf_append(out, q, n);
+            sep = '&';
+        }
+        q += n + (q[n] == '&');
+    }
+}
+
+static void mask_keywords(const char *db, struct dt_buf *out, struct secrets *sec)
+{
+    for (const char *p = db; *p != '\0';) {
+        bool word_start = p == db || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n';
+        if (word_start && strncmp(p, "password", 8) == 0) {
+            const char *v = p + 8;
+            v += strspn(v, " \t\n");
+            if (*v == '=') {
+                v++;
+                v += strspn(v, " \t\n");
+                const char *end = v;
+                if (*v == '\'') {
+                    for (end = v + 1; *end != '\0' && *end != '\''; end++)
+                        if (*end == '\\' && end[1] != '\0')
+                            end++;
+                    keep_secret(sec, v + 1, (size_t)(end - v - 1));
+                    if (*end == '\'')
+                        end++;
+                } else {
+                    end = v + strcspn(v, " \t\n");
+                    keep_secret(sec, v, (size_t)(end - v));
+                }
+                p = end + strspn(end, " \t\n");
+                continue;
+            }
+        }
+        dt_buf_putc(out, *p++);
+    }
+}
+
+static char *masked(const char *db, struct secrets *sec)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    sec->n = 0;
+    if (is_url(db))
+        mask_url(db, &b, sec);
+    else
+        mask_keywords(db, &b, sec);
+    /* without its trailing blanks (a keyword string ending in a password) */
+    while (b.len > 0 && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t'))
+        b.data[--b.len] = '\0';
+    return dt_buf_steal(&b, NULL);
+}
+
+/* msg (size bytes) with every secret in it replaced by "***". */
+static void redact(char *msg, size_t size, const struct secrets *sec)
+{
+    for (int i = 0; i < sec->n; i++) {
+        char out[512];
+        size_t k = 0, n = strlen(sec->s[i]);
+        for (const char *p = msg; *p != '\0' && k + 1 < sizeof(out);) {
+            if (strncmp(p, sec->s[i], n) == 0) {
+                for (const char *r = "***"; *r != '\0' && k + 1 < sizeof(out); r++)
+                    out[k++] = *r;
+                p += n;
+            } else {
+                out[k++] = *p++;
+            }
+        }
+        if (k >= size)
+            k = size - 1;
+        memcpy(msg, out, k);
+        msg[k] = '\0';
+    }
+}
+
 char *pg_label(const char *db)
 {
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(db, &perr);
     PQfreemem(perr);
+    if (opts == NULL) {
+        struct secrets sec;
+        return masked(db, &sec);
+    }
     const char *user = NULL, *host = NULL, *hostaddr = NULL, *port = NULL, *dbname = NULL;
-    for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++) {
+    for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
         if (o->val == NULL || *o->val == '\0')
             continue;
         if (strcmp(o->keyword, "user") == 0)
@@ -326,12 +463,9 @@ char *pg_label(const char *db)
             dbname = o->val;
     }
     char buf[512];
-    if (opts == NULL)
-        snprintf(buf, sizeof(buf), "PostgreSQL database string");
-    else
-        snprintf(buf, sizeof(buf), "postgresql://%s%s%s%s%s/%s", user ? user : "", user ? "@" : "",
-                 host ? host : hostaddr ? hostaddr : "", port ? ":" : "", port ? port : "",
-                 dbname ? dbname : "");
+    snprintf(buf, sizeof(buf), "postgresql://%s%s%s%s%s/%s", user ? user : "", user ? "@" : "",
+             host ? host : hostaddr ? hostaddr : "", port ? ":" : "", port ? port : "",
+             dbname ? dbname : "");
     PQconninfoFree(opts);
     return strdup(buf);
 }
@@ -345,7 +479,10 @@ int dt_store_pg_check(const char *db, struct dt_error *err)
         return 0;
     }
     char msg[300];
+    struct secrets sec;
+    free(masked(db, &sec));
     one_line(perr ? perr : "out of memory", msg, sizeof(msg));
+    redact(msg, sizeof(msg), &sec);
     PQfreemem(perr);
     return dt_error_set(err, "invalid PostgreSQL database string: %s", msg);
 }
@@ -356,7 +493,10 @@ PGconn *pg_connect(const char *db, int timeout_ms, const char *label, struct dt_
     PQconninfoOption *opts = PQconninfoParse(db, &perr);
     if (opts == NULL) {
         char msg[300];
+        struct secrets sec;
+        free(masked(db, &sec));
         one_line(perr ? perr : "out of memory", msg, sizeof(msg));
+        redact(msg, sizeof(msg), &sec);
         PQfreemem(perr);
         dt_error_set(err, "%s: invalid database string: %s", label, msg);
         return NULL;

@@ -106,6 +106,20 @@ int pg_schema_check(struct pg_store *st, struct dt_error *err)
     return 0;
 }
 
+/* "<label>: schema step N: <reason>", as SQLite says it (err holds "<label>: <reason>"). */
+static int step_failed(const struct pg_store *st, int version, struct dt_error *err)
+{
+    if (err == NULL)
+        return -1;
+    char reason[sizeof(err->msg)];
+    size_t n = strlen(st->label);
+    const char *r = err->msg;
+    if (strncmp(r, st->label, n) == 0 && r[n] == ':' && r[n + 1] == ' ')
+        r += n + 2;
+    snprintf(reason, sizeof(reason), "%s", r);
+    return dt_error_set(err, "%s: schema step %d: %s", st->label, version, reason);
+}
+
 static int migrate_locked(struct pg_store *st, int *from, int *to, struct dt_error *err)
 {
     int v = 0;
@@ -141,7 +155,7 @@ static int migrate_locked(struct pg_store *st, int *from, int *to, struct dt_err
         char sql[96];
         snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d", steps[i].version);
         if (pg_exec_text(st, steps[i].sql, err) < 0 || pg_exec_text(st, sql, err) < 0)
-            return dt_error_prefix(err, "schema step %d", steps[i].version);
+            return step_failed(st, steps[i].version, err);
         v = steps[i].version;
     }
     *to = v;

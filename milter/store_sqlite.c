@@ -76,16 +76,18 @@ static const char *const sql_text[SQ_COUNT] = {
                         " JOIN threads t ON t.id = d.thread WHERE p.addr = ?1 AND t.key = ?2",
     [SQ_DIGEST_SENT] = "SELECT 1 FROM digest_sent d JOIN people p ON p.id = d.rep"
                        " WHERE p.addr = ?1 AND d.day = ?2 AND d.sent_at > 0",
-    /* A digest sent again (--force) keeps the latest time. */
+    /* A digest sent again (--force) keeps the latest time. The row counts
+     * as changed only when it is new or its time moved (dt_store_load's
+     * "added": loading the same row twice changes nothing). */
     [SQ_DIGEST_SENT_ADD] = "INSERT INTO digest_sent(rep, day, sent_at) VALUES (?1, ?2, ?3)"
-                           " ON CONFLICT (rep, day) DO UPDATE"
-                           " SET sent_at = max(sent_at, excluded.sent_at)",
+                           " ON CONFLICT (rep, day) DO UPDATE SET sent_at = excluded.sent_at"
+                           " WHERE excluded.sent_at > digest_sent.sent_at",
     /* A thread the store no longer has (purged meanwhile) selects no row;
      * a thread reported before keeps the first time it was. */
     [SQ_DIGEST_ITEM_ADD] = "INSERT INTO digest_item(rep, thread, first_at)"
                            " SELECT ?1, id, ?3 FROM threads WHERE key = ?2"
-                           " ON CONFLICT (rep, thread) DO UPDATE"
-                           " SET first_at = min(first_at, excluded.first_at)",
+                           " ON CONFLICT (rep, thread) DO UPDATE SET first_at = excluded.first_at"
+                           " WHERE excluded.first_at < digest_item.first_at",
     /* Taken when there is no row, or an unsent claim older than ?4 (its
      * run died); a row comes back only to the one caller that took it. */
     [SQ_DIGEST_CLAIM] = "INSERT INTO digest_sent(rep, day, sent_at, claimed_at) VALUES (?1, ?2, 0, ?3)"

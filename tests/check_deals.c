@@ -1,7 +1,9 @@
 /*
- * check_deals.c - the deals seam: messages in a real SQLite store, the
- * real configuration, and the states, latencies and usual reply times that
- * `dealtemp threads`, the digest and the milter's reply header see.
+ * check_deals.c - the deals seam: messages in a real store, the real
+ * configuration, and the states, latencies and usual reply times that
+ * `dealtemp threads`, the digest and the milter's reply header see. Every
+ * case runs against a SQLite file and (the "-pg" TCase, when make check
+ * started a server) a PostgreSQL database.
  */
 #include <check.h>
 #include <limits.h>
@@ -12,6 +14,7 @@
 
 #include "dealtemp/bizcal.h"
 #include "dealtemp/deals.h"
+#include "pgtest.h"
 #include "store_helpers.h"
 #include "testutil.h"
 
@@ -26,6 +29,11 @@ static struct dt_store *st;
 static void setup(void)
 {
     dt_test_seam_open("deals", dir, sizeof(dir), &cfg, &st);
+}
+
+static void pg_setup(void)
+{
+    dt_test_seam_open_pg("deals", dir, sizeof(dir), &cfg, &st);
 }
 
 static void teardown(void)
@@ -299,9 +307,9 @@ START_TEST(milter_and_listing_agree_on_every_reply)
             cfg->cooling.business = business;
             cfg->cooling.hours = &cfg->hours;
             /* A fresh store per run. */
-            char db[PATH_MAX];
-            snprintf(db, sizeof(db), "%s/agree-%zu-%d.db", dir, w, business);
-            struct dt_store *s2 = dt_test_store(db);
+            char tag[64];
+            snprintf(tag, sizeof(tag), "agree-%zu-%d", w, business);
+            struct dt_store *s2 = dt_test_seam_fresh(dir, tag);
             time_t t = dt_test_utc(weeks[w].y, weeks[w].mo, weeks[w].d, 6, 0, 0);
             /* Interleave 12 threads: each step picks one and adds its next message. */
             enum { THREADS = 12, STEPS = 90 };
@@ -354,12 +362,8 @@ START_TEST(milter_and_listing_agree_on_every_reply)
 }
 END_TEST
 
-int main(void)
+static void deal_tests(TCase *tc)
 {
-    Suite *s = suite_create("deals");
-    TCase *tc = tcase_create("deals");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, silence_after_enthusiasm_cools_then_stalls);
     tcase_add_test(tc, silence_after_a_calm_message_is_not_cooling);
     tcase_add_test(tc, latencies_both_ways_and_warm_reply);
@@ -369,6 +373,11 @@ int main(void)
     tcase_add_test(tc, same_second_reply_follows_its_outbound);
     tcase_add_test(tc, reply_info_for_the_header);
     tcase_add_test(tc, milter_and_listing_agree_on_every_reply);
-    suite_add_tcase(s, tc);
+}
+
+int main(void)
+{
+    Suite *s = suite_create("deals");
+    dt_test_add_both(s, "deals", 60, deal_tests, setup, teardown, pg_setup, teardown);
     return dt_test_run(s);
 }

@@ -1,6 +1,8 @@
 /*
  * check_digest.c - which deals reach which rep's digest (dt_digest_collect)
- * and what a dry run writes (dt_digest_run): real store, real config.
+ * and what a dry run writes (dt_digest_run): real store, real config; the
+ * cases that read the store run against a SQLite file and (the "-pg"
+ * TCase, when make check started a server) a PostgreSQL database.
  */
 #include <check.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "dealtemp/digest.h"
+#include "pgtest.h"
 #include "store_helpers.h"
 #include "testutil.h"
 
@@ -22,6 +25,11 @@ static struct dt_store *st;
 static void setup(void)
 {
     dt_test_seam_open("digest", dir, sizeof(dir), &cfg, &st);
+}
+
+static void pg_setup(void)
+{
+    dt_test_seam_open_pg("digest", dir, sizeof(dir), &cfg, &st);
 }
 
 static void teardown(void)
@@ -157,15 +165,21 @@ START_TEST(dates_follow_the_configured_time_zone)
 }
 END_TEST
 
-int main(void)
+static void store_tests(TCase *tc)
 {
-    Suite *s = suite_create("digest");
-    TCase *tc = tcase_create("digest");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, each_rep_gets_only_their_cooling_deals);
     tcase_add_test(tc, reported_deals_become_ongoing);
     tcase_add_test(tc, dry_run_writes_one_mbox_entry_per_rep);
+}
+
+int main(void)
+{
+    Suite *s = suite_create("digest");
+    dt_test_add_both(s, "digest", 30, store_tests, setup, teardown, pg_setup, teardown);
+    /* rendering only: no store read */
+    TCase *tc = tcase_create("render");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, dates_follow_the_configured_time_zone);
     suite_add_tcase(s, tc);
     return dt_test_run(s);

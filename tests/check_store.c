@@ -1,10 +1,14 @@
 /*
- * check_store.c - the SQLite store, in a fresh temporary directory per
- * test: schema and version (create, reopen, newer and foreign databases
- * refused, missing and read-only directories, a missing database never
- * created by dt_store_open_existing), threading (In-Reply-To, thread keys,
- * subject fallback inside and outside its window and pair), duplicates,
- * scan order and filters, purge, counts and batches.
+ * check_store.c - the store, a fresh one per test, every case that needs
+ * only the store interface run twice: against a SQLite file and against a
+ * PostgreSQL database (the "-pg" TCases, when make check started a
+ * server; store_fixture.h). Schema and version (reopen, a newer schema
+ * refused), threading (In-Reply-To, thread keys, subject fallback inside
+ * and outside its window and pair), duplicates, scan order and filters,
+ * purge, counts, batches, and a copy into another store. SQLite's own
+ * (WAL, empty and foreign files, missing and read-only directories, a
+ * missing database never created by dt_store_open_existing) run against
+ * SQLite only; PostgreSQL's own are in check_store_pg.c.
  * Concurrency, crashes and locks are in check_store_stress.c; migrating a
  * version 1 database and the digest records in check_store_digest.c.
  */
@@ -17,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dealtemp/migrate.h"
 #include "store_fixture.h"
 #include "testutil.h"
 
@@ -27,6 +32,7 @@ START_TEST(open_creates_and_reopens)
     struct dt_store *st = open_ok();
     ck_assert_int_eq(dt_store_schema_version(), 4);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
+    ck_assert(!dt_store_broken(st));
     struct dt_store_counts c = counts(st);
     ck_assert_uint_eq(c.outbound + c.inbound + c.threads, 0);
     put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
@@ -34,13 +40,57 @@ START_TEST(open_creates_and_reopens)
 
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 4);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
-    ck_assert_str_eq(raw_text("PRAGMA journal_mode"), "wal");
 
     st = open_ok();
     ck_assert_int_eq(dt_store_version(st), 4);
     ck_assert_uint_eq(counts(st).outbound, 1);
     dt_store_close(st);
     dt_store_close(NULL);
+    ck_assert(!dt_store_broken(NULL));
+}
+END_TEST
+
+START_TEST(open_sets_wal)
+{
+    dt_store_close(open_ok());
+    ck_assert_str_eq(raw_text("PRAGMA journal_mode"), "wal");
+}
+END_TEST
+
+/* Migrating a store that is current changes nothing; its data stays. */
+START_TEST(migrate_current_is_a_no_op)
+{
+    struct dt_store *st = open_ok();
+    put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
+    dt_store_close(st);
+    int from = -1, to = -1;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_migrate(db_path, &from, &to, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(from, dt_store_schema_version());
+    ck_assert_int_eq(to, dt_store_schema_version());
+    ck_assert_msg(dt_store_migrate(db_path, NULL, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
+    st = open_ok();
+    ck_assert_uint_eq(counts(st).outbound, 1);
+    dt_store_close(st);
+    ck_assert_int_eq(dt_store_migrate("", &from, &to, &err), -1);
+    ck_assert_str_eq(err.msg, "no database configured");
+    ck_assert_int_eq(dt_store_migrate(NULL, &from, &to, &err), -1);
+}
+END_TEST
+
+/* SQLite: migrate creates a missing file (the admin's step is harmless there). */
+START_TEST(migrate_creates_sqlite_file)
+{
+    int from = -1, to = -1;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_migrate(db_path, &from, &to, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(from, 0);
+    ck_assert_int_eq(to, dt_store_schema_version());
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), dt_store_schema_version());
+    struct dt_store *st;
+    ck_assert_msg(dt_store_open_existing(db_path, &st, &err) == 0, "%s", err.msg);
+    dt_store_close(st);
 }
 END_TEST
 
@@ -64,7 +114,15 @@ START_TEST(open_refuses_newer_version)
     struct dt_error err = {""};
     ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
     ck_assert_ptr_null(st);
-    ck_assert_msg(strncmp(err.msg, db_path, strlen(db_path)) == 0, "%s", err.msg);
+    ck_assert_msg(strncmp(err.msg, db_label, strlen(db_label)) == 0, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "schema version 99 is newer") != NULL, "%s", err.msg);
+    ck_assert_ptr_null(strchr(err.msg, '\n'));
+    /* nor opened by the commands, nor migrated */
+    st = (struct dt_store *)1;
+    ck_assert_int_eq(dt_store_open_existing(db_path, &st, &err), -1);
+    ck_assert_ptr_null(st);
+    ck_assert_msg(strstr(err.msg, "schema version 99 is newer") != NULL, "%s", err.msg);
+    ck_assert_int_eq(dt_store_migrate(db_path, NULL, NULL, &err), -1);
     ck_assert_msg(strstr(err.msg, "schema version 99 is newer") != NULL, "%s", err.msg);
     /* untouched */
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 99);
@@ -94,7 +152,7 @@ END_TEST
 
 START_TEST(open_missing_directory)
 {
-    char p[256];
+    char p[320];
     struct dt_store *st;
     struct dt_error err = {""};
     snprintf(p, sizeof(p), "%s/no/such/dir/dealtemp.db", dir);
@@ -111,6 +169,7 @@ START_TEST(open_missing_directory)
     ck_assert_msg(strstr(err.msg, "is not a directory") != NULL, "%s", err.msg);
 
     ck_assert_int_eq(dt_store_open("", &st, &err), -1);
+    ck_assert_str_eq(err.msg, "no database configured");
     ck_assert_int_eq(dt_store_open(NULL, &st, &err), -1);
     /* A PostgreSQL string is never taken for a file name: nothing listens on port 1. */
     ck_assert_int_eq(dt_store_open("postgresql://dt@127.0.0.1:1/dealtemp", &st, &err), -1);
@@ -125,7 +184,7 @@ START_TEST(open_existing_creates_nothing)
 {
     struct dt_store *st = (struct dt_store *)1;
     struct dt_error err = {""};
-    char want[256], p[192];
+    char want[400], p[320];
     ck_assert_int_eq(dt_store_open_existing(db_path, &st, &err), -1);
     ck_assert_ptr_null(st);
     snprintf(want, sizeof(want),
@@ -329,7 +388,7 @@ START_TEST(duplicate_message_id)
     struct dt_record_result res;
     struct dt_error err = {""};
     ck_assert_int_eq(dt_store_record(st, &bad, &res, &err), -1);
-    ck_assert_msg(strstr(err.msg, db_path) != NULL, "%s", err.msg);
+    ck_assert_msg(strncmp(err.msg, db_label, strlen(db_label)) == 0, "%s", err.msg);
     ck_assert_int_eq(dt_store_record(NULL, &bad, &res, &err), -1);
     dt_store_close(st);
 }
@@ -567,37 +626,181 @@ START_TEST(batches)
 }
 END_TEST
 
-static Suite *store_suite(void)
+/* ---- copying ---- */
+
+/* Everything one store holds into another (a SQLite file), twice: the second adds nothing. */
+START_TEST(copy_into_another_store)
 {
-    Suite *s = suite_create("store");
-    TCase *tc = tcase_create("schema");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    struct dt_store *st = three_threads();
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_digest_record(st, "ann@corp", T0 + DAY,
+                                         (dt_hash[]){dt_msgid_hash("t1@corp"),
+                                                     dt_msgid_hash("t3@corp")},
+                                         2, T0 + DAY + 60, &err) == 0,
+                  "%s", err.msg);
+    /* a claim (a digest being sent) is not a digest sent: it is not copied */
+    bool claimed = false;
+    ck_assert_msg(dt_store_digest_claim(st, "dirk@corp", T0 + DAY, T0 + DAY, 3600, &claimed,
+                                        &err) == 0,
+                  "%s", err.msg);
+    ck_assert(claimed);
+    dt_store_close(st);
+
+    char other[160];
+    snprintf(other, sizeof(other), "%s/copy.db", dir);
+    struct dt_copy_report r;
+    ck_assert_msg(dt_store_copy(db_path, other, &r, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(r.from_version, 0);
+    ck_assert_int_eq(r.to_version, dt_store_schema_version());
+    ck_assert_uint_eq(r.messages, 7);
+    ck_assert_uint_eq(r.added, 7);
+    ck_assert_uint_eq(r.already, 0);
+    ck_assert_uint_eq(r.source.outbound, 5);
+    ck_assert_uint_eq(r.source.inbound, 2);
+    ck_assert_uint_eq(r.source.threads, 3);
+    ck_assert_uint_eq(r.after.outbound, 5);
+    ck_assert_uint_eq(r.after.inbound, 2);
+    ck_assert_uint_eq(r.after.threads, 3);
+    ck_assert_uint_eq(r.digest_rows, 3); /* one day sent, two threads in it */
+    ck_assert_uint_eq(r.digest_added, 3);
+
+    size_t rows_a, rows_b;
+    char *a = dump_of(db_path, &rows_a), *b = dump_of(other, &rows_b);
+    ck_assert_uint_eq(rows_a, 10);
+    ck_assert_str_eq(a, b);
+    free(b);
+
+    ck_assert_msg(dt_store_copy(db_path, other, &r, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(r.from_version, dt_store_schema_version());
+    ck_assert_uint_eq(r.messages, 7);
+    ck_assert_uint_eq(r.added, 0);
+    ck_assert_uint_eq(r.already, 7);
+    ck_assert_uint_eq(r.digest_rows, 3);
+    ck_assert_uint_eq(r.digest_added, 0);
+    b = dump_of(other, &rows_b);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+
+    /* the copy goes on like the original: a reply joins its thread */
+    ck_assert_msg(dt_store_open(other, &st, &err) == 0, "%s", err.msg);
+    struct dt_record_result res = put(st, &(struct m){"t3r@other", "t3@corp", NULL, T0 + 9 * DAY,
+                                                      false, "ann@corp", "carl@other", NULL, 0,
+                                                      NULL});
+    ck_assert(!res.new_thread);
+    ck_assert(res.thread == dt_msgid_hash("t3@corp"));
+    time_t first = 0;
+    ck_assert_int_eq(dt_store_digest_first(st, "ann@corp", res.thread, &first, &err), 0);
+    ck_assert_int_eq(first, T0 + DAY + 60);
+    dt_store_close(st);
+}
+END_TEST
+
+/* Loading what a dump gave: a row already there is not added again. */
+START_TEST(load_is_idempotent)
+{
+    struct dt_store *st = open_ok();
+    struct dt_error err = {""};
+    struct dt_raw ev = {.kind = DT_RAW_EVENT,
+                        .thread = 77,
+                        .subject_key = 5,
+                        .subject = "Pilot",
+                        .msgid = 1234,
+                        .at = T0,
+                        .outbound = true,
+                        .rep = "ann@corp",
+                        .counterpart = "bob@cust",
+                        .counterpart_name = "Bob",
+                        .score_milli = 873,
+                        .phrases = "amazing"};
+    bool added = false;
+    ck_assert_msg(dt_store_load(st, &ev, &added, &err) == 0, "%s", err.msg);
+    ck_assert(added);
+    ck_assert_msg(dt_store_load(st, &ev, &added, &err) == 0, "%s", err.msg);
+    ck_assert(!added);
+    struct dt_raw sent = {.kind = DT_RAW_DIGEST_SENT, .rep = "ann@corp", .day = T0, .at = T0 + 60};
+    ck_assert_msg(dt_store_load(st, &sent, &added, &err) == 0, "%s", err.msg);
+    ck_assert(added);
+    ck_assert_msg(dt_store_load(st, &sent, &added, &err) == 0, "%s", err.msg);
+    ck_assert(!added);
+    struct dt_raw item = {.kind = DT_RAW_DIGEST_ITEM, .rep = "ann@corp", .thread = 77, .at = T0 + 60};
+    ck_assert_msg(dt_store_load(st, &item, &added, &err) == 0, "%s", err.msg);
+    ck_assert(added);
+    ck_assert_msg(dt_store_load(st, &item, &added, &err) == 0, "%s", err.msg);
+    ck_assert(!added);
+    /* an item of a thread the store does not have is not added */
+    item.thread = 78;
+    ck_assert_msg(dt_store_load(st, &item, &added, &err) == 0, "%s", err.msg);
+    ck_assert(!added);
+
+    size_t rows;
+    dt_store_close(st);
+    char *d = dump_of(db_path, &rows);
+    ck_assert_str_eq(d, "event 77 5 Pilot 1234 1790000000 1 ann@corp bob@cust Bob 873 amazing\n"
+                        "sent ann@corp 1790000000 1790000060\n"
+                        "item ann@corp 77 1790000060\n");
+    free(d);
+
+    st = open_ok();
+    ck_assert_int_eq(dt_store_load(st, NULL, &added, &err), -1);
+    ev.thread = 0;
+    ck_assert_int_eq(dt_store_load(st, &ev, &added, &err), -1);
+    sent.rep = NULL;
+    ck_assert_int_eq(dt_store_load(st, &sent, &added, &err), -1);
+    ck_assert_int_eq(dt_store_dump(st, NULL, NULL, &err), -1);
+    dt_store_close(st);
+}
+END_TEST
+
+static void schema_tests(TCase *tc)
+{
     tcase_add_test(tc, open_creates_and_reopens);
-    tcase_add_test(tc, open_empty_file_gets_schema);
     tcase_add_test(tc, open_refuses_newer_version);
+    tcase_add_test(tc, migrate_current_is_a_no_op);
+}
+
+static void sqlite_schema_tests(TCase *tc)
+{
+    tcase_add_test(tc, open_sets_wal);
+    tcase_add_test(tc, migrate_creates_sqlite_file);
+    tcase_add_test(tc, open_empty_file_gets_schema);
     tcase_add_test(tc, open_refuses_foreign_and_garbage);
     tcase_add_test(tc, open_missing_directory);
     tcase_add_test(tc, open_read_only_directory);
     tcase_add_test(tc, open_existing_creates_nothing);
-    suite_add_tcase(s, tc);
+}
 
-    tc = tcase_create("threads");
-    tcase_add_checked_fixture(tc, setup, teardown);
+static void thread_tests(TCase *tc)
+{
     tcase_add_test(tc, reply_joins_by_in_reply_to);
     tcase_add_test(tc, reply_before_original_joins_by_key);
     tcase_add_test(tc, subject_fallback_window_and_pair);
     tcase_add_test(tc, duplicate_message_id);
-    suite_add_tcase(s, tc);
+}
 
-    tc = tcase_create("read");
-    tcase_add_checked_fixture(tc, setup, teardown);
+static void read_tests(TCase *tc)
+{
     tcase_add_test(tc, scan_order_and_rows);
     tcase_add_test(tc, scan_filters);
     tcase_add_test(tc, subject_filled_later_and_null_people);
     tcase_add_test(tc, purge_and_counts);
     tcase_add_test(tc, batches);
-    suite_add_tcase(s, tc);
+}
 
+static void copy_tests(TCase *tc)
+{
+    tcase_add_test(tc, copy_into_another_store);
+    tcase_add_test(tc, load_is_idempotent);
+}
+
+static Suite *store_suite(void)
+{
+    Suite *s = suite_create("store");
+    add_both(s, "schema", 30, schema_tests);
+    add_sqlite(s, "schema-sqlite", 0, sqlite_schema_tests);
+    add_both(s, "threads", 30, thread_tests);
+    add_both(s, "read", 30, read_tests);
+    add_both(s, "copy", 30, copy_tests);
     return s;
 }
 

@@ -1,11 +1,16 @@
 /*
- * check_store_digest.c - schema version 2 of the SQLite store: a version 1
- * database (tests/data/store-v1.sql) migrated on open with every event
- * kept, a migration that fails changing nothing, and what digests told
- * each rep - dt_store_digest_first, dt_store_digest_sent,
- * dt_store_digest_record (one transaction, earliest first_at kept, per rep,
- * in batches, under a lock) - and how purge drops those records.
- * A fresh temporary directory per test (store_fixture.h).
+ * check_store_digest.c - what digests told each rep, against both
+ * backends (a SQLite file, and a PostgreSQL database in the "-pg" TCases;
+ * store_fixture.h): dt_store_digest_first, dt_store_digest_sent,
+ * dt_store_digest_record (one transaction, earliest first_at kept, per
+ * rep, in batches), the claims that let one host of several send a digest
+ * (dt_store_digest_claim/release: taken once, given back, a stale one
+ * taken over, never once sent), and how purge drops those records.
+ * SQLite only: a version 1 database (tests/data/store-v1.sql) migrated on
+ * open with every event kept, a migration that fails changing nothing, a
+ * write waiting for SQLite's lock (PostgreSQL's schema and locks are in
+ * check_store_pg.c). Claims raced by several processes are in
+ * check_store_stress.c.
  */
 #include <check.h>
 #include <stdio.h>
@@ -139,7 +144,7 @@ START_TEST(failed_migration_changes_nothing)
     struct dt_error err = {""};
     ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
     ck_assert_ptr_null(st);
-    char want[256];
+    char want[400];
     snprintf(want, sizeof(want), "%s: schema step 2: table digest_item already exists", db_path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 1);
@@ -257,24 +262,44 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
+/* A trigger behind the store's back that refuses thread key's digest items. */
+static void refuse_item(dt_hash key)
+{
+    char sql[600];
+    if (on_pg)
+        snprintf(sql, sizeof(sql),
+                 "CREATE FUNCTION no_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                 " IF NEW.thread = (SELECT id FROM threads WHERE key = %lld) THEN"
+                 " RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;"
+                 "CREATE TRIGGER no_item BEFORE INSERT ON digest_item FOR EACH ROW"
+                 " EXECUTE FUNCTION no_item()",
+                 (long long)key);
+    else
+        snprintf(sql, sizeof(sql),
+                 "CREATE TRIGGER no_item BEFORE INSERT ON digest_item WHEN NEW.thread ="
+                 " (SELECT id FROM threads WHERE key = %lld) BEGIN SELECT RAISE(ABORT, 'refused');"
+                 " END",
+                 (long long)key);
+    raw_exec(sql);
+}
+
 START_TEST(record_is_one_transaction)
 {
     struct dt_store *st = open_ok();
     dt_hash t1 = thread_of(st, "1@corp", T0, true, BOB);
     dt_hash t2 = thread_of(st, "2@corp", T0 + 60, true, "carl@cust.example");
     /* The second item fails: neither the day nor the first item may stay. */
-    char sql[256];
-    snprintf(sql, sizeof(sql),
-             "CREATE TRIGGER no_t2 BEFORE INSERT ON digest_item WHEN NEW.thread ="
-             " (SELECT id FROM threads WHERE key = %lld) BEGIN SELECT RAISE(ABORT, 'refused');"
-             " END",
-             (long long)t2);
-    raw_exec(sql);
+    refuse_item(t2);
     struct dt_error err = {""};
     ck_assert_int_eq(dt_store_digest_record(st, ANN, T0, (dt_hash[]){t1, t2}, 2, T0 + 1, &err), -1);
-    char want[256];
-    snprintf(want, sizeof(want), "%s: refused", db_path);
-    ck_assert_str_eq(err.msg, want);
+    char want[400];
+    snprintf(want, sizeof(want), "%s: refused", db_label);
+    if (on_pg) /* "<label>: ERROR: refused CONTEXT: PL/pgSQL function ..." */
+        ck_assert_msg(strncmp(err.msg, db_label, strlen(db_label)) == 0 &&
+                          strstr(err.msg, "refused") != NULL && strchr(err.msg, '\n') == NULL,
+                      "%s", err.msg);
+    else
+        ck_assert_str_eq(err.msg, want);
     ck_assert(!sent(st, ANN, T0));
     ck_assert_int_eq(first(st, ANN, t1), 0);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM digest_sent"), 0);
@@ -374,24 +399,130 @@ START_TEST(purge_drops_digests_of_purged_threads_and_days)
 }
 END_TEST
 
-static Suite *store_digest_suite(void)
+/* ---- claims: one host of several sends a digest ---- */
+
+static bool claim(struct dt_store *st, const char *rep, time_t day, time_t now, long stale_s)
 {
-    Suite *s = suite_create("store_digest");
-    TCase *tc = tcase_create("migration");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    bool c = true; /* must be set either way */
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_digest_claim(st, rep, day, now, stale_s, &c, &err) == 0, "%s", err.msg);
+    return c;
+}
+
+static void release(struct dt_store *st, const char *rep, time_t day)
+{
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_digest_release(st, rep, day, &err) == 0, "%s", err.msg);
+}
+
+START_TEST(claim_once_release_and_take_over)
+{
+    struct dt_store *st = open_ok();
+    time_t day = T0, now = T0 + 7 * 3600;
+    long stale = 1800;
+    ck_assert(claim(st, ANN, day, now, stale));
+    /* taken: not again, by this handle or another, while it is fresh */
+    ck_assert(!claim(st, ANN, day, now, stale));
+    struct dt_store *other = open_ok();
+    ck_assert(!claim(other, ANN, day, now + stale - 1, stale));
+    /* a claim is not "sent", and leaves no digest record behind */
+    ck_assert(!sent(st, ANN, day));
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM digest_sent WHERE sent_at = 0"), 1);
+    /* other days and reps are theirs alone */
+    ck_assert(claim(other, ANN, day + DAY, now, stale));
+    ck_assert(claim(other, "zoe@corp.example", day, now, stale));
+
+    /* a failed delivery gives it back: the next run takes it */
+    release(st, ANN, day);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM digest_sent d JOIN people p ON p.id = d.rep"
+                             " WHERE p.addr = 'ann@corp.example' AND d.day = 1790000000"),
+                     0);
+    ck_assert(claim(other, ANN, day, now + 60, stale));
+    ck_assert(!claim(st, ANN, day, now + 60, stale));
+
+    /* a run that died: its claim, older than stale_s, is taken over - once */
+    ck_assert(!claim(st, ANN, day, now + 60 + stale, stale)); /* exactly stale_s: still fresh */
+    ck_assert(claim(st, ANN, day, now + 61 + stale, stale));
+    ck_assert(!claim(other, ANN, day, now + 61 + stale, stale));
+
+    /* sent: never claimed again, however old; release leaves it sent */
+    record(st, ANN, day, NULL, 0, now + 62 + stale);
+    ck_assert(sent(st, ANN, day));
+    ck_assert(!claim(other, ANN, day, now + 100 * DAY, stale));
+    release(other, ANN, day);
+    ck_assert(sent(st, ANN, day));
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM digest_sent WHERE sent_at = 0"), 2);
+
+    /* releasing what was never claimed, or by a rep never seen, is harmless */
+    release(st, "nobody@corp.example", day);
+    release(st, ANN, day + 5 * DAY);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM people WHERE addr = 'nobody@corp.example'"), 0);
+
+    /* stale_s 0: any unsent claim from before now is taken over */
+    ck_assert(claim(st, "yves@corp.example", day, now, 0));
+    ck_assert(!claim(st, "yves@corp.example", day, now, 0));
+    ck_assert(claim(st, "yves@corp.example", day, now + 1, 0));
+    dt_store_close(other);
+    dt_store_close(st);
+}
+END_TEST
+
+START_TEST(claim_bad_arguments_and_batches)
+{
+    struct dt_store *st = open_ok();
+    struct dt_error err = {""};
+    bool c = true;
+    ck_assert_int_eq(dt_store_digest_claim(NULL, ANN, T0, T0, 60, &c, &err), -1);
+    ck_assert_str_eq(err.msg, "store not open");
+    ck_assert_int_eq(dt_store_digest_claim(st, "", T0, T0, 60, &c, &err), -1);
+    ck_assert_str_eq(err.msg, "dt_store_digest_claim: no rep");
+    ck_assert(!c);
+    ck_assert_int_eq(dt_store_digest_release(st, NULL, T0, &err), -1);
+    ck_assert_str_eq(err.msg, "dt_store_digest_release: no rep");
+    ck_assert_int_eq(dt_store_digest_release(NULL, ANN, T0, &err), -1);
+
+    /* inside a batch a claim is part of it: rolled back with it */
+    ck_assert_int_eq(dt_store_begin(st, &err), 0);
+    ck_assert(claim(st, ANN, T0, T0, 60));
+    ck_assert_int_eq(dt_store_rollback(st, &err), 0);
+    ck_assert(claim(st, ANN, T0, T0, 60));
+    /* purge drops claims of the days it drops */
+    size_t deleted;
+    ck_assert_int_eq(dt_store_purge(st, T0 + DAY, &deleted, &err), 0);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM digest_sent"), 0);
+    ck_assert(claim(st, ANN, T0, T0, 60));
+    dt_store_close(st);
+}
+END_TEST
+
+static void migration_tests(TCase *tc)
+{
     tcase_add_test(tc, v1_database_migrates_and_keeps_its_events);
     tcase_add_test(tc, failed_migration_changes_nothing);
-    suite_add_tcase(s, tc);
+    tcase_add_test(tc, record_waits_for_a_lock_then_fails);
+}
 
-    tc = tcase_create("digests");
-    tcase_add_checked_fixture(tc, setup, teardown);
+static void digest_tests(TCase *tc)
+{
     tcase_add_test(tc, first_keeps_the_earliest_per_rep);
     tcase_add_test(tc, sent_per_rep_and_day);
     tcase_add_test(tc, bad_arguments);
     tcase_add_test(tc, record_is_one_transaction);
-    tcase_add_test(tc, record_waits_for_a_lock_then_fails);
     tcase_add_test(tc, purge_drops_digests_of_purged_threads_and_days);
-    suite_add_tcase(s, tc);
+}
+
+static void claim_tests(TCase *tc)
+{
+    tcase_add_test(tc, claim_once_release_and_take_over);
+    tcase_add_test(tc, claim_bad_arguments_and_batches);
+}
+
+static Suite *store_digest_suite(void)
+{
+    Suite *s = suite_create("store_digest");
+    add_sqlite(s, "migration-sqlite", 0, migration_tests);
+    add_both(s, "digests", 30, digest_tests);
+    add_both(s, "claims", 30, claim_tests);
     return s;
 }
 

@@ -1,23 +1,31 @@
 /*
  * store_fixture.h - what check_store.c, check_store_stress.c and
- * check_store_digest.c share: a fresh directory per test, messages
- * recorded the way the milter records them, and raw SQL on the file behind
- * the store's back. Included by those suites only; every helper fails the
- * running test on error.
+ * check_store_digest.c share: a fresh store per test - a SQLite file in a
+ * fresh directory (setup/teardown) or a fresh PostgreSQL database with the
+ * schema (pg_setup/pg_teardown, on the server make check starts) - the
+ * same test functions run against either (add_both), messages recorded
+ * the way the milter records them, and raw SQL behind the store's back on
+ * whichever database the test has. Included by those suites only; every
+ * helper fails the running test on error.
  */
 #ifndef DEALTEMP_STORE_FIXTURE_H
 #define DEALTEMP_STORE_FIXTURE_H
 
 #include <check.h>
+#include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dealtemp/store.h"
 #include "dealtemp/thread.h"
+#include "pgtest.h"
+#include "testutil.h"
 
 #define UNUSED __attribute__((unused))
 
@@ -25,26 +33,57 @@
 #define WINDOW (30 * DAY)
 #define T0 ((time_t)1790000000) /* 2026-09-21 */
 
-static char dir[64];
-static char db_path[128];
+static char dir[64];       /* a fresh directory (either backend: for files a test writes) */
+static char db_path[256];  /* what the test opens: a SQLite file, or a PostgreSQL URL */
+static char db_label[256]; /* how the store's messages name it (PostgreSQL: no password) */
+static bool on_pg;         /* this test's store is PostgreSQL */
 
 /* A fresh directory and database path for each test (each runs in its own process). */
 UNUSED static void setup(void)
 {
+    on_pg = false;
     snprintf(dir, sizeof(dir), "/tmp/dt-store-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(db_path, sizeof(db_path), "%s/dealtemp.db", dir);
+    snprintf(db_label, sizeof(db_label), "%s", db_path);
 }
 
+/* The directory and all in it (the database, and any other store a test made there). */
 UNUSED static void teardown(void)
 {
-    char p[192];
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof(p), "%s%s", db_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    dt_test_rm_rf(dir);
+}
+
+/* A fresh PostgreSQL database with the schema (dt_store_migrate), and a fresh directory. */
+UNUSED static void pg_setup(void)
+{
+    on_pg = true;
+    dt_test_mkdtemp(dir, sizeof(dir), "store-pg");
+    dt_test_pg_create(db_path, sizeof(db_path), db_label, sizeof(db_label), true);
+}
+
+UNUSED static void pg_teardown(void)
+{
+    dt_test_pg_drop_all();
+    dt_test_rm_rf(dir);
+}
+
+/* The tests add() adds, once with a SQLite store and (when a server runs) once with PostgreSQL. */
+UNUSED static void add_both(Suite *s, const char *name, double timeout_s, void (*add)(TCase *tc))
+{
+    dt_test_add_both(s, name, timeout_s, add, setup, teardown, pg_setup, pg_teardown);
+}
+
+/* The tests add() adds, with a SQLite store only (what they check is SQLite's own). */
+UNUSED static void add_sqlite(Suite *s, const char *name, double timeout_s,
+                              void (*add)(TCase *tc))
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    if (timeout_s > 0)
+        tcase_set_timeout(tc, timeout_s);
+    add(tc);
+    suite_add_tcase(s, tc);
 }
 
 UNUSED static struct dt_store *open_ok(void)
@@ -120,9 +159,11 @@ UNUSED static struct dt_store_counts counts(struct dt_store *st)
     return c;
 }
 
-/* One integer from raw SQL on the database file, behind the store's back. */
+/* One integer from raw SQL on the test's database, behind the store's back. */
 UNUSED static long long raw_int(const char *sql)
 {
+    if (on_pg)
+        return dt_test_pg_int(db_path, sql);
     sqlite3 *db;
     sqlite3_stmt *s;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
@@ -134,10 +175,12 @@ UNUSED static long long raw_int(const char *sql)
     return v;
 }
 
-/* One text value from raw SQL on the database file (a static buffer). */
+/* One text value from raw SQL on the test's database (a static buffer). */
 UNUSED static const char *raw_text(const char *sql)
 {
     static char v[256];
+    if (on_pg)
+        return dt_test_pg_text(db_path, sql, v, sizeof(v));
     sqlite3 *db;
     sqlite3_stmt *s;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
@@ -153,11 +196,96 @@ UNUSED static const char *raw_text(const char *sql)
 
 UNUSED static void raw_exec(const char *sql)
 {
+    if (on_pg) {
+        dt_test_pg_exec(db_path, sql);
+        return;
+    }
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
     char *msg = NULL;
     ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
     sqlite3_close(db);
+}
+
+/* Every row a store's dump gives, one line each (malloc'd); *rows = how many. */
+struct dump_text {
+    struct dt_buf b;
+    size_t rows;
+};
+
+UNUSED static int dump_line(const struct dt_raw *r, void *arg)
+{
+    struct dump_text *d = arg;
+    char line[640];
+    if (r->kind == DT_RAW_EVENT)
+        snprintf(line, sizeof(line), "event %lld %lld %s %lld %lld %d %s %s %s %ld %s\n",
+                 (long long)r->thread, (long long)r->subject_key, r->subject ? r->subject : "-",
+                 (long long)r->msgid, (long long)r->at, r->outbound, r->rep ? r->rep : "-",
+                 r->counterpart ? r->counterpart : "-",
+                 r->counterpart_name ? r->counterpart_name : "-", r->score_milli,
+                 r->phrases ? r->phrases : "-");
+    else if (r->kind == DT_RAW_DIGEST_SENT)
+        snprintf(line, sizeof(line), "sent %s %lld %lld\n", r->rep, (long long)r->day,
+                 (long long)r->at);
+    else
+        snprintf(line, sizeof(line), "item %s %lld %lld\n", r->rep, (long long)r->thread,
+                 (long long)r->at);
+    dt_buf_puts(&d->b, line);
+    d->rows++;
+    return 0;
+}
+
+UNUSED static char *dump_of(const char *db, size_t *rows)
+{
+    struct dt_store *st = NULL;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_open_existing(db, &st, &err) == 0, "%s", err.msg);
+    struct dump_text d = {DT_BUF_INIT, 0};
+    dt_buf_puts(&d.b, "");
+    ck_assert_msg(dt_store_dump(st, dump_line, &d, &err) == 0, "dump: %s", err.msg);
+    dt_store_close(st);
+    if (rows != NULL)
+        *rows = d.rows;
+    return dt_buf_steal(&d.b, NULL);
+}
+
+/* Monotonic seconds, for bounds on how long a call may take. */
+UNUSED static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Wait for child pid at most timeout_s seconds (then SIGKILL it and fail);
+ * its exit status.
+ */
+UNUSED static int wait_child(pid_t pid, double timeout_s)
+{
+    double until = now_s() + timeout_s;
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        ck_assert_msg(r != -1, "waitpid %ld: %s", (long)pid, strerror(errno));
+        if (r == pid)
+            return status;
+        if (now_s() > until) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            ck_abort_msg("child %ld still running after %.1f s: killed", (long)pid, timeout_s);
+        }
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* The child exited 0, or the test fails naming what it said. */
+UNUSED static void child_ok(pid_t pid, double timeout_s, const char *what)
+{
+    int status = wait_child(pid, timeout_s);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: child status 0x%x", what,
+                  status);
 }
 
 #endif

@@ -221,7 +221,12 @@ struct dt_raw {
 };
 int dt_store_dump(struct dt_store *st, int (*fn)(const struct dt_raw *r, void *arg), void *arg,
                   struct dt_error *err);
-/* Store one dumped row; *added = false when it was already there (idempotent). */
+/*
+ * Store one dumped row; *added = false when it was already there
+ * (idempotent): a message with that Message-ID hash, a digest day with
+ * that sent time or a later one, a digest item with that first time or an
+ * earlier one (a row that moves a time is merged in, and counts as added).
+ */
 int dt_store_load(struct dt_store *st, const struct dt_raw *r, bool *added, struct dt_error *err);
 
 /* The schema version this build writes. */

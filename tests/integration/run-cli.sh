@@ -109,11 +109,17 @@ if [ $rc -eq 0 ] && [ "$out" = "dealtemp: $tmp/nodir.conf: OK (1 warning)" ] \
     && [ "$(cat "$tmp/lint2.err")" = "dealtemp-milter: $want" ] && [ ! -e "$tmp/no-such-dir" ]; then
     ok "check-config and dealtemp-milter -n warn (file:line, status 0) about a missing database directory"
 else not_ok "database directory" "rc=$rc $out $(cat "$tmp/lint.err") rc2=$rc2 $out2 $(cat "$tmp/lint2.err")"; fi
-printf 'internal_domains = ["corp.example"];\ndatabase = "postgresql://db.example/dealtemp";\n' >"$tmp/pg.conf"
+printf 'internal_domains = ["corp.example"];\ndatabase = "postgresql://db.example/dealtemp";\nstore = { spool = "%s/spool.db"; };\n' "$tmp" >"$tmp/pg.conf"
 out=$("$DT" check-config -c "$tmp/pg.conf" 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ "$out" = "dealtemp: $tmp/pg.conf: OK" ]; then
-    ok "check-config leaves a postgresql:// database alone"
+    ok "check-config connects to no postgresql:// database, and judges the spool's directory"
 else not_ok "postgresql" "rc=$rc $out"; fi
+printf 'internal_domains = ["corp.example"];\ndatabase = "postgresql://ann:s3%%zzcret@db.example/dealtemp";\n' >"$tmp/pgbad.conf"
+out=$("$DT" check-config -c "$tmp/pgbad.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "pgbad.conf:2: database: invalid PostgreSQL database string" \
+    && ! echo "$out" | grep -q zzcret; then
+    ok "check-config refuses a database string libpq cannot parse, in one line, without the password"
+else not_ok "postgresql string" "rc=$rc $out"; fi
 out=$("$DT" check-config -c tests/data/conf/missing-language.conf 2>&1); rc=$?
 if [ $rc -eq 1 ] && [ "$out" = "dealtemp: tests/data/conf/missing-language.conf:4: euphoria.languages: 'de': $PWD/tests/data/lexicons-min/de.txt: No such file or directory" ]; then
     ok "check-config: a missing lexicon names the key and file:line that asked for it"

@@ -1,6 +1,6 @@
 /*
  * store_helpers.c - a store to test against, the seam fixture around it
- * (temporary directory, store, real configuration), and messages recorded
+ * (temporary directory, a SQLite or PostgreSQL store, real configuration), and messages recorded
  * without a parsed message (see store_helpers.h): the thread is given by
  * its root's Message-ID, the rest follows from the level. Every helper
  * fails the running test (ck_assert) on error.
@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pgtest.h"
 #include "testutil.h"
 
 #define DAY 86400L
+
+/* The running test's seam is PostgreSQL. */
+static bool seam_pg;
 
 struct dt_store *dt_test_store(const char *path)
 {
@@ -28,6 +32,7 @@ struct dt_store *dt_test_store(const char *path)
 void dt_test_seam_open(const char *name, char *dir, size_t size, struct dt_config **cfg,
                        struct dt_store **st)
 {
+    seam_pg = false;
     char db[PATH_MAX];
     dt_test_mkdtemp(dir, size, name);
     snprintf(db, sizeof(db), "%s/store.db", dir);
@@ -35,11 +40,34 @@ void dt_test_seam_open(const char *name, char *dir, size_t size, struct dt_confi
     *st = dt_test_store(db);
 }
 
+void dt_test_seam_open_pg(const char *name, char *dir, size_t size, struct dt_config **cfg,
+                          struct dt_store **st)
+{
+    char url[256];
+    seam_pg = true;
+    dt_test_mkdtemp(dir, size, name);
+    *cfg = dt_test_config("tests/data/conf/analyze.conf");
+    dt_test_pg_create(url, sizeof(url), NULL, 0, true);
+    *st = dt_test_store(url);
+}
+
+struct dt_store *dt_test_seam_fresh(const char *dir, const char *tag)
+{
+    char db[PATH_MAX];
+    if (seam_pg)
+        dt_test_pg_create(db, sizeof(db), NULL, 0, true);
+    else
+        snprintf(db, sizeof(db), "%s/%s.db", dir, tag);
+    return dt_test_store(db);
+}
+
 void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store *st)
 {
     dt_store_close(st);
     dt_config_unref(cfg);
     dt_test_rm_rf(dir);
+    dt_test_pg_drop_all(); /* nothing when the seam was SQLite */
+    seam_pg = false;
 }
 
 void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,

@@ -1,7 +1,8 @@
 /*
- * store_helpers.h - a real SQLite store for the seam suites (check_deals.c,
- * check_digest.c, check_import.c): the fixture they share, and messages of
- * a thread recorded the short way. Linked into every suite; each helper
+ * store_helpers.h - a real store for the seam suites (check_deals.c,
+ * check_digest.c, check_import.c): the fixture they share (a SQLite file,
+ * or a PostgreSQL database), and messages of a thread recorded the short
+ * way. Linked into every suite; each helper
  * fails the running test on error.
  */
 #ifndef DEALTEMP_STORE_HELPERS_H
@@ -20,10 +21,17 @@ struct dt_store *dt_test_store(const char *path);
  * The seam fixture: a fresh directory /tmp/dt-<name>-XXXXXX (into dir, size
  * bytes) holding the store <dir>/store.db (*st), and the real configuration
  * tests/data/conf/analyze.conf (*cfg). _close undoes all three.
+ * dt_test_seam_open_pg is the same with the store in a fresh PostgreSQL
+ * database (pgtest.h) instead of the file; _close drops it.
  */
 void dt_test_seam_open(const char *name, char *dir, size_t size, struct dt_config **cfg,
                        struct dt_store **st);
+void dt_test_seam_open_pg(const char *name, char *dir, size_t size, struct dt_config **cfg,
+                          struct dt_store **st);
 void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store *st);
+
+/* Another fresh, empty store of the seam's kind: <dir>/<tag>.db, or a new database. */
+struct dt_store *dt_test_seam_fresh(const char *dir, const char *tag);
 
 /*
  * Record message id of the thread rooted at root (a message id; id == root
