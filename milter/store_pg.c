@@ -395,6 +395,7 @@ int pg_open_conn(const char *db, int connect_ms, int stmt_ms, struct pg_store **
         pgs_close(&st->base);
         return -1;
     }
+    pg_keep_notices(st);
     if (st->stmt_ms > 0) {
         char sql[64];
         snprintf(sql, sizeof(sql), "SET statement_timeout = %d", st->stmt_ms);

@@ -97,6 +97,26 @@ static bool state_is_fatal(const char *state)
             strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0);
 }
 
+/* Notices: never on stderr (one line per error is the promise). */
+static void drop_notice(void *arg, const PGresult *res)
+{
+    (void)arg;
+    (void)res;
+}
+
+static void keep_notice(void *arg, const PGresult *res)
+{
+    struct pg_store *st = arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (sev != NULL && (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0))
+        one_line(PQresultErrorMessage(res), st->notice, sizeof(st->notice));
+}
+
+void pg_keep_notices(struct pg_store *st)
+{
+    PQsetNoticeReceiver(st->conn, keep_notice, st);
+}
+
 int pg_fail(struct pg_store *st, const PGresult *res, struct dt_error *err)
 {
     char msg[400];
@@ -110,6 +130,8 @@ int pg_fail(struct pg_store *st, const PGresult *res, struct dt_error *err)
     snprintf(st->sqlstate, sizeof(st->sqlstate), "%s", state ? state : "");
     if (*msg == '\0')
         snprintf(msg, sizeof(msg), "%s", st->broken ? "connection lost" : "unknown error");
+    if (st->broken && st->notice[0] != '\0' && strstr(msg, st->notice) == NULL)
+        return dt_error_set(err, "%s: %s; %s", st->label, st->notice, msg);
     return dt_error_set(err, "%s: %s", st->label, msg);
 }
 
@@ -509,6 +531,7 @@ PGconn *pg_connect(const char *db, int timeout_ms, const char *label, struct dt_
         dt_error_set(err, "%s: out of memory", label);
         return NULL;
     }
+    PQsetNoticeReceiver(c, drop_notice, NULL);
     int64_t deadline = timeout_ms > 0 ? pg_now_ms() + timeout_ms : 0;
     PostgresPollingStatusType ps = PQstatus(c) == CONNECTION_BAD ? PGRES_POLLING_FAILED
                                                                  : PGRES_POLLING_WRITING;

@@ -58,6 +58,7 @@ struct pg_store {
     bool broken;         /* lost or timed out: close it */
     char sqlstate[6];    /* of the last failure ("" if none) */
     int64_t deadline_ms; /* of the call in progress (monotonic ms), 0 = none */
+    char notice[200];    /* the server's last FATAL outside a result (why it hung up), or "" */
     bool prepared[PQ_COUNT];
 };
 
@@ -93,8 +94,14 @@ int pg_exec_text(struct pg_store *st, const char *sql, struct dt_error *err);
 int pg_stream(struct pg_store *st, const char *sql, int n, const char *const *vals,
               int (*fn)(const PGresult *res, void *arg), void *arg, struct dt_error *err);
 
-/* Connect within timeout_ms (0 = none): a ready connection, or NULL with err set. */
+/*
+ * Connect within timeout_ms (0 = none): a ready connection, or NULL with err set.
+ * libpq would print what the server sends outside a result (a notice, or
+ * the FATAL before it hangs up) on stderr: the connection drops it.
+ */
 PGconn *pg_connect(const char *db, int timeout_ms, const char *label, struct dt_error *err);
+/* From now on keep such a FATAL in st->notice, for the call that finds the connection lost. */
+void pg_keep_notices(struct pg_store *st);
 /* "postgresql://user@host:port/db" for messages (malloc'd; never a password). */
 char *pg_label(const char *db);
 

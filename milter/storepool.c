@@ -134,13 +134,26 @@ static enum dt_kept spool_it(struct dt_storepool *p, const struct dt_record *rec
     return DT_KEPT_SPOOLED;
 }
 
-/* Under lock: the database is away from now on (once per outage). */
-static void go_down_locked(struct dt_storepool *p, const char *why)
+/* Under lock: close the idle handles. */
+static void close_idle_locked(struct dt_storepool *p)
 {
     for (int i = 0; i < p->n_idle; i++)
         dt_store_close(p->idle[i]);
     p->n_open -= p->n_idle;
     p->n_idle = 0;
+}
+
+static void close_idle(struct dt_storepool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    close_idle_locked(p);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Under lock: the database is away from now on (once per outage). */
+static void go_down_locked(struct dt_storepool *p, const char *why)
+{
+    close_idle_locked(p);
     if (p->down)
         return;
     p->down = true;
@@ -195,8 +208,27 @@ enum dt_kept dt_storepool_keep(struct dt_storepool *p, const struct dt_config *c
     int rc = new_handle ? open_handle(p, &st, err) : 0;
     bool lost = false;
     if (rc == 0) {
+        int64_t t0 = now_ms();
         rc = dt_ingest_commit(st, cfg, rec, flags, out, err);
         lost = rc < 0 && dt_store_broken(st);
+        if (lost && !new_handle && p->pg && now_ms() - t0 < p->stmt_ms) {
+            /*
+             * A pooled connection that failed at once was dropped while
+             * idle (the server restarted, an idle timeout): that says
+             * nothing about the database now. The other idle ones are as
+             * old: close them all, and try once on a fresh connection -
+             * within the bound of a message that opens a handle.
+             */
+            dt_store_close(st);
+            st = NULL;
+            close_idle(p);
+            memset(out, 0, sizeof(*out));
+            rc = open_handle(p, &st, err);
+            if (rc == 0) {
+                rc = dt_ingest_commit(st, cfg, rec, flags, out, err);
+                lost = rc < 0 && dt_store_broken(st);
+            }
+        }
     } else {
         lost = p->pg;
     }

@@ -9,7 +9,10 @@
  * connect_timeout_ms, does not answer in time, or drops the connection,
  * the facts go to the local spool (spool.h) instead and the message passes
  * exactly as before (the euphoria header is added; only the thread and
- * latency headers, which need the shared view, are left out). From then
+ * latency headers, which need the shared view, are left out). A pooled
+ * connection that fails at once was dropped while idle (a restart of the
+ * server): the idle ones are closed and the message tries once more on a
+ * fresh connection before the database counts as away. From then
  * on every message is spooled, so the database receives them in arrival
  * order, until a background thread - retrying with backoff (1 s doubling
  * to 30 s) - has connected and replayed the whole spool. One log line

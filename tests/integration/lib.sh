@@ -17,6 +17,9 @@
 #   dt_wait_delivery TOK  the sink file of the message whose Message-ID contains TOK
 #   dt_wait_sink ...      the same for any MTA, given the log patterns (sendmail-lib.sh)
 #   dt_swaks_wire FILE    a copy of FILE ending in the SMTP closing dot (for swaks)
+#   dt_instance NAME      switch to another Postfix + milter pair (its own dirs, ports,
+#                         logs; see below); the first one is the default, ""
+#   dt_instance_do NAME CMD...  CMD with NAME's Postfix + milter, then back
 #   dt_finish             print the count, tail the logs if a check failed, exit
 #   fail MSG              print MSG, the maillog tail and the milter log tail, exit 1
 # A private PostgreSQL: pg-lib.sh (dt_pg_start ...; the EXIT trap stops it).
@@ -62,11 +65,68 @@ dt_tail() {
     fi
 }
 
+# dt_tail_logs [N]: the MTA log and milter log tails of every instance.
+dt_tail_logs() {
+    local n=${1:-40} back=$DT_INSTANCE name
+    for name in $DT_INSTANCE_NAMES; do
+        [ "$name" = - ] && name=""
+        dt_instance "$name"
+        dt_tail "$DT_MAILLOG_LABEL${name:+ ($name)}" "$DT_MAILLOG" "$n"
+        dt_tail "milter log${name:+ ($name)}" "$DT_MILTER_LOG" "$n"
+    done
+    dt_instance "$back"
+}
+
 fail() {
     printf 'FAIL: %s\n' "$*" >&2
-    dt_tail "$DT_MAILLOG_LABEL" "$DT_MAILLOG"
-    dt_tail "milter log" "$DT_MILTER_LOG"
+    dt_tail_logs
     exit 1
+}
+
+# ---------------------------------------------------------------- instances
+
+# One Postfix and one milter are "the current instance": the globals below.
+# A test with several (a submission server and an MX, say) switches with
+# dt_instance NAME, which saves the current values and restores NAME's
+# (empty for a new NAME). The default instance is named "". A new
+# instance's files get its name: $DT_TMP/pf-NAME, log/maillog-NAME,
+# log/milter-NAME.log, vmail-NAME; its Postfix is NAME.corp.test. The
+# EXIT trap stops every instance.
+DT_INSTANCE=""
+DT_INSTANCE_NAMES="-"
+DT_INSTANCE_VARS="DT_PF_ETC DT_PF_QUEUE DT_MAILLOG DT_SMTPD_PORT DT_MILTER_PID DT_MILTER_LOG
+DT_MILTER_EXIT DT_VMAIL_BASE DT_VMAIL_DOMAIN DT_VMAIL_ADDRS"
+declare -gA DT_INSTANCE_SAVED=()
+
+dt_instance() {
+    local name=$1 v
+    [ "$name" = "$DT_INSTANCE" ] && return 0
+    for v in $DT_INSTANCE_VARS; do
+        DT_INSTANCE_SAVED[${DT_INSTANCE:--}/$v]=${!v-}
+    done
+    case " $DT_INSTANCE_NAMES " in
+    *" ${name:--} "*) ;;
+    *) DT_INSTANCE_NAMES="$DT_INSTANCE_NAMES ${name:--}" ;;
+    esac
+    DT_INSTANCE=$name
+    for v in $DT_INSTANCE_VARS; do
+        printf -v "$v" '%s' "${DT_INSTANCE_SAVED[${name:--}/$v]-}"
+    done
+}
+
+# dt_instance_do NAME CMD [ARGS...]: CMD with NAME current, then back; CMD's status.
+dt_instance_do() {
+    local back=$DT_INSTANCE rc
+    dt_instance "$1"
+    "${@:2}"
+    rc=$?
+    dt_instance "$back"
+    return "$rc"
+}
+
+# dt_instance_file BASE [EXT]: BASE.EXT for the default instance, BASE-NAME.EXT else.
+dt_instance_file() {
+    echo "$1${DT_INSTANCE:+-$DT_INSTANCE}${2:-}"
 }
 
 dt_require_commands() {
@@ -77,9 +137,13 @@ dt_require_commands() {
 }
 
 dt_cleanup() {
-    local rc=$?
-    dt_milter_stop >/dev/null 2>&1 || true
-    dt_postfix_stop >/dev/null 2>&1 || true
+    local rc=$? name
+    for name in $DT_INSTANCE_NAMES; do
+        [ "$name" = - ] && name=""
+        dt_instance "$name"
+        dt_milter_stop >/dev/null 2>&1 || true
+        dt_postfix_stop >/dev/null 2>&1 || true
+    done
     dt_sink_stop >/dev/null 2>&1 || true
     # A private PostgreSQL of tests/integration/pg-lib.sh (often under $DT_TMP).
     if declare -F dt_pg_stop >/dev/null; then
@@ -159,7 +223,7 @@ dt_milter_start() {
     local spec=$1 conf=${2:-}
     [ -x "$DT_MILTER_BIN" ] || fail "no milter binary at $DT_MILTER_BIN (make $DT_MILTER_BIN)"
     [ -n "$conf" ] || conf=$(dt_milter_config)
-    DT_MILTER_LOG=$DT_TMP/log/milter.log
+    DT_MILTER_LOG=$(dt_instance_file "$DT_TMP/log/milter" .log)
     "$DT_MILTER_BIN" -f -c "$conf" -p "$spec" >>"$DT_MILTER_LOG" 2>&1 &
     DT_MILTER_PID=$!
     case $spec in
@@ -239,15 +303,17 @@ dt_sink_stop() {
 # ---------------------------------------------------------------- postfix
 
 # dt_postfix_start SMTPD_PORT SINK_PORT [POSTFIX_MILTER_SPEC]
-# A throwaway Postfix under $DT_TMP/pf: loopback only, no chroot, nothing local
-# (mydestination empty), everything relayed to the sink. With a milter spec
+# A throwaway Postfix under $DT_TMP/pf (pf-NAME: dt_instance): loopback only,
+# no chroot, nothing local (mydestination empty), everything relayed to the sink. With a milter spec
 # (Postfix syntax, inet:127.0.0.1:PORT) it is attached to smtpd and pickup.
 dt_postfix_start() {
     local smtpd_port=$1 sink_port=$2 milter=${3:-}
-    local pf=$DT_TMP/pf
+    local pf
+    pf=$(dt_instance_file "$DT_TMP/pf")
+    DT_SMTPD_PORT=$smtpd_port
     DT_PF_ETC=$pf/etc
     DT_PF_QUEUE=$pf/queue
-    DT_MAILLOG=$DT_TMP/log/maillog
+    DT_MAILLOG=$(dt_instance_file "$DT_TMP/log/maillog")
     mkdir -p "$DT_PF_ETC" "$DT_PF_QUEUE" "$pf/data"
     chmod 755 "$pf" "$DT_PF_ETC" "$DT_PF_QUEUE"
     chown root:root "$DT_PF_QUEUE"
@@ -266,7 +332,7 @@ meta_directory = /etc/postfix
 shlib_directory = /usr/lib/postfix
 mail_owner = postfix
 setgid_group = postdrop
-myhostname = mta.corp.test
+myhostname = ${DT_INSTANCE:-mta}.corp.test
 mydomain = corp.test
 myorigin = \$myhostname
 inet_interfaces = loopback-only
@@ -386,7 +452,7 @@ dt_postfix_maildir() {
     DT_VMAIL_DOMAIN=$1
     shift
     DT_VMAIL_ADDRS="$*"
-    DT_VMAIL_BASE=$DT_TMP/vmail
+    DT_VMAIL_BASE=$(dt_instance_file "$DT_TMP/vmail")
     mkdir -p "$DT_VMAIL_BASE"
     chown 65534:65534 "$DT_VMAIL_BASE"
     chmod 755 "$DT_VMAIL_BASE"
@@ -555,8 +621,7 @@ dt_not_ok() {
 dt_finish() {
     echo "# $DT_COUNT checks, $DT_FAILED failed, ${SECONDS}s"
     if [ "$DT_FAILED" -ne 0 ]; then
-        dt_tail "$DT_MAILLOG_LABEL" "$DT_MAILLOG" 30
-        dt_tail "milter log" "$DT_MILTER_LOG" 30
+        dt_tail_logs 30
         exit 1
     fi
     exit 0
