@@ -150,6 +150,7 @@ bench-run: $(BENCH) $(BENCH_STORE) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
 	DT_BUILD=$(BUILD) DT_PG_STOCK=1 bash tests/integration/with-pg.sh $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
+	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
