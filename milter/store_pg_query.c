@@ -8,6 +8,17 @@
  * SQLite (thread row id, time, Message-ID hash). Purge and digest writes
  * are one transaction each, as in SQLite.
  *
+ * A scan of every thread (`dealtemp threads`, stats: no filter but a
+ * time) does not join on the server: it reads the addresses and the
+ * threads first, then streams the bare events and looks each one's up
+ * here, all in one read-only snapshot. Joined on the server, every row
+ * carried its addresses and its thread's subject again, and the joins
+ * cost the server as much as the scan: for 1,000,000 messages 145 MB of
+ * rows instead of 36 MB, and `dealtemp threads --json` twice as slow as
+ * over SQLite (make bench). Memory grows with the addresses and threads,
+ * never with the messages. Filtered scans (the milter's, for one thread
+ * or one customer) stay one joined query.
+ *
  * Failure behaviour: -1 with "<label>: <reason>".
  */
 #include "store_pg_int.h"
@@ -37,10 +48,131 @@ static int scan_row(const PGresult *r, void *arg)
     return c->fn(&row, c->arg);
 }
 
+/* Rows of a table by id (the first column, ascending), looked up by id. */
+struct id_map {
+    PGresult *res;
+    int64_t *ids;
+    int n;
+};
+
+static int map_load(struct pg_store *st, const char *sql, struct id_map *m, struct dt_error *err)
+{
+    if ((m->res = pg_run_sql(st, sql, 0, NULL, err)) == NULL)
+        return -1;
+    m->n = PQntuples(m->res);
+    if ((m->ids = malloc(sizeof(*m->ids) * (size_t)(m->n > 0 ? m->n : 1))) == NULL)
+        return dt_error_set(err, "%s: out of memory", st->label);
+    for (int i = 0; i < m->n; i++)
+        m->ids[i] = pg_int(m->res, i, 0);
+    return 0;
+}
+
+static void map_free(struct id_map *m)
+{
+    PQclear(m->res);
+    free(m->ids);
+}
+
+/* The row of id, or -1; *hint: where the last search ended (events come in thread order). */
+static int map_find(const struct id_map *m, int64_t id, int *hint)
+{
+    int lo = 0, hi = m->n;
+    if (m->n == 0)
+        return -1;
+    if (*hint >= 0 && *hint < m->n && m->ids[*hint] <= id) {
+        lo = *hint; /* the same or a later one: usually right here */
+        if (m->ids[lo] == id)
+            return lo;
+        if (lo + 1 < m->n && m->ids[lo + 1] == id)
+            return *hint = lo + 1;
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (m->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *hint = lo < m->n ? lo : m->n - 1;
+    return lo < m->n && m->ids[lo] == id ? lo : -1;
+}
+
+struct full_ctx {
+    int (*fn)(const struct dt_row *row, void *arg);
+    void *arg;
+    struct id_map people, threads;
+    int thread_hint;
+    int64_t last_thread; /* the thread row of the last event, and its row in threads */
+    int last_row;
+    dt_hash last_key;
+};
+
+/* One bare event: thread id, at, outbound, rep id, counterpart id, score, phrases. */
+static int full_row(const PGresult *r, void *arg)
+{
+    struct full_ctx *c = arg;
+    int64_t tid = pg_int(r, 0, 0);
+    if (c->last_row < 0 || tid != c->last_thread) {
+        c->last_thread = tid;
+        if ((c->last_row = map_find(&c->threads, tid, &c->thread_hint)) >= 0)
+            c->last_key = pg_int(c->threads.res, c->last_row, 1);
+    }
+    if (c->last_row < 0)
+        return 0; /* no such thread: the join would have dropped it too */
+    int hint = 0;
+    int rep = map_find(&c->people, pg_int(r, 0, 3), &hint);
+    int cp = map_find(&c->people, pg_int(r, 0, 4), &hint);
+    struct dt_row row;
+    row.thread = c->last_key;
+    row.at = (time_t)pg_int(r, 0, 1);
+    row.outbound = strcmp(PQgetvalue(r, 0, 2), "t") == 0;
+    row.rep = rep >= 0 ? pg_text(c->people.res, rep, 1) : NULL;
+    row.counterpart = cp >= 0 ? pg_text(c->people.res, cp, 1) : NULL;
+    row.counterpart_name = cp >= 0 ? pg_text(c->people.res, cp, 2) : NULL;
+    row.subject = pg_text(c->threads.res, c->last_row, 2);
+    row.score = (double)pg_int(r, 0, 5) / 1000.0;
+    row.phrases = pg_text(r, 0, 6);
+    return c->fn(&row, c->arg);
+}
+
+/* Every thread's messages (at or before until, unless 0): see the top of this file. */
+static int scan_all(struct pg_store *st, time_t until,
+                    int (*fn)(const struct dt_row *row, void *arg), void *arg,
+                    struct dt_error *err)
+{
+    struct full_ctx c = {.fn = fn, .arg = arg, .last_row = -1};
+    struct pg_num a;
+    const char *v[1] = {pg_num(&a, (int64_t)until)};
+    if (pg_exec_text(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err) < 0)
+        return -1;
+    int rc = map_load(st, "SELECT id, addr, name FROM people ORDER BY id", &c.people, err);
+    if (rc == 0)
+        rc = map_load(st, "SELECT id, key, subject FROM threads ORDER BY id", &c.threads, err);
+    if (rc == 0)
+        rc = pg_stream(st,
+                       until != 0 ? "SELECT thread, at, outbound, rep, counterpart, score, phrases"
+                                    " FROM events WHERE at <= $1::bigint"
+                                    " ORDER BY thread, at, msgid"
+                                  : "SELECT thread, at, outbound, rep, counterpart, score, phrases"
+                                    " FROM events ORDER BY thread, at, msgid",
+                       until != 0 ? 1 : 0, until != 0 ? v : NULL, full_row, &c, err);
+    map_free(&c.people);
+    map_free(&c.threads);
+    if (!st->broken)
+        pg_exec_text(st, "COMMIT", rc < 0 ? NULL : err);
+    return rc;
+}
+
 int pg_scan(struct dt_store *base, const struct dt_store_filter *f,
             int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
 {
     struct pg_store *st = (struct pg_store *)base;
+    /* Not inside a transaction of the caller's: the snapshot needs one of its own. */
+    if (f->rep == NULL && f->counterpart == NULL && f->thread == 0 && !st->in_batch &&
+        PQtransactionStatus(st->conn) == PQTRANS_IDLE) {
+        pg_call_start(st);
+        return scan_all(st, f->until, fn, arg, err);
+    }
     char sql[1200] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
                      " e.phrases FROM events e JOIN threads t ON t.id = e.thread"
                      " LEFT JOIN people r ON r.id = e.rep"

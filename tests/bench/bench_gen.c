@@ -410,9 +410,6 @@ void gen_record(struct dt_store *st, const struct timeline *tl, const struct ev 
         .subject_key = dt_string_hash(norm.data),
         .window_s = 30 * DAY,
         .score = score,
-        .level = !out || r >= 40 ? DT_LEVEL_CALM
-                 : r < 15        ? DT_LEVEL_EUPHORIC
-                                 : DT_LEVEL_WARM,
         .phrases = out && r < 40 ? phrase_sets[next_rand() % 6] : NULL,
     };
     struct dt_record_result res;

@@ -13,6 +13,20 @@
  *     real process (best and median of 3) and the threads it lists;
  *  3. the same mbox imported into a copy of that store (a backfill into a
  *     store that already holds a year).
+ * With a PostgreSQL server (run under tests/integration/with-pg.sh, as
+ * make bench does: DT_TEST_PG_ADMIN_URL), the same for PostgreSQL beside
+ * each SQLite figure, in the same run:
+ *  1. the mbox imported into a fresh PostgreSQL store (dt_store_record
+ *     through libpq, the milter's code);
+ *  2. the 1M store copied into PostgreSQL with COPY, rows in time order as
+ *     the milter would have inserted them, then VACUUM ANALYZE (what
+ *     autovacuum does to a real one); its bytes per message, every table
+ *     with its indexes and TOAST (pg_total_relation_size) over the
+ *     messages; `dealtemp threads --json` over it (best of 3) and whether
+ *     its output is byte for byte SQLite's;
+ *  3. the mbox imported into that 1M store.
+ * Then a side-by-side table. COPY is used here only to make the 1M store
+ * in seconds; dealtemp itself never writes with it.
  * Rates are given per wall second and per CPU second (the machine may be
  * busy). The mail is generated from fixed seeds by bench_gen.c, so runs
  * are comparable. The large store is kept in <build>/bench-store/, named
@@ -24,6 +38,7 @@
 #include <ftw.h>
 #include <glob.h>
 #include <libgen.h>
+#include <libpq-fe.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -36,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dealtemp/buf.h"
 #include "dealtemp/config.h"
 #include "dealtemp/import.h"
 #include "dealtemp/store.h"
@@ -91,8 +107,9 @@ static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ft
     return remove(p);
 }
 
-static void bench_import(const struct dt_config *cfg, const char *mbox, size_t bytes,
-                         const char *db, const char *label)
+/* Import mbox into db: messages/s (wall). */
+static double bench_import(const struct dt_config *cfg, const char *mbox, size_t bytes,
+                           const char *db, const char *label)
 {
     struct dt_store *st;
     struct dt_error err;
@@ -109,6 +126,7 @@ static void bench_import(const struct dt_config *cfg, const char *mbox, size_t b
            label, (double)s.seen / s.seconds, (double)bytes / 1e6 / s.seconds, (double)s.seen / cpu,
            s.seen, (double)bytes / (double)s.seen / 1024, s.imported, s.ignored, s.malformed,
            DT_IMPORT_BATCH);
+    return (double)s.seen / s.seconds;
 }
 
 static void copy_file(const char *from, const char *to)
@@ -258,7 +276,9 @@ static int dbl_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void bench_threads(const char *bindir, const char *db, const char *tmp)
+/* `dealtemp threads --json` over db, 3 times: the best wall time. Its output is left in json. */
+static double bench_threads(const char *bindir, const char *db, const char *tmp, const char *label,
+                            const char *json)
 {
     char conf[PATH_MAX], prog[PATH_MAX], as_of[32];
     path_fmt(conf, sizeof(conf), "%s/threads.conf", tmp);
@@ -288,9 +308,7 @@ static void bench_threads(const char *bindir, const char *db, const char *tmp)
     qsort(cpu, RUNS, sizeof(*cpu), dbl_cmp);
 
     /* Once more into a file, to count what it lists: one JSON object a line. */
-    char json[PATH_MAX];
     double unused;
-    path_fmt(json, sizeof(json), "%s/threads.json", tmp);
     run_timed(argv, json, &unused, &r);
     size_t lines = 0, bytes = 0, cooling = 0, stalled = 0, slowed = 0, cap = 0;
     char *line = NULL;
@@ -309,17 +327,23 @@ static void bench_threads(const char *bindir, const char *db, const char *tmp)
     }
     free(line);
     fclose(fp);
-    unlink(json);
-    printf("threads:      %8.2f s best, %.2f s median of %d, wall (CPU %.2f s best, %.2f s median; "
+    printf("%-13s %8.2f s best, %.2f s median of %d, wall (CPU %.2f s best, %.2f s median; "
            "`dealtemp threads --json`: %zu threads listed, %.1f MB of JSON, peak RSS %.1f MB)\n",
-           wall[0], wall[RUNS / 2], RUNS, cpu[0], cpu[RUNS / 2], lines, (double)bytes / 1e6,
+           label, wall[0], wall[RUNS / 2], RUNS, cpu[0], cpu[RUNS / 2], lines, (double)bytes / 1e6,
            (double)rss / 1024);
     printf("              states as of %s: %zu cooling, %zu stalled, %zu slowed\n", as_of, cooling,
            stalled, slowed);
+    return wall[0];
 }
 
+/* The figures of one engine, for the side-by-side table. */
+struct engine_figs {
+    double import, import_big, bytes_per_msg, threads_s;
+};
+
 /* Make or find the 1M store, measure it; its path goes to db. */
-static void bench_big(const char *bindir, const char *tmp, char db[PATH_MAX])
+static void bench_big(const char *bindir, const char *tmp, char db[PATH_MAX],
+                      struct engine_figs *figs)
 {
     char dir[PATH_MAX], note[PATH_MAX];
     path_fmt(dir, sizeof(dir), "%s/bench-store", bindir);
@@ -356,10 +380,10 @@ static void bench_big(const char *bindir, const char *tmp, char db[PATH_MAX])
     long long msgs = db_int(sdb, "SELECT count(*) FROM events");
     long long threads = db_int(sdb, "SELECT count(*) FROM threads");
     long long people = db_int(sdb, "SELECT count(*) FROM people");
+    figs->bytes_per_msg = (double)(pages * psize) / (double)msgs;
     printf("store size:   %8.1f bytes/message (%.1f MB for %lld messages, %lld threads, %lld "
            "addresses)\n",
-           (double)(pages * psize) / (double)msgs, (double)(pages * psize) / 1e6, msgs, threads,
-           people);
+           figs->bytes_per_msg, (double)(pages * psize) / 1e6, msgs, threads, people);
     /* Where the bytes are, when SQLite was built with the dbstat table. */
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(sdb,
@@ -374,7 +398,274 @@ static void bench_big(const char *bindir, const char *tmp, char db[PATH_MAX])
         sqlite3_finalize(s);
     }
     sqlite3_close(sdb);
-    bench_threads(bindir, db, tmp);
+    char json[PATH_MAX];
+    path_fmt(json, sizeof(json), "%s/threads-sqlite.json", tmp);
+    figs->threads_s = bench_threads(bindir, db, tmp, "threads:", json);
+}
+
+/* ---- PostgreSQL ---- */
+
+static void pg_quiet(void *arg, const char *msg)
+{
+    (void)arg; /* "database ... does not exist, skipping" */
+    (void)msg;
+}
+
+static PGconn *pg_connect_or_die(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        bench_die(url, PQerrorMessage(c));
+    PQsetNoticeProcessor(c, pg_quiet, NULL);
+    return c;
+}
+
+static void pg_do(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        bench_die(sql, PQresultErrorMessage(r));
+    PQclear(r);
+}
+
+static long long pg_ll(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1)
+        bench_die(sql, PQresultErrorMessage(r));
+    long long v = PQgetisnull(r, 0, 0) ? 0 : strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return v;
+}
+
+/* A new, empty database name on the server of admin (its URL ends in "/postgres"),
+ * with dealtemp's schema (dt_store_migrate, as `dealtemp migrate` makes it); its URL to url. */
+static void pg_fresh(const char *admin, const char *name, char url[PATH_MAX])
+{
+    const char *slash = strrchr(admin, '/');
+    if (slash == NULL)
+        bench_die(admin, "no /DATABASE at its end");
+    path_fmt(url, PATH_MAX, "%.*s/%s", (int)(slash - admin), admin, name);
+    PGconn *c = pg_connect_or_die(admin);
+    char sql[200];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+    pg_do(c, sql);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+    pg_do(c, sql);
+    PQfinish(c);
+    struct dt_error err;
+    int from, to;
+    if (dt_store_migrate(url, &from, &to, &err) < 0)
+        bench_die("migrate", err.msg);
+}
+
+static void pg_drop(const char *admin, const char *name)
+{
+    PGconn *c = pg_connect_or_die(admin);
+    char sql[200];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+    pg_do(c, sql);
+    PQfinish(c);
+}
+
+/* COPY text format: \N for NULL; backslash, tab, newline and CR escaped. */
+static void copy_field(struct dt_buf *b, sqlite3_stmt *s, int col)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+        dt_buf_puts(b, "\\N");
+        return;
+    }
+    for (const char *p = (const char *)sqlite3_column_text(s, col); *p != '\0'; p++) {
+        switch (*p) {
+        case '\\':
+            dt_buf_puts(b, "\\\\");
+            break;
+        case '\t':
+            dt_buf_puts(b, "\\t");
+            break;
+        case '\n':
+            dt_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            dt_buf_puts(b, "\\r");
+            break;
+        default:
+            dt_buf_putc(b, *p);
+        }
+    }
+}
+
+/* Rows of select (SQLite) into PostgreSQL with copy ("COPY t(cols) FROM STDIN"): the count. */
+static long long copy_rows(sqlite3 *db, PGconn *pg, const char *select, const char *copy)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, select, -1, &s, NULL) != SQLITE_OK)
+        bench_die(select, sqlite3_errmsg(db));
+    PGresult *r = PQexec(pg, copy);
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        bench_die(copy, PQresultErrorMessage(r));
+    PQclear(r);
+    struct dt_buf b = DT_BUF_INIT;
+    long long n = 0;
+    int cols = sqlite3_column_count(s), rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int i = 0; i < cols; i++) {
+            if (i > 0)
+                dt_buf_putc(&b, '\t');
+            copy_field(&b, s, i);
+        }
+        dt_buf_putc(&b, '\n');
+        n++;
+        if (b.len >= (1 << 16) || dt_buf_failed(&b)) {
+            if (dt_buf_failed(&b) || PQputCopyData(pg, b.data, (int)b.len) != 1)
+                bench_die(copy, PQerrorMessage(pg));
+            dt_buf_reset(&b);
+        }
+    }
+    if (rc != SQLITE_DONE)
+        bench_die(select, sqlite3_errmsg(db));
+    sqlite3_finalize(s);
+    if ((b.len > 0 && PQputCopyData(pg, b.data, (int)b.len) != 1) || PQputCopyEnd(pg, NULL) != 1)
+        bench_die(copy, PQerrorMessage(pg));
+    dt_buf_free(&b);
+    while ((r = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            bench_die(copy, PQresultErrorMessage(r));
+        PQclear(r);
+    }
+    return n;
+}
+
+/* The 1M SQLite store at sq copied into url (schema made): seconds taken. */
+static double pg_load_big(const char *sq, const char *url)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(sq, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        bench_die(sq, sqlite3_errmsg(db));
+    PGconn *pg = pg_connect_or_die(url);
+    double t0 = now_s();
+    pg_do(pg, "BEGIN");
+    copy_rows(db, pg, "SELECT id, addr, name FROM people ORDER BY id",
+              "COPY people(id, addr, name) FROM STDIN");
+    copy_rows(db, pg, "SELECT id, key, subject_key, subject FROM threads ORDER BY id",
+              "COPY threads(id, key, subject_key, subject) FROM STDIN");
+    /* In time order, as the milter inserts them (SQLite keeps them by thread). */
+    copy_rows(db, pg,
+              "SELECT thread, at, msgid, outbound, rep, counterpart, score, phrases FROM events"
+              " ORDER BY at, msgid",
+              "COPY events(thread, at, msgid, outbound, rep, counterpart, score, phrases)"
+              " FROM STDIN");
+    copy_rows(db, pg, "SELECT rep, counterpart, thread FROM thread_people ORDER BY thread",
+              "COPY thread_people(rep, counterpart, thread) FROM STDIN");
+    copy_rows(db, pg, "SELECT rep, day, sent_at, claimed_at FROM digest_sent",
+              "COPY digest_sent(rep, day, sent_at, claimed_at) FROM STDIN");
+    copy_rows(db, pg, "SELECT rep, thread, first_at FROM digest_item",
+              "COPY digest_item(rep, thread, first_at) FROM STDIN");
+    /* Later inserts take the ids after the copied ones. */
+    pg_do(pg, "SELECT setval(pg_get_serial_sequence('people', 'id'),"
+              " (SELECT coalesce(max(id), 0) + 1 FROM people), false)");
+    pg_do(pg, "SELECT setval(pg_get_serial_sequence('threads', 'id'),"
+              " (SELECT coalesce(max(id), 0) + 1 FROM threads), false)");
+    pg_do(pg, "COMMIT");
+    pg_do(pg, "VACUUM ANALYZE");
+    double el = now_s() - t0;
+    PQfinish(pg);
+    sqlite3_close(db);
+    return el;
+}
+
+/* Bytes per message of the database at url: every dealtemp table with its indexes and TOAST. */
+static double pg_bytes_per_msg(const char *url, const char *label, bool by_table)
+{
+    PGconn *c = pg_connect_or_die(url);
+    static const char tables[] = "('people', 'threads', 'events', 'thread_people', 'digest_sent',"
+                                 " 'digest_item', 'schema_version')";
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+             " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+             " AND c.relname IN %s",
+             tables);
+    long long bytes = pg_ll(c, sql);
+    long long msgs = pg_ll(c, "SELECT count(*) FROM events");
+    long long threads = pg_ll(c, "SELECT count(*) FROM threads");
+    long long people = pg_ll(c, "SELECT count(*) FROM people");
+    double per = msgs > 0 ? (double)bytes / (double)msgs : 0;
+    printf("%-13s %8.1f bytes/message (%.1f MB for %lld messages, %lld threads, %lld addresses;"
+           " tables, indexes, TOAST: pg_total_relation_size)\n",
+           label, per, (double)bytes / 1e6, msgs, threads, people);
+    if (by_table && msgs > 0) {
+        PGresult *r = PQexec(c, "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
+                                " WHERE c.relnamespace = current_schema()::regnamespace"
+                                " AND c.relkind IN ('r', 'i') ORDER BY 2 DESC LIMIT 6");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            printf("              by relation:");
+            for (int i = 0; i < PQntuples(r); i++)
+                printf(" %s %.1f", PQgetvalue(r, i, 0),
+                       strtod(PQgetvalue(r, i, 1), NULL) / (double)msgs);
+            printf(" (bytes/message)\n");
+        }
+        PQclear(r);
+    }
+    PQfinish(c);
+    return per;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
+    bool same = x != NULL && y != NULL;
+    while (same) {
+        int cx = getc(x), cy = getc(y);
+        same = cx == cy;
+        if (cx == EOF || cy == EOF)
+            break;
+    }
+    if (x != NULL)
+        fclose(x);
+    if (y != NULL)
+        fclose(y);
+    return same;
+}
+
+/* The PostgreSQL half: the same figures on the server of admin (with-pg.sh). */
+static void bench_pg(const char *admin, const char *bindir, const char *tmp,
+                     const struct dt_config *cfg, const char *mbox, size_t bytes, const char *big,
+                     struct engine_figs *figs)
+{
+    char url[PATH_MAX];
+    PGconn *c = pg_connect_or_die(admin);
+    PGresult *r = PQexec(c, "SELECT current_setting('server_version'), current_setting('fsync'),"
+                            " current_setting('synchronous_commit'),"
+                            " current_setting('shared_buffers'), current_setting('work_mem')");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        printf("PostgreSQL %s on loopback (fsync=%s, synchronous_commit=%s, shared_buffers=%s,"
+               " work_mem=%s)\n",
+               PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3),
+               PQgetvalue(r, 0, 4));
+    PQclear(r);
+    PQfinish(c);
+
+    pg_fresh(admin, "dt_bench_import", url);
+    figs->import = bench_import(cfg, mbox, bytes, url, "import pg:");
+    pg_bytes_per_msg(url, "  its size:", false);
+    pg_drop(admin, "dt_bench_import");
+
+    pg_fresh(admin, "dt_bench_1m", url);
+    double el = pg_load_big(big, url);
+    printf("store gen pg: %8.0f msgs/s (the 1M SQLite store copied in with COPY, in time order,"
+           " then VACUUM ANALYZE: %.1f s; a shortcut of this benchmark, not dealtemp's path)\n",
+           (double)BIG_MESSAGES / el, el);
+    figs->bytes_per_msg = pg_bytes_per_msg(url, "store size pg:", true);
+    char json[PATH_MAX], sq_json[PATH_MAX];
+    path_fmt(json, sizeof(json), "%s/threads-pg.json", tmp);
+    path_fmt(sq_json, sizeof(sq_json), "%s/threads-sqlite.json", tmp);
+    figs->threads_s = bench_threads(bindir, url, tmp, "threads pg:", json);
+    printf("              output byte for byte the same as from SQLite: %s\n",
+           same_file(json, sq_json) ? "yes" : "NO");
+    figs->import_big = bench_import(cfg, mbox, bytes, url, "import 1M+ pg:");
+    pg_drop(admin, "dt_bench_1m");
 }
 
 int main(void)
@@ -407,12 +698,31 @@ int main(void)
     path_fmt(mbox, sizeof(mbox), "%s/import.mbox", tmp);
     size_t bytes = gen_mbox(mbox);
     path_fmt(db, sizeof(db), "%s/import.db", tmp);
-    bench_import(cfg, mbox, bytes, db, "import:");
-    bench_big(bindir, tmp, big);
+    struct engine_figs sq = {0}, pg = {0};
+    sq.import = bench_import(cfg, mbox, bytes, db, "import:");
+    bench_big(bindir, tmp, big, &sq);
     /* Backfilling one more mailbox into a store that already holds a year. */
     path_fmt(db, sizeof(db), "%s/big-copy.db", tmp);
     copy_file(big, db);
-    bench_import(cfg, mbox, bytes, db, "import 1M+:");
+    sq.import_big = bench_import(cfg, mbox, bytes, db, "import 1M+:");
+
+    const char *admin = getenv("DT_TEST_PG_ADMIN_URL");
+    if (admin != NULL && *admin != '\0') {
+        bench_pg(admin, bindir, tmp, cfg, mbox, bytes, big, &pg);
+        printf("\nside by side, this run (%ld CPUs):             %12s %12s\n",
+               sysconf(_SC_NPROCESSORS_ONLN), "SQLite", "PostgreSQL");
+        printf("  import, fresh store (msgs/s)                 %12.0f %12.0f\n", sq.import,
+               pg.import);
+        printf("  import into the 1M store (msgs/s)            %12.0f %12.0f\n", sq.import_big,
+               pg.import_big);
+        printf("  bytes per stored message, indexes included   %12.1f %12.1f\n", sq.bytes_per_msg,
+               pg.bytes_per_msg);
+        printf("  threads --json, 1M msgs / 100k threads (s)   %12.2f %12.2f   (best of 3)\n",
+               sq.threads_s, pg.threads_s);
+    } else {
+        printf("PostgreSQL: not measured (no DT_TEST_PG_ADMIN_URL; make bench runs this under "
+               "tests/integration/with-pg.sh)\n");
+    }
     dt_config_unref(cfg);
     nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     return 0;

@@ -9,6 +9,7 @@
 #   dt_milter_stop        SIGTERM it, bounded wait, report how it ended
 #   dt_sink_start PORT    smtp-sink dumping each message to $DT_TMP/sink/
 #   dt_postfix_start ...  a private Postfix (own main.cf/master.cf/queue) relaying to the sink
+#                         (DT_POSTFIX_EXTRA: more main.cf lines of the caller's)
 #   dt_postfix_maildir D A...  (before dt_postfix_start) deliver mail for the addresses A of
 #                         domain D into Maildirs under $DT_VMAIL_BASE (virtual(8), as nobody)
 #   dt_maildir_files A    A's delivered messages, one path a line, in delivery order
@@ -363,6 +364,8 @@ disable_mime_output_conversion = yes
 milter_default_action = accept
 milter_protocol = 6
 EOF
+    # Settings of the caller's own (main.cf lines; later lines win).
+    [ -z "${DT_POSTFIX_EXTRA:-}" ] || printf '%s\n' "$DT_POSTFIX_EXTRA" >>"$DT_PF_ETC/main.cf"
     if [ -n "$milter" ]; then
         cat >>"$DT_PF_ETC/main.cf" <<EOF
 smtpd_milters = $milter

@@ -28,6 +28,11 @@
 #   (the server's bin directory: psql, pg_ctl, ...), DT_TEST_PG_DATA (data
 #   directory), DT_TEST_PG_LOG (server log), DT_TEST_PG_USER (OS user running it)
 #
+# DT_PG_STOCK=1 (make bench): PostgreSQL's own defaults for durability and
+# memory instead (fsync, synchronous_commit and full_page_writes on,
+# shared_buffers as initdb set it, 128 MB), so that figures stand for a real
+# server; the rest is the same.
+#
 # One server per shell. Loopback and unix socket only, trust authentication,
 # fsync off: a throwaway server for tests, never a system cluster (no
 # pg_ctlcluster, nothing in /etc/postgresql). Every wait is bounded. The
@@ -108,14 +113,18 @@ port = $1
 unix_socket_directories = '$DT_TEST_PG_SOCKDIR'
 unix_socket_permissions = 0777
 max_connections = 100
+logging_collector = off
+log_line_prefix = '%m [%p] %q%u@%d '
+EOF
+    if [ "${DT_PG_STOCK:-0}" != 1 ]; then
+        cat >>"$DT_TEST_PG_DATA/dealtemp_test.conf" <<EOF
 shared_buffers = 32MB
 # Tests only: nothing here has to survive a crash of the machine.
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-logging_collector = off
-log_line_prefix = '%m [%p] %q%u@%d '
 EOF
+    fi
     [ "$(id -u)" = 0 ] && chown "$DT_TEST_PG_USER:" "$DT_TEST_PG_DATA/dealtemp_test.conf"
     return 0
 }
