@@ -47,14 +47,6 @@ static void teardown(void)
     dt_test_seam_close(tmpdir, cfg, st);
 }
 
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    ck_assert_msg(fp != NULL, "cannot write %s", path);
-    ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
-    ck_assert_int_eq(fclose(fp), 0);
-}
-
 static const char *in_tmp(const char *name)
 {
     static char path[256];
@@ -130,7 +122,7 @@ static const char *make_mbox(const char *name)
     append_mbox(&buf, &len, FROM_, internal1, strlen(internal1));
     append_mbox(&buf, &len, FROM_, out2, strlen(out2));
     const char *path = in_tmp(name);
-    write_file(path, buf, len);
+    dt_test_write_file(path, buf, len);
     free(buf);
     return path;
 }
@@ -261,7 +253,7 @@ START_TEST(mbox_many_batches_read_only)
         append_mbox(&buf, &len, FROM_, msg, (size_t)ml);
     }
     const char *path = in_tmp("many.mbox");
-    write_file(path, buf, len);
+    dt_test_write_file(path, buf, len);
     struct dt_import_stats s;
     struct dt_error err;
     ck_assert_msg(dt_import_mbox(st, cfg, path, true, &s, &err) == 0, "%s", err.msg);
@@ -286,7 +278,7 @@ START_TEST(mbox_empty_missing_and_directory)
     struct dt_import_stats s;
     struct dt_error err;
     const char *path = in_tmp("empty.mbox");
-    write_file(path, "", 0);
+    dt_test_write_file(path, "", 0);
     ck_assert_msg(dt_import_mbox(st, cfg, path, false, &s, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(s.total, 0);
     ck_assert_uint_eq(s.seen, 0);
@@ -318,7 +310,7 @@ static void maildir_put(const char *dir, const char *sub, const char *name, cons
 {
     char p[512];
     snprintf(p, sizeof(p), "%s/%s/%s", dir, sub, name);
-    write_file(p, data, len);
+    dt_test_write_file(p, data, len);
     if (mtime >= 0) {
         struct utimbuf ut = {(time_t)mtime, (time_t)mtime};
         ck_assert_int_eq(utime(p, &ut), 0);

@@ -17,6 +17,14 @@
 
 #include "dealtemp/utf8.h"
 
+void dt_test_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    ck_assert_msg(fp != NULL, "cannot write %s", path);
+    ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+    ck_assert_int_eq(fclose(fp), 0);
+}
+
 char *dt_test_slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");

@@ -40,6 +40,8 @@ void dt_test_mkdtemp(char *dir, size_t size, const char *name);
 /* Remove dir and everything below it (like rm -rf; every entry must go). */
 void dt_test_rm_rf(const char *dir);
 
+/* Write len bytes to path (created or truncated). */
+void dt_test_write_file(const char *path, const char *data, size_t len);
 /* Read a whole file (NUL-terminated; *n = its size). Caller frees. */
 char *dt_test_slurp(const char *path, size_t *n);
 
