@@ -16,7 +16,24 @@
  */
 #include "store_int.h"
 
+#include <math.h>
 #include <string.h>
+
+int64_t dt_store_score_to_int(double score)
+{
+    if (!isfinite(score))
+        return 0;
+    if (score < -1e6)
+        score = -1e6;
+    if (score > 1e6)
+        score = 1e6;
+    return (int64_t)llround(score * DT_SCORE_SCALE);
+}
+
+double dt_store_score_of_int(int64_t stored)
+{
+    return (double)stored / DT_SCORE_SCALE;
+}
 
 bool dt_store_is_pg(const char *db)
 {
@@ -45,8 +62,7 @@ int dt_store_open_opts(const char *db, const struct dt_store_options *o, struct 
 
 int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err)
 {
-    struct dt_store_options o = {true, 0, 0};
-    return dt_store_open_opts(path, &o, out, err);
+    return dt_store_open_opts(path, NULL, out, err);
 }
 
 int dt_store_open_existing(const char *path, struct dt_store **out, struct dt_error *err)
@@ -228,7 +244,7 @@ int dt_store_load(struct dt_store *st, const struct dt_raw *r, bool *added, stru
         .subject = r->subject,
         .subject_key = r->subject_key,
         .window_s = -1,
-        .score = (double)r->score_milli / 1000.0,
+        .score = dt_store_score_of_int(r->score_milli),
         .phrases = r->phrases,
         .counterpart_name = r->counterpart_name,
     };

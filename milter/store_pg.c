@@ -22,7 +22,6 @@
  */
 #include "store_pg_int.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,17 +233,6 @@ static int resolve_thread(struct pg_store *st, const struct dt_record *rec, int6
     return pg_exec(st, PQ_THREAD_FILL, 3, v, err);
 }
 
-static int64_t score_milli(double score)
-{
-    if (!isfinite(score))
-        return 0;
-    if (score < -1e6)
-        score = -1e6;
-    if (score > 1e6)
-        score = 1e6;
-    return (int64_t)llround(score * 1000.0);
-}
-
 /* 0 recorded, 1 duplicate (the transaction must be undone), -1 error. */
 static int record_in_tx(struct pg_store *st, const struct dt_record *rec,
                         struct dt_record_result *res, struct dt_error *err)
@@ -267,7 +255,7 @@ static int record_in_tx(struct pg_store *st, const struct dt_record *rec,
                         rec->outbound ? "t" : "f",
                         pg_num(&d, rep),
                         pg_num(&e, cp),
-                        pg_num(&f, score_milli(rec->score)),
+                        pg_num(&f, dt_store_score_to_int(rec->score)),
                         rec->phrases && *rec->phrases ? rec->phrases : NULL};
     if ((found = query_row(st, PQ_EVENT_ADD, 8, v, &one, NULL, err)) < 0)
         return -1;

@@ -42,7 +42,7 @@ static int scan_row(const PGresult *r, void *arg)
     row.rep = pg_text(r, 0, 3);
     row.counterpart = pg_text(r, 0, 4);
     row.subject = pg_text(r, 0, 5);
-    row.score = (double)pg_int(r, 0, 6) / 1000.0;
+    row.score = dt_store_score_of_int(pg_int(r, 0, 6));
     row.counterpart_name = pg_text(r, 0, 7);
     row.phrases = pg_text(r, 0, 8);
     return c->fn(&row, c->arg);
@@ -130,7 +130,7 @@ static int full_row(const PGresult *r, void *arg)
     row.counterpart = cp >= 0 ? pg_text(c->people.res, cp, 1) : NULL;
     row.counterpart_name = cp >= 0 ? pg_text(c->people.res, cp, 2) : NULL;
     row.subject = pg_text(c->threads.res, c->last_row, 2);
-    row.score = (double)pg_int(r, 0, 5) / 1000.0;
+    row.score = dt_store_score_of_int(pg_int(r, 0, 5));
     row.phrases = pg_text(r, 0, 6);
     return c->fn(&row, c->arg);
 }

@@ -15,7 +15,8 @@
  * Storage is compact (about 85 bytes a message): addresses are interned in
  * people, a thread has a small row id besides its 63-bit key, events are
  * clustered by (thread, time, Message-ID hash) with one index on the hash,
- * scores are integers (score x 1000), subjects and phrases NULL when absent.
+ * scores are integers (score x 1000, dt_store_score_to_int), subjects and
+ * phrases NULL when absent.
  * Reads use a memory map; a batch gets a larger page cache while it lasts.
  *
  * Failure behaviour: every function returns -1 with err set to
@@ -24,7 +25,6 @@
 #include "store_sqlite_int.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,17 +357,6 @@ static int resolve_thread(struct sq_store *st, const struct dt_record *rec, int6
     return sq_exec_stmt(st, s, err);
 }
 
-static int64_t score_milli(double score)
-{
-    if (!isfinite(score))
-        return 0;
-    if (score < -1e6)
-        score = -1e6;
-    if (score > 1e6)
-        score = 1e6;
-    return (int64_t)llround(score * 1000.0);
-}
-
 static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
                         struct dt_record_result *res, struct dt_error *err)
 {
@@ -394,7 +383,7 @@ static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
     sqlite3_bind_int(s, 4, rec->outbound ? 1 : 0);
     sqlite3_bind_int64(s, 5, rep);
     sqlite3_bind_int64(s, 6, cp);
-    sqlite3_bind_int64(s, 7, score_milli(rec->score));
+    sqlite3_bind_int64(s, 7, dt_store_score_to_int(rec->score));
     bind_text_or_null(s, 8, rec->phrases);
     if (sq_exec_stmt(st, s, err) < 0)
         return -1;

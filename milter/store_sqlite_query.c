@@ -23,6 +23,49 @@ static const char *text_or_null(sqlite3_stmt *s, int col)
     return (const char *)sqlite3_column_text(s, col);
 }
 
+/*
+ * Step prepared statement s to its end, handing each row to row(s, arg);
+ * a non-zero answer stops it and is returned. Finalizes s. -1 on error.
+ */
+static int step_rows(struct sq_store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg),
+                     void *arg, struct dt_error *err)
+{
+    /* Only the first step may be retried: a retry restarts the statement,
+     * which after the first row would hand rows out twice. */
+    int rc = sq_step_retry(st, s), stop = 0;
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(s))
+        if ((stop = row(s, arg)) != 0)
+            break;
+    if (stop == 0 && rc != SQLITE_DONE) {
+        sq_fail(st, err);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    sqlite3_finalize(s);
+    return stop;
+}
+
+struct scan_ctx {
+    int (*fn)(const struct dt_row *row, void *arg);
+    void *arg;
+};
+
+static int scan_row(sqlite3_stmt *s, void *arg)
+{
+    struct scan_ctx *c = arg;
+    struct dt_row row;
+    row.thread = sqlite3_column_int64(s, 0);
+    row.at = (time_t)sqlite3_column_int64(s, 1);
+    row.outbound = sqlite3_column_int(s, 2) != 0;
+    row.rep = text_or_null(s, 3);
+    row.counterpart = text_or_null(s, 4);
+    row.subject = text_or_null(s, 5);
+    row.score = dt_store_score_of_int(sqlite3_column_int64(s, 6));
+    row.counterpart_name = text_or_null(s, 7);
+    row.phrases = text_or_null(s, 8);
+    return c->fn(&row, c->arg);
+}
+
 int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
             int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
 {
@@ -57,30 +100,8 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
     if (f->until != 0)
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":until"), (int64_t)f->until);
 
-    /* Only the first step may be retried: a retry restarts the statement,
-     * which after the first row would hand rows out twice. */
-    int rc = sq_step_retry(st, s), stop = 0;
-    for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
-        struct dt_row row;
-        row.thread = sqlite3_column_int64(s, 0);
-        row.at = (time_t)sqlite3_column_int64(s, 1);
-        row.outbound = sqlite3_column_int(s, 2) != 0;
-        row.rep = text_or_null(s, 3);
-        row.counterpart = text_or_null(s, 4);
-        row.subject = text_or_null(s, 5);
-        row.score = (double)sqlite3_column_int64(s, 6) / 1000.0;
-        row.counterpart_name = text_or_null(s, 7);
-        row.phrases = text_or_null(s, 8);
-        if ((stop = fn(&row, arg)) != 0)
-            break;
-    }
-    if (stop == 0 && rc != SQLITE_DONE) {
-        sq_fail(st, err);
-        sqlite3_finalize(s);
-        return -1;
-    }
-    sqlite3_finalize(s);
-    return stop;
+    struct scan_ctx c = {fn, arg};
+    return step_rows(st, s, scan_row, &c, err);
 }
 
 int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error *err)
@@ -148,47 +169,49 @@ int sq_purge_in_tx(struct sq_store *st, time_t before, size_t *deleted, struct d
     return 0;
 }
 
+struct dump_ctx {
+    enum dt_raw_kind kind;
+    int (*fn)(const struct dt_raw *r, void *arg);
+    void *arg;
+};
+
+static int dump_row(sqlite3_stmt *s, void *arg)
+{
+    struct dump_ctx *c = arg;
+    struct dt_raw r;
+    memset(&r, 0, sizeof(r));
+    r.kind = c->kind;
+    if (c->kind == DT_RAW_EVENT) {
+        r.thread = sqlite3_column_int64(s, 0);
+        r.subject_key = sqlite3_column_int64(s, 1);
+        r.subject = text_or_null(s, 2);
+        r.msgid = sqlite3_column_int64(s, 3);
+        r.at = (time_t)sqlite3_column_int64(s, 4);
+        r.outbound = sqlite3_column_int(s, 5) != 0;
+        r.rep = text_or_null(s, 6);
+        r.counterpart = text_or_null(s, 7);
+        r.counterpart_name = text_or_null(s, 8);
+        r.score_milli = (long)sqlite3_column_int64(s, 9);
+        r.phrases = text_or_null(s, 10);
+    } else {
+        r.rep = text_or_null(s, 0);
+        if (c->kind == DT_RAW_DIGEST_SENT)
+            r.day = (time_t)sqlite3_column_int64(s, 1);
+        else
+            r.thread = sqlite3_column_int64(s, 1);
+        r.at = (time_t)sqlite3_column_int64(s, 2);
+    }
+    return c->fn(&r, c->arg);
+}
+
 static int dump_rows(struct sq_store *st, const char *sql, enum dt_raw_kind kind,
                      int (*fn)(const struct dt_raw *r, void *arg), void *arg, struct dt_error *err)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return sq_fail(st, err);
-    int rc = sq_step_retry(st, s), stop = 0;
-    for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
-        struct dt_raw r;
-        memset(&r, 0, sizeof(r));
-        r.kind = kind;
-        if (kind == DT_RAW_EVENT) {
-            r.thread = sqlite3_column_int64(s, 0);
-            r.subject_key = sqlite3_column_int64(s, 1);
-            r.subject = text_or_null(s, 2);
-            r.msgid = sqlite3_column_int64(s, 3);
-            r.at = (time_t)sqlite3_column_int64(s, 4);
-            r.outbound = sqlite3_column_int(s, 5) != 0;
-            r.rep = text_or_null(s, 6);
-            r.counterpart = text_or_null(s, 7);
-            r.counterpart_name = text_or_null(s, 8);
-            r.score_milli = (long)sqlite3_column_int64(s, 9);
-            r.phrases = text_or_null(s, 10);
-        } else {
-            r.rep = text_or_null(s, 0);
-            if (kind == DT_RAW_DIGEST_SENT)
-                r.day = (time_t)sqlite3_column_int64(s, 1);
-            else
-                r.thread = sqlite3_column_int64(s, 1);
-            r.at = (time_t)sqlite3_column_int64(s, 2);
-        }
-        if ((stop = fn(&r, arg)) != 0)
-            break;
-    }
-    if (stop == 0 && rc != SQLITE_DONE) {
-        sq_fail(st, err);
-        sqlite3_finalize(s);
-        return -1;
-    }
-    sqlite3_finalize(s);
-    return stop;
+    struct dump_ctx c = {kind, fn, arg};
+    return step_rows(st, s, dump_row, &c, err);
 }
 
 int sq_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg), void *arg,

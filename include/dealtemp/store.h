@@ -47,7 +47,7 @@ int dt_store_check_string(const char *db, struct dt_error *err);
  */
 int dt_store_open(const char *path, struct dt_store **out, struct dt_error *err);
 
-/* How long the store may make its caller wait; 0 = no limit. */
+/* How long the store may make its caller wait; 0 = no limit. o NULL: create, no limits. */
 struct dt_store_options {
     bool create;              /* SQLite: create a missing file (dt_store_open) */
     int connect_timeout_ms;   /* PostgreSQL: the whole connection set-up */
