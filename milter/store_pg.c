@@ -55,10 +55,13 @@ const char *const pg_sql[PQ_COUNT] = {
                        " subject_key = coalesce(subject_key, $3::bigint) WHERE id = $1::bigint"
                        " AND ((subject IS NULL AND $2::text IS NOT NULL)"
                        " OR (subject_key IS NULL AND $3::bigint IS NOT NULL))",
+    /* Every unique index is an arbiter: two milters inserting the same
+     * message at once collide on the primary key (thread, at, msgid) as
+     * well as on msgid, and either means "stored already". */
     [PQ_EVENT_ADD] = "INSERT INTO events(msgid, thread, at, outbound, rep, counterpart, score,"
                      " phrases) VALUES ($1::bigint, $2::bigint, $3::bigint, $4::boolean,"
                      " $5::bigint, $6::bigint, $7::integer, $8::text)"
-                     " ON CONFLICT (msgid) DO NOTHING RETURNING 1",
+                     " ON CONFLICT DO NOTHING RETURNING 1",
     [PQ_PAIR_ADD] = "INSERT INTO thread_people(rep, counterpart, thread)"
                     " VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
     [PQ_DIGEST_FIRST] = "SELECT d.first_at FROM digest_item d JOIN people p ON p.id = d.rep"
