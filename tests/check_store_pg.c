@@ -191,43 +191,30 @@ END_TEST
 
 #define MIGRATORS 4
 
+/* Child p: migrate the database named by arg; r[0] its result, r[1..2] the versions. */
+static void migrate_one(int p, int go, void *arg, void *result)
+{
+    int *r = result;
+    struct dt_error err = {""};
+    r[0] = r[1] = r[2] = -1;
+    if (race_go(go))
+        r[0] = dt_store_migrate(arg, &r[1], &r[2], &err);
+    if (r[0] != 0)
+        fprintf(stderr, "migrator %d: %s\n", p, err.msg);
+}
+
 START_TEST(migrate_from_several_processes_at_once)
 {
     char url[256], label[256];
     dt_test_pg_create(url, sizeof(url), label, sizeof(label), false);
-    int go[2], out[MIGRATORS][2];
-    pid_t pid[MIGRATORS];
-    ck_assert_int_eq(pipe(go), 0);
-    for (int p = 0; p < MIGRATORS; p++) {
-        ck_assert_int_eq(pipe(out[p]), 0);
-        pid[p] = fork();
-        ck_assert_int_ne(pid[p], -1);
-        if (pid[p] == 0) {
-            close(go[1]);
-            alarm(60);
-            char c;
-            int r[3] = {-1, -1, -1};
-            struct dt_error err = {""};
-            if (read(go[0], &c, 1) == 0)
-                r[0] = dt_store_migrate(url, &r[1], &r[2], &err);
-            if (r[0] != 0)
-                fprintf(stderr, "migrator %d: %s\n", p, err.msg);
-            _exit(write(out[p][1], r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 4);
-        }
-        close(out[p][1]);
-    }
-    close(go[0]);
-    close(go[1]);
+    int r[MIGRATORS][3];
+    race(MIGRATORS, migrate_one, url, r, sizeof(r[0]), 0, 60, "migrating process");
     int made = 0;
     for (int p = 0; p < MIGRATORS; p++) {
-        child_ok(pid[p], 60, "migrating process");
-        int r[3];
-        ck_assert_int_eq(read(out[p][0], r, sizeof(r)), (ssize_t)sizeof(r));
-        close(out[p][0]);
-        ck_assert_msg(r[0] == 0, "migrator %d failed (see stderr)", p);
-        ck_assert_int_eq(r[2], 4);
-        ck_assert_msg(r[1] == 0 || r[1] == 4, "migrator %d: from %d", p, r[1]);
-        made += r[1] == 0;
+        ck_assert_msg(r[p][0] == 0, "migrator %d failed (see stderr)", p);
+        ck_assert_int_eq(r[p][2], 4);
+        ck_assert_msg(r[p][1] == 0 || r[p][1] == 4, "migrator %d: from %d", p, r[p][1]);
+        made += r[p][1] == 0;
     }
     ck_assert_int_eq(made, 1); /* one did the work, the others found it done */
     ck_assert_int_eq(dt_test_pg_int(url, "SELECT count(*) FROM schema_version"), 1);

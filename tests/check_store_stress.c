@@ -107,37 +107,37 @@ struct proc_result {
 };
 
 /* A child: record every shared message, starting at message `first`. */
-static void record_all(int first, int go, int out)
+/* Child p of the race: every message, starting at its own place. */
+static void record_all(int p, int go, void *arg, void *result)
 {
-    struct proc_result r;
-    memset(&r, 0, sizeof(r));
+    (void)arg;
+    struct proc_result *r = result;
     struct dt_store *st;
     struct dt_error err = {""};
-    alarm(60);
-    char c;
-    if (read(go, &c, 1) < 0) /* EOF: everyone starts at once */
+    /* each starts elsewhere: replies are stored before their roots, and met twice */
+    int first = p * (MSGS / PROCS) + p * 7;
+    if (!race_go(go))
         _exit(3);
     if (dt_store_open(db_path, &st, &err) < 0) {
-        r.errors = MSGS;
-        snprintf(r.err, sizeof(r.err), "%s", err.msg);
-    } else {
-        for (int k = 0; k < MSGS; k++) {
-            int i = (first + k) % MSGS;
-            char id[32], root[32], cp[32], subject[32];
-            struct m m = shared_msg(i, id, root, cp, subject);
-            struct dt_record_result res;
-            if (put_err(st, &m, &res, &err) < 0) {
-                r.errors++;
-                snprintf(r.err, sizeof(r.err), "%s: %s", id, err.msg);
-                continue;
-            }
-            r.added += !res.duplicate;
-            r.duplicates += res.duplicate;
-            r.wrong_thread += res.thread != dt_msgid_hash(root);
-        }
-        dt_store_close(st);
+        r->errors = MSGS;
+        snprintf(r->err, sizeof(r->err), "%s", err.msg);
+        return;
     }
-    _exit(write(out, &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 4);
+    for (int k = 0; k < MSGS; k++) {
+        int i = (first + k) % MSGS;
+        char id[32], root[32], cp[32], subject[32];
+        struct m m = shared_msg(i, id, root, cp, subject);
+        struct dt_record_result res;
+        if (put_err(st, &m, &res, &err) < 0) {
+            r->errors++;
+            snprintf(r->err, sizeof(r->err), "%s: %s", id, err.msg);
+            continue;
+        }
+        r->added += !res.duplicate;
+        r->duplicates += res.duplicate;
+        r->wrong_thread += res.thread != dt_msgid_hash(root);
+    }
+    dt_store_close(st);
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -169,28 +169,11 @@ static char *sorted_dump(const char *db)
 START_TEST(processes_record_the_same_messages)
 {
     dt_store_close(open_ok());
-    int go[2], out[PROCS][2];
-    pid_t pid[PROCS];
-    ck_assert_int_eq(pipe(go), 0);
-    for (int p = 0; p < PROCS; p++) {
-        ck_assert_int_eq(pipe(out[p]), 0);
-        pid[p] = fork();
-        ck_assert_int_ne(pid[p], -1);
-        if (pid[p] == 0) {
-            close(go[1]);
-            /* each starts elsewhere: replies are stored before their roots, and met twice */
-            record_all(p * (MSGS / PROCS) + p * 7, go[0], out[p][1]);
-        }
-        close(out[p][1]);
-    }
-    close(go[0]);
-    close(go[1]); /* go */
+    struct proc_result res[PROCS];
+    race(PROCS, record_all, NULL, res, sizeof(res[0]), 0, 90, "recording process");
     int added = 0;
     for (int p = 0; p < PROCS; p++) {
-        child_ok(pid[p], 90, "recording process");
-        struct proc_result r;
-        ck_assert_int_eq(read(out[p][0], &r, sizeof(r)), (ssize_t)sizeof(r));
-        close(out[p][0]);
+        struct proc_result r = res[p];
         ck_assert_msg(r.errors == 0, "process %d: %d errors, last: %s", p, r.errors, r.err);
         ck_assert_msg(r.wrong_thread == 0, "process %d: %d in the wrong thread", p,
                       r.wrong_thread);
@@ -225,48 +208,39 @@ END_TEST
 
 #define CLAIMERS 6
 
+struct claim_at {
+    time_t day, now;
+};
+
+/* Child p: open first, then wait: the claims, not the connections, race. '1', '0' or 'E'. */
+static void claim_one(int p, int go, void *arg, void *result)
+{
+    const struct claim_at *at = arg;
+    char *r = result;
+    struct dt_store *st;
+    struct dt_error err = {""};
+    bool claimed = false;
+    *r = 'E';
+    if (dt_store_open(db_path, &st, &err) == 0) {
+        if (race_go(go) &&
+            dt_store_digest_claim(st, "ann@corp", at->day, at->now, 3600, &claimed, &err) == 0)
+            *r = claimed ? '1' : '0';
+        dt_store_close(st);
+    }
+    if (*r == 'E')
+        fprintf(stderr, "claimer %d: %s\n", p, err.msg);
+}
+
 /* CLAIMERS processes claim ann's digest for day at now at once: how many got it. */
 static int claim_race(time_t day, time_t now)
 {
-    int go[2], out[CLAIMERS][2];
-    pid_t pid[CLAIMERS];
-    ck_assert_int_eq(pipe(go), 0);
-    for (int p = 0; p < CLAIMERS; p++) {
-        ck_assert_int_eq(pipe(out[p]), 0);
-        pid[p] = fork();
-        ck_assert_int_ne(pid[p], -1);
-        if (pid[p] == 0) {
-            close(go[1]);
-            alarm(60);
-            struct dt_store *st;
-            struct dt_error err = {""};
-            bool claimed = false;
-            char c, r = 'E';
-            /* open first, then wait: the claims, not the connections, race */
-            if (dt_store_open(db_path, &st, &err) == 0) {
-                if (read(go[0], &c, 1) == 0 &&
-                    dt_store_digest_claim(st, "ann@corp", day, now, 3600, &claimed, &err) == 0)
-                    r = claimed ? '1' : '0';
-                dt_store_close(st);
-            }
-            if (r == 'E')
-                fprintf(stderr, "claimer %d: %s\n", p, err.msg);
-            _exit(write(out[p][1], &r, 1) == 1 ? 0 : 4);
-        }
-        close(out[p][1]);
-    }
-    close(go[0]);
-    struct timespec settle = {0, 200 * 1000 * 1000}; /* let them connect */
-    nanosleep(&settle, NULL);
-    close(go[1]);
+    struct claim_at at = {day, now};
+    char r[CLAIMERS];
+    race(CLAIMERS, claim_one, &at, r, 1, 200 /* let them connect */, 60, "claiming process");
     int got = 0;
     for (int p = 0; p < CLAIMERS; p++) {
-        child_ok(pid[p], 60, "claiming process");
-        char r = 'X';
-        ck_assert_int_eq(read(out[p][0], &r, 1), 1);
-        close(out[p][0]);
-        ck_assert_msg(r == '0' || r == '1', "claimer %d failed (see stderr)", p);
-        got += r == '1';
+        ck_assert_msg(r[p] == '0' || r[p] == '1', "claimer %d failed (see stderr)", p);
+        got += r[p] == '1';
     }
     return got;
 }

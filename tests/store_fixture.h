@@ -288,4 +288,55 @@ UNUSED static void child_ok(pid_t pid, double timeout_s, const char *what)
                   status);
 }
 
+/*
+ * n child processes that start together: child(p, arg, result) runs in
+ * child p (alarm 60 s); it may prepare first and then call race_go(go)
+ * to wait for the start, which comes once every child is forked and
+ * settle_ms have passed. Each child's result (size bytes) lands in
+ * results[p]; a child that fails to report fails the test.
+ */
+typedef void race_child_fn(int p, int go, void *arg, void *result);
+
+/* In a child: wait for the start. False if the parent went away first. */
+UNUSED static bool race_go(int go)
+{
+    char c;
+    return read(go, &c, 1) == 0; /* EOF: everyone starts at once */
+}
+
+UNUSED static void race(int n, race_child_fn *child, void *arg, void *results, size_t size,
+                        int settle_ms, double timeout_s, const char *what)
+{
+    int go[2], out[64][2];
+    pid_t pid[64];
+    ck_assert_int_le(n, 64);
+    ck_assert_int_eq(pipe(go), 0);
+    for (int p = 0; p < n; p++) {
+        ck_assert_int_eq(pipe(out[p]), 0);
+        pid[p] = fork();
+        ck_assert_int_ne(pid[p], -1);
+        if (pid[p] == 0) {
+            close(go[1]);
+            alarm(60);
+            char *r = calloc(1, size);
+            if (r == NULL)
+                _exit(3);
+            child(p, go[0], arg, r);
+            _exit(write(out[p][1], r, size) == (ssize_t)size ? 0 : 4);
+        }
+        close(out[p][1]);
+    }
+    close(go[0]);
+    if (settle_ms > 0) {
+        struct timespec settle = {settle_ms / 1000, (long)(settle_ms % 1000) * 1000000L};
+        nanosleep(&settle, NULL);
+    }
+    close(go[1]); /* go */
+    for (int p = 0; p < n; p++) {
+        child_ok(pid[p], timeout_s, what);
+        ck_assert_int_eq(read(out[p][0], (char *)results + (size_t)p * size, size), (ssize_t)size);
+        close(out[p][0]);
+    }
+}
+
 #endif
