@@ -39,11 +39,13 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define TICK_MS 250
+#define SQLITE_IDLE_MAX 32
 
 struct dt_storepool {
     char *db, *spool_path;
     bool pg;
     int size, connect_ms, stmt_ms;
+    int idle_cap; /* handles kept between messages: size (PostgreSQL), at least 32 (SQLite) */
     size_t spool_max;
 
     pthread_mutex_t lock;
@@ -234,7 +236,7 @@ enum dt_kept dt_storepool_keep(struct dt_storepool *p, const struct dt_config *c
     }
 
     pthread_mutex_lock(&p->lock);
-    if (st != NULL && !lost && p->n_idle < p->size) {
+    if (st != NULL && !lost && p->n_idle < p->idle_cap) {
         p->idle[p->n_idle++] = st;
         st = NULL;
     } else {
@@ -394,7 +396,10 @@ int dt_storepool_start(const struct dt_config *cfg, struct dt_storepool **out,
     p->connect_ms = cfg->connect_timeout_ms;
     p->stmt_ms = cfg->statement_timeout_ms;
     p->spool_max = (size_t)cfg->spool_max_mb * 1024 * 1024;
-    p->idle = calloc((size_t)p->size, sizeof(*p->idle));
+    /* SQLite has no server to spare: a handle per busy worker is kept, as
+     * opening one (schema check, WAL set-up) would cost more than a message. */
+    p->idle_cap = p->pg || p->size > SQLITE_IDLE_MAX ? p->size : SQLITE_IDLE_MAX;
+    p->idle = calloc((size_t)p->idle_cap, sizeof(*p->idle));
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->spool_lock, NULL);
     pthread_condattr_t ca;

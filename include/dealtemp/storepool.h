@@ -20,7 +20,8 @@
  * Replays are idempotent (by Message-ID): nothing lost, nothing twice.
  *
  * A SQLite database has no outage: it is a local file, errors are
- * reported as before (store_errors), and nothing is spooled.
+ * reported as before (store_errors), and nothing is spooled; a message
+ * never waits for a handle (it opens one), and up to 32 are kept.
  */
 #ifndef DEALTEMP_STOREPOOL_H
 #define DEALTEMP_STOREPOOL_H
