@@ -4,6 +4,7 @@
  * Public: dt_duration_words(). The rounding is integer arithmetic on
  * seconds (half up), so the same seconds always read the same, and the
  * headline and the bar of a digest card, which both call here, agree.
+ * The words are UTF-8 (French "ouvrées").
  */
 #include "dealtemp/duration.h"
 
@@ -33,6 +34,19 @@ static const struct units langs[] = {
      {{"1 minuut", "%ld minuten"}, {"1 werkminuut", "%ld werkminuten"}},
      {{"1 uur", "%ld uur"}, {"1 werkuur", "%ld werkuren"}},
      {{"1 dag", "%ld dagen"}, {"1 werkdag", "%ld werkdagen"}}},
+    /* Nominative (accusative) forms: the digest's German sentences are built so that they
+     * need no dative ("9 Tage ohne Antwort", "Antwortzeit: 2 Tage"). */
+    {"de",
+     {"weniger als eine Minute", "weniger als eine Arbeitsminute"},
+     {{"1 Minute", "%ld Minuten"}, {"1 Arbeitsminute", "%ld Arbeitsminuten"}},
+     {{"1 Stunde", "%ld Stunden"}, {"1 Arbeitsstunde", "%ld Arbeitsstunden"}},
+     {{"1 Tag", "%ld Tage"}, {"1 Arbeitstag", "%ld Arbeitstage"}}},
+    /* French plural from 2 on; the rounded value is never 0 here ("moins d'une minute"). */
+    {"fr",
+     {"moins d'une minute", "moins d'une minute ouvrée"},
+     {{"1 minute", "%ld minutes"}, {"1 minute ouvrée", "%ld minutes ouvrées"}},
+     {{"1 heure", "%ld heures"}, {"1 heure ouvrée", "%ld heures ouvrées"}},
+     {{"1 jour", "%ld jours"}, {"1 jour ouvré", "%ld jours ouvrés"}}},
 };
 
 static long round_div(long s, long unit)

@@ -277,7 +277,38 @@ START_TEST(duration_words_round_and_name_the_clock)
         {25 * 60, &cal, "nl", "25 minuten"},
         {4 * 8 * 3600, &biz, "nl", "4 werkdagen"},
         {6 * 3600, &biz, "nl", "6 werkuren"},
+        /* German: nominative plurals, the same rounding */
+        {3 * 86400, &cal, "de", "3 Tage"},
+        {36 * 3600 - 1, &cal, "de", "1 Tag"},
+        {2 * 86400 + 23 * 3600, &cal, "de", "3 Tage"},
+        {3600, &cal, "de", "1 Stunde"},
+        {5400, &cal, "de", "2 Stunden"},
+        {89, &cal, "de", "1 Minute"},
+        {25 * 60, &cal, "de", "25 Minuten"},
+        {29, &cal, "de", "weniger als eine Minute"},
+        {29, &biz, "de", "weniger als eine Arbeitsminute"},
+        {5 * 3600, &biz, "de", "5 Arbeitsstunden"},
+        {3600, &biz, "de", "1 Arbeitsstunde"},
+        {15 * 3600, &biz, "de", "2 Arbeitstage"},
+        {8 * 3600 + 3 * 3600, &biz, "de", "1 Arbeitstag"},
+        {60, &biz, "de", "1 Arbeitsminute"},
+        {45 * 60, &biz, "de", "45 Arbeitsminuten"},
+        /* French: singular for 1, "ouvré(e)s" agreeing with the unit */
+        {3 * 86400, &cal, "fr", "3 jours"},
+        {86400 + 3600, &cal, "fr", "1 jour"},
+        {2 * 3600, &cal, "fr", "2 heures"},
+        {3600, &cal, "fr", "1 heure"},
+        {90, &cal, "fr", "2 minutes"},
+        {0, &cal, "fr", "moins d'une minute"},
+        {10, &biz, "fr", "moins d'une minute ouvrée"},
+        {5 * 3600, &biz, "fr", "5 heures ouvrées"},
+        {3600 + 1799, &biz, "fr", "1 heure ouvrée"},
+        {2 * 8 * 3600 - 3600, &biz, "fr", "2 jours ouvrés"},
+        {8 * 3600, &biz, "fr", "1 jour ouvré"},
+        {60, &biz, "fr", "1 minute ouvrée"},
+        {40 * 60, &biz, "fr", "40 minutes ouvrées"},
         {8 * 3600 * 2, &biz, "xx", "2 working days"}, /* unknown language: English */
+        {8 * 3600 * 2, &biz, "DE", "2 working days"}, /* codes are lower case, as config keeps them */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         dt_duration_words(cases[i].s, cases[i].c, cases[i].lang, b, sizeof(b));
