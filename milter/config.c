@@ -58,7 +58,7 @@ enum key_type {
 };
 
 /* How a number (or an enum's value) is stored in its field. */
-enum store { ST_INT, ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_LONG, ST_BOOL, ST_LEVEL };
+enum store { ST_INT, ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_LONG, ST_BOOL, ST_LEVEL, ST_PROFILE };
 
 /* flags */
 #define REQUIRED 0x01 /* no default: the file must set it */
@@ -109,6 +109,9 @@ static const struct name_value clocks[] = {{"calendar", false}, {"business", tru
 static const struct name_value triggers[] = {
     {"warm", DT_LEVEL_WARM}, {"euphoric", DT_LEVEL_EUPHORIC}, {NULL, 0}};
 
+static const struct name_value profiles[] = {
+    {"sales", DT_PROFILE_SALES}, {"recruiting", DT_PROFILE_RECRUITING}, {NULL, 0}};
+
 #define OFF(field) offsetof(struct dt_config, field)
 #define DURATION(key, field)                                                                       \
     {                                                                                              \
@@ -141,6 +144,8 @@ static const struct key keys[] = {
      .count_off = OFF(n_reps),
      .check = dt_config_check_rep},
     STRING("header_prefix", header_prefix, "X-Deal-", dt_config_check_header_prefix),
+    {.name = "profile", .type = KEY_ENUM, .off = OFF(profile), .store = ST_PROFILE,
+     .def_str = "sales", .names = profiles},
     STRING("user", user, "", dt_config_check_user),
     {.name = "socket_mode", .type = KEY_PARSED, .flags = PRESET, .off = OFF(socket_mode),
      .store = ST_UNSIGNED, .parse = dt_config_parse_mode},
@@ -320,8 +325,9 @@ static const struct key keys[] = {
     STRING("digest.smtp", digest_smtp, NULL, dt_config_check_hostport),
     {.name = "digest.send_empty", .type = KEY_BOOL, .off = OFF(digest_send_empty)},
     STRING("digest.language", digest_language, "en", dt_config_check_digest_language),
-    /* The parser gets the whole configuration: managers and their count. */
+    /* The parsers get the whole configuration: managers, then languages (which know them). */
     {.name = "digest.managers", .type = KEY_PARSED, .off = 0, .parse = dt_config_parse_managers},
+    {.name = "digest.languages", .type = KEY_PARSED, .off = 0, .parse = dt_config_parse_languages},
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -359,6 +365,9 @@ static void store_value(struct dt_config *cfg, const struct key *k, double v)
     case ST_LEVEL:
         *FIELD(cfg, enum dt_level, k->off) = (enum dt_level)v;
         break;
+    case ST_PROFILE:
+        *FIELD(cfg, enum dt_profile, k->off) = (enum dt_profile)v;
+        break;
     }
 }
 
@@ -381,6 +390,8 @@ static double field_value(const struct dt_config *cfg, const struct key *k)
         return *FIELD(c, bool, k->off);
     case ST_LEVEL:
         return *FIELD(c, enum dt_level, k->off);
+    case ST_PROFILE:
+        return *FIELD(c, enum dt_profile, k->off);
     }
     return 0;
 }
@@ -735,7 +746,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     cfg->cooling.hours = &cfg->hours;
     return dt_config_load_lexicons(cfg, exe, DT_DATADIR "/lexicons",
                                    ld->found[key_index("euphoria.lexicon_dir")],
-                                   ld->found[key_index("euphoria.languages")], ld->err);
+                                   ld->found[key_index("euphoria.languages")],
+                                   ld->found[key_index("profile")], ld->err);
 }
 
 int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)

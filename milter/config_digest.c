@@ -1,20 +1,30 @@
 /*
  * config_digest.c - the digest group of the configuration that is more
  * than a plain string or flag (see config_int.h): the language of the
- * digests, the managers' roll-ups, and the default sender, which depends
- * on internal_domains.
+ * digests and who gets which, the managers' roll-ups, and the default
+ * sender, which depends on internal_domains.
  *
  * Public (to config.c): dt_config_check_digest_language(),
- * dt_config_parse_managers(), dt_config_digest_defaults(),
- * dt_config_digest_free().
+ * dt_config_parse_managers(), dt_config_parse_languages(),
+ * dt_config_digest_defaults(), dt_config_digest_free().
  *
  *   managers = ( { address = "boss@corp.example";
  *                  reps = [ "ann@corp.example", "@sales.corp.example" ]; } );
+ *   languages = { de = [ "@corp.de", "jan@corp.example" ]; fr = [ "@corp.fr" ]; };
+ *
+ * languages is a group keyed by language because language codes are valid
+ * libconfig names and addresses are not ('@' and '.'): one line per
+ * language, no "language =" to forget or misspell. An address or domain
+ * listed twice (under one language or two) is refused at its second line,
+ * naming the first; so is one that could never receive a digest (outside
+ * internal_domains and not a manager). Which entry wins for an address is
+ * dt_config_digest_language_for's rule (config_match.c).
  *
  * Failure: -1 with a one-line reason and the setting to blame (the
- * manager's group, its address or one of its reps); config.c adds file,
- * line and "digest.managers: ". Whatever was allocated stays in the
- * configuration for dt_config_digest_free. No I/O.
+ * manager's group, its address or one of its reps; the language or one of
+ * its addresses); config.c adds file, line and "digest.managers: " or
+ * "digest.languages: ". Whatever was allocated stays in the configuration
+ * for dt_config_digest_free. No I/O.
  */
 #include "config_int.h"
 
@@ -26,21 +36,38 @@
 #include <strings.h>
 
 #include "dealtemp/config.h"
+#include "dealtemp/digest.h"
 #include "dealtemp/utf8.h"
 
 #define MANAGERS_FORM "( { address = \"boss@corp.example\"; reps = [ \"ann@corp.example\" ]; } )"
 
-/* The languages digests are written in (digest_render's texts). */
-static const char *const digest_languages[] = {"en", "nl"};
+#define LANGUAGES_FORM "{ de = [ \"@corp.de\", \"jan@corp.example\" ]; }"
+#define ADDRESSES_FORM "[ \"ann@corp.example\", \"@corp.example\" ]"
+
+/* The code digests know for lang ("DE" -> "de", static), or NULL. */
+static const char *known_language(const char *lang)
+{
+    for (size_t i = 0; dt_digest_language_code(i) != NULL; i++)
+        if (strcasecmp(lang, dt_digest_language_code(i)) == 0)
+            return dt_digest_language_code(i);
+    return NULL;
+}
+
+/* "'xx' is not one of en, nl, de, fr" */
+static int not_a_language(const char *lang, char *why, size_t size)
+{
+    int n = snprintf(why, size, "'%.80s' is not one of ", lang);
+    for (size_t i = 0; dt_digest_language_code(i) != NULL && n >= 0 && (size_t)n < size; i++)
+        n += snprintf(why + n, size - (size_t)n, "%s%s", i ? ", " : "", dt_digest_language_code(i));
+    return -1;
+}
 
 int dt_config_check_digest_language(char **v, char *why, size_t size)
 {
     dt_ascii_lower_str(*v);
-    for (size_t i = 0; i < sizeof(digest_languages) / sizeof(digest_languages[0]); i++)
-        if (strcmp(*v, digest_languages[i]) == 0)
-            return 0;
-    snprintf(why, size, "'%.80s' is not one of en, nl", *v);
-    return -1;
+    if (known_language(*v) != NULL)
+        return 0;
+    return not_a_language(*v, why, size);
 }
 
 static int reason(char *why, size_t size, const char *fmt, ...)
@@ -162,6 +189,80 @@ int dt_config_parse_managers(const config_setting_t *s, void *field, const confi
     return 0;
 }
 
+/* Could a digest or roll-up ever be mailed to what entry names? */
+static bool reachable(const struct dt_config *cfg, const char *entry)
+{
+    if (dt_config_is_internal(cfg, entry)) /* a rep's address or domain */
+        return true;
+    for (size_t i = 0; entry[0] != '@' && i < cfg->n_managers; i++)
+        if (strcasecmp(cfg->managers[i].address, entry) == 0)
+            return true;
+    return false;
+}
+
+/* One "de = [ ... ];" into cfg's rules; lang is the static code. */
+static int parse_language(struct dt_config *cfg, const char *lang, const config_setting_t *list,
+                          const config_setting_t **at, char *why, size_t size)
+{
+    int n = config_setting_length(list);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        const char *value = config_setting_get_string(e);
+        *at = e;
+        if (!value)
+            return reason(why, size, "%s: expected a list of addresses (" ADDRESSES_FORM ")", lang);
+        struct dt_digest_language_rule *r = &cfg->digest_languages[cfg->n_digest_languages];
+        if (!(r->rep = strdup(value)))
+            return reason(why, size, "out of memory");
+        r->language = lang;
+        r->line = (unsigned)config_setting_source_line(e);
+        cfg->n_digest_languages++; /* counted once it holds something to free */
+        if (checked(dt_config_check_rep, lang, &r->rep, why, size) < 0)
+            return -1;
+        for (const struct dt_digest_language_rule *o = cfg->digest_languages; o < r; o++)
+            if (strcmp(o->rep, r->rep) == 0)
+                return reason(why, size, "'%.80s' is listed twice (as '%s' at line %u)", r->rep,
+                              o->language, o->line);
+        if (!reachable(cfg, r->rep))
+            return reason(why, size, "%s: '%.80s' is neither in internal_domains nor a manager",
+                          lang, r->rep);
+    }
+    return 0;
+}
+
+int dt_config_parse_languages(const config_setting_t *s, void *field, const config_setting_t **at,
+                              char *why, size_t size)
+{
+    struct dt_config *cfg = field;
+    *at = s;
+    if (!config_setting_is_group(s))
+        return reason(why, size, "expected a group of languages (" LANGUAGES_FORM ")");
+    int n = config_setting_length(s);
+    size_t total = 0;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *list = config_setting_get_elem(s, (unsigned)i);
+        const char *lang = known_language(config_setting_name(list));
+        *at = list;
+        if (lang == NULL)
+            return not_a_language(config_setting_name(list), why, size);
+        if (!config_setting_is_array(list) && !config_setting_is_list(list))
+            return reason(why, size, "%s: expected a list of addresses (" ADDRESSES_FORM ")",
+                          lang);
+        total += (size_t)config_setting_length(list);
+    }
+    if (total == 0)
+        return 0;
+    if (!(cfg->digest_languages = calloc(total, sizeof(*cfg->digest_languages))))
+        return reason(why, size, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *list = config_setting_get_elem(s, (unsigned)i);
+        const char *lang = known_language(config_setting_name(list));
+        if (parse_language(cfg, lang, list, at, why, size) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int dt_config_digest_defaults(struct dt_config *cfg)
 {
     if (cfg->digest_from)
@@ -183,4 +284,7 @@ void dt_config_digest_free(struct dt_config *cfg)
         free(m->address);
     }
     free(cfg->managers);
+    for (size_t i = 0; i < cfg->n_digest_languages; i++)
+        free(cfg->digest_languages[i].rep);
+    free(cfg->digest_languages);
 }

@@ -46,7 +46,7 @@ dt_config_check_fn dt_config_check_address;
 dt_config_check_fn dt_config_check_command;
 /* "host:port" or "[IPv6]:port", port 1..65535. */
 dt_config_check_fn dt_config_check_hostport;
-/* The language of digests, "en" or "nl"; lower-cased. */
+/* A language digests are written in (dt_digest_language_code: en, nl, de, fr); lower-cased. */
 dt_config_check_fn dt_config_check_digest_language;
 /* "" (no change), "USER" or "USER:GROUP": names (or numeric ids); syntax only. */
 dt_config_check_fn dt_config_check_user;
@@ -83,11 +83,18 @@ dt_config_parse_fn dt_config_parse_days;
  * also after a failure.
  */
 dt_config_parse_fn dt_config_parse_managers;
+/*
+ * digest.languages: field is the whole struct dt_config, whose
+ * digest_languages and n_digest_languages it fills (internal_domains and
+ * the managers must be loaded: an entry must be able to match a digest's
+ * recipient). Freed by dt_config_digest_free, also after a failure.
+ */
+dt_config_parse_fn dt_config_parse_languages;
 
 /* The digest defaults that depend on other keys: digest.from is
  * "dealtemp@<first internal domain>" when unset. 0, or -1 out of memory. */
 int dt_config_digest_defaults(struct dt_config *cfg);
-/* Free the managers (the digest strings are freed with the other keys). */
+/* Free the managers and languages (the digest strings are freed with the other keys). */
 void dt_config_digest_free(struct dt_config *cfg);
 
 /* The longest duration accepted: 3650 days, so factor x duration fits a long. */
@@ -106,17 +113,18 @@ int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const conf
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Read cfg->lexicon: <lang>.txt for each of cfg->languages, then
- * common.txt, from cfg->lexicon_dir. When that is unset, look beside exe
- * (see config.h), then in datadir, and store the directory found. dir and
- * langs are the euphoria.lexicon_dir and euphoria.languages settings (NULL
- * when the file has none), so that a lexicon that cannot be read is blamed
- * on the line that named it. 0, or -1 with err set (config_lexicon.c); cfg
- * keeps what was allocated either way.
+ * Read cfg->lexicon: <lang>.txt for each of cfg->languages (and, with the
+ * recruiting profile, recruiting-<lang>.txt after each), then common.txt,
+ * from cfg->lexicon_dir. When that is unset, look beside exe (see
+ * config.h), then in datadir, and store the directory found. dir, langs
+ * and profile are the euphoria.lexicon_dir, euphoria.languages and
+ * profile settings (NULL when the file has none), so that a lexicon that
+ * cannot be read is blamed on the line that named it. 0, or -1 with err
+ * set (config_lexicon.c); cfg keeps what was allocated either way.
  */
 int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
                             const config_setting_t *dir, const config_setting_t *langs,
-                            struct dt_error *err);
+                            const config_setting_t *profile, struct dt_error *err);
 
 /*
  * The edit distance between two key names: insertions, deletions,

@@ -130,8 +130,9 @@ static int find_lexicon_dir(struct dt_config *cfg, const char *exe, const char *
 
 int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *datadir,
                             const config_setting_t *dir, const config_setting_t *langs,
-                            struct dt_error *err)
+                            const config_setting_t *profile, struct dt_error *err)
 {
+    (void)profile;
     if (cfg->lexicon_dir) {
         struct stat st;
         if (stat(cfg->lexicon_dir, &st) < 0)

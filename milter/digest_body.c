@@ -69,8 +69,8 @@ static void put_text(struct dt_buf *b, const char *s, bool html)
 void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_t n, time_t as_of,
                        struct dt_buf *out)
 {
-    struct tm tm;
-    dt_dg_local_tm(L, as_of, &tm);
+    char day[48];
+    dt_dg_day_month(L, as_of, day, sizeof day);
     if (prefix)
         dt_buf_puts(out, prefix);
     if (n == 0)
@@ -79,7 +79,7 @@ void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_
         dt_buf_puts(out, L->count_one);
     else
         dt_buf_printf(out, L->count_many, n);
-    dt_buf_printf(out, " \xe2\x80\x94 %d %s", tm.tm_mday, L->month[tm.tm_mon]);
+    dt_buf_printf(out, " \xe2\x80\x94 %s", day);
 }
 
 /* The silence or slow reply of an item, the usual, in words. */
@@ -180,11 +180,8 @@ static void silence_line(const struct dt_digest_item *it, const struct dt_digest
 static void trigger_line(const struct dt_digest_item *it, const struct dt_digest *d,
                          const struct dt_digest_lang *L, struct dt_buf *b, bool html)
 {
-    char date[48], when[64];
-    struct tm tm;
-    dt_dg_date(L, it->trigger_at, d->as_of, date, sizeof date);
-    dt_dg_local_tm(L, it->trigger_at, &tm);
-    snprintf(when, sizeof when, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
+    char when[96];
+    dt_dg_date_time(L, it->trigger_at, d->as_of, when, sizeof when);
     struct dt_buf tmp = DT_BUF_INIT;
     dt_buf_printf(&tmp, L->trigger, when);
     put_text(b, tmp.data ? tmp.data : "", html);
@@ -194,16 +191,16 @@ static void trigger_line(const struct dt_digest_item *it, const struct dt_digest
     if (it->trigger_phrases) {
         struct dt_buf ph = DT_BUF_INIT;
         if (dt_dg_clean(&ph, it->trigger_phrases, MAX_PHRASES_CP, html)) {
-            /* "amazing, can't wait" -> “amazing”, “can't wait” */
-            dt_buf_puts(b, " \xe2\x80\x94 \xe2\x80\x9c");
+            /* "amazing, can't wait" -> “amazing”, “can't wait” (the language's quotes) */
+            dt_buf_printf(b, " \xe2\x80\x94 %s", L->lquote);
             for (const char *p = ph.data; *p; p++)
                 if (p[0] == ',' && p[1] == ' ') {
-                    dt_buf_puts(b, "\xe2\x80\x9d, \xe2\x80\x9c");
+                    dt_buf_printf(b, "%s, %s", L->rquote, L->lquote);
                     p++;
                 } else {
                     dt_buf_putc(b, *p);
                 }
-            dt_buf_puts(b, "\xe2\x80\x9d");
+            dt_buf_puts(b, L->rquote);
         }
         if (dt_buf_failed(&ph))
             b->failed = true;
@@ -321,10 +318,16 @@ static void wrap(const char *src, size_t len, struct dt_buf *out)
     }
 }
 
+/* Right-aligned in this many columns (characters, not bytes: "2 jours ouvrés"). */
+#define TEXT_LABEL_COLUMNS 18
+
 static void text_bar(struct dt_buf *b, const char *label, const char *glyph, unsigned w,
                      const char *mark)
 {
-    dt_buf_printf(b, "  %18s ", label);
+    dt_buf_puts(b, "  ");
+    for (size_t k = columns(label, strlen(label)); k < TEXT_LABEL_COLUMNS; k++)
+        dt_buf_putc(b, ' ');
+    dt_buf_printf(b, "%s ", label);
     for (unsigned k = 0; k < w; k++)
         dt_buf_puts(b, glyph);
     if (mark)
@@ -349,7 +352,7 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
 
     struct bars bars;
     bars_of(it, L, &bars);
-    dt_buf_printf(b, "  %s:\n", L->chart);
+    dt_buf_printf(b, "  %s%s\n", L->chart, L->colon);
     char label[96];
     for (size_t i = 0; i < bars.n; i++) {
         bool hi = i + 1 == bars.n;
@@ -362,7 +365,7 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
     dt_buf_printf(b, "  \xe2\x86\x92 %s\n", L->advice[idx]); /* → */
     struct dt_buf link = DT_BUF_INIT;
     if (mailto(it, &link))
-        dt_buf_printf(b, "  %s: %s\n", L->reply, link.data);
+        dt_buf_printf(b, "  %s%s %s\n", L->reply, L->colon, link.data);
     if (dt_buf_failed(&link))
         b->failed = true;
     dt_buf_free(&link);
@@ -428,11 +431,8 @@ static void dark_style(struct dt_buf *b)
 static void html_open(struct dt_buf *b, const struct dt_digest_lang *L, const char *title,
                       const char *heading, const char *preheader, time_t as_of)
 {
-    char today[48];
-    struct tm tm;
-    dt_dg_local_tm(L, as_of, &tm);
-    snprintf(today, sizeof today, "%s %d %s %d", L->wday[tm.tm_wday], tm.tm_mday,
-             L->month[tm.tm_mon], tm.tm_year + 1900);
+    char today[64];
+    dt_dg_date_year(L, as_of, today, sizeof today);
 
     dt_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n", L->code);
     dt_buf_puts(b, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n"
@@ -648,14 +648,14 @@ void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t 
     for (size_t i = 0; i < n; i++) {
         dt_buf_puts(&b, "* ");
         rollup_rep(&lines[i], L, &b, false);
-        dt_buf_printf(&b, ": %s %zu, %s %zu, %s %zu\n", L->section[0], lines[i].stalled,
+        dt_buf_printf(&b, "%s %s %zu, %s %zu, %s %zu\n", L->colon, L->section[0], lines[i].stalled,
                       L->section[1], lines[i].cooling, L->section[2], lines[i].slowed);
         t[0] += lines[i].stalled;
         t[1] += lines[i].cooling;
         t[2] += lines[i].slowed;
     }
-    dt_buf_printf(&b, "\n%s: %s %zu, %s %zu, %s %zu\n\n%s\n", L->rollup_total, L->section[0], t[0],
-                  L->section[1], t[1], L->section[2], t[2], L->rollup_footer);
+    dt_buf_printf(&b, "\n%s%s %s %zu, %s %zu, %s %zu\n\n%s\n", L->rollup_total, L->colon,
+                  L->section[0], t[0], L->section[1], t[1], L->section[2], t[2], L->rollup_footer);
     wrap(b.data ? b.data : "", b.len, out);
     if (dt_buf_failed(&b))
         out->failed = true;

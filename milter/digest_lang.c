@@ -1,8 +1,10 @@
 /*
- * digest_lang.c - what a digest says and how it looks: the EN and NL
- * language tables, the colour palette with its contrast pairs, and the
- * small helpers both bodies use (local dates, clean store strings, who a
- * deal is with). Pure. Private API in digest_render_int.h.
+ * digest_lang.c - what a digest says and how it looks: which language
+ * table a recipient gets (the tables themselves are digest_lang_en.c,
+ * _nl.c, _de.c, _fr.c), the colour palette with its contrast pairs, and
+ * the small helpers both bodies use (local dates in the table's format,
+ * clean store strings, who a deal is with). Pure. Private API in
+ * digest_render_int.h; dt_digest_language_code() is public (digest.h).
  *
  * Store strings (names, addresses, subjects, phrases) are hostile: decoded
  * as UTF-8 (bad bytes -> U+FFFD), control and bidi characters dropped or
@@ -18,112 +20,24 @@
 
 /* ---- languages ---------------------------------------------------------- */
 
-static const struct dt_digest_lang lang_en = {
-    .code = "en",
-    .month = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
-    .wday = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
-    .count_none = "No deals cooling after enthusiasm",
-    .count_one = "1 deal cooling after enthusiasm",
-    .count_many = "%zu deals cooling after enthusiasm",
-    .head_silent = "%s: silent %s after your enthusiastic mail",
-    .head_slowed = "%s: replied after %s, usually %s",
-    .head_more = " (+%zu more)",
-    .rollup_prefix = "Team roll-up: ",
-    .heading = "Deals cooling after enthusiasm",
-    .intro = "Customers who went quiet or slow after an enthusiastic mail of yours: give "
-             "them room, ask rather than push.",
-    .empty = "No deals cooled after enthusiasm \xe2\x80\x94 nice and calm.",
-    .section = {"Stalled", "Cooling", "Slowed"},
-    .section_note = {"No reply for a long while after your enthusiastic mail.",
-                     "Quieter than this customer usually is.",
-                     "The reply came, but much later than usual."},
-    .advice = {"A calm, short question about where they stand beats another push.",
-               "Give them room: ask what would help them decide, instead of adding more "
-               "enthusiasm.",
-               "Diagnose before you prescribe: ask what moves them, and let them convince "
-               "themselves."},
-    .is_new = "new",
-    .ongoing = "ongoing",
-    .no_subject = "(no subject stored)",
-    .empty_subject = "(no subject)",
-    .unknown = "(unknown)",
-    .trigger = "Your enthusiastic mail: %s",
-    .silent = "Silent %s \xe2\x80\x94 usually replies within %s",
-    .slowed = "Replied after %s \xe2\x80\x94 usually %s",
-    .usual_from = {"in this thread", "in your other threads with them",
-                   "no history yet: dealtemp assumes this"},
-    .chart = "Reply times, oldest first",
-    .chart_now = "now",
-    .chart_reply = "this reply",
-    .chart_usual = "usual",
-    .reply = "Reply",
-    .footer = "Sent by dealtemp. Only your own threads are listed; the phrases are from your "
-              "own words, never the customer's.",
-    .rollup_footer = "Sent by dealtemp. Each rep gets the details of their own deals; this "
-                     "roll-up holds only the counts.",
-    .rollup_heading = "Team roll-up: deals cooling after enthusiasm",
-    .rollup_intro = "Per rep, the deals that went quiet or slow after an enthusiastic mail. "
-                    "Counts only: the details stay with each rep.",
-    .rollup_rep = "Rep",
-    .rollup_total = "Total",
-};
+/* Every language digests are written in, English first (the fallback). */
+static const struct dt_digest_lang *const tables[] = {dt_digest_lang_en, dt_digest_lang_nl,
+                                                      dt_digest_lang_de, dt_digest_lang_fr};
+#define N_TABLES (sizeof(tables) / sizeof(*tables))
 
-static const struct dt_digest_lang lang_nl = {
-    .code = "nl",
-    .month = {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
-    .wday = {"zo", "ma", "di", "wo", "do", "vr", "za"},
-    .count_none = "Geen deals die afkoelen na enthousiasme",
-    .count_one = "1 deal koelt af na enthousiasme",
-    .count_many = "%zu deals koelen af na enthousiasme",
-    .head_silent = "%s: %s stil na je enthousiaste mail",
-    .head_slowed = "%s: antwoordde na %s, meestal %s",
-    .head_more = " (+%zu andere)",
-    .rollup_prefix = "Teamoverzicht: ",
-    .heading = "Deals die afkoelen na enthousiasme",
-    .intro = "Klanten die stil of traag werden na een enthousiaste mail van je: geef ze "
-             "ruimte, vraag in plaats van aan te dringen.",
-    .empty = "Geen deals afgekoeld na enthousiasme \xe2\x80\x94 lekker rustig.",
-    .section = {"Vastgelopen", "Koelt af", "Trager"},
-    .section_note = {"Al lang geen antwoord na je enthousiaste mail.",
-                     "Stiller dan deze klant gewoonlijk is.",
-                     "Het antwoord kwam, maar veel later dan gewoonlijk."},
-    .advice = {"Een rustige, korte vraag naar waar ze staan werkt beter dan nog eens "
-               "aandringen.",
-               "Geef ze ruimte: vraag wat hen helpt beslissen, in plaats van meer enthousiasme.",
-               "Eerst diagnose, dan advies: vraag wat hen beweegt en laat ze zichzelf "
-               "overtuigen."},
-    .is_new = "nieuw",
-    .ongoing = "loopt al",
-    .no_subject = "(onderwerp niet bewaard)",
-    .empty_subject = "(geen onderwerp)",
-    .unknown = "(onbekend)",
-    .trigger = "Je enthousiaste mail: %s",
-    .silent = "%s stil \xe2\x80\x94 antwoordt meestal binnen %s",
-    .slowed = "Antwoordde na %s \xe2\x80\x94 meestal %s",
-    .usual_from = {"in deze thread", "in je andere threads met hen",
-                   "nog geen geschiedenis: dealtemp neemt dit aan"},
-    .chart = "Antwoordtijden, oudste eerst",
-    .chart_now = "nu",
-    .chart_reply = "dit antwoord",
-    .chart_usual = "gewoonlijk",
-    .reply = "Beantwoorden",
-    .footer = "Verstuurd door dealtemp. Alleen je eigen threads staan erin; de zinnen komen uit "
-              "je eigen woorden, nooit uit die van de klant.",
-    .rollup_footer = "Verstuurd door dealtemp. Elke verkoper krijgt de details van de eigen deals; "
-                     "dit overzicht bevat alleen de aantallen.",
-    .rollup_heading = "Teamoverzicht: deals die afkoelen na enthousiasme",
-    .rollup_intro = "Per verkoper de deals die stil of traag werden na een enthousiaste mail. "
-                    "Alleen aantallen: de details blijven bij elke verkoper.",
-    .rollup_rep = "Verkoper",
-    .rollup_total = "Totaal",
-};
-
-const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg)
+const char *dt_digest_language_code(size_t i)
 {
-    /* digest_language may still be NULL while config loading catches up: English. */
-    if (cfg && cfg->digest_language && strcasecmp(cfg->digest_language, "nl") == 0)
-        return &lang_nl;
-    return &lang_en;
+    return i < N_TABLES ? tables[i][DT_PROFILE_SALES].code : NULL;
+}
+
+const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg, const char *addr)
+{
+    const char *code = dt_config_digest_language_for(cfg, addr);
+    unsigned p = cfg != NULL && (unsigned)cfg->profile < DT_PROFILE_COUNT ? cfg->profile : 0;
+    for (size_t i = 0; i < N_TABLES; i++)
+        if (strcmp(tables[i][p].code, code) == 0)
+            return &tables[i][p];
+    return &tables[0][p]; /* a hand-made configuration's unknown code */
 }
 
 int dt_digest_state_index(enum dt_thread_state s)
@@ -186,16 +100,45 @@ void dt_dg_local_tm(const struct dt_digest_lang *L, time_t t, struct tm *tm)
         tm->tm_wday = 0;
 }
 
+/* "Thu 13 Nov", with " 2024" when year is set: the one place a date is worded. */
+static void date_of(const struct dt_digest_lang *L, const struct tm *tm, bool year, char *buf,
+                    size_t size)
+{
+    int n = snprintf(buf, size, L->date, L->wday[tm->tm_wday], tm->tm_mday, L->month[tm->tm_mon]);
+    if (year && n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " %d", tm->tm_year + 1900);
+}
+
 void dt_dg_date(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf, size_t size)
 {
     struct tm tm, now;
     dt_dg_local_tm(L, t, &tm);
     dt_dg_local_tm(L, as_of, &now);
-    if (tm.tm_year == now.tm_year)
-        snprintf(buf, size, "%s %d %s", L->wday[tm.tm_wday], tm.tm_mday, L->month[tm.tm_mon]);
-    else
-        snprintf(buf, size, "%s %d %s %d", L->wday[tm.tm_wday], tm.tm_mday, L->month[tm.tm_mon],
-                 tm.tm_year + 1900);
+    date_of(L, &tm, tm.tm_year != now.tm_year, buf, size);
+}
+
+void dt_dg_date_year(const struct dt_digest_lang *L, time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+    dt_dg_local_tm(L, t, &tm);
+    date_of(L, &tm, true, buf, size);
+}
+
+void dt_dg_date_time(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf,
+                     size_t size)
+{
+    char date[64];
+    struct tm tm;
+    dt_dg_date(L, t, as_of, date, sizeof date);
+    dt_dg_local_tm(L, t, &tm);
+    snprintf(buf, size, L->date_time, date, tm.tm_hour, tm.tm_min);
+}
+
+void dt_dg_day_month(const struct dt_digest_lang *L, time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+    dt_dg_local_tm(L, t, &tm);
+    snprintf(buf, size, L->day_month, tm.tm_mday, L->month[tm.tm_mon]);
 }
 
 bool dt_dg_clean(struct dt_buf *b, const char *s, size_t max_cp, bool html)

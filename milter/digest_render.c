@@ -464,7 +464,7 @@ int dt_digest_render(const struct dt_digest *d, const struct dt_config *cfg, str
     if (sender_of(cfg, from, sizeof from, domain, sizeof domain, err) < 0)
         return -1;
 
-    struct dt_digest_lang local = *dt_digest_lang_of(cfg);
+    struct dt_digest_lang local = *dt_digest_lang_of(cfg, d->rep);
     local.tz = cfg->hours.tz;
     const struct dt_digest_lang *L = &local;
     struct dt_buf subject = DT_BUF_INIT, text = DT_BUF_INIT, html = DT_BUF_INIT;
@@ -490,7 +490,7 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
     if (sender_of(cfg, from, sizeof from, domain, sizeof domain, err) < 0)
         return -1;
 
-    struct dt_digest_lang local = *dt_digest_lang_of(cfg);
+    struct dt_digest_lang local = *dt_digest_lang_of(cfg, manager);
     local.tz = cfg->hours.tz;
     const struct dt_digest_lang *L = &local;
     size_t total = 0;

@@ -19,18 +19,44 @@
 /* Index of a reported state in the tables: stalled, cooling, slowed. */
 enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
 
-/* Every word a digest says, in one language. */
+/* The customer's tone and its trend (tone[], trend[] below), in this order. */
+enum { DT_DG_TONE_ENTHUSIASTIC, DT_DG_TONE_ENGAGED, DT_DG_TONE_NEUTRAL, DT_DG_TONE_HESITANT,
+       DT_DG_NTONES };
+enum { DT_DG_TREND_WARMING, DT_DG_TREND_STEADY, DT_DG_TREND_COOLING, DT_DG_NTRENDS };
+
+/*
+ * Every word a digest says, in one language and one profile (sales:
+ * customers and deals; recruiting: candidates, roles and offers). The
+ * tables are in digest_lang_<code>.c, one file per language, UTF-8.
+ *
+ * A member that is a format is printf'ed with exactly the arguments its
+ * comment lists, in that order: every table must use the same conversions
+ * as English sales (check_digest_lang.c compares them), with the one
+ * exception said at carried_advice. Every member after tz is a const char *
+ * or an array of them, and none may be NULL (check_digest_lang.c walks
+ * them all).
+ */
 struct dt_digest_lang {
     const struct dt_tz *tz;    /* dates are shown in this zone (set per render; NULL = UTC) */
-    const char *code;          /* "en", "nl": the HTML lang attribute and duration words */
-    const char *month[12];     /* "Nov" / "nov" */
-    const char *wday[7];       /* Sunday first, like struct tm */
+    const char *code;          /* "en", "nl", "de", "fr": the HTML lang attribute, duration words */
+    const char *month[12];     /* "Nov" / "nov" / "Nov." / "nov." */
+    const char *wday[7];       /* Sunday first, like struct tm: "Sun" / "zo" / "So." / "dim." */
+    const char *date;          /* (wday, int mday, month): "%s %d %s" -> "Thu 13 Nov"; German
+                                * "%s, %d. %s" -> "Do., 13. Nov." (see dt_dg_date for the year) */
+    const char *day_month;     /* (int mday, month): "%d %s" -> "20 Nov"; "%d. %s" -> "20. Nov." */
+    const char *date_time;     /* (date, int hour, int minute): "%s %02d:%02d" -> "Thu 13 Nov
+                                * 02:13"; French "%s à %02d:%02d" */
+    const char *lquote, *rquote; /* around each quoted phrase: “ ”; German „ “; French « » */
+    const char *colon;         /* before a value or list in the text part: ":"; French " :" with a
+                                * no-break space */
     const char *count_none;    /* "No deals cooling after enthusiasm" */
     const char *count_one;     /* "1 deal cooling after enthusiasm" */
-    const char *count_many;    /* "%zu deals cooling after enthusiasm" */
-    const char *head_silent;   /* subject: "%s: silent %s after your enthusiastic mail" */
-    const char *head_slowed;   /* subject: "%s: replied after %s, usually %s" */
-    const char *head_more;     /* subject: " (+%zu more)" */
+    const char *count_many;    /* (size_t n): "%zu deals cooling after enthusiasm" */
+    const char *head_silent;   /* subject (who, duration): "%s: silent %s after your enthusiastic
+                                * mail" */
+    const char *head_slowed;   /* subject (who, duration, usual): "%s: replied after %s,
+                                * usually %s" */
+    const char *head_more;     /* subject (size_t others): " (+%zu more)" */
     const char *rollup_prefix; /* "Team roll-up: " */
     const char *heading;       /* the big title of a digest */
     const char *intro;         /* one line */
@@ -42,9 +68,10 @@ struct dt_digest_lang {
     const char *no_subject;     /* subjects are not stored */
     const char *empty_subject;  /* stored, but empty */
     const char *unknown;        /* no counterpart */
-    const char *trigger;        /* "Your enthusiastic mail: %s" (date and time) */
-    const char *silent;         /* "Silent %s \u2014 usually replies within %s" */
-    const char *slowed;         /* "Replied after %s \u2014 usually %s" */
+    const char *trigger;        /* (date and time): "Your enthusiastic mail: %s" */
+    const char *silent;         /* (duration, usual): "Silent %s \u2014 usually replies within
+                                 * %s" */
+    const char *slowed;         /* (duration, usual): "Replied after %s \u2014 usually %s" */
     const char *usual_from[DT_USUAL_COUNT]; /* "(in this thread)", ... after the usual */
     const char *chart;          /* "Reply times, oldest first" */
     const char *chart_now;      /* marks the current silence */
@@ -57,7 +84,40 @@ struct dt_digest_lang {
     const char *rollup_intro;
     const char *rollup_rep; /* column title */
     const char *rollup_total;
+
+    /*
+     * Not rendered yet: two newer deal states, the people on the
+     * customer's side and the customer's tone. Where "org" is an argument
+     * it is the organisation dt_dg_org() finds ("Northwind Retail"), or
+     * org_unknown when it finds none; "date" is dt_dg_date()'s ("Tue 17
+     * Nov"), or a weekday.
+     */
+    const char *carried_section;  /* "Carried away" */
+    const char *carried_note;     /* one line: both sides euphoric quickly, one person on theirs */
+    const char *carried_advice;   /* (org): "Slow down: ask who else at %s must agree, ..."; the
+                                   * one format a table may leave its argument out of (the
+                                   * recruiting tables do: a candidate has no organisation) */
+    const char *hesitant_section; /* "Hesitant" */
+    const char *hesitant_note;    /* one line: their latest reply sounds hesitant */
+    const char *hesitant_advice;  /* one line of advice */
+    const char *org_unknown;      /* stands in for org: "their company"; "the candidate's side" */
+    const char *person_at;        /* (name, org): "%s at %s" -> "Sarah Mitchell at Northwind" */
+    const char *people_one;       /* (person): "Only %s so far"; person is a name (or address),
+                                   * or person_at of it when the organisation is known */
+    const char *people_many;      /* (size_t n, org, names): "%zu people at %s so far (%s)";
+                                   * names joined with ", ", each maybe followed by people_since */
+    const char *people_since;     /* (name, date): " + %s since %s": one who joined later */
+    const char *people_joined;    /* (name, date): "New on their side: %s joined on %s \u2014 a
+                                   * good sign" */
+    const char *tone[DT_DG_NTONES];   /* "enthusiastic", "engaged", "neutral", "hesitant" */
+    const char *trend[DT_DG_NTRENDS]; /* "warming", "steady", "cooling" */
 };
+
+/* The tables, [DT_PROFILE_SALES] and [DT_PROFILE_RECRUITING]: digest_lang_<code>.c. */
+extern const struct dt_digest_lang dt_digest_lang_en[DT_PROFILE_COUNT];
+extern const struct dt_digest_lang dt_digest_lang_nl[DT_PROFILE_COUNT];
+extern const struct dt_digest_lang dt_digest_lang_de[DT_PROFILE_COUNT];
+extern const struct dt_digest_lang dt_digest_lang_fr[DT_PROFILE_COUNT];
 
 /*
  * The colours of the HTML, light and dark (prefers-color-scheme), and the
@@ -73,7 +133,12 @@ struct dt_digest_pair {
 extern const struct dt_digest_pair dt_digest_palette[];
 extern const size_t dt_digest_palette_n;
 
-const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg);
+/*
+ * The words for a digest or roll-up mailed to addr: the language
+ * dt_config_digest_language_for() gives addr, in the configuration's
+ * profile. cfg NULL (or without a language yet) gives English sales.
+ */
+const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg, const char *addr);
 
 /* Which table row a state belongs to, or -1 for states a digest does not report. */
 int dt_digest_state_index(enum dt_thread_state s);
@@ -90,8 +155,15 @@ void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_
 /* Shared by digest_lang.c and digest_body.c. */
 /* Broken-down local time in the digest's zone. */
 void dt_dg_local_tm(const struct dt_digest_lang *L, time_t t, struct tm *tm);
-/* "Mon 10 Nov", with the year when it is not as_of's year. */
+/* "Mon 10 Nov" (L->date), with " 2024" when the year is not as_of's. */
 void dt_dg_date(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf, size_t size);
+/* The same with the year always: "Mon 10 Nov 2025". */
+void dt_dg_date_year(const struct dt_digest_lang *L, time_t t, char *buf, size_t size);
+/* dt_dg_date and the time of day (L->date_time): "Mon 10 Nov 09:30", "Mo., 10. Nov., 09:30 Uhr". */
+void dt_dg_date_time(const struct dt_digest_lang *L, time_t t, time_t as_of, char *buf,
+                     size_t size);
+/* Day and month only (L->day_month): "20 Nov", "20. Nov.". */
+void dt_dg_day_month(const struct dt_digest_lang *L, time_t t, char *buf, size_t size);
 /*
  * Append store text s as one clean line: valid UTF-8, no control, format
  * or bidi-override characters, white space collapsed and trimmed, at most

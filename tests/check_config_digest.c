@@ -1,6 +1,7 @@
 /*
  * check_config_digest.c - the digest group of the configuration: from,
- * sendmail, smtp, send_empty, language and managers. Their defaults (and
+ * sendmail, smtp, send_empty, language, languages and managers. Their
+ * defaults (and
  * that the sample documents them, its examples included), every key set,
  * every kind of bad value with its exact one-line message, and the forms
  * of addresses, command lines and host:port the checks accept.
@@ -67,6 +68,8 @@ START_TEST(defaults)
     ck_assert_str_eq(cfg->digest_language, "en");
     ck_assert_uint_eq(cfg->n_managers, 0);
     ck_assert_ptr_null(cfg->managers);
+    ck_assert_uint_eq(cfg->n_digest_languages, 0);
+    ck_assert_ptr_null(cfg->digest_languages);
     dt_config_unref(cfg);
 
     /* the first internal domain, as loaded: lower-cased, without its '@' */
@@ -101,6 +104,20 @@ START_TEST(every_key_set)
     ck_assert_uint_eq(m->n_reps, 1);
     ck_assert_str_eq(m->reps[0], "@other-corp.example");
     ck_assert_ptr_null(m->reps[1]);
+    /* languages: in file order, lower-cased, each with its line */
+    ck_assert_uint_eq(cfg->n_digest_languages, 4);
+    static const struct {
+        const char *rep, *lang;
+        unsigned line;
+    } want[] = {{"jan@corp.example", "de", 18},
+                {"@eu.corp.example", "de", 18},
+                {"@other-corp.example", "fr", 19},
+                {"chief@other-corp.example", "en", 20}};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(cfg->digest_languages[i].rep, want[i].rep);
+        ck_assert_str_eq(cfg->digest_languages[i].language, want[i].lang);
+        ck_assert_uint_eq(cfg->digest_languages[i].line, want[i].line);
+    }
     dt_config_unref(cfg);
 }
 END_TEST
@@ -194,7 +211,7 @@ START_TEST(bad_values)
     expect_error("digest-bad-send-empty.conf",
                  "digest-bad-send-empty.conf:3: digest.send_empty: expected true or false");
     expect_error("digest-bad-language.conf",
-                 "digest-bad-language.conf:3: digest.language: 'de' is not one of en, nl");
+                 "digest-bad-language.conf:3: digest.language: 'es' is not one of en, nl, de, fr");
     expect_error("digest-unknown-key.conf", "digest-unknown-key.conf:3: unknown key 'digest.form' "
                                             "(did you mean 'digest.from'?)");
     expect_error("digest-not-group.conf",
@@ -251,6 +268,42 @@ START_TEST(bad_manager_reps)
     expect_error("digest-manager-rep-external.conf",
                  "digest-manager-rep-external.conf:5: digest.managers: reps: "
                  "'bob@customer.example' is not in internal_domains");
+}
+END_TEST
+
+START_TEST(bad_languages)
+{
+    expect_error("digest-languages-not-group.conf",
+                 "digest-languages-not-group.conf:3: digest.languages: expected a group of "
+                 "languages ({ de = [ \"@corp.de\", \"jan@corp.example\" ]; })");
+    /* an unknown language lists the known ones, at its own line */
+    expect_error("digest-languages-bad-language.conf",
+                 "digest-languages-bad-language.conf:5: digest.languages: 'es' is not one of en, "
+                 "nl, de, fr");
+    /* listed twice: the second line, naming the first (case does not make it another) */
+    expect_error("digest-languages-twice.conf",
+                 "digest-languages-twice.conf:6: digest.languages: 'jan@corp.example' is listed "
+                 "twice (as 'de' at line 4)");
+    expect_error("digest-languages-twice-same.conf",
+                 "digest-languages-twice-same.conf:5: digest.languages: '@corp.example' is listed "
+                 "twice (as 'nl' at line 4)");
+    expect_error("digest-languages-not-list.conf",
+                 "digest-languages-not-list.conf:4: digest.languages: de: expected a list of "
+                 "addresses ([ \"ann@corp.example\", \"@corp.example\" ])");
+    expect_error("digest-languages-entry-type.conf",
+                 "digest-languages-entry-type.conf:5: digest.languages: fr: expected a list of "
+                 "addresses ([ \"ann@corp.example\", \"@corp.example\" ])");
+    expect_error("digest-languages-bad-entry.conf",
+                 "digest-languages-bad-entry.conf:4: digest.languages: fr: 'jan' is not an "
+                 "address (ann@corp.example) or a domain (@sales.corp.example)");
+    /* a manager outside internal_domains may be listed (line 5 loads); a customer may not */
+    expect_error("digest-languages-external.conf",
+                 "digest-languages-external.conf:6: digest.languages: de: 'bob@customer.example' "
+                 "is neither in internal_domains nor a manager");
+    /* check-config's suggestion for a misspelt key */
+    expect_error("digest-languages-misspelt.conf",
+                 "digest-languages-misspelt.conf:3: unknown key 'digest.langauges' (did you mean "
+                 "'digest.languages'?)");
 }
 END_TEST
 
@@ -328,9 +381,12 @@ START_TEST(language_forms)
 {
     accepts(dt_config_check_digest_language, "en", "en");
     accepts(dt_config_check_digest_language, "NL", "nl");
-    refuses(dt_config_check_digest_language, "de", "'de' is not one of en, nl");
-    refuses(dt_config_check_digest_language, "", "'' is not one of en, nl");
-    refuses(dt_config_check_digest_language, "english", "'english' is not one of en, nl");
+    accepts(dt_config_check_digest_language, "de", "de");
+    accepts(dt_config_check_digest_language, "Fr", "fr");
+    refuses(dt_config_check_digest_language, "es", "'es' is not one of en, nl, de, fr");
+    refuses(dt_config_check_digest_language, "", "'' is not one of en, nl, de, fr");
+    refuses(dt_config_check_digest_language, "english", "'english' is not one of en, nl, de, fr");
+    refuses(dt_config_check_digest_language, "deu", "'deu' is not one of en, nl, de, fr");
 }
 END_TEST
 
@@ -361,6 +417,7 @@ static Suite *config_digest_suite(void)
     tcase_add_test(tc, bad_values);
     tcase_add_test(tc, bad_managers);
     tcase_add_test(tc, bad_manager_reps);
+    tcase_add_test(tc, bad_languages);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("checks");

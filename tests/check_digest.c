@@ -1,6 +1,7 @@
 /*
  * check_digest.c - which deals reach which rep's digest (dt_digest_collect)
- * and what a dry run writes (dt_digest_run): real store, real config; the
+ * and what a dry run writes (dt_digest_run), each recipient in their own
+ * language (digest.languages): real store, real config; the
  * cases that read the store run against a SQLite file and (the "-pg"
  * TCase, when make check started a server) a PostgreSQL database.
  */
@@ -130,6 +131,81 @@ START_TEST(dry_run_writes_one_mbox_entry_per_rep)
 }
 END_TEST
 
+/*
+ * The dry run's mbox as one string with quoted-printable soft breaks
+ * removed, so that a body's words can be looked for ("=3D" and "=22" stay:
+ * libetpan writes '=' and '"' so, and an 'F' starting a line as "=46").
+ */
+static char *flat_mbox(FILE *out)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    int c, prev = 0;
+    rewind(out);
+    while ((c = fgetc(out)) != EOF) {
+        if (prev == '=' && c == '\n') {
+            b.data[--b.len] = '\0';
+            prev = 0;
+            continue;
+        }
+        dt_buf_putc(&b, (char)c);
+        prev = c;
+    }
+    return dt_buf_steal(&b, NULL);
+}
+
+/* The message of the mbox addressed to rep (up to the next "From " line), or fail. */
+static char *message_to(const char *mbox, const char *rep)
+{
+    char to[128];
+    snprintf(to, sizeof(to), "\nTo: %s\n", rep);
+    const char *at = strstr(mbox, to);
+    ck_assert_msg(at != NULL, "no message to %s", rep);
+    const char *start = at, *end = strstr(at, "\nFrom ");
+    while (start > mbox && strncmp(start, "\nFrom ", 6) != 0)
+        start--;
+    size_t n = end ? (size_t)(end - start) : strlen(start);
+    char *m = strndup(start, n);
+    ck_assert_ptr_nonnull(m);
+    return m;
+}
+
+START_TEST(each_recipient_gets_their_language)
+{
+    team();
+    struct dt_config *langs = dt_test_config("tests/data/conf/digest-languages.conf");
+    FILE *out = tmpfile(), *errs = tmpfile();
+    struct dt_digest_run_opts o = {NULL, T0 + 8 * DAY, false, false};
+    struct dt_digest_run_report r;
+    struct dt_error err;
+    ck_assert_int_eq(dt_digest_run(st, langs, &o, out, errs, &r, &err), 0);
+    ck_assert_uint_eq(r.written, 3); /* ann, bram and the manager's roll-up */
+    char *mbox = flat_mbox(out);
+    /* the HTML's lang attribute, as quoted-printable writes it */
+    char *ann = message_to(mbox, "ann@corp.example"), *bram = message_to(mbox, "bram@corp.example"),
+         *boss = message_to(mbox, "boss@corp.example");
+    ck_assert_contains(ann, "<html lang=3D=22de=22>");
+    ck_assert_contains(ann, "Subject: Customer: 8 Tage ohne Antwort nach Ihrer begeisterten Mail");
+    ck_assert_contains(ann, "Kunden, die nach einer begeisterten Mail von Ihnen");
+    ck_assert_contains(bram, "<html lang=3D=22fr=22>");
+    ck_assert_contains(bram, "Subject: =?UTF-8?Q?Klant=C2=A0=3A?= 4 jours de silence");
+    ck_assert_contains(bram, "=3D=3D En refroidissement (1) =3D=3D");
+    ck_assert_contains(boss, "<html lang=3D=22nl=22>");
+    ck_assert_contains(boss, "Subject: Teamoverzicht: 2 deals koelen af na enthousiasme");
+    /* and nothing of the others' languages in each */
+    ck_assert_lacks(ann, "jours");
+    ck_assert_lacks(bram, "Tage");
+    ck_assert_lacks(boss, "Tage");
+    ck_assert_lacks(boss, "Synth");
+    free(ann);
+    free(bram);
+    free(boss);
+    free(mbox);
+    fclose(out);
+    fclose(errs);
+    dt_config_unref(langs);
+}
+END_TEST
+
 /* The rendered text with quoted-printable soft breaks removed. */
 static char *render_flat(const struct dt_digest *d, const struct dt_config *c)
 {
@@ -170,6 +246,7 @@ static void store_tests(TCase *tc)
     tcase_add_test(tc, each_rep_gets_only_their_cooling_deals);
     tcase_add_test(tc, reported_deals_become_ongoing);
     tcase_add_test(tc, dry_run_writes_one_mbox_entry_per_rep);
+    tcase_add_test(tc, each_recipient_gets_their_language);
 }
 
 int main(void)

@@ -3,7 +3,8 @@
  * dt_digest_render / dt_digest_render_rollup, then parsed back with libetpan
  * (and once with Python's email module) to check headers, MIME structure,
  * determinism, privacy and the refusal of bad addresses. The content of
- * the parts (EN and NL, escaping, charts) is checked in check_digest_body.c.
+ * the parts (EN and NL, escaping, charts) is checked in check_digest_body.c,
+ * German, French and the recruiting wording in check_digest_lang.c.
  */
 #include <check.h>
 #include <libetpan/libetpan.h>
@@ -348,13 +349,30 @@ START_TEST(python_email_module)
     ck_assert(strchr(python_check, '\'') == NULL);
     struct dt_config en = config("en", NULL), nl = config("nl", NULL);
     struct dt_digest d = ann_digest();
+    struct dt_error err = {{0}};
     struct dt_buf b = render(&d, &en);
     python_agrees(b.data, b.len, "Acme: silent 9 days after your enthusiastic mail (+3 more)");
     dt_buf_free(&b);
     b = render(&d, &nl);
     python_agrees(b.data, b.len, "Acme: 9 dagen stil na je enthousiaste mail (+3 andere)");
     dt_buf_free(&b);
-    struct dt_error err = {{0}};
+    /* umlauts, accents and French no-break spaces in encoded-words */
+    struct dt_config de = config("de", NULL), fr = config("fr", NULL);
+    b = render(&d, &de);
+    python_agrees(b.data, b.len,
+                  "Acme: 9 Tage ohne Antwort nach Ihrer begeisterten Mail (+3 weitere)");
+    dt_buf_free(&b);
+    b = render(&d, &fr);
+    python_agrees(b.data, b.len,
+                  "Acme" NB ": 9 jours de silence après votre e-mail enthousiaste (et 3 "
+                  "de plus)");
+    dt_buf_free(&b);
+    ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 3, AS_OF, &de, &b, &err),
+                     0);
+    python_agrees(b.data, b.len,
+                  "Teamübersicht: 5 Deals kühlen nach begeisterten Mails ab " EM
+                  " 20. Nov.");
+    dt_buf_free(&b);
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 3, AS_OF, &en, &b, &err),
                      0);
     python_agrees(b.data, b.len, "Team roll-up: 5 deals cooling after enthusiasm " EM " 20 Nov");

@@ -308,7 +308,7 @@ START_TEST(duration_words_round_and_name_the_clock)
         {60, &biz, "fr", "1 minute ouvrée"},
         {40 * 60, &biz, "fr", "40 minutes ouvrées"},
         {8 * 3600 * 2, &biz, "xx", "2 working days"}, /* unknown language: English */
-        {8 * 3600 * 2, &biz, "DE", "2 working days"}, /* codes are lower case, as config keeps them */
+        {8 * 3600 * 2, &biz, "DE", "2 working days"}, /* codes are lower case, as config has them */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         dt_duration_words(cases[i].s, cases[i].c, cases[i].lang, b, sizeof(b));

@@ -36,8 +36,16 @@
 #include "dealtemp/euphoria.h"
 #include "dealtemp/lexicon.h"
 
+/*
+ * Whom the reps write to: customers about deals (sales), or candidates
+ * about roles and offers (recruiting: the digests say so, and the
+ * recruiting-<lang>.txt lexicons are read besides <lang>.txt).
+ */
+enum dt_profile { DT_PROFILE_SALES, DT_PROFILE_RECRUITING, DT_PROFILE_COUNT };
+
 struct dt_config {
     char *path;              /* the file loaded, as given */
+    enum dt_profile profile; /* profile: "sales" (default) or "recruiting" */
     char *socket;            /* libmilter socket spec ("inet:8895@127.0.0.1") */
     char *database;          /* absolute path of the SQLite file, or a postgresql:// URL as written */
     char **internal_domains; /* lower-cased, NULL-terminated; at least one */
@@ -89,7 +97,13 @@ struct dt_config {
     char *digest_sendmail;    /* "/usr/sbin/sendmail -t -i" */
     char *digest_smtp;        /* "host:port" to deliver by SMTP instead, or NULL */
     bool digest_send_empty;   /* mail reps with nothing to report too (false) */
-    char *digest_language;    /* "en" (default) or "nl" */
+    char *digest_language;    /* "en" (default), "nl", "de", "fr": for those languages omits */
+    struct dt_digest_language_rule {
+        char *rep;            /* lower-cased "ann@corp.example" or "@corp.example" */
+        const char *language; /* static: one of dt_digest_language_code()'s, never freed */
+        unsigned line;        /* where the file lists it, for messages */
+    } *digest_languages;      /* digest.languages, in file order; n_digest_languages may be 0 */
+    size_t n_digest_languages;
     struct dt_digest_manager {
         char *address;
         char **reps;          /* lower-cased, NULL-terminated */
@@ -128,5 +142,22 @@ bool dt_address_listed(char *const *list, size_t n, const char *addr);
 
 /* addr is a rep: internal, and listed in reps (by address or @domain) if reps is non-empty. */
 bool dt_config_is_rep(const struct dt_config *cfg, const char *addr);
+
+/*
+ * How closely entry ("ann@corp.example" or "@corp.example") covers addr:
+ * 0 not at all; else more for a closer match - the address itself beats
+ * every domain, and a domain beats the domains it is a subdomain of
+ * ("@eu.corp.example" over "@corp.example"). Case ignored; the rule of
+ * dt_address_listed (which is "any entry above 0").
+ */
+size_t dt_address_match(const char *entry, const char *addr);
+
+/*
+ * The language ("en", "nl", "de", "fr") of the digest or roll-up mailed
+ * to addr: the closest entry of digest.languages (dt_address_match), else
+ * digest.language, else "en". The one place that decides it. Never NULL;
+ * the string lives as long as cfg.
+ */
+const char *dt_config_digest_language_for(const struct dt_config *cfg, const char *addr);
 
 #endif

@@ -9,7 +9,10 @@
  *                              digests reported, from the store);
  *   dt_digest_render   (pure)  one digest -> one RFC 5322 message built with
  *                              libetpan: multipart/alternative, text/plain
- *                              and text/html (inline CSS only), EN or NL;
+ *                              and text/html (inline CSS only), in the
+ *                              rep's language (EN, NL, DE or FR) and the
+ *                              configuration's profile (sales or
+ *                              recruiting wording);
  *   dt_digest_send     (shell) hand a message to `digest.sendmail` or, when
  *                              `digest.smtp` is set, deliver it by SMTP.
  *
@@ -61,6 +64,13 @@ struct dt_digest {
     size_t n_items;
 };
 
+/*
+ * The languages digests are written in: the i-th code ("en", "nl", "de",
+ * "fr"), NULL past the last. The configuration accepts exactly these for
+ * digest.language and digest.languages.
+ */
+const char *dt_digest_language_code(size_t i);
+
 /* A manager's roll-up: one line per rep with their counts. */
 struct dt_rollup_line {
     const char *rep;
@@ -80,7 +90,8 @@ void dt_digests_free(struct dt_digest *d, size_t n);
 /*
  * Render one digest as a complete message (CRLF line ends) into out:
  * From digest.from, To the rep, Subject ("3 deals cooling after enthusiasm
- * — 20 Nov" / "3 deals koelen af na enthousiasme — 20 nov"), Date and
+ * — 20 Nov" / "3 deals koelen af na enthousiasme — 20 nov"; the language
+ * dt_config_digest_language_for() gives the rep), Date and
  * Message-ID from as_of, Auto-Submitted: auto-generated, MIME-Version,
  * multipart/alternative with text/plain and text/html (UTF-8,
  * quoted-printable). Deterministic for the same input.
@@ -88,7 +99,7 @@ void dt_digests_free(struct dt_digest *d, size_t n);
 int dt_digest_render(const struct dt_digest *d, const struct dt_config *cfg, struct dt_buf *out,
                      struct dt_error *err);
 
-/* The same for a manager's roll-up. */
+/* The same for a manager's roll-up, in the manager's language. */
 int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *lines, size_t n,
                             time_t as_of, const struct dt_config *cfg, struct dt_buf *out,
                             struct dt_error *err);

@@ -31,6 +31,7 @@
 #define EM "\xe2\x80\x94"   /* — */
 #define BAR "\xe2\x96\x87"  /* ▇ */
 #define HBAR "\xe2\x96\x88" /* █ */
+#define NB "\xc2\xa0"        /* no-break space (French before ':') */
 
 /* ---- fixtures ----------------------------------------------------------- */
 
