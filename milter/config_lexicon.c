@@ -1,7 +1,11 @@
 /*
  * config_lexicon.c - the last step of dt_config_load(): find the lexicon
  * directory and read the lexicons the configuration names (see config.h
- * for where a missing euphoria.lexicon_dir is searched).
+ * for where a missing euphoria.lexicon_dir is searched): <lang>.txt for
+ * each of euphoria.languages, with profile = "recruiting" also
+ * recruiting-<lang>.txt (the same format, entries of the same language,
+ * read after <lang>.txt so that a recruiting entry replaces a general one
+ * of the same phrase and sort), then common.txt.
  *
  * Internal (config_int.h): dt_config_load_lexicons(), called by config.c
  * once every key is set and checked.
@@ -10,7 +14,8 @@
  * configuration file (and the line of euphoria.lexicon_dir when the file
  * set it); a lexicon that cannot be read names the key that asked for it
  * at its line ("x.conf:4: euphoria.languages: 'de': /usr/share/dealtemp/
- * lexicons/de.txt: No such file or directory"); a problem inside a lexicon
+ * lexicons/de.txt: No such file or directory"; a recruiting lexicon is
+ * blamed on the profile line); a problem inside a lexicon
  * names the lexicon file and line, as dt_lexicon_add() words it. What was
  * allocated stays in cfg for config.c to free.
  */
@@ -132,7 +137,6 @@ int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *
                             const config_setting_t *dir, const config_setting_t *langs,
                             const config_setting_t *profile, struct dt_error *err)
 {
-    (void)profile;
     if (cfg->lexicon_dir) {
         struct stat st;
         if (stat(cfg->lexicon_dir, &st) < 0)
@@ -162,6 +166,14 @@ int dt_config_load_lexicons(struct dt_config *cfg, const char *exe, const char *
             snprintf(key, sizeof(key), "%s", dir ? "euphoria.lexicon_dir" : "euphoria.languages");
         }
         if (add_lexicon(cfg, cfg->languages[i], file, &by, err) < 0)
+            return -1;
+        if (cfg->profile != DT_PROFILE_RECRUITING)
+            continue;
+        char rfile[32];
+        snprintf(rfile, sizeof(rfile), "recruiting-%s.txt", cfg->languages[i]);
+        snprintf(note, sizeof(note), " (the recruiting lexicon of '%s')", cfg->languages[i]);
+        struct asker recruiting = {"profile", profile, note};
+        if (add_lexicon(cfg, cfg->languages[i], rfile, &recruiting, err) < 0)
             return -1;
     }
     struct asker common = {"euphoria.lexicon_dir", dir, dir ? "" : " (not set: the one found)"};

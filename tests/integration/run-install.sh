@@ -41,6 +41,10 @@ expected="755 usr/local/bin/dealtemp
 644 usr/local/share/dealtemp/lexicons/common.txt
 644 usr/local/share/dealtemp/lexicons/en.txt
 644 usr/local/share/dealtemp/lexicons/nl.txt
+644 usr/local/share/dealtemp/lexicons/recruiting-de.txt
+644 usr/local/share/dealtemp/lexicons/recruiting-en.txt
+644 usr/local/share/dealtemp/lexicons/recruiting-fr.txt
+644 usr/local/share/dealtemp/lexicons/recruiting-nl.txt
 644 usr/local/share/man/man1/dealtemp.1
 644 usr/local/share/man/man5/dealtemp.conf.5
 644 usr/local/share/man/man8/dealtemp-milter.8
@@ -51,7 +55,7 @@ expected="755 usr/local/bin/dealtemp
 (cd "$dest" && find . -type f -printf '%m %P\n' | sort) >"$tmp/found"
 printf '%s\n' "$expected" | sort >"$tmp/expected"
 if diff "$tmp/expected" "$tmp/found" >"$tmp/files.diff"; then
-    ok "exactly the expected 13 files, with their modes"
+    ok "exactly the expected 17 files, with their modes"
 else not_ok "installed files" "$(cat "$tmp/files.diff")"; fi
 bad_dirs=$(cd "$dest" && find usr/local -type d ! -perm 755)
 if [ -z "$bad_dirs" ]; then ok "directories are 0755"; else not_ok "directory modes" "$bad_dirs"; fi
@@ -102,6 +106,15 @@ if [ $rc -eq 0 ] && grep -q '"kind":"hype","text":"zorbulent"' "$tmp/score.json"
     && grep -q '"lang":"en"' "$tmp/score.json"; then
     ok "installed dealtemp reads <exe>/../share/dealtemp/lexicons"
 else not_ok "installed lexicons" "rc=$rc $(cat "$tmp/score.json" "$tmp/score.err")"; fi
+# profile = "recruiting" reads the installed recruiting-en.txt and -nl.txt too.
+sed 's/^internal_domains = .*/&\nprofile = "recruiting";/' "$conf" >"$tmp/recruiting.conf"
+"$P/bin/dealtemp" score -c "$tmp/recruiting.conf" "$tmp/m.eml" >/dev/null 2>"$tmp/score.err"
+rc=$?
+printf 'Hello Bob, you would be the dream candidate for the role.\n' >>"$tmp/m.eml"
+if [ $rc -eq 0 ] && grep -q '^profile = "recruiting";$' "$tmp/recruiting.conf" &&
+    "$P/bin/dealtemp" score -c "$tmp/recruiting.conf" "$tmp/m.eml" | grep -q '"text":"dream candidate"'; then
+    ok "installed dealtemp reads the installed recruiting lexicons with profile = \"recruiting\""
+else not_ok "installed recruiting lexicons" "rc=$rc $(cat "$tmp/score.err")"; fi
 # Without them it falls back to DT_DATADIR (/usr/local/share/dealtemp), which
 # exists only where dealtemp is really installed; otherwise it refuses.
 mv "$P/share/dealtemp/lexicons" "$tmp/lexicons.away"
