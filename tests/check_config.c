@@ -197,6 +197,8 @@ START_TEST(sample_conf_documents_the_true_defaults)
     ck_assert_str_eq(a->socket, b->socket);
     ck_assert_str_eq(a->database, b->database);
     ck_assert_str_eq(a->header_prefix, b->header_prefix);
+    ck_assert_int_eq(a->profile, DT_PROFILE_SALES);
+    ck_assert_int_eq(b->profile, DT_PROFILE_SALES);
     ck_assert_uint_eq(a->n_reps, b->n_reps);
     ck_assert_uint_eq(a->n_languages, b->n_languages);
     for (size_t i = 0; i < a->n_languages; i++)

@@ -180,6 +180,8 @@ START_TEST(sample_documents_defaults_and_examples)
     ck_assert_str_eq(a->digest_language, b->digest_language);
     ck_assert_uint_eq(a->n_managers, 0);
     ck_assert_uint_eq(b->n_managers, 0);
+    ck_assert_uint_eq(a->n_digest_languages, 0);
+    ck_assert_uint_eq(b->n_digest_languages, 0); /* "languages = { };" */
     dt_config_unref(a);
     dt_config_unref(b);
 
@@ -190,6 +192,11 @@ START_TEST(sample_documents_defaults_and_examples)
     ck_assert_uint_eq(c->managers[0].n_reps, 2);
     ck_assert_str_eq(c->managers[0].reps[0], "ann@example.com");
     ck_assert_str_eq(c->managers[0].reps[1], "@sales.example.com");
+    ck_assert_uint_eq(c->n_digest_languages, 3);
+    ck_assert_str_eq(dt_config_digest_language_for(c, "piet@de.example.com"), "de");
+    ck_assert_str_eq(dt_config_digest_language_for(c, "jan@example.com"), "de");
+    ck_assert_str_eq(dt_config_digest_language_for(c, "marie@fr.example.com"), "fr");
+    ck_assert_str_eq(dt_config_digest_language_for(c, "ann@example.com"), "en");
     dt_config_unref(c);
 }
 END_TEST
