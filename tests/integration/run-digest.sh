@@ -15,6 +15,8 @@
 #   d) failures reported per rep with the reason, exit status 1, the others
 #      still sent: a missing sendmail, a sendmail exiting 75 for one rep, SMTP
 #      to a closed port
+#   e) digest.languages: ann's digest German, bram's French, chloe's English,
+#      the manager's roll-up Dutch (a dry run)
 # Prints "ok - name" / "not ok - name: why"; exits 1 if any failed. Runs as
 # root (a private Postfix). DT_BUILD=build-san runs the sanitizer binaries.
 set -u
@@ -143,6 +145,40 @@ fi
 check "a) dry-run" --mbox "$W/dry.out"
 digest dry --dry-run --rep bram@corp.example
 check "a) dry-run --rep bram" --only bram@corp.example --mbox "$W/dry.out"
+
+# ---------------------------------------------------------------- e) languages
+
+new_store langs 'managers = ( { address = "boss@corp.example"; reps = [ "@corp.example" ]; } );
+    languages = { de = [ "ann@corp.example" ]; fr = [ "@corp.example" ]; en = [ "chloe@corp.example" ];
+                  nl = [ "boss@corp.example" ]; };'
+digest langs --dry-run
+# Each message: its To, the html lang attribute, the text part's first line.
+if [ "$RC" -eq 0 ] && [ ! -s "$W/langs.err" ]; then
+    python3 - "$W/langs.out" >"$W/langs.check" 2>&1 <<'PY'
+import email, email.policy, mailbox, sys
+want = {"ann@corp.example": ("de", "Deals, die nach Ihrer Begeisterung abkühlen — "),
+        "bram@corp.example": ("fr", "Affaires qui refroidissent après l'enthousiasme — "),
+        "chloe@corp.example": ("en", "Deals cooling after enthusiasm — "),
+        "boss@corp.example": ("nl", "Teamoverzicht: deals die afkoelen na enthousiasme — ")}
+box = mailbox.mbox(sys.argv[1])
+seen = set()
+for key in box.keys():
+    m = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+    to = m["To"].addresses[0].addr_spec
+    text, html = (p.get_content() for p in m.iter_parts())
+    lang, first = want.get(to, ("?", "?"))
+    if f'<html lang="{lang}">' not in html or not text.startswith(first) or m.defects:
+        print(f"{to}: not {lang}: first line {text.splitlines()[0]!r}, defects {m.defects}")
+    seen.add(to)
+if seen != set(want):
+    print(f"messages to {sorted(seen)}, expected {sorted(want)}")
+PY
+fi
+if [ "$RC" -eq 0 ] && [ ! -s "$W/langs.err" ] && [ ! -s "$W/langs.check" ]; then
+    dt_ok "e) digest.languages: ann German, bram French (his domain), chloe English (her address beats it), the roll-up Dutch"
+else
+    dt_not_ok "e) digest.languages" "exit $RC, $(head -c 300 "$W/langs.err") $(head -c 600 "$W/langs.check" 2>/dev/null)"
+fi
 
 # ---------------------------------------------------------------- b) Postfix
 
