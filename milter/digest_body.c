@@ -1,7 +1,8 @@
 /*
  * digest_body.c - the text/plain and text/html bodies of a rep's digest
  * and of a manager's roll-up, and the digest's subject line. Pure; the
- * words come from digest_lang.c. Private API in digest_render_int.h.
+ * words come from the language tables (digest_lang.c picks one). Private
+ * API in digest_render_int.h.
  *
  * A card says who the deal is with (name, organisation, address), the
  * subject, when the enthusiastic mail went and the phrases that made it
