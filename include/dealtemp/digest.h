@@ -19,6 +19,7 @@
 #ifndef DEALTEMP_DIGEST_H
 #define DEALTEMP_DIGEST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -103,6 +104,15 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
  */
 int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
                    struct dt_error *err);
+
+/*
+ * dt_digest_send for a caller that may have to stop early (the milter's
+ * nudges, nudge.h): once *cancel is true a running sendmail is killed with
+ * its process group within about 100 ms ("sendmail cancelled (killed)");
+ * SMTP looks at the flag before connecting only. cancel may be NULL.
+ */
+int dt_digest_send_cancel(const struct dt_config *cfg, const char *rcpt, const char *msg,
+                          size_t len, const atomic_bool *cancel, struct dt_error *err);
 
 /* `dealtemp digest`: collect, render, then write an mbox or send. */
 struct dt_digest_run_opts {
