@@ -2,7 +2,7 @@
  * ingest.c - analyzed message -> store record -> header facts (ingest.h).
  *
  * Public: dt_ingest(), dt_ingest_prepare(), dt_ingest_rec_free(),
- * dt_ingest_commit(), dt_ingest_latency_value().
+ * dt_ingest_commit(), dt_ingest_latency_value(), dt_ingest_phrases().
  *
  * Only metadata reaches the store: the Message-ID as a hash, the thread,
  * time, direction, the two parties, the score, level and the top five
@@ -149,4 +149,9 @@ void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t
     snprintf(buf, size, "%s (usual %s, %s; %s)", lat, usual,
              (unsigned)c->usual_source < DT_USUAL_COUNT ? usual_from[c->usual_source] : "?",
              c->reply_slow ? "slow" : "normal");
+}
+
+void dt_ingest_phrases(const struct dt_score *s, struct dt_buf *out)
+{
+    top_phrases(s, out);
 }

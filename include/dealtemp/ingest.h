@@ -66,4 +66,12 @@ int dt_ingest_commit(struct dt_store *st, const struct dt_config *cfg, const str
  */
 void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size);
 
+/*
+ * The phrases the store keeps for a scored message (and the digest and the
+ * nudge show): the top five evidence texts, strongest first, distinct,
+ * negated hits and '!' runs left out - "amazing, can't wait, 🚀".
+ * Appended to out; nothing for a score without such evidence.
+ */
+void dt_ingest_phrases(const struct dt_score *s, struct dt_buf *out);
+
 #endif
