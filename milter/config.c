@@ -313,6 +313,15 @@ static const struct key keys[] = {
      .store = ST_LEVEL,
      .names = triggers},
 
+    /* nudge.reps must be internal: checked with reps in cross_check. */
+    {.name = "nudge", .type = KEY_GROUP},
+    {.name = "nudge.reps",
+     .type = KEY_STRINGS,
+     .off = OFF(nudge_reps),
+     .count_off = OFF(n_nudge_reps),
+     .check = dt_config_check_rep},
+    DURATION("nudge.interval", nudge_interval),
+
     /* After internal_domains: the default sender and the managers' reps depend on it. */
     {.name = "digest", .type = KEY_GROUP},
     STRING("digest.from", digest_from, NULL, dt_config_check_address),
@@ -640,6 +649,19 @@ static void show_value(const struct dt_config *cfg, const struct key *k, char *b
         snprintf(buf, size, "%.15g", field_value(cfg, k));
 }
 
+/* Every entry of the list key `name` (v[0..n)) is within internal_domains. */
+static int all_internal(struct load *ld, const char *name, char *const *v, size_t n)
+{
+    const config_setting_t *s = ld->found[key_index(name)];
+    for (size_t i = 0; i < n; i++) {
+        /* Both "ann@corp.example" and "@sales.corp.example" end in "@domain". */
+        if (!dt_config_is_internal(ld->cfg, v[i]))
+            return fail(ld, s ? config_setting_get_elem(s, (unsigned)i) : NULL,
+                        "%s: '%.80s' is not in internal_domains", name, v[i]);
+    }
+    return 0;
+}
+
 /* The rules that tie keys together. */
 static int cross_check(struct load *ld)
 {
@@ -664,13 +686,9 @@ static int cross_check(struct load *ld)
         return fail(ld, ld->found[key_index("euphoria.languages")],
                     "euphoria.languages: at most %d languages", DT_MAX_LANGS);
     /* A rep outside the company could never match: is_rep requires internal. */
-    const config_setting_t *reps = ld->found[key_index("reps")];
-    for (size_t i = 0; i < cfg->n_reps; i++) {
-        /* Both "ann@corp.example" and "@sales.corp.example" end in "@domain". */
-        if (!dt_config_is_internal(cfg, cfg->reps[i]))
-            return fail(ld, reps ? config_setting_get_elem(reps, (unsigned)i) : NULL,
-                        "reps: '%.80s' is not in internal_domains", cfg->reps[i]);
-    }
+    if (all_internal(ld, "reps", cfg->reps, cfg->n_reps) < 0 ||
+        all_internal(ld, "nudge.reps", cfg->nudge_reps, cfg->n_nudge_reps) < 0)
+        return -1;
     return 0;
 }
 
@@ -717,6 +735,7 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     cfg->hours =
         (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
     cfg->socket_mode = 0660;
+    cfg->nudge_interval = 3600;
     if (walk(ld, config_root_setting(lc), "") < 0)
         return -1;
     for (size_t i = 0; i < N_KEYS; i++)

@@ -84,6 +84,11 @@ struct dt_config {
     /* cooling.*: durations in seconds; cooling.hours == &hours */
     struct dt_cooling_params cooling;
 
+    /* nudge.*: the same-hour note to a rep after a euphoric mail (nudge.h) */
+    char **nudge_reps;        /* lower-cased addresses or "@domain"; empty = no nudges (default) */
+    size_t n_nudge_reps;
+    long nudge_interval;      /* seconds: at most one nudge per rep in this long (3600) */
+
     /* digest.* */
     char *digest_from;        /* sender of digests ("dealtemp@<first internal domain>") */
     char *digest_sendmail;    /* "/usr/sbin/sendmail -t -i" */
