@@ -24,7 +24,8 @@
  * Signals: SIGHUP reloads the configuration and lexicons (a broken file is
  * refused with one log line and the running configuration stays), SIGUSR1
  * logs the counters, SIGTERM/SIGINT stop accepting, let messages in flight
- * finish, remove the pidfile and the unix socket and exit 0. The counters
+ * finish, give queued nudges NUDGE_STOP_MS to go out (nudge.h), remove the
+ * pidfile and the unix socket and exit 0. The counters
  * are also written to <database>.counters every minute and at exit.
  *
  * libmilter's own signal thread would end smfi_main() on SIGHUP. So
@@ -59,6 +60,8 @@
 
 /* How long SIGTERM waits for messages in flight once libmilter stopped. */
 #define DRAIN_SECONDS 30
+/* Then how long queued nudges may still go out before the rest is cancelled. */
+#define NUDGE_STOP_MS 5000
 #define COUNTERS_EVERY_MS (60 * 1000)
 
 static struct {
@@ -173,7 +176,7 @@ static int startup_failed(const char *why)
 static void write_counters(bool log_line)
 {
     struct dt_milter_counters c;
-    char text[512];
+    char text[1024];
     struct dt_error err = {{0}};
     dt_milter_counters(&c);
     if (log_line) {
@@ -425,7 +428,8 @@ int main(int argc, char **argv)
     }
     if (geteuid() == 0)
         dt_log(LOG_WARNING, "running as root: set `user` or -u to a user of its own");
-    if (start_serving(&s, &err) < 0) {
+    /* A thread: only now, in the process that serves (threads do not survive the detach). */
+    if (dt_milter_nudges_start(&err) < 0 || start_serving(&s, &err) < 0) {
         rc = startup_failed(err.msg);
         goto out;
     }
@@ -438,6 +442,7 @@ int main(int argc, char **argv)
     main_loop();
     pthread_join(s.thread, NULL);
     drain();
+    dt_milter_nudges_stop(NUDGE_STOP_MS);
     write_counters(true);
     if (s.rc < 0)
         dt_log(LOG_ERR, "%s", s.err.msg);
