@@ -24,9 +24,9 @@
  * Signals: SIGHUP reloads the configuration and lexicons (a broken file is
  * refused with one log line and the running configuration stays), SIGUSR1
  * logs the counters, SIGTERM/SIGINT stop accepting, let messages in flight
- * finish, give queued nudges NUDGE_STOP_MS to go out (nudge.h), remove the
- * pidfile and the unix socket and exit 0. The counters
- * are also written to <database>.counters every minute and at exit.
+ * finish, give queued nudges until NUDGE_STOP_MS after the signal to go out
+ * (nudge.h), remove the pidfile and the unix socket and exit 0. The
+ * counters are also written to <database>.counters every minute and at exit.
  *
  * libmilter's own signal thread would end smfi_main() on SIGHUP. So
  * smfi_main() runs in a thread of its own, whose threads (libmilter's
@@ -60,8 +60,10 @@
 
 /* How long SIGTERM waits for messages in flight once libmilter stopped. */
 #define DRAIN_SECONDS 30
-/* Then how long queued nudges may still go out before the rest is cancelled. */
+/* How long after SIGTERM queued nudges may still go out (at least NUDGE_LAST_MS after the
+ * last message ended) before the rest is cancelled: libmilter alone takes ~4 s to stop. */
 #define NUDGE_STOP_MS 5000
+#define NUDGE_LAST_MS 1000
 #define COUNTERS_EVERY_MS (60 * 1000)
 
 static struct {
@@ -75,6 +77,7 @@ static struct {
     const char *pidfile;   /* the pidfile we wrote, or NULL */
     char counters[PATH_MAX + 16];
     long started;
+    long stop_ms;         /* CLOCK_MONOTONIC ms of the first SIGTERM/SIGINT */
     bool counters_failed; /* the last write failed (logged once) */
 } run = {.startdir = -1, .sigpipe = {-1, -1}, .notify = -1};
 
@@ -212,6 +215,20 @@ static void reload(void)
     dt_config_unref(cfg);
 }
 
+static long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The nudges' share of the way out: what is left of NUDGE_STOP_MS since SIGTERM. */
+static void stop_nudges(void)
+{
+    long left = NUDGE_STOP_MS - (mono_ms() - (run.stop_ms ? run.stop_ms : mono_ms()));
+    dt_milter_nudges_stop(left > NUDGE_LAST_MS ? (int)left : NUDGE_LAST_MS);
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;
@@ -286,9 +303,11 @@ static void main_loop(void)
                 write_counters(true);
                 break;
             default: /* SIGTERM, SIGINT */
-                if (!stopping)
+                if (!stopping) {
                     dt_log(LOG_INFO, "stopping on %s: finishing messages in flight",
                            c == SIGINT ? "SIGINT" : "SIGTERM");
+                    run.stop_ms = mono_ms();
+                }
                 stopping = true;
                 smfi_stop();
                 break;
@@ -442,7 +461,7 @@ int main(int argc, char **argv)
     main_loop();
     pthread_join(s.thread, NULL);
     drain();
-    dt_milter_nudges_stop(NUDGE_STOP_MS);
+    stop_nudges();
     write_counters(true);
     if (s.rc < 0)
         dt_log(LOG_ERR, "%s", s.err.msg);
