@@ -98,13 +98,16 @@ static bool job_fill(struct job *j, struct dt_config *cfg, const char *qid,
                      const struct dt_nudge *n)
 {
     memset(j, 0, sizeof(*j));
-    bool ok = dup_or_null(&j->qid, qid ? qid : "NOQUEUE") & dup_or_null(&j->rep, n->rep) &
-              dup_or_null(&j->counterpart, n->counterpart) &
-              dup_or_null(&j->counterpart_name, n->counterpart_name) &
-              dup_or_null(&j->subject, n->subject) & dup_or_null(&j->phrases, n->phrases);
+    /* Every copy is tried (no short cut), so job_free sees each one made. */
+    int missing = !dup_or_null(&j->qid, qid ? qid : "NOQUEUE");
+    missing += !dup_or_null(&j->rep, n->rep);
+    missing += !dup_or_null(&j->counterpart, n->counterpart);
+    missing += !dup_or_null(&j->counterpart_name, n->counterpart_name);
+    missing += !dup_or_null(&j->subject, n->subject);
+    missing += !dup_or_null(&j->phrases, n->phrases);
     j->score = n->score;
     j->sent_at = n->sent_at;
-    if (!ok || j->rep == NULL) {
+    if (missing > 0 || j->rep == NULL) {
         job_free(j);
         return false;
     }
