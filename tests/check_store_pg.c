@@ -109,7 +109,7 @@ START_TEST(open_refuses_an_older_schema)
     raw_exec("UPDATE schema_version SET version = 3");
     char want[512];
     snprintf(want, sizeof(want),
-             "%s: schema version 3 is older than this dealtemp's (4): run dealtemp migrate -c "
+             "%s: schema version 3 is older than this dealtemp's (5): run dealtemp migrate -c "
              "CONF once, as the role that owns the schema",
              db_label);
     struct dt_store *st = (struct dt_store *)&st;
@@ -130,10 +130,10 @@ END_TEST
 
 START_TEST(open_refuses_a_newer_schema)
 {
-    raw_exec("UPDATE schema_version SET version = 5");
+    raw_exec("UPDATE schema_version SET version = 6");
     char want[512];
     snprintf(want, sizeof(want),
-             "%s: schema version 5 is newer than this dealtemp supports (4); upgrade dealtemp",
+             "%s: schema version 6 is newer than this dealtemp supports (5); upgrade dealtemp",
              db_label);
     struct dt_store *st = (struct dt_store *)&st;
     struct dt_error err = {""};
@@ -143,7 +143,7 @@ START_TEST(open_refuses_a_newer_schema)
     int from = -1, to = -1;
     ck_assert_int_eq(dt_store_migrate(db_path, &from, &to, &err), -1);
     ck_assert_str_eq(err.msg, want);
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 5);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 6);
 }
 END_TEST
 
@@ -161,7 +161,7 @@ START_TEST(migrate_creates_then_reports_current)
     ck_assert_int_eq(from, 4);
     ck_assert_int_eq(to, 4);
     ck_assert_int_eq(dt_test_pg_int(url, "SELECT count(*) FROM schema_version"), 1);
-    ck_assert_int_eq(dt_test_pg_int(url, "SELECT version FROM schema_version"), 4);
+    ck_assert_int_eq(dt_test_pg_int(url, "SELECT version FROM schema_version"), 5);
 
     /* the keyword form names the same database */
     char kw[512];
@@ -169,7 +169,7 @@ START_TEST(migrate_creates_then_reports_current)
              strrchr(label, '/') + 1);
     struct dt_store *st;
     ck_assert_msg(dt_store_open(kw, &st, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert(!dt_store_broken(st));
     dt_store_close(st);
 
@@ -212,8 +212,8 @@ START_TEST(migrate_from_several_processes_at_once)
     int made = 0;
     for (int p = 0; p < MIGRATORS; p++) {
         ck_assert_msg(r[p][0] == 0, "migrator %d failed (see stderr)", p);
-        ck_assert_int_eq(r[p][2], 4);
-        ck_assert_msg(r[p][1] == 0 || r[p][1] == 4, "migrator %d: from %d", p, r[p][1]);
+        ck_assert_int_eq(r[p][2], 5);
+        ck_assert_msg(r[p][1] == 0 || r[p][1] == 5, "migrator %d: from %d", p, r[p][1]);
         made += r[p][1] == 0;
     }
     ck_assert_int_eq(made, 1); /* one did the work, the others found it done */
