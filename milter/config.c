@@ -92,6 +92,13 @@ struct key {
 };
 
 static const char *const default_languages[] = {"en", "nl", NULL};
+/* Free-mail providers: each address there is its own person (tone.h). */
+static const char *const default_freemail[] = {
+    "gmail.com",   "googlemail.com", "outlook.com", "hotmail.com", "live.com",   "msn.com",
+    "yahoo.com",   "icloud.com",     "me.com",      "aol.com",     "proton.me",  "protonmail.com",
+    "gmx.de",      "gmx.net",        "web.de",      "t-online.de", "orange.fr",  "free.fr",
+    "laposte.net", "wanadoo.fr",     "sfr.fr",      "ziggo.nl",    "kpnmail.nl", "hetnet.nl",
+    "home.nl",     "telenet.be",     "skynet.be",   "mail.ru",     "yandex.ru",  NULL};
 
 static const struct name_value log_levels[] = {
     {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
@@ -312,6 +319,38 @@ static const struct key keys[] = {
      .off = OFF(cooling.trigger),
      .store = ST_LEVEL,
      .names = triggers},
+
+    {.name = "customer", .type = KEY_GROUP},
+    {.name = "customer.tone", .type = KEY_BOOL, .off = OFF(customer_tone), .def_num = 1},
+    {.name = "customer.hesitant",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL,
+     .off = OFF(tone.hesitant),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 100},
+    {.name = "customer.engaged",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL,
+     .off = OFF(tone.engaged),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 100},
+    {.name = "customer.enthusiastic",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL | MAX_EXCL,
+     .off = OFF(tone.enthusiastic),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 1},
+    DURATION("customer.carried_window", cooling.carried_window),
+    DURATION("customer.joined_after", tone.joined_after),
+    {.name = "customer.freemail_domains",
+     .type = KEY_STRINGS,
+     .off = OFF(freemail),
+     .count_off = OFF(n_freemail),
+     .def_list = default_freemail,
+     .check = dt_config_check_domain},
 
     /* nudge.reps must be internal: checked with reps in cross_check. */
     {.name = "nudge", .type = KEY_GROUP},
@@ -732,6 +771,7 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     struct dt_config *cfg = ld->cfg;
     dt_euphoria_defaults(&cfg->euphoria);
     dt_cooling_defaults(&cfg->cooling);
+    dt_tone_defaults(&cfg->tone);
     cfg->hours =
         (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
     cfg->socket_mode = 0660;

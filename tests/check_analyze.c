@@ -151,7 +151,9 @@ START_TEST(directions_from_headers)
         ck_assert_msg(f.direction == cases[i].dir, "%s: %s", cases[i].file,
                       dt_direction_name(f.direction));
         ck_assert_str_eq(f.why, cases[i].why);
-        ck_assert_msg(!f.scored, "%s: scored although not outbound", cases[i].file);
+        /* Inbound mail is scored for the customer's tone (customer.tone). */
+        ck_assert_msg(f.scored == (cases[i].dir == DT_DIR_INBOUND), "%s: scored %d",
+                      cases[i].file, f.scored);
         dt_facts_clear(&f);
     }
 }
@@ -165,6 +167,36 @@ START_TEST(score_all_scores_inbound_too)
     ck_assert(f.scored);
     ck_assert_int_eq(f.score.level, DT_LEVEL_EUPHORIC);
     dt_facts_clear(&f);
+}
+END_TEST
+
+/* The customer's side: their own words scored (quote and signature gone),
+ * and the people of their organisation the message names, each once. */
+START_TEST(inbound_people_and_tone)
+{
+    struct dt_facts f;
+    analyze_file(cfg, "tests/data/analyze-inbound-people.eml", NULL, DT_ANALYZE_KEEP_TEXT, &f);
+    ck_assert_int_eq(f.direction, DT_DIR_INBOUND);
+    ck_assert_str_eq(f.counterpart, "sarah.mitchell@mail.northwind.example");
+    ck_assert_uint_eq(f.n_people, 2); /* not the gmail address, not corp, Sarah once */
+    ck_assert_str_eq(f.people[0], "sarah.mitchell@mail.northwind.example");
+    ck_assert_str_eq(f.people[1], "j.devries@northwind.example");
+    ck_assert(f.scored);
+    ck_assert_ptr_nonnull(f.own_text);
+    ck_assert_ptr_null(strstr(f.own_text, "AMAZING")); /* the quoted rep is not theirs */
+    ck_assert_ptr_nonnull(strstr(f.own_text, "discuss the"));
+    ck_assert_uint_eq(f.quote.quoted_lines, 2); /* the attribution and the > line */
+    ck_assert_double_eq(f.score.score, 0); /* calm words */
+    dt_facts_clear(&f);
+
+    /* customer.tone off: inbound mail is not scored, people are still known */
+    struct dt_config *off = dt_test_config("tests/data/conf/analyze-no-tone.conf");
+    ck_assert(!off->customer_tone);
+    analyze_file(off, "tests/data/analyze-inbound-people.eml", NULL, 0, &f);
+    ck_assert(!f.scored);
+    ck_assert_uint_eq(f.n_people, 2);
+    dt_facts_clear(&f);
+    dt_config_unref(off);
 }
 END_TEST
 
@@ -283,6 +315,7 @@ int main(void)
     tcase_add_test(tc, negation_english_and_dutch);
     tcase_add_test(tc, directions_from_headers);
     tcase_add_test(tc, score_all_scores_inbound_too);
+    tcase_add_test(tc, inbound_people_and_tone);
     tcase_add_test(tc, envelope_decides_over_headers);
     tcase_add_test(tc, reps_narrow_outbound);
     tcase_add_test(tc, scan_limit_bounds_what_is_read);

@@ -50,7 +50,7 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
 struct dt_ingest_rec {
     struct dt_record rec;
     dt_hash anc[DT_INGEST_MAX_ANCESTORS];
-    struct dt_buf subj, phrases;
+    struct dt_buf subj, phrases, people;
 };
 int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, time_t at,
                       struct dt_ingest_rec *out, struct dt_error *err);
