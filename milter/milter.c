@@ -134,9 +134,9 @@ void dt_milter_nudges_stop(int wait_ms)
     struct dt_nudger *q = nudger;
     nudger = NULL;
     pthread_mutex_unlock(&nudge_lock);
-    struct dt_nudge_counters last;
     if (q == NULL)
         return;
+    struct dt_nudge_counters last;
     dt_nudger_stop(q, wait_ms, &last);
     pthread_mutex_lock(&nudge_lock);
     nudge_final = last;
