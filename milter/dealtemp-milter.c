@@ -448,6 +448,7 @@ int main(int argc, char **argv)
     if (geteuid() == 0)
         dt_log(LOG_WARNING, "running as root: set `user` or -u to a user of its own");
     /* A thread: only now, in the process that serves (threads do not survive the detach). */
+    dt_milter_store_start();
     if (dt_milter_nudges_start(&err) < 0 || start_serving(&s, &err) < 0) {
         rc = startup_failed(err.msg);
         goto out;

@@ -4,7 +4,8 @@
  *
  * Public: dt_milter_set_config(), dt_milter_listen(), dt_milter_serve(),
  * dt_milter_shutdown(), dt_milter_counters(), dt_milter_counters_format(),
- * dt_milter_in_flight(), dt_milter_nudges_start(), dt_milter_nudges_stop().
+ * dt_milter_in_flight(), dt_milter_nudges_start(), dt_milter_nudges_stop(),
+ * dt_milter_store_start().
  *
  * Per connection a struct conn is kept with smfi_setpriv(); per message a
  * struct msg hangs off it from MAIL FROM to end of message or abort. The
@@ -103,6 +104,9 @@ struct pool_ref {
 };
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pool_ref *pool_cur;
+/* dt_milter_store_start was called: the process that serves has its
+ * threads (the spool's replay thread is one), so pools may be made. */
+static bool pool_allowed;
 static time_t store_error_logged; /* last time a store error was logged (under pool_lock) */
 
 /*
@@ -253,6 +257,14 @@ unsigned long dt_milter_in_flight(void)
 static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dt_config *current;
 
+static struct dt_config *config_get(void)
+{
+    pthread_mutex_lock(&cfg_lock);
+    struct dt_config *cfg = dt_config_ref(current);
+    pthread_mutex_unlock(&cfg_lock);
+    return cfg;
+}
+
 void dt_milter_set_config(struct dt_config *cfg)
 {
     dt_config_ref(cfg);
@@ -261,16 +273,24 @@ void dt_milter_set_config(struct dt_config *cfg)
     current = cfg;
     pthread_mutex_unlock(&cfg_lock);
     dt_config_unref(old);
-    pool_update(cfg);
+    pthread_mutex_lock(&pool_lock);
+    bool allowed = pool_allowed;
+    pthread_mutex_unlock(&pool_lock);
+    if (allowed)
+        pool_update(cfg);
 }
 
-static struct dt_config *config_get(void)
+void dt_milter_store_start(void)
 {
-    pthread_mutex_lock(&cfg_lock);
-    struct dt_config *cfg = dt_config_ref(current);
-    pthread_mutex_unlock(&cfg_lock);
-    return cfg;
+    pthread_mutex_lock(&pool_lock);
+    pool_allowed = true;
+    pthread_mutex_unlock(&pool_lock);
+    struct dt_config *cfg = config_get();
+    if (cfg != NULL)
+        pool_update(cfg);
+    dt_config_unref(cfg);
 }
+
 
 static void pool_drain(void);
 

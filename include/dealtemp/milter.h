@@ -36,6 +36,16 @@ int dt_milter_serve(struct dt_error *err);
 void dt_milter_shutdown(void);
 
 /*
+ * Open the store pool of the current configuration (and of every later
+ * one), in the process that serves, after detaching and dropping
+ * privileges: its PostgreSQL spool replay thread would not survive the
+ * fork of a detach, and the database is opened as the user that writes it.
+ * Until then (and when the store cannot be opened) messages pass without
+ * deal threads.
+ */
+void dt_milter_store_start(void);
+
+/*
  * The same-hour nudges (nudge.h): start their queue and worker thread, in
  * the process that serves (after detaching). 0, or -1 with err set.
  */
