@@ -123,6 +123,37 @@ START_TEST(unicode_case)
 }
 END_TEST
 
+/* dt_utf8_prefix_ci: case-insensitive beyond ASCII, bounded by n, bytes of s returned. */
+START_TEST(utf8_prefix_ci_folds_every_script)
+{
+    static const struct {
+        const char *s, *word;
+        size_t want;
+    } rows[] = {
+        {"Subject: x", "subject", 7},
+        {"SUBJECT", "Subject", 7},
+        {"ПЕРЕСЫЛАЕМОЕ", "пер", 6},
+        {"Пере", "ПЕР", 6},
+        {"ÄMNE:", "ämne", 5},
+        {"WYSŁANE:", "wysłane", 8},
+        {"Śr.", "śr", 3},
+        {"İ", "i", 2},            /* folds to a shorter character: the bytes of s are returned */
+        {"Sent", "Sent from", 0}, /* s shorter than the word */
+        {"Seat", "sent", 0},
+        {"anything", "", 0},  /* an empty word never matches */
+        {"\xff\xfe", "ä", 0}, /* invalid bytes decode as U+FFFD */
+        {"\xd0", "п", 0},     /* a sequence cut off at the end of s */
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+        ck_assert_msg(dt_utf8_prefix_ci(rows[r].s, strlen(rows[r].s), rows[r].word,
+                                        strlen(rows[r].word)) == rows[r].want,
+                      "row %zu", r);
+    /* n bounds the read: "Sent" does not start with "Sent" when only 3 bytes count. */
+    ck_assert_uint_eq(dt_utf8_prefix_ci("Sent", 3, "sent", 4), 0);
+    ck_assert_uint_eq(dt_utf8_prefix_ci("Sent", 4, "sent", 4), 4);
+}
+END_TEST
+
 START_TEST(json_escapes_everything_hostile)
 {
     struct dt_buf b = DT_BUF_INIT;
@@ -298,6 +329,7 @@ int main(void)
     tcase_add_test(tc, utf8_decode_rejects_bad_sequences);
     tcase_add_test(tc, utf8_clean_normalises);
     tcase_add_test(tc, unicode_case);
+    tcase_add_test(tc, utf8_prefix_ci_folds_every_script);
     tcase_add_test(tc, json_escapes_everything_hostile);
     tcase_add_test(tc, header_value_is_sanitised);
     tcase_add_test(tc, header_value_folds_under_limits);

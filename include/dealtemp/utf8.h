@@ -45,6 +45,14 @@ char *dt_ascii_lower_str(char *s);
 
 uint32_t dt_unicode_lower(uint32_t cp);
 uint32_t dt_unicode_upper(uint32_t cp);
+/*
+ * Does s[0..n) start with word[0..wn) in any case? Both sides are folded
+ * character by character with dt_unicode_lower (ASCII, Latin, Greek,
+ * Cyrillic), so "ПЕРЕСЫЛАЕМОЕ" matches "пересылаемое". Returns the bytes
+ * of s matched (not always wn), or 0 if it does not start with word; an
+ * empty word never matches. Reads at most n bytes of s.
+ */
+size_t dt_utf8_prefix_ci(const char *s, size_t n, const char *word, size_t wn);
 /* Letters: ASCII, Latin-1/Extended, Greek, Cyrillic and general alphabetic ranges. */
 bool dt_unicode_is_letter(uint32_t cp);
 bool dt_unicode_is_upper(uint32_t cp);
