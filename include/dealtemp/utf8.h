@@ -53,6 +53,19 @@ uint32_t dt_unicode_upper(uint32_t cp);
  * empty word never matches. Reads at most n bytes of s.
  */
 size_t dt_utf8_prefix_ci(const char *s, size_t n, const char *word, size_t wn);
+/*
+ * Can text starting with byte a and text starting with byte b be equal
+ * under dt_unicode_lower? false is certain; true means "compare them".
+ * Lets a caller that tries many words skip most of them on one byte.
+ */
+static inline bool dt_utf8_may_fold_equal(unsigned char a, unsigned char b)
+{
+    if (a < 0x80 && b < 0x80)
+        return dt_ascii_lower(a) == dt_ascii_lower(b);
+    if (a < 0x80 || b < 0x80)
+        return (a < 0x80 ? b : a) == 0xc4; /* only U+0130 'İ' (C4 B0) folds into ASCII */
+    return true;
+}
 /* Letters: ASCII, Latin-1/Extended, Greek, Cyrillic and general alphabetic ranges. */
 bool dt_unicode_is_letter(uint32_t cp);
 bool dt_unicode_is_upper(uint32_t cp);
