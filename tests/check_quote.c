@@ -375,6 +375,10 @@ START_TEST(many_lookahead_lines_linear)
         "From: x\n\n",
         "____________\n\n",
         "Op 3 juni schreef ik:\n\n",
+        "3 a\n",                       /* a date first: the next line is read too */
+        "пн, 3 июн. 10:00 <a@b>\n",    /* a Russian weekday, a clock and an address */
+        "От: x\n\n",                   /* a Cyrillic header name */
+        "Den 3 juni skrev skrev:\n\n", /* a verb to find in the line */
     };
     for (size_t u = 0; u < sizeof(unit) / sizeof(unit[0]); u++) {
         size_t ulen = strlen(unit[u]), n = 8 * MB / ulen;
