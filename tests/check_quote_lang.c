@@ -8,8 +8,10 @@
  * EN/NL/DE/FR and the degenerate inputs are in check_quote.c.
  */
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "dealtemp/utf8.h"
 #include "quote_fixture.h"
 
 static const struct qcase cases[] = {
@@ -19,7 +21,8 @@ static const struct qcase cases[] = {
      "> ¡Genial!\n",
      "Perfecto.", 2, 0, 0},
     {"ES Outlook 2019, quoted name",
-     "Perfecto.\nEl lun., 3 jun. 2024 10:14, \"Juan Pérez\" <juan@cliente.es> escribió:\n> Genial\n",
+     "Perfecto.\nEl lun., 3 jun. 2024 10:14, \"Juan Pérez\" <juan@cliente.es> escribió:\n> "
+     "Genial\n",
      "Perfecto.", 2, 0, 0},
     {"IT Gmail",
      "Va bene.\n\nIl giorno lun 3 giu 2024 alle ore 10:14 Mario Rossi <mario@cliente.it> ha "
@@ -71,8 +74,8 @@ static const struct qcase cases[] = {
     {"PT Thunderbird, unmarked quote",
      "Combinado.\nEm 03/06/2024 10:14, João Silva escreveu:\nÓtimo\n", "Combinado.", 2, 0, 0},
     {"SV Outlook 2019, 'skrev ... följande:'",
-     "Toppen.\nDen 3 juni 2024 10:14 skrev \"Anna\" <anna@kund.se> följande:\nBra\n", "Toppen.", 2, 0,
-     0},
+     "Toppen.\nDen 3 juni 2024 10:14 skrev \"Anna\" <anna@kund.se> följande:\nBra\n", "Toppen.", 2,
+     0, 0},
     {"PL Thunderbird, unmarked quote",
      "Dobrze.\nW dniu 03.06.2024 o 10:14, Jan Kowalski pisze:\nŚwietnie\n", "Dobrze.", 2, 0, 0},
     {"RU Thunderbird, unmarked quote", "Хорошо.\n03.06.2024 10:14, Иван Петров пишет:\nОтлично\n",
@@ -101,8 +104,8 @@ static const struct qcase cases[] = {
     {"PL Thunderbird forward", "Poniżej.\n--- Treść przekazanej wiadomości ---\nNadawca: A\n",
      "Poniżej.", 0, 2, 0},
     {"PL Outlook original", "Poniżej.\n-----Oryginalna wiadomość-----\n", "Poniżej.", 0, 1, 0},
-    {"RU forward", "См. ниже.\n-------- Пересылаемое сообщение --------\nОт: A\n", "См. ниже.",
-     0, 2, 0},
+    {"RU forward", "См. ниже.\n-------- Пересылаемое сообщение --------\nОт: A\n", "См. ниже.", 0,
+     2, 0},
     {"RU forward in capitals", "См. ниже.\n---------- ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ ---------\n",
      "См. ниже.", 0, 1, 0},
     {"RU Outlook original", "См. ниже.\n-----Исходное сообщение-----\nОт: A\n", "См. ниже.", 0, 2,
@@ -175,15 +178,15 @@ static const struct qcase cases[] = {
     {"PL 'napisał' sentences",
      "Jak napisał Pan Dyrektor:\nbudżet jest.\nW dniu spotkania konsultant napisał:\nsześć "
      "tygodni.\n",
-     "Jak napisał Pan Dyrektor:\nbudżet jest.\nW dniu spotkania konsultant napisał:\nsześć tygodni.",
+     "Jak napisał Pan Dyrektor:\nbudżet jest.\nW dniu spotkania konsultant napisał:\nsześć "
+     "tygodni.",
      0, 0, 0},
     {"RU 'написал' sentences",
      "Как написал Иван: всё хорошо.\n3 июня клиент написал:\nмы готовы.\n",
      "Как написал Иван: всё хорошо.\n3 июня клиент написал:\nмы готовы.", 0, 0, 0},
-    {"RU 'Все' is no weekday, 'написали' no attribution",
-     "Все клиенты в 10:00 написали:\n- цена\n", "Все клиенты в 10:00 написали:\n- цена", 0, 0, 0},
-    {"RU address at the end but no time",
-     "3 варианта для Ивана <ivan@klient.ru>:\nпервый\n",
+    {"RU 'Все' is no weekday, 'написали' no attribution", "Все клиенты в 10:00 написали:\n- цена\n",
+     "Все клиенты в 10:00 написали:\n- цена", 0, 0, 0},
+    {"RU address at the end but no time", "3 варианта для Ивана <ivan@klient.ru>:\nпервый\n",
      "3 варианта для Ивана <ivan@klient.ru>:\nпервый", 0, 0, 0},
     {"RU weekday and time but no address", "пн, 3 июн. в 10:14 всё обсудили:\nготовы\n",
      "пн, 3 июн. в 10:14 всё обсудили:\nготовы", 0, 0, 0},
@@ -201,6 +204,108 @@ START_TEST(table)
 {
     const struct qcase *c = &cases[_i];
     check_strip(c, c->in, strlen(c->in));
+}
+END_TEST
+
+/* Copy s into b with every character mapped by f (dt_unicode_lower or _upper). */
+static void map_case(struct dt_buf *b, const char *s, uint32_t (*f)(uint32_t))
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += dt_utf8_decode(s + i, n - i, &cp);
+        dt_buf_put_utf8(b, f(cp));
+    }
+}
+
+static uint32_t same_case(uint32_t cp)
+{
+    return cp;
+}
+
+/*
+ * Separator phrases, header names and trailers of the new languages are
+ * recognised as written, in lower case and in upper case: this also holds
+ * the first-byte table of quote.c to listing both cases of each.
+ */
+START_TEST(markers_in_any_case)
+{
+    static const char *const forwards[] = {
+        "-------- Mensaje reenviado --------",
+        "-----Mensaje original-----",
+        "-------- Messaggio inoltrato --------",
+        "-----Messaggio originale-----",
+        "-------- Mensagem encaminhada --------",
+        "-----Mensagem reencaminhada-----",
+        "-----Mensagem original-----",
+        "-------- Vidarebefordrat meddelande --------",
+        "-----Ursprungligt meddelande-----",
+        "-------- Wiadomość przekazana dalej --------",
+        "----- Przekazana wiadomość -----",
+        "--- Treść przekazanej wiadomości ---",
+        "-----Oryginalna wiadomość-----",
+        "-------- Wiadomość oryginalna --------",
+        "-------- Пересылаемое сообщение --------",
+        "-----Исходное сообщение-----",
+        "-------- Перенаправленное сообщение --------",
+        "Inicio del mensaje reenviado:",
+        "Inizio messaggio inoltrato:",
+        "Início da mensagem encaminhada:",
+        "Início da mensagem reencaminhada:",
+        "Vidarebefordrat mejl:",
+        "Początek przekazywanej wiadomości:",
+        "Начало переадресованного сообщения:",
+    };
+    /* A From-line of each language above "Subject:", and "From:" above each other name. */
+    static const char *const from_names[] = {"Da", "Från", "Od", "От", "Отправитель"};
+    static const char *const other_names[] = {
+        "Enviado", "Enviado el", "Enviada", "Para", "Asunto",  "Assunto", "Fecha",
+        "Inviato", "A",          "Oggetto", "Data", "Skickat", "Till",    "Ämne",
+        "Kopia",   "Wysłane",    "Wysłano", "Do",   "Temat",   "DW",      "Отправлено",
+        "Кому",    "Тема",       "Копия",   "Дата",
+    };
+    static const char *const trailers[] = {
+        "Enviado desde mi iPhone", "Inviato da iPhone",         "Inviato da iPad",
+        "Inviato dal mio Galaxy",  "Enviado do meu iPhone",     "Skickat från min iPhone",
+        "Wysłane z iPhone'a",      "Wysłane z mojego Galaxy",   "Отправлено с iPhone",
+        "Отправлено с iPad",       "Отправлено с моего Galaxy",
+    };
+    uint32_t (*const mappings[])(uint32_t) = {same_case, dt_unicode_lower, dt_unicode_upper};
+
+    for (size_t c = 0; c < sizeof(mappings) / sizeof(mappings[0]); c++) {
+        const size_t n_fwd = sizeof(forwards) / sizeof(forwards[0]);
+        const size_t n_from = sizeof(from_names) / sizeof(from_names[0]);
+        const size_t n_other = sizeof(other_names) / sizeof(other_names[0]);
+        const size_t n_trail = sizeof(trailers) / sizeof(trailers[0]);
+        for (size_t k = 0; k < n_fwd + n_from + n_other + n_trail; k++) {
+            struct dt_buf in = DT_BUF_INIT;
+            struct qcase q = {NULL, NULL, "Own.", 0, 0, 0};
+            dt_buf_puts(&in, "Own.\n");
+            if (k < n_fwd) {
+                map_case(&in, forwards[k], mappings[c]);
+                dt_buf_puts(&in, "\nbody\n");
+                q.forward = 2;
+            } else if (k < n_fwd + n_from) {
+                map_case(&in, from_names[k - n_fwd], mappings[c]);
+                dt_buf_puts(&in, ": a\nSubject: b\n");
+                q.forward = 2;
+            } else if (k < n_fwd + n_from + n_other) {
+                dt_buf_puts(&in, "From: a\n");
+                map_case(&in, other_names[k - n_fwd - n_from], mappings[c]);
+                dt_buf_puts(&in, ": b\n");
+                q.forward = 2;
+            } else {
+                dt_buf_puts(&in, "\n");
+                map_case(&in, trailers[k - n_fwd - n_from - n_other], mappings[c]);
+                dt_buf_puts(&in, "\n");
+                q.signature = 1;
+            }
+            ck_assert(!dt_buf_failed(&in));
+            q.name = in.data; /* the input names the case in a failure */
+            check_strip(&q, in.data, in.len);
+            dt_buf_free(&in);
+        }
+    }
 }
 END_TEST
 
@@ -340,6 +445,7 @@ int main(void)
     Suite *s = suite_create("quote_lang");
     TCase *tc = tcase_create("table");
     tcase_add_loop_test(tc, table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+    tcase_add_test(tc, markers_in_any_case);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fixtures");
