@@ -32,7 +32,7 @@
  *    for ...") on.
  * Leading and trailing blank lines are trimmed.
  *
- * Details of the contract (as implemented in quote.c):
+ * Details of the contract (as implemented in quote.c and quote_words.c):
  *  - An attribution directly followed (after blank lines) by '>' lines
  *    drops only itself; the '>' lines go one by one, so a reply written
  *    below or between the quotes is kept. Not followed by '>' lines, it
