@@ -303,8 +303,9 @@ enum hdr dt_quote_header_kind(const struct line *l)
  * blanks before it allowed, and right before that comes:
  *  - one of ends, as a word of its own ("... <ann@x.com> wrote:"); else
  *  - with address_end, an address in angle brackets: these clients write
- *    no verb at all, so a clock time must appear too (Gmail in Russian:
- *    "пн, 3 июн. 2024 г. в 10:14, Иван <ivan@x.ru>:"); else
+ *    no verb at all, so a year and a clock time must appear too (Gmail in
+ *    Russian: "пн, 3 июн. 2024 г. в 10:14, Иван <ivan@x.ru>:"), which
+ *    "10:30 call with Ann <ann@x.com>:" in meeting notes lacks; else
  *  - anything, if one of verbs is a word on either line (the verb before
  *    the name: "schreef Jan <jan@x.nl>:"), or if there are no verbs because
  *    the start says it ("Wiadomość napisana przez ...:").
@@ -436,6 +437,22 @@ static bool has_clock(const char *s, size_t n)
     return false;
 }
 
+/* A year: a run of exactly four digits ("2024", not "10:30" or "+31201234567"). */
+static bool has_year(const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] >= '0' && s[i] <= '9') {
+            run++;
+            continue;
+        }
+        if (run == 4)
+            return true;
+        run = 0;
+    }
+    return false;
+}
+
 /*
  * Evidence that a line is written by a mail client, not a person: a clock
  * time or an address. Needed before cutting everything after an
@@ -468,7 +485,8 @@ static bool attribution_ends(const struct attr_lang *g, const struct line *first
     }
     if (g->address_end)
         return ends_with_address(s, n) &&
-               (has_clock(first->s, first->len) || (wrapped && has_clock(last->s, last->len)));
+               (has_clock(first->s, first->len) || (wrapped && has_clock(last->s, last->len))) &&
+               (has_year(first->s, first->len) || (wrapped && has_year(last->s, last->len)));
     if (g->verbs[0].n == 0)
         return true;
     for (size_t k = 0; k < sizeof(g->verbs) / sizeof(g->verbs[0]) && g->verbs[k].n > 0; k++)

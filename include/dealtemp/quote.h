@@ -43,7 +43,7 @@
  *    ("escribió", "написал"), or, where the verb comes before the name
  *    (NL, DE, SV), contains it as a word of its own ("skrev", not
  *    "beskrev"); the verbless Russian Gmail form must end in "<address>:"
- *    and carry a clock time.
+ *    and carry a year and a clock time.
  *  - Separator phrases, header names and trailers match in any case, also
  *    outside ASCII ("ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ", "ÄMNE:").
  *  - A header block needs a From-line (From:/Van:/Von:/De :/Da:/Från:/Od:/
