@@ -36,6 +36,8 @@
  * in this many bytes: a line with no ':' that early is no header line.
  */
 #define HDR_NAME_MAX_BYTES 32
+/* The longest weekday date_start() knows, "воскресенье", in bytes. */
+#define WEEKDAY_MAX_BYTES 22
 
 /* A marker word with its length, so tables cost no strlen per line. */
 struct word {
@@ -196,6 +198,8 @@ bool dt_quote_is_forward_separator(const struct line *l)
         }
         return false;
     }
+    if (n == 0 || s[n - 1] != ':')
+        return false; /* Apple's line is the phrase and a colon, nothing more */
     for (size_t k = 0; k < sizeof(apple) / sizeof(apple[0]); k++) {
         size_t m = prefix_ci(s, n, &apple[k]);
         if (m == 0)
@@ -392,6 +396,10 @@ static bool date_start(const char *s, size_t n)
     };
     if (n > 0 && s[0] >= '0' && s[0] <= '9')
         return true;
+    /* No weekday is longer than WEEKDAY_MAX_BYTES: most lines have no '.' or ',' that early. */
+    size_t look = n < WEEKDAY_MAX_BYTES + 1 ? n : WEEKDAY_MAX_BYTES + 1;
+    if (memchr(s, '.', look) == NULL && memchr(s, ',', look) == NULL)
+        return false;
     for (size_t k = 0; k < sizeof(weekdays) / sizeof(weekdays[0]); k++) {
         size_t m = prefix_ci(s, n, &weekdays[k]);
         if (m > 0 && m < n && (s[m] == '.' || s[m] == ','))
