@@ -232,7 +232,7 @@ static uint32_t same_case(uint32_t cp)
 /*
  * Separator phrases, header names and trailers of the new languages are
  * recognised as written, in lower case and in upper case: this also holds
- * the first-byte table of quote.c to listing both cases of each.
+ * the first-byte table in quote_words.c to listing both cases of each.
  */
 START_TEST(markers_in_any_case)
 {
