@@ -97,6 +97,61 @@ START_TEST(calm_reply_quoting_euphoric_customer)
 }
 END_TEST
 
+/*
+ * A German and a French reply end to end: MIME (8bit; quoted-printable with
+ * a no-break space before "a écrit :"), then quote stripping. Only the
+ * rep's own words are kept: the quote below "Am ... schrieb ...:" / "Le
+ * ... a écrit :" and the "-- " signature go; an own sentence shaped like an
+ * attribution stays, and so does a closing without "-- " ("Cordialement,"
+ * and the lines under it). No lexicons for de/fr yet: the words are
+ * checked, not the score.
+ */
+START_TEST(own_words_of_german_and_french_replies)
+{
+    static const struct {
+        const char *file, *own;
+        size_t quoted, signature;
+    } cases[] = {
+        {"tests/data/analyze-reply-de.eml",
+         "Hallo Herr Müller,\n\n"
+         "vielen Dank für Ihre Rückmeldung. Anbei das überarbeitete Angebot: 25 Lizenzen,\n"
+         "Einführung im September, Support im ersten Jahr inklusive.\n\n"
+         "Am Montag schrieb mir Ihr Einkauf:\n"
+         "die Zahlung soll quartalsweise erfolgen. Das habe ich berücksichtigt.\n\n"
+         "Mit freundlichen Grüßen\n"
+         "Anna Schmidt",
+         4, 4},
+        {"tests/data/analyze-reply-fr.eml",
+         "Bonjour Madame Dupont,\n\n"
+         "Merci pour votre retour. Vous trouverez ci-joint la proposition révisée :\n"
+         "25 licences, mise en place en septembre, support inclus la première année.\n\n"
+         "Le directeur financier m'a écrit :\n"
+         "le budget est validé pour le premier semestre. J'en ai tenu compte.\n\n"
+         "Cordialement,\n"
+         "Julie Bernard\n"
+         "Responsable commerciale | Corp France",
+         3, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dt_facts f;
+        analyze_file(cfg, cases[i].file, NULL, DT_ANALYZE_KEEP_TEXT, &f);
+        ck_assert_int_eq(f.direction, DT_DIR_OUTBOUND);
+        ck_assert(f.scored);
+        ck_assert_ptr_nonnull(f.own_text);
+        ck_assert_msg(f.own_len == strlen(cases[i].own) && strcmp(f.own_text, cases[i].own) == 0,
+                      "%s:\n got [%s]\nwant [%s]", cases[i].file, f.own_text, cases[i].own);
+        ck_assert_msg(f.quote.quoted_lines == cases[i].quoted, "%s: quoted_lines %zu",
+                      cases[i].file, f.quote.quoted_lines);
+        ck_assert_uint_eq(f.quote.forward_lines, 0);
+        ck_assert_msg(f.quote.signature_lines == cases[i].signature, "%s: signature_lines %zu",
+                      cases[i].file, f.quote.signature_lines);
+        /* the customer's emoji and the tagline's were not scored */
+        ck_assert_uint_eq(f.score.counts[DT_KIND_EMOJI], 0);
+        dt_facts_clear(&f);
+    }
+}
+END_TEST
+
 START_TEST(acronyms_are_not_shouting_and_taglines_do_not_count)
 {
     struct dt_facts f;
@@ -311,6 +366,7 @@ int main(void)
     tcase_add_test(tc, euphoric_english_outbound);
     tcase_add_test(tc, euphoric_dutch_qp);
     tcase_add_test(tc, calm_reply_quoting_euphoric_customer);
+    tcase_add_test(tc, own_words_of_german_and_french_replies);
     tcase_add_test(tc, acronyms_are_not_shouting_and_taglines_do_not_count);
     tcase_add_test(tc, negation_english_and_dutch);
     tcase_add_test(tc, directions_from_headers);
