@@ -70,7 +70,8 @@ struct scorer {
     struct hit *hits; /* at most 2 x DT_EVIDENCE_MAX: the two views' first ones */
     size_t n_hits, cap_hits;
     size_t n_view[3];     /* [VIEW_ALL], [VIEW_SHOUT]: hits in that view */
-    double total_view[3]; /* ... and their weight */
+    double total_view[3]; /* ... and their weight (tone kinds apart: tone[]) */
+    double tone[3];       /* hesitation, nextstep, relief: weight of the tone hits */
     size_t caps_seen;
     size_t counts[DT_KIND_COUNT];
     size_t stop;       /* stopwords seen */
@@ -121,10 +122,13 @@ static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, 
             continue;
         if (sc->n_view[v]++ < DT_EVIDENCE_MAX)
             keep |= v;
-        sc->total_view[v] += weight;
+        if (!dt_kind_is_tone(kind))
+            sc->total_view[v] += weight;
     }
     if (!negated)
         sc->counts[kind]++;
+    if (dt_kind_is_tone(kind))
+        sc->tone[kind - DT_KIND_HESITATION] += weight;
     if (keep == 0)
         return;
     if (sc->n_hits == sc->cap_hits) {
@@ -294,7 +298,7 @@ static void compound_hit(struct scan *s, struct scorer *sc, double pw, int32_t r
                          size_t len, size_t word)
 {
     const struct dt_lex_sense *r = pick(s->lex, rest, sc->lang, 's');
-    if (r && r->score_kind != DT_KIND_EMOJI)
+    if (r && r->score_kind != DT_KIND_EMOJI && !dt_kind_is_tone((enum dt_kind)r->score_kind))
         score_hit(sc, (enum dt_kind)r->score_kind, r->score_w * pw, off, len, word);
     else
         score_hit(sc, DT_KIND_HYPE, 0.5 * pw, off, len, word);
@@ -554,6 +558,7 @@ static int fill_out(struct scan *s, size_t which, struct dt_score *out)
         memcpy(out->lang, s->lex->langs[sc->lang], sizeof(out->lang));
     out->words = s->words;
     out->total = sc->total;
+    memcpy(out->tone, sc->tone, sizeof(out->tone));
     memcpy(out->counts, sc->counts, sizeof(out->counts));
     out->n_evidence_dropped = sc->dropped;
     if (sc->n_hits == 0)

@@ -24,7 +24,8 @@
 
 static const char *const kind_names[DT_KIND_COUNT] = {
     "hype",   "superlative", "excitement", "pressure", "intensifier", "negator", "dampener",
-    "prefix", "stopword",    "acronym",    "emoji",    "excl",        "caps",
+    "prefix", "stopword",    "acronym",    "emoji",    "hesitation",  "nextstep",
+    "relief", "excl",        "caps",
 };
 
 const char *dt_kind_name(enum dt_kind kind)
@@ -89,7 +90,7 @@ static int parse_weight(const char *s, size_t len, double *out)
 
 static int parse_kind(const char *s, size_t len, enum dt_kind *out)
 {
-    for (int k = 0; k <= DT_KIND_EMOJI; k++)
+    for (int k = 0; k <= DT_KIND_RELIEF; k++)
         if (strlen(kind_names[k]) == len && memcmp(kind_names[k], s, len) == 0) {
             *out = (enum dt_kind)k;
             return 0;
@@ -99,7 +100,7 @@ static int parse_kind(const char *s, size_t len, enum dt_kind *out)
 
 static bool is_scoring(enum dt_kind k)
 {
-    return k <= DT_KIND_PRESSURE || k == DT_KIND_EMOJI;
+    return k <= DT_KIND_PRESSURE || k == DT_KIND_EMOJI || dt_kind_is_tone(k);
 }
 
 /* Cut a phrase into pieces exactly as dt_euphoria_score cuts text. */

@@ -49,7 +49,7 @@ enum { DT_SENSE_STOP = 1, DT_SENSE_ACRONYM = 2, DT_SENSE_PREFIX = 4 };
 struct dt_lex_sense {
     int32_t next;       /* next sense of the same node, -1 at the end */
     uint8_t lang;       /* 0..DT_MAX_LANGS-1, or DT_LEX_ANY */
-    uint8_t score_kind; /* hype..pressure or emoji, or DT_LEX_NOKIND */
+    uint8_t score_kind; /* hype..pressure, emoji or a tone kind, or DT_LEX_NOKIND */
     uint8_t mod_kind;   /* intensifier, negator, dampener or DT_LEX_NOKIND */
     uint8_t flags;      /* DT_SENSE_* */
     double score_w, mod_w, prefix_w;

@@ -61,7 +61,8 @@ START_TEST(kind_names)
 {
     static const char *const want[DT_KIND_COUNT] = {
         "hype",   "superlative", "excitement", "pressure", "intensifier", "negator", "dampener",
-        "prefix", "stopword",    "acronym",    "emoji",    "excl",        "caps"};
+        "prefix", "stopword",    "acronym",    "emoji",    "hesitation",  "nextstep",
+        "relief", "excl",        "caps"};
     for (int k = 0; k < DT_KIND_COUNT; k++)
         ck_assert_str_eq(dt_kind_name((enum dt_kind)k), want[k]);
     ck_assert_str_eq(dt_kind_name(DT_KIND_COUNT), "unknown");

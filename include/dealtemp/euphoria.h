@@ -24,6 +24,9 @@
  *    sentence end (. ! ? line break) drops pending modifiers. Each hit's
  *    evidence names the modifier it was scored under (mult, mod_offset,
  *    mod_length), so a reader can be shown why a weight is what it is.
+ *  - Tone kinds (hesitation, nextstep, relief) match, and are modified
+ *    and negated, like scoring words, and are listed as evidence, but
+ *    their weight goes to tone[], never to the total or the score.
  *  - Compounds: a word that is not itself an entry and starts with a prefix
  *    followed by 3+ letters ("superblij", "super-blij") scores the rest's
  *    weight times the prefix weight, or hype 0.5 x prefix weight.
@@ -109,7 +112,10 @@ struct dt_score {
     enum dt_level level;
     char lang[4];                 /* chosen language, "" if no lexicon language */
     size_t words;                 /* words counted */
-    double total;                 /* sum of the weights of all hits, listed or not */
+    double total;                 /* sum of the weights of all hits, listed or not
+                                     (euphoria only: tone hits are in tone[]) */
+    double tone[3];               /* weight of the hesitation, nextstep and relief hits
+                                     (after modifiers; negated ones 0): tone.h */
     size_t counts[DT_KIND_COUNT]; /* number of non-negated hits per kind */
     struct dt_evidence *evidence; /* the first hits in text order; owned, see dt_score_clear */
     size_t n_evidence;            /* at most DT_EVIDENCE_MAX */

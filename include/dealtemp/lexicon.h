@@ -19,6 +19,11 @@
  *     stopword      counted for language detection only
  *     acronym       an ALL-CAPS word that is not shouting (CEO, ERP); weight 0
  *     emoji         a celebratory emoji (the phrase is the emoji itself)
+ *     hesitation    the customer's tone (tone.h), scored apart from euphoria:
+ *     nextstep      hesitation and stall ("on hold", "intern overleggen"),
+ *     relief        engagement - a concrete next step, a date, a question
+ *                   about implementation - and relief or humour (weight > 0;
+ *                   modifiers and negators apply as to scoring words)
  *
  * One dt_lexicon holds every language: each entry carries the language it
  * came from ("en", "nl", ...; "*" for language-neutral files such as the
@@ -57,14 +62,24 @@ enum dt_kind {
     DT_KIND_STOPWORD,
     DT_KIND_ACRONYM,
     DT_KIND_EMOJI,
+    /* The customer's tone (tone.h): matched like scoring words, kept apart
+     * from the euphoria total (struct dt_score's tone[]). */
+    DT_KIND_HESITATION,
+    DT_KIND_NEXTSTEP,
+    DT_KIND_RELIEF,
     /* Evidence kinds that do not come from lexicon entries: */
     DT_KIND_EXCLAMATION,
     DT_KIND_CAPS,
     DT_KIND_COUNT
 };
 
-/* "hype", "superlative", ..., "excl", "caps". */
+/* "hype", "superlative", ..., "relief", "excl", "caps". */
 const char *dt_kind_name(enum dt_kind kind);
+/* hesitation, nextstep or relief: a tone kind, not euphoria. */
+static inline int dt_kind_is_tone(enum dt_kind kind)
+{
+    return kind >= DT_KIND_HESITATION && kind <= DT_KIND_RELIEF;
+}
 
 #define DT_MAX_LANGS 8
 
