@@ -52,8 +52,10 @@
     .person_at = "%s von %s",                                                                      \
     .people_one = "Bisher nur %s",                                                                 \
     .people_since = " + %s seit %s",                                                               \
-    .tone = {"begeistert", "engagiert", "neutral", "zögerlich"},                                   \
-    .trend = {"wird wärmer", "stabil", "kühlt ab"}
+    .tone = {[DT_TONE_ENTHUSIASTIC] = "begeistert", [DT_TONE_ENGAGED] = "engagiert",               \
+              [DT_TONE_NEUTRAL] = "neutral", [DT_TONE_HESITANT] = "zögerlich"},                    \
+    .trend = {[DT_TREND_WARMING] = "wird wärmer", [DT_TREND_STEADY] = "stabil",                    \
+               [DT_TREND_COOLING] = "kühlt ab"}
 /* clang-format on */
 
 const struct dt_digest_lang dt_digest_lang_de[DT_PROFILE_COUNT] = {

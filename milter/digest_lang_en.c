@@ -48,8 +48,10 @@
     .person_at = "%s at %s",                                                                       \
     .people_one = "Only %s so far",                                                                \
     .people_since = " + %s since %s",                                                              \
-    .tone = {"enthusiastic", "engaged", "neutral", "hesitant"},                                    \
-    .trend = {"warming", "steady", "cooling"}
+    .tone = {[DT_TONE_ENTHUSIASTIC] = "enthusiastic", [DT_TONE_ENGAGED] = "engaged",               \
+              [DT_TONE_NEUTRAL] = "neutral", [DT_TONE_HESITANT] = "hesitant"},                     \
+    .trend = {[DT_TREND_WARMING] = "warming", [DT_TREND_STEADY] = "steady",                        \
+               [DT_TREND_COOLING] = "cooling"}
 /* clang-format on */
 
 const struct dt_digest_lang dt_digest_lang_en[DT_PROFILE_COUNT] = {

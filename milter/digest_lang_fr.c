@@ -53,8 +53,10 @@
     .person_at = "%s chez %s",                                                                     \
     .people_one = "Seulement %s jusqu'ici",                                                        \
     .people_since = " + %s depuis le %s",                                                          \
-    .tone = {"enthousiaste", "impliqué", "neutre", "hésitant"},                                    \
-    .trend = {"se réchauffe", "stable", "se refroidit"}
+    .tone = {[DT_TONE_ENTHUSIASTIC] = "enthousiaste", [DT_TONE_ENGAGED] = "impliqué",              \
+              [DT_TONE_NEUTRAL] = "neutre", [DT_TONE_HESITANT] = "hésitant"},                      \
+    .trend = {[DT_TREND_WARMING] = "se réchauffe", [DT_TREND_STEADY] = "stable",                   \
+               [DT_TREND_COOLING] = "se refroidit"}
 /* clang-format on */
 
 const struct dt_digest_lang dt_digest_lang_fr[DT_PROFILE_COUNT] = {

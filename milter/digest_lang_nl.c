@@ -47,8 +47,10 @@
     .person_at = "%s van %s",                                                                      \
     .people_one = "Tot nu toe alleen %s",                                                          \
     .people_since = " + %s sinds %s",                                                              \
-    .tone = {"enthousiast", "betrokken", "neutraal", "aarzelend"},                                 \
-    .trend = {"wordt warmer", "stabiel", "koelt af"}
+    .tone = {[DT_TONE_ENTHUSIASTIC] = "enthousiast", [DT_TONE_ENGAGED] = "betrokken",              \
+              [DT_TONE_NEUTRAL] = "neutraal", [DT_TONE_HESITANT] = "aarzelend"},                   \
+    .trend = {[DT_TREND_WARMING] = "wordt warmer", [DT_TREND_STEADY] = "stabiel",                  \
+               [DT_TREND_COOLING] = "koelt af"}
 /* clang-format on */
 
 const struct dt_digest_lang dt_digest_lang_nl[DT_PROFILE_COUNT] = {

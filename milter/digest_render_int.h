@@ -20,11 +20,6 @@
 /* Index of a reported state in the tables: stalled, cooling, slowed. */
 enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
 
-/* The customer's tone and its trend (tone[], trend[] below), in this order. */
-enum { DT_DG_TONE_ENTHUSIASTIC, DT_DG_TONE_ENGAGED, DT_DG_TONE_NEUTRAL, DT_DG_TONE_HESITANT,
-       DT_DG_NTONES };
-enum { DT_DG_TREND_WARMING, DT_DG_TREND_STEADY, DT_DG_TREND_COOLING, DT_DG_NTRENDS };
-
 /*
  * Every word a digest says, in one language and one profile (sales:
  * customers and deals; recruiting: candidates, roles and offers). The
@@ -110,8 +105,9 @@ struct dt_digest_lang {
     const char *people_since;     /* (name, date): " + %s since %s": one who joined later */
     const char *people_joined;    /* (name, date): "New on their side: %s joined on %s \u2014 a
                                    * good sign" */
-    const char *tone[DT_DG_NTONES];   /* "enthusiastic", "engaged", "neutral", "hesitant" */
-    const char *trend[DT_DG_NTRENDS]; /* "warming", "steady", "cooling" */
+    const char *tone[DT_TONE_COUNT];   /* by enum dt_tone (tone.h): "enthusiastic", "engaged",
+                                        * "neutral", "hesitant" */
+    const char *trend[DT_TREND_COUNT]; /* by enum dt_trend: "warming", "steady", "cooling" */
 };
 
 /* The tables, [DT_PROFILE_SALES] and [DT_PROFILE_RECRUITING]: digest_lang_<code>.c. */
