@@ -182,7 +182,7 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
         return 1;
     if (!o.json) {
         struct dt_buf b = DT_BUF_INIT;
-        dt_report_deal_row(NULL, &b);
+        dt_report_deal_heading(cfg->profile, &b);
         fwrite(b.data ? b.data : "", 1, b.len, stdout);
         dt_buf_free(&b);
     }

@@ -158,12 +158,19 @@ void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
     dt_buf_puts(out, "}\n");
 }
 
+void dt_report_deal_heading(enum dt_profile profile, struct dt_buf *out)
+{
+    static const char *const other_side[DT_PROFILE_COUNT] = {[DT_PROFILE_SALES] = "CUSTOMER",
+                                                             [DT_PROFILE_RECRUITING] = "CANDIDATE"};
+    dt_buf_printf(out, "%-12s %-12s %-12s %-26s %-26s %-20s %-20s %-8s %5s  %s\n", "THREAD",
+                  "STATE", other_side[(unsigned)profile < DT_PROFILE_COUNT ? profile : 0], "REP",
+                  "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK", "SUBJECT");
+}
+
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
 {
     if (d == NULL) {
-        dt_buf_printf(out, "%-12s %-12s %-12s %-26s %-26s %-20s %-20s %-8s %5s  %s\n", "THREAD",
-                      "STATE", "CUSTOMER", "REP", "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK",
-                      "SUBJECT");
+        dt_report_deal_heading(DT_PROFILE_SALES, out);
         return;
     }
     char silent[48] = "-", usual[48];

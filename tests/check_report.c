@@ -2,7 +2,8 @@
  * check_report.c - what `dealtemp explain` shows (report.c): each hit with
  * the intensifier or negator it was scored under, and whether the milter
  * would add the euphoria header and, if not, why - for every direction,
- * on the real .eml fixtures and lexicons.
+ * on the real .eml fixtures and lexicons; and the `dealtemp threads` table
+ * heading in each profile.
  */
 #include <check.h>
 #include <stdio.h>
@@ -144,6 +145,26 @@ START_TEST(header_prefix_is_the_configured_one)
 }
 END_TEST
 
+/* `dealtemp threads`: the other side's column is CUSTOMER, or CANDIDATE for recruiters. */
+START_TEST(threads_heading_names_the_other_side)
+{
+    struct dt_buf sales = DT_BUF_INIT, recruiting = DT_BUF_INIT, row = DT_BUF_INIT;
+    dt_report_deal_heading(DT_PROFILE_SALES, &sales);
+    dt_report_deal_heading(DT_PROFILE_RECRUITING, &recruiting);
+    dt_report_deal_row(NULL, &row);
+    ck_assert_str_eq(row.data, sales.data); /* the header line as it always was */
+    ck_assert_msg(strncmp(sales.data, "THREAD       STATE        CUSTOMER     REP ", 43) == 0, "%s",
+                  sales.data);
+    ck_assert_msg(strncmp(recruiting.data, "THREAD       STATE        CANDIDATE    REP ", 43) == 0,
+                  "%s", recruiting.data);
+    ck_assert_uint_eq(sales.len, recruiting.len); /* the columns stay where they were */
+    ck_assert_lacks(recruiting.data, "CUSTOMER");
+    dt_buf_free(&sales);
+    dt_buf_free(&recruiting);
+    dt_buf_free(&row);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -153,6 +174,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, outbound_gets_the_header);
     tcase_add_test(tc, no_header_and_why);
     tcase_add_test(tc, header_prefix_is_the_configured_one);
+    tcase_add_test(tc, threads_heading_names_the_other_side);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -46,6 +46,9 @@ void dt_report_explain(const struct dt_facts *facts, const struct dt_config *cfg
 void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out);
 /* The table form: a header line (d == NULL) or one row, durations in words on the clock in force. */
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out);
+/* The table's header line in a profile's words: the column of the other side's tone is
+ * CUSTOMER (sales; what dt_report_deal_row(NULL) writes) or CANDIDATE (recruiting). */
+void dt_report_deal_heading(enum dt_profile profile, struct dt_buf *out);
 
 /* "2026-11-20T09:00:00Z" (0 -> "-"). buf holds 21 bytes. */
 void dt_iso_time(time_t t, char buf[21]);
