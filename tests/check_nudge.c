@@ -295,6 +295,35 @@ START_TEST(note_in_dutch)
 }
 END_TEST
 
+/* Each rep's note in their digest language (digest.languages), the phrases in its quotes. */
+START_TEST(note_in_each_reps_language)
+{
+    static const struct {
+        const char *rep, *subject, *says, *phrase;
+    } cases[] = {
+        {"jan@corp.example", "Ihre Mail an Sarah Mitchell klang euphorisch", "Lassen Sie Raum",
+         "„AMAZING“, „can't wait“"},
+        {"marie@corp.example", "Votre e-mail à Sarah Mitchell semblait euphorique",
+         "Laissez-leur de l'espace", "«\xc2\xa0" "AMAZING\xc2\xa0», «"},
+        {"ann@corp.example", "Your mail to Sarah Mitchell sounded euphoric", "Give them room",
+         "“AMAZING”, “can't wait”"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dt_nudge n = sarah;
+        n.rep = cases[i].rep;
+        char *head, *msg = render(CONF "nudge-languages.conf", &n, &head);
+        lines_ok(msg);
+        struct dt_message *m = dt_test_parse_str(msg);
+        ck_assert_str_eq(m->subject, cases[i].subject);
+        ck_assert_contains(m->text, cases[i].says);
+        ck_assert_contains(m->text, cases[i].phrase);
+        dt_message_free(m);
+        free(head);
+        free(msg);
+    }
+}
+END_TEST
+
 START_TEST(hostile_names_subjects_and_phrases_are_cleaned)
 {
     char long_name[700];
@@ -719,6 +748,7 @@ static Suite *nudge_suite(void)
     tc = tcase_create("note");
     tcase_add_test(tc, note_in_english);
     tcase_add_test(tc, note_in_dutch);
+    tcase_add_test(tc, note_in_each_reps_language);
     tcase_add_test(tc, hostile_names_subjects_and_phrases_are_cleaned);
     tcase_add_test(tc, the_note_itself_is_never_scored);
     tcase_add_test(tc, every_digest_language_has_a_note);
