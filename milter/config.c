@@ -91,7 +91,7 @@ struct key {
     dt_config_show_fn *show;        /* KEY_PARSED: the value in messages */
 };
 
-static const char *const default_languages[] = {"en", "nl", NULL};
+static const char *const default_languages[] = {"en", "nl", "de", "fr", NULL};
 
 static const struct name_value log_levels[] = {
     {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
