@@ -186,6 +186,8 @@ START_TEST(short_replies_get_their_language)
         {"nl", "Bedankt, we kijken ernaar."},
         {"nl", "Kun je de leverdatum schriftelijk bevestigen?"},
         {"nl", "Ik ben volgende week op vakantie, mijn collega Anna neemt het over."},
+        {"nl", "Prima, staat in de agenda."},
+        {"nl", "Is goed, we spreken elkaar volgende week."},
         {"de", "Danke, wir schauen es uns an."},
         {"de", "Hallo Anna, die Unterlagen sind angekommen, die Freigabe erfolgt als Nächstes."},
         {"de", "Die einmalige Einrichtungsgebühr beträgt 1.500 Euro, die Spitzenlast liegt bei "
@@ -197,6 +199,7 @@ START_TEST(short_replies_get_their_language)
         {"fr", "Je vous envoie le devis de la prestation en fin de journée, de préférence avant "
                "jeudi."},
         {"fr", "Parfait, à mardi 10 heures. J'apporterai le plan de mise en œuvre."},
+        {"fr", "Voir pièce jointe."},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         score(cases[i][1]);
