@@ -103,6 +103,32 @@ static void parties(const struct dt_config *cfg, const struct dt_message *m,
     }
 }
 
+/* The customer's side of this message: the counterpart, then the others
+ * of their organisation in From, To and Cc, each once. */
+static void customer_people(const struct dt_config *cfg, struct dt_facts *f)
+{
+    const struct dt_message *m = f->msg;
+    char *from[2] = {m->from, NULL};
+    char *const *lists[3] = {from, m->to, m->cc};
+
+    f->n_people = 0;
+    if (f->counterpart == NULL)
+        return;
+    f->people[f->n_people++] = f->counterpart;
+    for (size_t l = 0; l < 3; l++)
+        for (size_t i = 0; lists[l][i] != NULL && f->n_people < DT_PEOPLE_MAX; i++) {
+            const char *a = lists[l][i];
+            if (!dt_same_side(a, f->counterpart, cfg->freemail, cfg->n_freemail) ||
+                dt_config_is_internal(cfg, a))
+                continue;
+            bool seen = false;
+            for (size_t j = 0; j < f->n_people && !seen; j++)
+                seen = strcmp(f->people[j], a) == 0;
+            if (!seen)
+                f->people[f->n_people++] = a;
+        }
+}
+
 static bool any_recipient(const struct dt_config *cfg, const struct dt_message *m,
                           const struct dt_envelope *env, bool internal)
 {
@@ -204,8 +230,12 @@ int dt_analyze(const struct dt_config *cfg, const char *raw, size_t len,
         (counterpart != NULL && (out->counterpart = lower_dup(counterpart)) == NULL))
         goto oom;
     out->counterpart_name = dt_message_name(out->msg, out->counterpart);
+    if (out->direction == DT_DIR_OUTBOUND || out->direction == DT_DIR_INBOUND)
+        customer_people(cfg, out);
 
-    if (out->direction == DT_DIR_OUTBOUND || (flags & DT_ANALYZE_SCORE_ALL)) {
+    if (out->direction == DT_DIR_OUTBOUND ||
+        (out->direction == DT_DIR_INBOUND && cfg->customer_tone) ||
+        (flags & DT_ANALYZE_SCORE_ALL)) {
         struct dt_buf own = DT_BUF_INIT;
         struct dt_message *m = out->msg;
         dt_quote_strip(m->text, m->text_len, &own, &out->quote);

@@ -92,6 +92,13 @@ struct key {
 };
 
 static const char *const default_languages[] = {"en", "nl", "de", "fr", NULL};
+/* Free-mail providers: each address there is its own person (tone.h). */
+static const char *const default_freemail[] = {
+    "gmail.com",   "googlemail.com", "outlook.com", "hotmail.com", "live.com",   "msn.com",
+    "yahoo.com",   "icloud.com",     "me.com",      "aol.com",     "proton.me",  "protonmail.com",
+    "gmx.de",      "gmx.net",        "web.de",      "t-online.de", "orange.fr",  "free.fr",
+    "laposte.net", "wanadoo.fr",     "sfr.fr",      "ziggo.nl",    "kpnmail.nl", "hetnet.nl",
+    "home.nl",     "telenet.be",     "skynet.be",   "mail.ru",     "yandex.ru",  NULL};
 
 static const struct name_value log_levels[] = {
     {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
@@ -312,6 +319,47 @@ static const struct key keys[] = {
      .off = OFF(cooling.trigger),
      .store = ST_LEVEL,
      .names = triggers},
+
+    {.name = "customer", .type = KEY_GROUP},
+    {.name = "customer.tone", .type = KEY_BOOL, .off = OFF(customer_tone), .def_num = 1},
+    {.name = "customer.hesitant",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL,
+     .off = OFF(tone.hesitant),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 100},
+    {.name = "customer.engaged",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL,
+     .off = OFF(tone.engaged),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 100},
+    {.name = "customer.enthusiastic",
+     .type = KEY_NUMBER,
+     .flags = PRESET | MIN_EXCL | MAX_EXCL,
+     .off = OFF(tone.enthusiastic),
+     .store = ST_DOUBLE,
+     .min = 0,
+     .max = 1},
+    DURATION("customer.carried_window", cooling.carried_window),
+    DURATION("customer.joined_after", tone.joined_after),
+    {.name = "customer.freemail_domains",
+     .type = KEY_STRINGS,
+     .off = OFF(freemail),
+     .count_off = OFF(n_freemail),
+     .def_list = default_freemail,
+     .check = dt_config_check_domain},
+
+    /* nudge.reps must be internal: checked with reps in cross_check. */
+    {.name = "nudge", .type = KEY_GROUP},
+    {.name = "nudge.reps",
+     .type = KEY_STRINGS,
+     .off = OFF(nudge_reps),
+     .count_off = OFF(n_nudge_reps),
+     .check = dt_config_check_rep},
+    DURATION("nudge.interval", nudge_interval),
 
     /* After internal_domains: the default sender and the managers' reps depend on it. */
     {.name = "digest", .type = KEY_GROUP},
@@ -640,6 +688,19 @@ static void show_value(const struct dt_config *cfg, const struct key *k, char *b
         snprintf(buf, size, "%.15g", field_value(cfg, k));
 }
 
+/* Every entry of the list key `name` (v[0..n)) is within internal_domains. */
+static int all_internal(struct load *ld, const char *name, char *const *v, size_t n)
+{
+    const config_setting_t *s = ld->found[key_index(name)];
+    for (size_t i = 0; i < n; i++) {
+        /* Both "ann@corp.example" and "@sales.corp.example" end in "@domain". */
+        if (!dt_config_is_internal(ld->cfg, v[i]))
+            return fail(ld, s ? config_setting_get_elem(s, (unsigned)i) : NULL,
+                        "%s: '%.80s' is not in internal_domains", name, v[i]);
+    }
+    return 0;
+}
+
 /* The rules that tie keys together. */
 static int cross_check(struct load *ld)
 {
@@ -664,13 +725,9 @@ static int cross_check(struct load *ld)
         return fail(ld, ld->found[key_index("euphoria.languages")],
                     "euphoria.languages: at most %d languages", DT_MAX_LANGS);
     /* A rep outside the company could never match: is_rep requires internal. */
-    const config_setting_t *reps = ld->found[key_index("reps")];
-    for (size_t i = 0; i < cfg->n_reps; i++) {
-        /* Both "ann@corp.example" and "@sales.corp.example" end in "@domain". */
-        if (!dt_config_is_internal(cfg, cfg->reps[i]))
-            return fail(ld, reps ? config_setting_get_elem(reps, (unsigned)i) : NULL,
-                        "reps: '%.80s' is not in internal_domains", cfg->reps[i]);
-    }
+    if (all_internal(ld, "reps", cfg->reps, cfg->n_reps) < 0 ||
+        all_internal(ld, "nudge.reps", cfg->nudge_reps, cfg->n_nudge_reps) < 0)
+        return -1;
     return 0;
 }
 
@@ -714,9 +771,11 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     struct dt_config *cfg = ld->cfg;
     dt_euphoria_defaults(&cfg->euphoria);
     dt_cooling_defaults(&cfg->cooling);
+    dt_tone_defaults(&cfg->tone);
     cfg->hours =
         (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
     cfg->socket_mode = 0660;
+    cfg->nudge_interval = 3600;
     if (walk(ld, config_root_setting(lc), "") < 0)
         return -1;
     for (size_t i = 0; i < N_KEYS; i++)

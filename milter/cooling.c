@@ -26,6 +26,7 @@
 static const char *const state_names[DT_STATE_COUNT] = {
     [DT_STATE_OPEN] = "open",       [DT_STATE_WAITING] = "waiting", [DT_STATE_WARM] = "warm",
     [DT_STATE_COOLING] = "cooling", [DT_STATE_STALLED] = "stalled", [DT_STATE_SLOWED] = "slowed",
+    [DT_STATE_HESITANT] = "hesitant", [DT_STATE_CARRIED] = "carried-away",
 };
 
 const char *dt_state_name(enum dt_thread_state s)
@@ -51,6 +52,7 @@ void dt_cooling_defaults(struct dt_cooling_params *p)
     p->default_reply = 2 * 86400L;
     p->business = false;
     p->trigger = DT_LEVEL_EUPHORIC;
+    p->carried_window = 2 * 86400L;
     p->hours = NULL;
 }
 
@@ -313,4 +315,60 @@ void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, const struct dt
     }
     out->threshold_s = threshold(p, out->usual_s, min_wait);
     free(L.heap);
+}
+
+void dt_cooling_customer(const struct dt_tl_event *ev, size_t n, size_t n_people,
+                         const struct dt_cooling_params *p, time_t now, struct dt_cooling *out)
+{
+    struct dt_cooling_params defaults;
+    if (p == NULL) {
+        dt_cooling_defaults(&defaults);
+        p = &defaults;
+    }
+    size_t m = 0; /* events up to now */
+    while (ev != NULL && m < n && ev[m].at <= now)
+        m++;
+    size_t last_in = m;
+    for (size_t i = m; i-- > 0;)
+        if (!ev[i].outbound) {
+            last_in = i;
+            break;
+        }
+    if (last_in == m)
+        return;
+    /* The rep's latest message before the customer's latest. */
+    size_t answered = m;
+    for (size_t i = last_in; i-- > 0;)
+        if (ev[i].outbound) {
+            answered = i;
+            break;
+        }
+
+    if (last_in == m - 1 && answered < m && ev[answered].level >= p->trigger &&
+        ev[last_in].tone == DT_TONE_HESITANT &&
+        (out->state == DT_STATE_WARM || out->state == DT_STATE_SLOWED)) {
+        out->state = DT_STATE_HESITANT;
+        out->trigger = answered;
+        return;
+    }
+    if ((out->state != DT_STATE_WARM && out->state != DT_STATE_WAITING) || n_people > 1 ||
+        ev[last_in].tone != DT_TONE_ENTHUSIASTIC)
+        return;
+    /* The nearest trigger on either side of the customer's enthusiastic reply. */
+    size_t best = m;
+    long best_gap = LONG_MAX;
+    for (size_t i = 0; i < m; i++) {
+        if (!ev[i].outbound || ev[i].level < p->trigger)
+            continue;
+        time_t a = ev[i].at, b = ev[last_in].at;
+        long gap = a > b ? (long)(a - b) : (long)(b - a);
+        if (gap <= p->carried_window && gap < best_gap) {
+            best = i;
+            best_gap = gap;
+        }
+    }
+    if (best < m) {
+        out->state = DT_STATE_CARRIED;
+        out->trigger = best;
+    }
 }

@@ -36,12 +36,28 @@ struct thread_tl {
     long owner;       /* interned: rep of the latest outbound, else of the first row */
 };
 
+/* What an event carries besides its timeline entry. */
+struct ev_extra {
+    long phrases;      /* interned (0 = none) */
+    unsigned kinds;    /* inbound: the kinds its tone rests on */
+    size_t pp_first;   /* its people: pp[pp_first .. pp_first + pp_n) */
+    size_t pp_n;
+};
+
+/* One person named by an event: interned address and display name. */
+struct person_ref {
+    long addr, name;
+};
+
 struct loaded {
     const struct dt_euphoria_params *ep; /* thresholds: the level of each stored score */
+    const struct dt_tone_params *tp;     /* ... and the tone of each stored reply */
     struct dt_intern strings;
     struct dt_tl_event *ev;
-    long *phrases; /* per event, interned (0 = none) */
+    struct ev_extra *x; /* per event */
     size_t n_ev, cap_ev;
+    struct person_ref *pp;
+    size_t n_pp, cap_pp;
     struct thread_tl *th;
     size_t n_th, cap_th;
     dt_hash skip; /* rows of this thread are not loaded (0 = none) */
@@ -54,6 +70,43 @@ static bool same(const struct loaded *L, long i, const char *s)
     return have != NULL && s != NULL && strcmp(have, s) == 0;
 }
 
+/* Intern the people of one row ("addr\tname\n" each) into L->pp. */
+static int load_people(struct loaded *L, const char *text, struct ev_extra *x)
+{
+    char buf[512];
+    for (const char *p = text; p != NULL && *p;) {
+        const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *ae = tab ? tab : end;
+        if (ae > p && (size_t)(end - p) < sizeof(buf)) {
+            if (L->n_pp == L->cap_pp) {
+                size_t cap = L->cap_pp ? L->cap_pp * 2 : 4096;
+                struct person_ref *pp = realloc(L->pp, cap * sizeof(*pp));
+                if (pp == NULL)
+                    return -1;
+                L->pp = pp;
+                L->cap_pp = cap;
+            }
+            struct person_ref *ref = &L->pp[L->n_pp];
+            memcpy(buf, p, (size_t)(ae - p));
+            buf[ae - p] = '\0';
+            ref->addr = dt_intern(&L->strings, buf);
+            ref->name = 0;
+            if (tab != NULL && end > tab + 1) {
+                memcpy(buf, tab + 1, (size_t)(end - tab - 1));
+                buf[end - tab - 1] = '\0';
+                ref->name = dt_intern(&L->strings, buf);
+            }
+            if (ref->addr < 0 || ref->name < 0)
+                return -1;
+            L->n_pp++;
+            x->pp_n++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
 static int load_row(const struct dt_row *r, void *arg)
 {
     struct loaded *L = arg;
@@ -64,12 +117,12 @@ static int load_row(const struct dt_row *r, void *arg)
         struct dt_tl_event *ev = realloc(L->ev, cap * sizeof(*ev));
         if (ev != NULL)
             L->ev = ev;
-        long *ph = ev != NULL ? realloc(L->phrases, cap * sizeof(*ph)) : NULL;
-        if (ph == NULL) {
+        struct ev_extra *x = ev != NULL ? realloc(L->x, cap * sizeof(*x)) : NULL;
+        if (x == NULL) {
             L->oom = true;
             return 1;
         }
-        L->phrases = ph;
+        L->x = x;
         L->cap_ev = cap;
     }
     struct thread_tl *t = L->n_th > 0 ? &L->th[L->n_th - 1] : NULL;
@@ -104,8 +157,12 @@ static int load_row(const struct dt_row *r, void *arg)
         !same(L, t->cp_name, r->counterpart_name))
         t->cp_name = dt_intern(&L->strings, r->counterpart_name);
     enum dt_level level = r->outbound ? dt_level_of(r->score, L->ep) : DT_LEVEL_CALM;
+    enum dt_tone tone = r->outbound ? DT_TONE_NEUTRAL
+                                    : dt_tone_of(L->tp, r->score, r->hesitation, r->engagement);
     long ph = level >= DT_LEVEL_WARM ? dt_intern(&L->strings, r->phrases) : 0;
-    if (t->owner < 0 || t->counterpart < 0 || t->cp_name < 0 || t->subject < 0 || ph < 0) {
+    struct ev_extra x = {ph, r->outbound ? 0 : r->kinds, L->n_pp, 0};
+    if (t->owner < 0 || t->counterpart < 0 || t->cp_name < 0 || t->subject < 0 || ph < 0 ||
+        load_people(L, r->people, &x) < 0) {
         L->oom = true;
         return 1;
     }
@@ -114,11 +171,11 @@ static int load_row(const struct dt_row *r, void *arg)
     size_t i = L->n_ev;
     while (r->outbound && i > t->first && L->ev[i - 1].at == r->at && !L->ev[i - 1].outbound) {
         L->ev[i] = L->ev[i - 1];
-        L->phrases[i] = L->phrases[i - 1];
+        L->x[i] = L->x[i - 1];
         i--;
     }
-    L->ev[i] = (struct dt_tl_event){r->at, r->outbound, level, r->score};
-    L->phrases[i] = ph;
+    L->ev[i] = (struct dt_tl_event){r->at, r->outbound, level, r->score, tone};
+    L->x[i] = x;
     L->n_ev++;
     t->n++;
     return 0;
@@ -128,7 +185,8 @@ static void loaded_free(struct loaded *L)
 {
     dt_intern_free(&L->strings);
     free(L->ev);
-    free(L->phrases);
+    free(L->x);
+    free(L->pp);
     free(L->th);
 }
 
@@ -264,7 +322,9 @@ static void usual_free(struct usual_table *u)
 struct scratch {
     struct dt_latency *lat;
     long *cal, *bus, *repcal;
+    enum dt_tone *tones;
     size_t max;
+    struct dt_person people[DT_DEAL_PEOPLE_MAX];
 };
 
 static int scratch_init(struct scratch *sc, const struct loaded *L)
@@ -277,7 +337,8 @@ static int scratch_init(struct scratch *sc, const struct loaded *L)
     sc->cal = malloc(sc->max * sizeof(*sc->cal));
     sc->bus = malloc(sc->max * sizeof(*sc->bus));
     sc->repcal = malloc(sc->max * sizeof(*sc->repcal));
-    return sc->lat && sc->cal && sc->bus && sc->repcal ? 0 : -1;
+    sc->tones = malloc(sc->max * sizeof(*sc->tones));
+    return sc->lat && sc->cal && sc->bus && sc->repcal && sc->tones ? 0 : -1;
 }
 
 static void scratch_free(struct scratch *sc)
@@ -286,13 +347,54 @@ static void scratch_free(struct scratch *sc)
     free(sc->cal);
     free(sc->bus);
     free(sc->repcal);
+    free(sc->tones);
+}
+
+/* The customer's side of thread th up to as_of: tone, trend, people. */
+static void customer_side(const struct loaded *L, const struct thread_tl *th,
+                          const struct dt_tone_params *tp, time_t as_of, struct scratch *sc,
+                          struct dt_deal *d)
+{
+    const struct dt_tl_event *ev = L->ev + th->first;
+    const struct ev_extra *x = L->x + th->first;
+    size_t nt = 0;
+    d->people = sc->people;
+    for (size_t i = 0; i < th->n && ev[i].at <= as_of; i++) {
+        if (!ev[i].outbound) {
+            sc->tones[nt++] = ev[i].tone;
+            d->customer_kinds = x[i].kinds;
+        }
+        for (size_t j = 0; j < x[i].pp_n; j++) {
+            const struct person_ref *ref = &L->pp[x[i].pp_first + j];
+            const char *addr = dt_intern_str(&L->strings, ref->addr);
+            const char *name = ref->name > 0 ? dt_intern_str(&L->strings, ref->name) : NULL;
+            size_t k = 0;
+            while (k < d->n_people && strcmp(sc->people[k].address, addr) != 0)
+                k++;
+            if (k == d->n_people) {
+                if (k == DT_DEAL_PEOPLE_MAX) {
+                    d->people_more = true;
+                    continue;
+                }
+                sc->people[k] = (struct dt_person){
+                    addr, NULL, ev[i].at, ev[i].at - ev[0].at >= tp->joined_after};
+                d->n_people++;
+            }
+            if (name != NULL)
+                sc->people[k].name = name;
+        }
+    }
+    d->n_replies = nt;
+    d->customer_tone = nt > 0 ? sc->tones[nt - 1] : DT_TONE_NEUTRAL;
+    d->customer_trend = dt_tone_trend(sc->tones, nt);
 }
 
 /* Thread t of L as of as_of -> d (pointing into L and sc). */
 static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
-                     const struct dt_cooling_params *p, time_t as_of, struct scratch *sc,
+                     const struct dt_config *cfg, time_t as_of, struct scratch *sc,
                      struct dt_deal *d)
 {
+    const struct dt_cooling_params *p = &cfg->cooling;
     const struct thread_tl *th = &L->th[t];
     const struct dt_tl_event *ev = L->ev + th->first;
     memset(d, 0, sizeof(*d));
@@ -311,6 +413,8 @@ static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
     struct dt_usual_hint hint =
         usual_hint(u, th->counterpart, nc == 1, nc == 1 ? sc->cal[0] : 0, nc == 1 ? sc->bus[0] : 0);
     dt_cooling_evaluate(ev, th->n, &hint, p, as_of, &d->cooling);
+    customer_side(L, th, &cfg->tone, as_of, sc, d);
+    dt_cooling_customer(ev, th->n, d->n_people, p, as_of, &d->cooling);
     dt_cooling_clock(p, &d->clock);
     d->thread = th->key;
     dt_thread_short_id(th->key, d->id);
@@ -338,7 +442,7 @@ static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
     if (d->cooling.trigger != (size_t)-1 && d->cooling.trigger < th->n) {
         d->trigger_at = ev[d->cooling.trigger].at;
         d->trigger_score = ev[d->cooling.trigger].score;
-        d->trigger_phrases = dt_intern_str(&L->strings, L->phrases[th->first + d->cooling.trigger]);
+        d->trigger_phrases = dt_intern_str(&L->strings, L->x[th->first + d->cooling.trigger].phrases);
     }
 }
 
@@ -348,6 +452,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     struct loaded L;
     memset(&L, 0, sizeof(L));
     L.ep = &cfg->euphoria;
+    L.tp = &cfg->tone;
     struct dt_store_filter f = {NULL, NULL, 0, q->as_of};
     int rc = dt_store_scan(st, &f, load_row, &L, err);
     if (rc == 0 && L.oom)
@@ -370,7 +475,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
         if (q->rep != NULL && (owner == NULL || strcmp(owner, q->rep) != 0))
             continue;
         struct dt_deal d;
-        evaluate(&L, &u, t, p, q->as_of, &sc, &d);
+        evaluate(&L, &u, t, cfg, q->as_of, &sc, &d);
         if (q->state >= 0 && (int)d.state != q->state)
             continue;
         rc = fn(&d, arg);
@@ -393,6 +498,7 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
     memset(&L, 0, sizeof(L));
     memset(out, 0, sizeof(*out));
     L.ep = &cfg->euphoria;
+    L.tp = &cfg->tone;
     dt_cooling_clock(p, &out->clock);
 
     /* The reply's thread first (thread 0), then the customer's other threads. */
@@ -419,7 +525,7 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
         rc = dt_error_set(err, "out of memory");
     } else {
         struct dt_deal d;
-        evaluate(&L, &u, 0, p, at, &sc, &d);
+        evaluate(&L, &u, 0, cfg, at, &sc, &d);
         out->c = d.cooling;
     }
     usual_free(&u);

@@ -24,8 +24,9 @@
  * Signals: SIGHUP reloads the configuration and lexicons (a broken file is
  * refused with one log line and the running configuration stays), SIGUSR1
  * logs the counters, SIGTERM/SIGINT stop accepting, let messages in flight
- * finish, remove the pidfile and the unix socket and exit 0. The counters
- * are also written to <database>.counters every minute and at exit.
+ * finish, give queued nudges until NUDGE_STOP_MS after the signal to go out
+ * (nudge.h), remove the pidfile and the unix socket and exit 0. The
+ * counters are also written to <database>.counters every minute and at exit.
  *
  * libmilter's own signal thread would end smfi_main() on SIGHUP. So
  * smfi_main() runs in a thread of its own, whose threads (libmilter's
@@ -59,6 +60,10 @@
 
 /* How long SIGTERM waits for messages in flight once libmilter stopped. */
 #define DRAIN_SECONDS 30
+/* How long after SIGTERM queued nudges may still go out (at least NUDGE_LAST_MS after the
+ * last message ended) before the rest is cancelled: libmilter alone takes ~4 s to stop. */
+#define NUDGE_STOP_MS 5000
+#define NUDGE_LAST_MS 1000
 #define COUNTERS_EVERY_MS (60 * 1000)
 
 static struct {
@@ -72,6 +77,7 @@ static struct {
     const char *pidfile;   /* the pidfile we wrote, or NULL */
     char counters[PATH_MAX + 16];
     long started;
+    long stop_ms;         /* CLOCK_MONOTONIC ms of the first SIGTERM/SIGINT */
     bool counters_failed; /* the last write failed (logged once) */
 } run = {.startdir = -1, .sigpipe = {-1, -1}, .notify = -1};
 
@@ -173,7 +179,7 @@ static int startup_failed(const char *why)
 static void write_counters(bool log_line)
 {
     struct dt_milter_counters c;
-    char text[512];
+    char text[1024];
     struct dt_error err = {{0}};
     dt_milter_counters(&c);
     if (log_line) {
@@ -207,6 +213,20 @@ static void reload(void)
     dt_daemon_counters_path(cfg->database, cfg->spool, run.counters, sizeof(run.counters));
     dt_log(LOG_INFO, "reloaded %s (socket, user and pidfile changes need a restart)", run.conf);
     dt_config_unref(cfg);
+}
+
+static long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The nudges' share of the way out: what is left of NUDGE_STOP_MS since SIGTERM. */
+static void stop_nudges(void)
+{
+    long left = NUDGE_STOP_MS - (mono_ms() - (run.stop_ms ? run.stop_ms : mono_ms()));
+    dt_milter_nudges_stop(left > NUDGE_LAST_MS ? (int)left : NUDGE_LAST_MS);
 }
 
 static void on_signal(int sig)
@@ -283,9 +303,11 @@ static void main_loop(void)
                 write_counters(true);
                 break;
             default: /* SIGTERM, SIGINT */
-                if (!stopping)
+                if (!stopping) {
                     dt_log(LOG_INFO, "stopping on %s: finishing messages in flight",
                            c == SIGINT ? "SIGINT" : "SIGTERM");
+                    run.stop_ms = mono_ms();
+                }
                 stopping = true;
                 smfi_stop();
                 break;
@@ -425,7 +447,9 @@ int main(int argc, char **argv)
     }
     if (geteuid() == 0)
         dt_log(LOG_WARNING, "running as root: set `user` or -u to a user of its own");
-    if (start_serving(&s, &err) < 0) {
+    /* A thread: only now, in the process that serves (threads do not survive the detach). */
+    dt_milter_store_start();
+    if (dt_milter_nudges_start(&err) < 0 || start_serving(&s, &err) < 0) {
         rc = startup_failed(err.msg);
         goto out;
     }
@@ -438,6 +462,7 @@ int main(int argc, char **argv)
     main_loop();
     pthread_join(s.thread, NULL);
     drain();
+    stop_nudges();
     write_counters(true);
     if (s.rc < 0)
         dt_log(LOG_ERR, "%s", s.err.msg);

@@ -225,8 +225,8 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
         fprintf(stderr, "dealtemp: no deals for %s\n", cli->rep);
     else
         fprintf(stderr,
-                "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling "
-                "or slowed)\n",
+                "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling, "
+                "hesitant, slowed or carried away)\n",
                 cli->rep, n, n == 1 ? "" : "s");
 }
 

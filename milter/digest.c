@@ -65,8 +65,7 @@ static int add_deal(const struct dt_deal *deal, void *arg)
         c->oom = true;
         return 1;
     }
-    if (deal->state != DT_STATE_STALLED && deal->state != DT_STATE_COOLING &&
-        deal->state != DT_STATE_SLOWED)
+    if (dt_digest_state_rank(deal->state) < 0)
         return 0;
     if (deal->owner == NULL || (c->only != NULL && strcmp(deal->owner, c->only) != 0))
         return 0;
@@ -104,19 +103,42 @@ static int add_deal(const struct dt_deal *deal, void *arg)
                       : 0;
     it->n_latencies = deal->n_latencies - skip;
     memcpy(it->latencies_s, lat + skip, it->n_latencies * sizeof(long));
+    it->n_replies = deal->n_replies;
+    it->customer_tone = deal->customer_tone;
+    it->n_people_total = deal->n_people;
+    for (size_t i = 0; i < deal->n_people && it->n_people < DT_DIGEST_MAX_PEOPLE; i++) {
+        struct dt_digest_person *p = &it->people[it->n_people++];
+        p->address = dup_or_null(deal->people[i].address, &c->oom);
+        p->name = dup_or_null(deal->people[i].name, &c->oom);
+        p->first_at = deal->people[i].first_at;
+        p->joined_later = deal->people[i].joined_later;
+    }
     return c->oom ? 1 : 0;
 }
 
-static int state_rank(enum dt_thread_state s)
+int dt_digest_state_rank(enum dt_thread_state s)
 {
-    return s == DT_STATE_STALLED ? 0 : s == DT_STATE_COOLING ? 1 : 2;
+    switch (s) {
+    case DT_STATE_STALLED:
+        return 0;
+    case DT_STATE_COOLING:
+        return 1;
+    case DT_STATE_HESITANT:
+        return 2;
+    case DT_STATE_SLOWED:
+        return 3;
+    case DT_STATE_CARRIED:
+        return 4;
+    default:
+        return -1;
+    }
 }
 
 static int cmp_items(const void *a, const void *b)
 {
     const struct dt_digest_item *x = a, *y = b;
-    if (state_rank(x->state) != state_rank(y->state))
-        return state_rank(x->state) - state_rank(y->state);
+    if (dt_digest_state_rank(x->state) != dt_digest_state_rank(y->state))
+        return dt_digest_state_rank(x->state) - dt_digest_state_rank(y->state);
     if (x->trigger_at != y->trigger_at)
         return x->trigger_at < y->trigger_at ? -1 : 1;
     return x->thread < y->thread ? -1 : x->thread > y->thread;
@@ -188,6 +210,10 @@ void dt_digests_free(struct dt_digest *d, size_t n)
             free(d[i].items[k].counterpart_name);
             free(d[i].items[k].subject);
             free(d[i].items[k].trigger_phrases);
+            for (size_t j = 0; j < d[i].items[k].n_people; j++) {
+                free(d[i].items[k].people[j].address);
+                free(d[i].items[k].people[j].name);
+            }
         }
         free(d[i].items);
         free(d[i].rep);

@@ -177,6 +177,28 @@ static void silence_line(const struct dt_digest_item *it, const struct dt_digest
 }
 
 /* "Your enthusiastic mail: Mon 16 Nov 10:00 — “amazing”, “can't wait”" */
+bool dt_dg_phrases(struct dt_buf *b, const char *phrases, size_t max_cp, bool html)
+{
+    struct dt_buf ph = DT_BUF_INIT;
+    bool any = dt_dg_clean(&ph, phrases, max_cp, html) && ph.data != NULL;
+    if (any) {
+        /* "amazing, can't wait" -> “amazing”, “can't wait” */
+        dt_buf_puts(b, "\xe2\x80\x9c");
+        for (const char *p = ph.data; *p; p++)
+            if (p[0] == ',' && p[1] == ' ') {
+                dt_buf_puts(b, "\xe2\x80\x9d, \xe2\x80\x9c");
+                p++;
+            } else {
+                dt_buf_putc(b, *p);
+            }
+        dt_buf_puts(b, "\xe2\x80\x9d");
+    }
+    if (dt_buf_failed(&ph))
+        b->failed = true;
+    dt_buf_free(&ph);
+    return any;
+}
+
 static void trigger_line(const struct dt_digest_item *it, const struct dt_digest *d,
                          const struct dt_digest_lang *L, struct dt_buf *b, bool html)
 {
@@ -193,17 +215,9 @@ static void trigger_line(const struct dt_digest_item *it, const struct dt_digest
     dt_buf_free(&tmp);
     if (it->trigger_phrases) {
         struct dt_buf ph = DT_BUF_INIT;
-        if (dt_dg_clean(&ph, it->trigger_phrases, MAX_PHRASES_CP, html)) {
-            /* "amazing, can't wait" -> “amazing”, “can't wait” */
-            dt_buf_puts(b, " \xe2\x80\x94 \xe2\x80\x9c");
-            for (const char *p = ph.data; *p; p++)
-                if (p[0] == ',' && p[1] == ' ') {
-                    dt_buf_puts(b, "\xe2\x80\x9d, \xe2\x80\x9c");
-                    p++;
-                } else {
-                    dt_buf_putc(b, *p);
-                }
-            dt_buf_puts(b, "\xe2\x80\x9d");
+        if (dt_dg_phrases(&ph, it->trigger_phrases, MAX_PHRASES_CP, html) && ph.data) {
+            dt_buf_puts(b, " \xe2\x80\x94 ");
+            dt_buf_puts(b, ph.data);
         }
         if (dt_buf_failed(&ph))
             b->failed = true;
@@ -716,4 +730,9 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
         rollup_cell(b, t[s], s, true);
     dt_buf_puts(b, "</tr>\n</table>\n</td></tr>\n");
     html_close(b, L->rollup_footer);
+}
+
+void dt_dg_wrap(const char *src, size_t len, struct dt_buf *out)
+{
+    wrap(src, len, out);
 }

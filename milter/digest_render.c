@@ -4,7 +4,8 @@
  * globals; the same input gives the same bytes (boundary and Message-ID are
  * derived from recipient and date, never random).
  *
- * Public: dt_digest_render(), dt_digest_render_rollup().
+ * Public: dt_digest_render(), dt_digest_render_rollup(), and to nudge.c
+ * dt_dg_render_note() (digest_render_int.h): one text part, no HTML.
  *
  * Headers: From (digest.from, else dealtemp@<first internal domain>), To,
  * Subject (RFC 2047 where not ASCII), Date (UTC), Message-ID
@@ -32,10 +33,12 @@
 struct msg {
     const char *from, *to;
     const char *subject; /* UTF-8 */
-    const char *kind;    /* "digest", "rollup": the Message-ID's first word */
+    const char *kind;    /* "digest", "rollup", "nudge": the Message-ID's first word */
     const char *domain;  /* right of the Message-ID's '@' */
     time_t as_of;
-    const char *text, *html;
+    bool id_time;             /* the Message-ID has the time of day too (several a day) */
+    const char *const *extra; /* more fields: name, value, ..., NULL; or NULL */
+    const char *text, *html;  /* html NULL: the text is the only part */
     size_t text_len, html_len;
 };
 
@@ -300,10 +303,12 @@ static struct mailimf_fields *header_fields(const struct msg *m)
         goto fail;
     }
 
-    char id[512];
-    snprintf(id, sizeof id, "%s.%016llx.%04d%02d%02d@%s", m->kind,
+    char id[512], hms[8] = "";
+    if (m->id_time)
+        snprintf(hms, sizeof hms, "%02d%02d%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(id, sizeof id, "%s.%016llx.%04d%02d%02d%s@%s", m->kind,
              (unsigned long long)addr_hash(m->to), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             m->domain);
+             hms, m->domain);
     char *mid = strdup(id);
     if (!mid || mailimf_fields_add_data(f, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mid, NULL,
                                         NULL, NULL) != MAILIMF_NO_ERROR) {
@@ -314,6 +319,9 @@ static struct mailimf_fields *header_fields(const struct msg *m)
     if (add_custom(f, "Auto-Submitted", "auto-generated") < 0 ||
         add_custom(f, "X-Auto-Response-Suppress", "All") < 0)
         goto fail;
+    for (const char *const *e = m->extra; e && e[0] && e[1]; e += 2)
+        if (add_custom(f, e[0], e[1]) < 0)
+            goto fail;
     return f;
 
 fail:
@@ -390,6 +398,16 @@ static int assemble(const struct msg *m, struct dt_buf *out, struct dt_error *er
         goto done;
     mailmime_set_imf_fields(msg, fields); /* msg owns them now */
 
+    if (!m->html) {
+        struct mailmime *part = text_part("text/plain; charset=utf-8", m->text, m->text_len);
+        if (!part)
+            goto done;
+        if (mailmime_smart_add_part(msg, part) != MAILIMF_NO_ERROR) {
+            mailmime_free(part);
+            goto done;
+        }
+        goto write;
+    }
     struct mailmime *mp = alternative(m);
     if (!mp)
         goto done;
@@ -410,6 +428,7 @@ static int assemble(const struct msg *m, struct dt_buf *out, struct dt_error *er
         }
     }
 
+write:;
     size_t old = out->len;
     int col = 0;
     if (mailmime_write_driver(write_fn, out, &col, msg) != MAILIMF_NO_ERROR || dt_buf_failed(out)) {
@@ -428,25 +447,26 @@ done:
     return rc;
 }
 
-/* Bodies and subject built, now the message; frees the bodies. */
+/* Bodies and subject built, now the message; frees the bodies. html NULL: text only. */
 static int finish(struct msg *m, struct dt_buf *subject, struct dt_buf *text, struct dt_buf *html,
                   struct dt_buf *out, struct dt_error *err)
 {
     int rc;
-    if (dt_buf_failed(subject) || dt_buf_failed(text) || dt_buf_failed(html) || !subject->data ||
-        !text->data || !html->data) {
+    if (dt_buf_failed(subject) || dt_buf_failed(text) || (html && dt_buf_failed(html)) ||
+        !subject->data || !text->data || (html && !html->data)) {
         rc = dt_error_set(err, "digest: cannot build the message for %s: out of memory", m->to);
     } else {
         m->subject = subject->data;
         m->text = text->data;
         m->text_len = text->len;
-        m->html = html->data;
-        m->html_len = html->len;
+        m->html = html ? html->data : NULL;
+        m->html_len = html ? html->len : 0;
         rc = assemble(m, out, err);
     }
     dt_buf_free(subject);
     dt_buf_free(text);
-    dt_buf_free(html);
+    if (html)
+        dt_buf_free(html);
     return rc;
 }
 
@@ -504,4 +524,29 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
     struct msg m = {
         .from = from, .to = manager, .kind = "rollup", .domain = domain, .as_of = as_of};
     return finish(&m, &subject, &text, &html, out, err);
+}
+
+int dt_dg_render_note(const struct dt_config *cfg, const char *to, const char *kind, time_t at,
+                      struct dt_buf *subject, struct dt_buf *text, const char *const *extra,
+                      struct dt_buf *out, struct dt_error *err)
+{
+    char from[ADDR_MAX + 16], domain[ADDR_MAX];
+    int rc = -1;
+    if (!plain_addr(to))
+        dt_error_set(err, "%s: '%s' is not a plain address", kind, to ? to : "(none)");
+    else if (sender_of(cfg, from, sizeof from, domain, sizeof domain, err) == 0)
+        rc = 0;
+    if (rc < 0) {
+        dt_buf_free(subject);
+        dt_buf_free(text);
+        return -1;
+    }
+    struct msg m = {.from = from,
+                    .to = to,
+                    .kind = kind,
+                    .domain = domain,
+                    .as_of = at,
+                    .id_time = true,
+                    .extra = extra};
+    return finish(&m, subject, text, NULL, out, err);
 }

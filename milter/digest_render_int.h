@@ -3,6 +3,7 @@
  * language tables and the two bodies (text/plain and text/html) of a digest
  * or a roll-up. The bodies are plain UTF-8 with LF line ends; libetpan
  * turns them into quoted-printable with CRLF when the message is written.
+ * nudge.c builds its note with the same helpers and dt_dg_render_note().
  */
 #ifndef DEALTEMP_DIGEST_RENDER_INT_H
 #define DEALTEMP_DIGEST_RENDER_INT_H
@@ -107,6 +108,27 @@ void dt_dg_org(const char *addr, char *buf, size_t size);
  * organisation alone when there is one (for a subject line). */
 void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, struct dt_buf *b,
                bool html, bool brief);
+
+/* "amazing, can't wait" as the digest shows phrases: “amazing”, “can't wait” (cleaned,
+ * at most max_cp characters, HTML-escaped when html). Appends nothing, and returns
+ * false, when nothing printable is left. */
+bool dt_dg_phrases(struct dt_buf *b, const char *phrases, size_t max_cp, bool html);
+/* src[0..len) appended to out as the text part wraps it: lines over 72 columns broken at
+ * the last space that fits and continued under their own indentation. */
+void dt_dg_wrap(const char *src, size_t len, struct dt_buf *out);
+
+/*
+ * A short note of dealtemp's own (the nudge) as a complete message, like
+ * a digest's headers (From digest.from, Auto-Submitted, ...) with Date
+ * `at` and Message-ID <kind.HASH.YYYYMMDDhhmmss@domain>, the fields of
+ * extra (name, value, ..., NULL; ASCII values), and the text as the one
+ * text/plain part (UTF-8, quoted-printable). Takes subject (UTF-8, one
+ * line) and text and frees both. 0, or -1 with err set (to not a plain
+ * address, no sender, out of memory); out is then left as it was.
+ */
+int dt_dg_render_note(const struct dt_config *cfg, const char *to, const char *kind, time_t at,
+                      struct dt_buf *subject, struct dt_buf *text, const char *const *extra,
+                      struct dt_buf *out, struct dt_error *err);
 
 void dt_digest_text(const struct dt_digest *d, const struct dt_digest_lang *L, struct dt_buf *out);
 void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, const char *title,

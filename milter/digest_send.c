@@ -1,7 +1,7 @@
 /*
  * digest_send.c - hand one rendered digest to the mail system (digest.h).
  *
- * Public: dt_digest_send().
+ * Public: dt_digest_send(), dt_digest_send_cancel().
  *
  * Two ways out. By default the message is piped to digest.sendmail
  * ("/usr/sbin/sendmail -t -i"): the command is split on blanks and run
@@ -18,6 +18,13 @@
  * killed with its process group. SIGPIPE is blocked in the calling thread while writing, so a
  * command or server that goes away early is an error, not the end of the
  * process.
+ *
+ * The command inherits no descriptor but its stdin, stdout and stderr:
+ * inside the milter (nudges) a leaked MTA connection or listening socket
+ * would outlive a slow command. A caller that must stop early (the milter
+ * shutting down) passes a cancel flag: a running command is then killed
+ * within REAP_EVERY_MS; SMTP looks at the flag only before it connects,
+ * each of its steps being bounded by SMTP_TIMEOUT anyway.
  */
 #include "dealtemp/digest.h"
 
@@ -42,7 +49,8 @@
 #define SMTP_TIMEOUT 30     /* seconds for the connect, and for each SMTP read or write */
 #define MAX_ARGS 32         /* words in digest.sendmail */
 #define OUTPUT_KEEP 512     /* bytes of the command's output kept for the error */
-#define REAP_EVERY_MS 100   /* how often a running command is checked for exit */
+#define REAP_EVERY_MS 100   /* how often a running command is checked for exit (and cancel) */
+#define FD_SWEEP_MAX 4096   /* descriptors marked close-on-exec one by one without close_range */
 
 /* Blocking SIGPIPE for the duration of a write, then discarding the one we caused. */
 struct sigpipe_guard {
@@ -180,6 +188,10 @@ static void child_exec(int in, int out, int ex, char *const argv[])
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Nothing of ours past stderr reaches the command (ex2 is close-on-exec already). */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        for (int fd = 3; fd < FD_SWEEP_MAX; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC); /* a kernel before 5.11 */
     if (strchr(argv[0], '/') != NULL)
         execv(argv[0], argv);
     else
@@ -202,6 +214,7 @@ struct run {
     size_t written;  /* bytes of the message the command took */
     int write_errno; /* why the rest was not written (EPIPE: it went away) */
     bool timed_out;  /* killed after SENDMAIL_TIMEOUT */
+    bool cancelled;  /* killed because the caller's cancel flag was set */
     int status;      /* from waitpid */
     char out[OUTPUT_KEEP + 1];
     size_t out_len;
@@ -231,7 +244,13 @@ static void keep_output(struct run *r, int *fd)
  * it exits or the time is up. The exit is checked every REAP_EVERY_MS too:
  * a grandchild may keep the pipes open after the command itself is done.
  */
-static void feed_and_wait(pid_t pid, int wfd, int rfd, const char *msg, size_t len, struct run *r)
+static bool cancelled(const atomic_bool *cancel)
+{
+    return cancel != NULL && atomic_load(cancel);
+}
+
+static void feed_and_wait(pid_t pid, int wfd, int rfd, const char *msg, size_t len,
+                          const atomic_bool *cancel, struct run *r)
 {
     long deadline = now_ms() + SENDMAIL_TIMEOUT * 1000L;
     fcntl(wfd, F_SETFL, O_NONBLOCK);
@@ -243,8 +262,9 @@ static void feed_and_wait(pid_t pid, int wfd, int rfd, const char *msg, size_t l
         if (w == pid)
             break;
         long left = deadline - now_ms();
-        if (left <= 0) {
-            r->timed_out = true;
+        r->cancelled = cancelled(cancel);
+        if (left <= 0 || r->cancelled) {
+            r->timed_out = !r->cancelled;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
@@ -293,6 +313,8 @@ static int run_failed(const struct run *r, size_t len, struct dt_error *err)
     if (r->timed_out)
         return dt_error_set(err, "sendmail timed out after %d s (killed)%s%s", SENDMAIL_TIMEOUT,
                             sep, line);
+    if (r->cancelled)
+        return dt_error_set(err, "sendmail cancelled (killed)%s%s", sep, line);
     if (WIFSIGNALED(r->status))
         return dt_error_set(err, "sendmail killed by signal %d%s%s", WTERMSIG(r->status), sep,
                             line);
@@ -312,7 +334,7 @@ static int run_failed(const struct run *r, size_t len, struct dt_error *err)
 }
 
 static int send_sendmail(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
-                         struct dt_error *err)
+                         const atomic_bool *cancel, struct dt_error *err)
 {
     char *copy = strdup(cfg->digest_sendmail ? cfg->digest_sendmail : DEFAULT_SENDMAIL);
     if (copy == NULL)
@@ -385,7 +407,7 @@ static int send_sendmail(const struct dt_config *cfg, const char *rcpt, const ch
     }
     struct run r;
     memset(&r, 0, sizeof(r));
-    feed_and_wait(pid, in[1], out[0], msg, len, &r);
+    feed_and_wait(pid, in[1], out[0], msg, len, cancel, &r);
     rc = run_failed(&r, len, err);
 done:
     sigpipe_restore(&guard);
@@ -567,12 +589,20 @@ done:
     return rc;
 }
 
-int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
-                   struct dt_error *err)
+int dt_digest_send_cancel(const struct dt_config *cfg, const char *rcpt, const char *msg,
+                          size_t len, const atomic_bool *cancel, struct dt_error *err)
 {
     if (rcpt == NULL || !address_ok(rcpt))
         return dt_error_set(err, "bad recipient address '%s'", rcpt ? rcpt : "");
+    if (cancelled(cancel))
+        return dt_error_set(err, "cancelled before sending");
     if (cfg->digest_smtp != NULL && cfg->digest_smtp[0] != '\0')
         return send_smtp(cfg, rcpt, msg, len, err);
-    return send_sendmail(cfg, rcpt, msg, len, err);
+    return send_sendmail(cfg, rcpt, msg, len, cancel, err);
+}
+
+int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
+                   struct dt_error *err)
+{
+    return dt_digest_send_cancel(cfg, rcpt, msg, len, NULL, err);
 }

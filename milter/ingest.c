@@ -2,7 +2,7 @@
  * ingest.c - analyzed message -> store record -> header facts (ingest.h).
  *
  * Public: dt_ingest(), dt_ingest_prepare(), dt_ingest_rec_free(),
- * dt_ingest_commit(), dt_ingest_latency_value().
+ * dt_ingest_commit(), dt_ingest_latency_value(), dt_ingest_phrases().
  *
  * Only metadata reaches the store: the Message-ID as a hash, the thread,
  * time, direction, the two parties, the score, level and the top five
@@ -53,6 +53,37 @@ static void top_phrases(const struct dt_score *s, struct dt_buf *out)
     }
 }
 
+/* The customer's side of the message, "addr\tname\n" each (tabs and line
+ * breaks in a name become spaces). */
+static void people_text(const struct dt_facts *f, struct dt_buf *out)
+{
+    for (size_t i = 0; i < f->n_people; i++) {
+        const char *name = dt_message_name(f->msg, f->people[i]);
+        dt_buf_puts(out, f->people[i]);
+        dt_buf_putc(out, '\t');
+        for (const char *p = name; p != NULL && *p; p++)
+            dt_buf_putc(out, *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
+        dt_buf_putc(out, '\n');
+    }
+}
+
+/* A tone weight as the store keeps it (three decimals), so the tone read
+ * back later is the tone of the live reply. */
+static double milli(double w)
+{
+    return dt_store_score_of_int(dt_store_score_to_int(w));
+}
+
+/* The kinds of words a reply's tone rests on (tone.h): a bit per kind hit. */
+static unsigned kinds_of(const struct dt_score *s)
+{
+    unsigned k = 0;
+    for (int i = 0; i < DT_KIND_COUNT; i++)
+        if (s->counts[i] > 0)
+            k |= DT_KINDS_BIT(i);
+    return k;
+}
+
 int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, time_t at,
                       struct dt_ingest_rec *out, struct dt_error *err)
 {
@@ -72,9 +103,12 @@ int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, tim
     }
     size_t n_anc = dt_thread_ancestors(m, out->anc, DT_INGEST_MAX_ANCESTORS);
     dt_subject_normalize(m->subject, &out->subj);
+    /* The rep's phrases are kept; of the customer's words only their kinds. */
     if (outbound && f->scored)
         top_phrases(&f->score, &out->phrases);
-    if (dt_buf_failed(&out->subj) || dt_buf_failed(&out->phrases)) {
+    people_text(f, &out->people);
+    if (dt_buf_failed(&out->subj) || dt_buf_failed(&out->phrases) ||
+        dt_buf_failed(&out->people)) {
         dt_ingest_rec_free(out);
         return dt_error_set(err, "out of memory");
     }
@@ -90,9 +124,13 @@ int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, tim
         .subject = cfg->store_subjects ? m->subject : NULL,
         .subject_key = dt_string_hash(out->subj.data),
         .window_s = (long)cfg->thread_window_days * 86400,
-        .score = outbound && f->scored ? f->score.score : 0,
+        .score = f->scored ? f->score.score : 0,
         .phrases = out->phrases.len > 0 ? out->phrases.data : NULL,
         .counterpart_name = f->counterpart_name,
+        .hesitation = !outbound && f->scored ? milli(f->score.tone[0]) : 0,
+        .engagement = !outbound && f->scored ? milli(f->score.tone[1] + f->score.tone[2]) : 0,
+        .kinds = !outbound && f->scored ? kinds_of(&f->score) : 0,
+        .people = out->people.len > 0 ? out->people.data : NULL,
     };
     return 1;
 }
@@ -101,6 +139,7 @@ void dt_ingest_rec_free(struct dt_ingest_rec *r)
 {
     dt_buf_free(&r->subj);
     dt_buf_free(&r->phrases);
+    dt_buf_free(&r->people);
 }
 
 int dt_ingest_commit(struct dt_store *st, const struct dt_config *cfg, const struct dt_record *rec,
@@ -149,4 +188,9 @@ void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t
     snprintf(buf, size, "%s (usual %s, %s; %s)", lat, usual,
              (unsigned)c->usual_source < DT_USUAL_COUNT ? usual_from[c->usual_source] : "?",
              c->reply_slow ? "slow" : "normal");
+}
+
+void dt_ingest_phrases(const struct dt_score *s, struct dt_buf *out)
+{
+    top_phrases(s, out);
 }

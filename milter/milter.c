@@ -4,7 +4,8 @@
  *
  * Public: dt_milter_set_config(), dt_milter_listen(), dt_milter_serve(),
  * dt_milter_shutdown(), dt_milter_counters(), dt_milter_counters_format(),
- * dt_milter_in_flight().
+ * dt_milter_in_flight(), dt_milter_nudges_start(), dt_milter_nudges_stop(),
+ * dt_milter_store_start().
  *
  * Per connection a struct conn is kept with smfi_setpriv(); per message a
  * struct msg hangs off it from MAIL FROM to end of message or abort. The
@@ -25,6 +26,10 @@
  * At end of message outbound and inbound deal mail is remembered through
  * dt_ingest() (a small pool of store handles, one per busy worker), which
  * gives X-Deal-Thread and, for a customer's reply, X-Deal-Reply-Latency.
+ * A euphoric mail of a rep in nudge.reps is offered to the nudge queue
+ * (nudge.h), which only copies it: the note is sent by its own thread.
+ * A message carrying <header_prefix>Nudge (one of our notes coming back
+ * through the MTA) is never nudged for.
  *
  * Failure behaviour: every callback returns CONTINUE (or NOREPLY); an
  * allocation failure or a message dt_analyze() cannot read is logged once
@@ -51,6 +56,7 @@
 #include "dealtemp/header.h"
 #include "dealtemp/ingest.h"
 #include "dealtemp/log.h"
+#include "dealtemp/nudge.h"
 #include "dealtemp/storepool.h"
 
 /* Headers are kept whole up to this many bytes in total; each one is cut
@@ -69,6 +75,7 @@ struct msg {
     size_t body_kept;  /* body bytes in raw */
     size_t body_seen;  /* body bytes the MTA sent */
     unsigned own[3];   /* existing fields of ours, by own_names (forged or looped) */
+    bool nudge_mark;   /* <header_prefix>Nudge: one of our own notes */
     bool failed;       /* out of memory while collecting */
 };
 
@@ -97,7 +104,48 @@ struct pool_ref {
 };
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pool_ref *pool_cur;
+/* dt_milter_store_start was called: the process that serves has its
+ * threads (the spool's replay thread is one), so pools may be made. */
+static bool pool_allowed;
 static time_t store_error_logged; /* last time a store error was logged (under pool_lock) */
+
+/*
+ * The nudge queue (nudge.h), started and stopped by dealtemp-milter. An
+ * offer holds nudge_lock (it only copies and queues), so a stop never
+ * frees the queue under a message that drain() gave up waiting for.
+ * After the stop its last counters stay in nudge_final.
+ */
+static pthread_mutex_t nudge_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dt_nudger *nudger;
+static struct dt_nudge_counters nudge_final;
+
+int dt_milter_nudges_start(struct dt_error *err)
+{
+    struct dt_nudger *q;
+    if (dt_nudger_start(DT_NUDGE_QUEUE_MAX, NULL, &q, err) < 0)
+        return -1;
+    pthread_mutex_lock(&nudge_lock);
+    struct dt_nudger *old = nudger;
+    nudger = q;
+    pthread_mutex_unlock(&nudge_lock);
+    dt_nudger_stop(old, 0, NULL);
+    return 0;
+}
+
+void dt_milter_nudges_stop(int wait_ms)
+{
+    pthread_mutex_lock(&nudge_lock);
+    struct dt_nudger *q = nudger;
+    nudger = NULL;
+    pthread_mutex_unlock(&nudge_lock);
+    if (q == NULL)
+        return;
+    struct dt_nudge_counters last;
+    dt_nudger_stop(q, wait_ms, &last);
+    pthread_mutex_lock(&nudge_lock);
+    nudge_final = last;
+    pthread_mutex_unlock(&nudge_lock);
+}
 
 static void pool_unref(struct pool_ref *r)
 {
@@ -172,6 +220,17 @@ void dt_milter_counters(struct dt_milter_counters *out)
     out->spool_dropped = sc.spool_dropped;
     out->store_outages = sc.outages;
     out->store_down = sc.down;
+    struct dt_nudge_counters nc;
+    pthread_mutex_lock(&nudge_lock);
+    if (nudger != NULL)
+        dt_nudger_counters(nudger, &nc);
+    else
+        nc = nudge_final;
+    pthread_mutex_unlock(&nudge_lock);
+    out->nudges_sent = nc.sent;
+    out->nudges_failed = nc.failed;
+    out->nudges_dropped = nc.dropped;
+    out->nudges_limited = nc.limited;
 }
 
 void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, char *buf, size_t size)
@@ -180,11 +239,14 @@ void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, cha
              "seen=%lu%coutbound=%lu%cinbound=%lu%cinternal=%lu%cignored=%lu%ccalm=%lu%c"
              "warm=%lu%ceuphoric=%lu%canalyze_errors=%lu%cstore_errors=%lu%cheaders=%lu%c"
              "spooled=%lu%creplayed=%lu%cspool_pending=%lu%cspool_dropped=%lu%c"
-             "store_outages=%lu%cstore=%s",
+             "store_outages=%lu%cstore=%s%cnudges_sent=%lu%cnudges_failed=%lu%c"
+             "nudges_dropped=%lu%cnudges_limited=%lu",
              c->seen, sep, c->outbound, sep, c->inbound, sep, c->internal, sep, c->ignored, sep,
              c->calm, sep, c->warm, sep, c->euphoric, sep, c->analyze_errors, sep, c->store_errors,
              sep, c->headers, sep, c->spooled, sep, c->replayed, sep, c->spool_pending, sep,
-             c->spool_dropped, sep, c->store_outages, sep, c->store_down ? "down" : "up");
+             c->spool_dropped, sep, c->store_outages, sep, c->store_down ? "down" : "up", sep,
+             c->nudges_sent, sep, c->nudges_failed, sep, c->nudges_dropped, sep,
+             c->nudges_limited);
 }
 
 unsigned long dt_milter_in_flight(void)
@@ -195,17 +257,6 @@ unsigned long dt_milter_in_flight(void)
 static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dt_config *current;
 
-void dt_milter_set_config(struct dt_config *cfg)
-{
-    dt_config_ref(cfg);
-    pthread_mutex_lock(&cfg_lock);
-    struct dt_config *old = current;
-    current = cfg;
-    pthread_mutex_unlock(&cfg_lock);
-    dt_config_unref(old);
-    pool_update(cfg);
-}
-
 static struct dt_config *config_get(void)
 {
     pthread_mutex_lock(&cfg_lock);
@@ -214,10 +265,38 @@ static struct dt_config *config_get(void)
     return cfg;
 }
 
+void dt_milter_set_config(struct dt_config *cfg)
+{
+    dt_config_ref(cfg);
+    pthread_mutex_lock(&cfg_lock);
+    struct dt_config *old = current;
+    current = cfg;
+    pthread_mutex_unlock(&cfg_lock);
+    dt_config_unref(old);
+    pthread_mutex_lock(&pool_lock);
+    bool allowed = pool_allowed;
+    pthread_mutex_unlock(&pool_lock);
+    if (allowed)
+        pool_update(cfg);
+}
+
+void dt_milter_store_start(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    pool_allowed = true;
+    pthread_mutex_unlock(&pool_lock);
+    struct dt_config *cfg = config_get();
+    if (cfg != NULL)
+        pool_update(cfg);
+    dt_config_unref(cfg);
+}
+
+
 static void pool_drain(void);
 
 void dt_milter_shutdown(void)
 {
+    dt_milter_nudges_stop(0);
     pool_drain();
     pthread_mutex_lock(&cfg_lock);
     struct dt_config *old = current;
@@ -366,6 +445,8 @@ static void count_own_header(struct msg *m, const char *name)
     for (int i = 0; i < 3; i++)
         if (strcasecmp(name + n, own_names[i]) == 0)
             m->own[i]++;
+    if (strcasecmp(name + n, DT_NUDGE_FIELD) == 0)
+        m->nudge_mark = true;
 }
 
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
@@ -517,6 +598,38 @@ static bool remember(const struct msg *m, const char *qid, const struct dt_facts
     return r->recorded;
 }
 
+/*
+ * Offer f's sender a nudge if due: the queue copies what the note needs and
+ * returns at once. Returns " nudge=queued" (limited, dropped) for the
+ * message's log line, or "" when none was due.
+ */
+static const char *nudge(const struct msg *m, const char *qid, const struct dt_facts *f)
+{
+    if (m->nudge_mark || !dt_nudge_due(m->cfg, f))
+        return "";
+    struct dt_buf phrases = DT_BUF_INIT;
+    dt_ingest_phrases(&f->score, &phrases);
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    struct dt_nudge n = {.rep = f->rep,
+                         .counterpart = f->counterpart,
+                         .counterpart_name = f->counterpart_name,
+                         .subject = f->msg->subject,
+                         .phrases = dt_buf_failed(&phrases) ? NULL : phrases.data,
+                         .score = f->score.score,
+                         .sent_at = time(NULL)};
+    pthread_mutex_lock(&nudge_lock);
+    enum dt_nudge_fate fate = dt_nudger_offer(nudger, m->cfg, qid, &n, (long)mono.tv_sec);
+    pthread_mutex_unlock(&nudge_lock);
+    dt_buf_free(&phrases);
+    static const char *const said[] = {
+        [DT_NUDGE_QUEUED] = " nudge=queued",
+        [DT_NUDGE_LIMITED] = " nudge=limited",
+        [DT_NUDGE_DROPPED] = " nudge=dropped",
+    };
+    return said[fate];
+}
+
 static void finish_message(SMFICTX *ctx, struct msg *m)
 {
     const char *qid = smfi_getsymval(ctx, "i");
@@ -581,11 +694,13 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     }
     if (spooled)
         snprintf(thread, sizeof(thread), " (facts spooled: database away)");
+    const char *nudged = nudge(m, qid, &facts);
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
-    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),
-           facts.sender ? facts.sender : "", value, thread, lat, facts.why[0] ? " why=" : "",
-           facts.why, m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "",
-           note ? " note: " : "", note ? note : "");
+    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),
+           facts.sender ? facts.sender : "", value, thread, lat, nudged,
+           facts.why[0] ? " why=" : "", facts.why,
+           m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "", note ? " note: " : "",
+           note ? note : "");
     dt_facts_clear(&facts);
 }
 

@@ -76,6 +76,40 @@ static void json_longs(struct dt_buf *out, const char *name, const long *v, size
     dt_buf_putc(out, ']');
 }
 
+/* The customer's side: their tone, its trend and evidence kinds, their people. */
+static void customer_json(const struct dt_deal *d, struct dt_buf *out)
+{
+    dt_buf_printf(out, ",\"customer_replies\":%zu", d->n_replies);
+    if (d->n_replies > 0) {
+        char kinds[160];
+        dt_kinds_names(d->customer_kinds, kinds, sizeof(kinds));
+        dt_buf_printf(out, ",\"customer_tone\":\"%s\",\"customer_trend\":\"%s\","
+                           "\"customer_evidence\":[",
+                      dt_tone_name(d->customer_tone), dt_trend_name(d->customer_trend));
+        for (const char *k = kinds; *k;) {
+            size_t n = strcspn(k, ",");
+            dt_buf_printf(out, "%s\"%.*s\"", k == kinds ? "" : ",", (int)n, k);
+            k += n + (k[n] == ',');
+        }
+        dt_buf_putc(out, ']');
+    } else {
+        dt_buf_puts(out, ",\"customer_tone\":null,\"customer_trend\":null,"
+                         "\"customer_evidence\":[]");
+    }
+    dt_buf_puts(out, ",\"customer_people\":[");
+    for (size_t i = 0; i < d->n_people; i++) {
+        const struct dt_person *p = &d->people[i];
+        dt_buf_printf(out, "%s{\"address\":", i ? "," : "");
+        dt_json_string(out, p->address);
+        dt_buf_puts(out, ",\"name\":");
+        dt_json_string(out, p->name);
+        dt_buf_puts(out, ",\"first_seen\":");
+        json_time(out, p->first_at);
+        dt_buf_printf(out, ",\"joined_later\":%s}", p->joined_later ? "true" : "false");
+    }
+    dt_buf_printf(out, "],\"customer_people_more\":%s", d->people_more ? "true" : "false");
+}
+
 void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
 {
     const struct dt_cooling *c = &d->cooling;
@@ -120,14 +154,16 @@ void dt_report_deal_json(const struct dt_deal *d, struct dt_buf *out)
         dt_buf_printf(out, ",\"trigger_score\":%.3f,\"trigger_phrases\":", d->trigger_score);
         dt_json_string(out, d->trigger_phrases);
     }
+    customer_json(d, out);
     dt_buf_puts(out, "}\n");
 }
 
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
 {
     if (d == NULL) {
-        dt_buf_printf(out, "%-12s %-8s %-26s %-26s %-20s %-20s %-8s %5s  %s\n", "THREAD", "STATE",
-                      "REP", "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK", "SUBJECT");
+        dt_buf_printf(out, "%-12s %-12s %-12s %-26s %-26s %-20s %-20s %-8s %5s  %s\n", "THREAD",
+                      "STATE", "CUSTOMER", "REP", "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK",
+                      "SUBJECT");
         return;
     }
     char silent[48] = "-", usual[48];
@@ -135,8 +171,10 @@ void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
     if (d->last_out != 0 && d->last_out >= d->last_in)
         dt_duration_words(c->silent_s, &d->clock, "en", silent, sizeof(silent));
     dt_duration_words(c->usual_s, &d->clock, "en", usual, sizeof(usual));
-    dt_buf_printf(out, "%-12s %-8s %-26.26s %-26.26s %-20s %-20s %-8s %5.2f  %.60s\n", d->id,
-                  dt_state_name(d->state), d->owner ? d->owner : "-",
+    dt_buf_printf(out, "%-12s %-12s %-12s %-26.26s %-26.26s %-20s %-20s %-8s %5.2f  %.60s\n",
+                  d->id, dt_state_name(d->state),
+                  d->n_replies > 0 ? dt_tone_name(d->customer_tone) : "-",
+                  d->owner ? d->owner : "-",
                   d->counterpart ? d->counterpart : "-", silent, usual,
                   dt_usual_source_name(c->usual_source), d->peak_euphoria,
                   d->subject ? d->subject : "");

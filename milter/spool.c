@@ -34,6 +34,32 @@ static int fail(struct dt_spool *sp, struct dt_error *err)
     return dt_error_set(err, "%s: %s", sp->path, sqlite3_errmsg(sp->db));
 }
 
+/* A spool an older dealtemp left behind gains the columns added since
+ * (tone.h: the customer's side); they read as NULL, i.e. none. */
+static int upgrade(struct dt_spool *sp)
+{
+    static const char *const cols[] = {"hesitation REAL", "engagement REAL", "kinds INTEGER",
+                                       "people TEXT"};
+    sqlite3_stmt *s;
+    int have = 0;
+    if (sqlite3_prepare_v2(sp->db, "SELECT count(*) FROM pragma_table_info('spool')"
+                           " WHERE name IN ('hesitation', 'engagement', 'kinds', 'people')",
+                           -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        have = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (have == 4)
+        return 0;
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+        char sql[80];
+        snprintf(sql, sizeof(sql), "ALTER TABLE spool ADD COLUMN %s", cols[i]);
+        if (sqlite3_exec(sp->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            return -1;
+    }
+    return 0;
+}
+
 int dt_spool_open(const char *path, size_t max_bytes, struct dt_spool **out, struct dt_error *err)
 {
     *out = NULL;
@@ -51,8 +77,10 @@ int dt_spool_open(const char *path, size_t max_bytes, struct dt_spool **out, str
                      " qid TEXT, msgid INTEGER NOT NULL, ancestors BLOB, new_key INTEGER,"
                      " at INTEGER, outbound INTEGER, rep TEXT, counterpart TEXT, subject TEXT,"
                      " subject_key INTEGER, window_s INTEGER, score REAL, phrases TEXT,"
-                     " counterpart_name TEXT)",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+                     " counterpart_name TEXT, hesitation REAL, engagement REAL, kinds INTEGER,"
+                     " people TEXT)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        upgrade(sp) < 0) {
         if (sp->db == NULL)
             dt_error_set(err, "%s: out of memory", path);
         else
@@ -105,7 +133,8 @@ int dt_spool_put(struct dt_spool *sp, const struct dt_record *rec, const char *q
     if (sqlite3_prepare_v2(sp->db,
                            "INSERT INTO spool(qid, msgid, ancestors, new_key, at, outbound, rep,"
                            " counterpart, subject, subject_key, window_s, score, phrases,"
-                           " counterpart_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " counterpart_name, hesitation, engagement, kinds, people)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &s, NULL) != SQLITE_OK)
         return fail(sp, err);
     size_t n = rec->n_ancestors < SPOOL_ANC_MAX ? rec->n_ancestors : SPOOL_ANC_MAX;
@@ -129,6 +158,10 @@ int dt_spool_put(struct dt_spool *sp, const struct dt_record *rec, const char *q
     sqlite3_bind_double(s, 12, rec->score);
     bind_text(s, 13, rec->phrases);
     bind_text(s, 14, rec->counterpart_name);
+    sqlite3_bind_double(s, 15, rec->hesitation);
+    sqlite3_bind_double(s, 16, rec->engagement);
+    sqlite3_bind_int64(s, 17, (int64_t)rec->kinds);
+    bind_text(s, 18, rec->people);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : fail(sp, err);
@@ -157,7 +190,8 @@ static int replay_one(struct dt_spool *sp,
     if (sqlite3_prepare_v2(sp->db,
                            "SELECT id, qid, msgid, ancestors, new_key, at, outbound, rep,"
                            " counterpart, subject, subject_key, window_s, score, phrases,"
-                           " counterpart_name FROM spool ORDER BY id LIMIT 1",
+                           " counterpart_name, hesitation, engagement, kinds, people"
+                           " FROM spool ORDER BY id LIMIT 1",
                            -1, &s, NULL) != SQLITE_OK)
         return fail(sp, err);
     int rc = sqlite3_step(s);
@@ -189,6 +223,10 @@ static int replay_one(struct dt_spool *sp,
         .score = sqlite3_column_double(s, 12),
         .phrases = col_text(s, 13),
         .counterpart_name = col_text(s, 14),
+        .hesitation = sqlite3_column_double(s, 15),
+        .engagement = sqlite3_column_double(s, 16),
+        .kinds = (unsigned)sqlite3_column_int64(s, 17),
+        .people = col_text(s, 18),
     };
     int kept = fn(&rec, col_text(s, 1), arg);
     sqlite3_finalize(s);

@@ -247,6 +247,10 @@ int dt_store_load(struct dt_store *st, const struct dt_raw *r, bool *added, stru
         .score = dt_store_score_of_int(r->score_milli),
         .phrases = r->phrases,
         .counterpart_name = r->counterpart_name,
+        .hesitation = dt_store_score_of_int(r->hesitation_milli),
+        .engagement = dt_store_score_of_int(r->engagement_milli),
+        .kinds = r->kinds,
+        .people = r->people,
     };
     struct dt_record_result res;
     if (r->thread <= 0)

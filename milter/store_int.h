@@ -48,13 +48,6 @@ struct dt_store {
     const struct dt_store_ops *ops;
 };
 
-/*
- * How both implementations keep a score: an integer of DT_SCORE_SCALE
- * steps (euphoria.h), clamped to +-1e6 (a NaN is 0); and back.
- */
-int64_t dt_store_score_to_int(double score);
-double dt_store_score_of_int(int64_t stored);
-
 /* store_pg.c: db is a libpq URL or keyword string; the schema must be current. */
 int dt_store_pg_open(const char *db, const struct dt_store_options *o, struct dt_store **out,
                      struct dt_error *err);

@@ -59,8 +59,9 @@ const char *const pg_sql[PQ_COUNT] = {
      * message at once collide on the primary key (thread, at, msgid) as
      * well as on msgid, and either means "stored already". */
     [PQ_EVENT_ADD] = "INSERT INTO events(msgid, thread, at, outbound, rep, counterpart, score,"
-                     " phrases) VALUES ($1::bigint, $2::bigint, $3::bigint, $4::boolean,"
-                     " $5::bigint, $6::bigint, $7::integer, $8::text)"
+                     " phrases, hesitation, engagement, kinds, people) VALUES ($1::bigint,"
+                     " $2::bigint, $3::bigint, $4::boolean, $5::bigint, $6::bigint, $7::integer,"
+                     " $8::text, $9::integer, $10::integer, $11::integer, $12::text)"
                      " ON CONFLICT DO NOTHING RETURNING 1",
     [PQ_PAIR_ADD] = "INSERT INTO thread_people(rep, counterpart, thread)"
                     " VALUES ($1::bigint, $2::bigint, $3::bigint) ON CONFLICT DO NOTHING",
@@ -241,7 +242,7 @@ static int record_in_tx(struct pg_store *st, const struct dt_record *rec,
                         struct dt_record_result *res, struct dt_error *err)
 {
     int64_t tid, key, rep, cp, one;
-    struct pg_num a, b, c, d, e, f;
+    struct pg_num a, b, c, d, e, f, g, h, k;
     const char *m[1] = {pg_num(&a, rec->msgid)};
     int found = query_row(st, PQ_EVENT_THREAD, 1, m, &tid, &key, err);
     if (found != 0) {
@@ -252,15 +253,19 @@ static int record_in_tx(struct pg_store *st, const struct dt_record *rec,
     if (pg_intern(st, rec->rep, &rep, err) < 0 || pg_intern(st, rec->counterpart, &cp, err) < 0 ||
         resolve_thread(st, rec, rep, cp, &tid, &key, &res->new_thread, err) < 0)
         return -1;
-    const char *v[8] = {m[0],
+    const char *v[12] = {m[0],
                         pg_num(&b, tid),
                         pg_num(&c, (int64_t)rec->at),
                         rec->outbound ? "t" : "f",
                         pg_num(&d, rep),
                         pg_num(&e, cp),
                         pg_num(&f, dt_store_score_to_int(rec->score)),
-                        rec->phrases && *rec->phrases ? rec->phrases : NULL};
-    if ((found = query_row(st, PQ_EVENT_ADD, 8, v, &one, NULL, err)) < 0)
+                        rec->phrases && *rec->phrases ? rec->phrases : NULL,
+                        pg_num(&g, dt_store_score_to_int(rec->hesitation)),
+                        pg_num(&h, dt_store_score_to_int(rec->engagement)),
+                        pg_num(&k, (int64_t)rec->kinds),
+                        rec->people && *rec->people ? rec->people : NULL};
+    if ((found = query_row(st, PQ_EVENT_ADD, 12, v, &one, NULL, err)) < 0)
         return -1;
     if (found == 0) {
         /* Recorded by another milter a moment ago. */

@@ -45,6 +45,10 @@ static int scan_row(const PGresult *r, void *arg)
     row.score = dt_store_score_of_int(pg_int(r, 0, 6));
     row.counterpart_name = pg_text(r, 0, 7);
     row.phrases = pg_text(r, 0, 8);
+    row.hesitation = dt_store_score_of_int(pg_int(r, 0, 9));
+    row.engagement = dt_store_score_of_int(pg_int(r, 0, 10));
+    row.kinds = (unsigned)pg_int(r, 0, 11);
+    row.people = pg_text(r, 0, 12);
     return c->fn(&row, c->arg);
 }
 
@@ -132,6 +136,10 @@ static int full_row(const PGresult *r, void *arg)
     row.subject = pg_text(c->threads.res, c->last_row, 2);
     row.score = dt_store_score_of_int(pg_int(r, 0, 5));
     row.phrases = pg_text(r, 0, 6);
+    row.hesitation = dt_store_score_of_int(pg_int(r, 0, 7));
+    row.engagement = dt_store_score_of_int(pg_int(r, 0, 8));
+    row.kinds = (unsigned)pg_int(r, 0, 9);
+    row.people = pg_text(r, 0, 10);
     return c->fn(&row, c->arg);
 }
 
@@ -150,10 +158,12 @@ static int scan_all(struct pg_store *st, time_t until,
         rc = map_load(st, "SELECT id, key, subject FROM threads ORDER BY id", &c.threads, err);
     if (rc == 0)
         rc = pg_stream(st,
-                       until != 0 ? "SELECT thread, at, outbound, rep, counterpart, score, phrases"
+                       until != 0 ? "SELECT thread, at, outbound, rep, counterpart, score, phrases,"
+                                    " hesitation, engagement, kinds, people"
                                     " FROM events WHERE at <= $1::bigint"
                                     " ORDER BY thread, at, msgid"
-                                  : "SELECT thread, at, outbound, rep, counterpart, score, phrases"
+                                  : "SELECT thread, at, outbound, rep, counterpart, score, phrases,"
+                                    " hesitation, engagement, kinds, people"
                                     " FROM events ORDER BY thread, at, msgid",
                        until != 0 ? 1 : 0, until != 0 ? v : NULL, full_row, &c, err);
     map_free(&c.people);
@@ -173,8 +183,8 @@ int pg_scan(struct dt_store *base, const struct dt_store_filter *f,
         pg_call_start(st);
         return scan_all(st, f->until, fn, arg, err);
     }
-    char sql[1200] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-                     " e.phrases FROM events e JOIN threads t ON t.id = e.thread"
+    char sql[1300] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
+                     " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
                      " LEFT JOIN people r ON r.id = e.rep"
                      " LEFT JOIN people c ON c.id = e.counterpart WHERE true";
     const char *v[4];
@@ -301,6 +311,10 @@ static int dump_row(const PGresult *res, void *arg)
         r.counterpart_name = pg_text(res, 0, 8);
         r.score_milli = (long)pg_int(res, 0, 9);
         r.phrases = pg_text(res, 0, 10);
+        r.hesitation_milli = (long)pg_int(res, 0, 11);
+        r.engagement_milli = (long)pg_int(res, 0, 12);
+        r.kinds = (unsigned)pg_int(res, 0, 13);
+        r.people = pg_text(res, 0, 14);
     } else {
         r.rep = pg_text(res, 0, 0);
         if (c->kind == DT_RAW_DIGEST_SENT)
@@ -318,7 +332,8 @@ int pg_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg),
     struct pg_store *st = (struct pg_store *)base;
     static const char *const sql[3] = {
         "SELECT t.key, t.subject_key, t.subject, e.msgid, e.at, e.outbound, r.addr, c.addr,"
-        " c.name, e.score, e.phrases FROM events e JOIN threads t ON t.id = e.thread"
+        " c.name, e.score, e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
+        " FROM events e JOIN threads t ON t.id = e.thread"
         " LEFT JOIN people r ON r.id = e.rep LEFT JOIN people c ON c.id = e.counterpart"
         " ORDER BY e.thread, e.at, e.msgid",
         "SELECT p.addr, d.day, d.sent_at FROM digest_sent d JOIN people p ON p.id = d.rep"

@@ -48,6 +48,13 @@ static const struct {
      " sent_at bigint NOT NULL, claimed_at bigint NOT NULL DEFAULT 0, PRIMARY KEY (rep, day));"
      "CREATE TABLE digest_item(rep bigint NOT NULL, thread bigint NOT NULL,"
      " first_at bigint NOT NULL, PRIMARY KEY (rep, thread));"},
+    /* The customer's side (tone.h): an inbound reply's tone weights x 1000
+     * and the kinds of words that matched (a bit per dt_kind), and the
+     * people of the customer's side each message names ("addr\tname\n"). */
+    {5,
+     "ALTER TABLE events ADD COLUMN hesitation integer NOT NULL DEFAULT 0,"
+     " ADD COLUMN engagement integer NOT NULL DEFAULT 0,"
+     " ADD COLUMN kinds integer NOT NULL DEFAULT 0, ADD COLUMN people text;"},
 };
 
 #define N_STEPS ((int)(sizeof(steps) / sizeof(*steps)))

@@ -69,7 +69,8 @@ static const char *const sql_text[SQ_COUNT] = {
                        " AND ((subject IS NULL AND ?2 IS NOT NULL)"
                        " OR (subject_key IS NULL AND ?3 IS NOT NULL))",
     [SQ_EVENT_ADD] = "INSERT INTO events(msgid, thread, at, outbound, rep, counterpart,"
-                     " score, phrases) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     " score, phrases, hesitation, engagement, kinds, people)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [SQ_PAIR_ADD] = "INSERT OR IGNORE INTO thread_people(rep, counterpart, thread)"
                     " VALUES (?1, ?2, ?3)",
     [SQ_DIGEST_FIRST] = "SELECT d.first_at FROM digest_item d JOIN people p ON p.id = d.rep"
@@ -385,6 +386,10 @@ static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
     sqlite3_bind_int64(s, 6, cp);
     sqlite3_bind_int64(s, 7, dt_store_score_to_int(rec->score));
     bind_text_or_null(s, 8, rec->phrases);
+    sqlite3_bind_int64(s, 9, dt_store_score_to_int(rec->hesitation));
+    sqlite3_bind_int64(s, 10, dt_store_score_to_int(rec->engagement));
+    sqlite3_bind_int64(s, 11, (int64_t)rec->kinds);
+    bind_text_or_null(s, 12, rec->people);
     if (sq_exec_stmt(st, s, err) < 0)
         return -1;
 

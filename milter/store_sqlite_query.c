@@ -63,6 +63,10 @@ static int scan_row(sqlite3_stmt *s, void *arg)
     row.score = dt_store_score_of_int(sqlite3_column_int64(s, 6));
     row.counterpart_name = text_or_null(s, 7);
     row.phrases = text_or_null(s, 8);
+    row.hesitation = dt_store_score_of_int(sqlite3_column_int64(s, 9));
+    row.engagement = dt_store_score_of_int(sqlite3_column_int64(s, 10));
+    row.kinds = (unsigned)sqlite3_column_int64(s, 11);
+    row.people = text_or_null(s, 12);
     return c->fn(&row, c->arg);
 }
 
@@ -71,7 +75,7 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
 {
     struct sq_store *st = (struct sq_store *)base;
     char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-                     " e.phrases FROM events e JOIN threads t ON t.id = e.thread"
+                     " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
                      " LEFT JOIN people r ON r.id = e.rep"
                      " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
     if (f->rep != NULL)
@@ -193,6 +197,10 @@ static int dump_row(sqlite3_stmt *s, void *arg)
         r.counterpart_name = text_or_null(s, 8);
         r.score_milli = (long)sqlite3_column_int64(s, 9);
         r.phrases = text_or_null(s, 10);
+        r.hesitation_milli = (long)sqlite3_column_int64(s, 11);
+        r.engagement_milli = (long)sqlite3_column_int64(s, 12);
+        r.kinds = (unsigned)sqlite3_column_int64(s, 13);
+        r.people = text_or_null(s, 14);
     } else {
         r.rep = text_or_null(s, 0);
         if (c->kind == DT_RAW_DIGEST_SENT)
@@ -223,7 +231,8 @@ int sq_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg),
         return sq_fail(st, err);
     int rc = dump_rows(st,
                        "SELECT t.key, t.subject_key, t.subject, e.msgid, e.at, e.outbound,"
-                       " r.addr, c.addr, c.name, e.score, e.phrases FROM events e"
+                       " r.addr, c.addr, c.name, e.score, e.phrases, e.hesitation, e.engagement,"
+                       " e.kinds, e.people FROM events e"
                        " JOIN threads t ON t.id = e.thread LEFT JOIN people r ON r.id = e.rep"
                        " LEFT JOIN people c ON c.id = e.counterpart"
                        " ORDER BY e.thread, e.at, e.msgid",

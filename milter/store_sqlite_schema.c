@@ -55,6 +55,14 @@ static const char *const steps[] = {
     /* 4: a digest is claimed before it is sent (sent_at 0, claimed_at set),
      * so that of several hosts running the digest at once one sends it. */
     "ALTER TABLE digest_sent ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
+
+    /* 5: the customer's side (tone.h): an inbound reply's tone weights x
+     * 1000 and the kinds of words that matched (a bit per dt_kind), and the
+     * people of the customer's side each message names ("addr\tname\n"). */
+    ("ALTER TABLE events ADD COLUMN hesitation INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE events ADD COLUMN engagement INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE events ADD COLUMN kinds INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE events ADD COLUMN people TEXT;"),
 };
 
 #define NEWEST ((int)(sizeof(steps) / sizeof(*steps)))

@@ -103,16 +103,12 @@ static const char *skip_spaces(const char *s)
  */
 static size_t match_word(const char *s, const char *word)
 {
-    const char *p = s;
-    while (*word) {
-        uint32_t a, b;
-        size_t n = cp_at(p, &a);
-        size_t m = cp_at(word, &b);
-        if (n == 0 || dt_unicode_lower(a) != b)
-            return 0;
-        p += n;
-        word += m;
-    }
+    size_t wn = strlen(word);
+    /* Each character of word matches one of s, of at most 4 bytes: s need not be measured. */
+    size_t m = dt_utf8_prefix_ci(s, strnlen(s, 4 * wn), word, wn);
+    if (m == 0)
+        return 0;
+    const char *p = s + m;
     uint32_t next;
     if (cp_at(p, &next) > 0 && (dt_unicode_is_letter(next) || (next >= '0' && next <= '9')))
         return 0;

@@ -157,6 +157,32 @@ char *dt_ascii_lower_str(char *s)
     return s;
 }
 
+size_t dt_utf8_prefix_ci(const char *s, size_t n, const char *word, size_t wn)
+{
+    size_t i = 0, j = 0;
+
+    if (wn == 0)
+        return 0;
+    while (j < wn) {
+        if (i >= n)
+            return 0;
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)word[j];
+        if (a < 0x80 && b < 0x80) { /* the common case: no decoding */
+            if (dt_ascii_lower(a) != dt_ascii_lower(b))
+                return 0;
+            i++;
+            j++;
+            continue;
+        }
+        uint32_t ca, cb;
+        i += dt_utf8_decode(s + i, n - i, &ca);
+        j += dt_utf8_decode(word + j, wn - j, &cb);
+        if (dt_unicode_lower(ca) != dt_unicode_lower(cb))
+            return 0;
+    }
+    return i;
+}
+
 uint32_t dt_unicode_lower(uint32_t cp)
 {
     if (cp < 0x80)

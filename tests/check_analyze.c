@@ -97,6 +97,61 @@ START_TEST(calm_reply_quoting_euphoric_customer)
 }
 END_TEST
 
+/*
+ * A German and a French reply end to end: MIME (8bit; quoted-printable with
+ * a no-break space before "a écrit :"), then quote stripping. Only the
+ * rep's own words are kept: the quote below "Am ... schrieb ...:" / "Le
+ * ... a écrit :" and the "-- " signature go; an own sentence shaped like an
+ * attribution stays, and so does a closing without "-- " ("Cordialement,"
+ * and the lines under it). No lexicons for de/fr yet: the words are
+ * checked, not the score.
+ */
+START_TEST(own_words_of_german_and_french_replies)
+{
+    static const struct {
+        const char *file, *own;
+        size_t quoted, signature;
+    } cases[] = {
+        {"tests/data/analyze-reply-de.eml",
+         "Hallo Herr Müller,\n\n"
+         "vielen Dank für Ihre Rückmeldung. Anbei das überarbeitete Angebot: 25 Lizenzen,\n"
+         "Einführung im September, Support im ersten Jahr inklusive.\n\n"
+         "Am Montag schrieb mir Ihr Einkauf:\n"
+         "die Zahlung soll quartalsweise erfolgen. Das habe ich berücksichtigt.\n\n"
+         "Mit freundlichen Grüßen\n"
+         "Anna Schmidt",
+         4, 4},
+        {"tests/data/analyze-reply-fr.eml",
+         "Bonjour Madame Dupont,\n\n"
+         "Merci pour votre retour. Vous trouverez ci-joint la proposition révisée :\n"
+         "25 licences, mise en place en septembre, support inclus la première année.\n\n"
+         "Le directeur financier m'a écrit :\n"
+         "le budget est validé pour le premier semestre. J'en ai tenu compte.\n\n"
+         "Cordialement,\n"
+         "Julie Bernard\n"
+         "Responsable commerciale | Corp France",
+         3, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dt_facts f;
+        analyze_file(cfg, cases[i].file, NULL, DT_ANALYZE_KEEP_TEXT, &f);
+        ck_assert_int_eq(f.direction, DT_DIR_OUTBOUND);
+        ck_assert(f.scored);
+        ck_assert_ptr_nonnull(f.own_text);
+        ck_assert_msg(f.own_len == strlen(cases[i].own) && strcmp(f.own_text, cases[i].own) == 0,
+                      "%s:\n got [%s]\nwant [%s]", cases[i].file, f.own_text, cases[i].own);
+        ck_assert_msg(f.quote.quoted_lines == cases[i].quoted, "%s: quoted_lines %zu",
+                      cases[i].file, f.quote.quoted_lines);
+        ck_assert_uint_eq(f.quote.forward_lines, 0);
+        ck_assert_msg(f.quote.signature_lines == cases[i].signature, "%s: signature_lines %zu",
+                      cases[i].file, f.quote.signature_lines);
+        /* the customer's emoji and the tagline's were not scored */
+        ck_assert_uint_eq(f.score.counts[DT_KIND_EMOJI], 0);
+        dt_facts_clear(&f);
+    }
+}
+END_TEST
+
 START_TEST(acronyms_are_not_shouting_and_taglines_do_not_count)
 {
     struct dt_facts f;
@@ -151,7 +206,9 @@ START_TEST(directions_from_headers)
         ck_assert_msg(f.direction == cases[i].dir, "%s: %s", cases[i].file,
                       dt_direction_name(f.direction));
         ck_assert_str_eq(f.why, cases[i].why);
-        ck_assert_msg(!f.scored, "%s: scored although not outbound", cases[i].file);
+        /* Inbound mail is scored for the customer's tone (customer.tone). */
+        ck_assert_msg(f.scored == (cases[i].dir == DT_DIR_INBOUND), "%s: scored %d",
+                      cases[i].file, f.scored);
         dt_facts_clear(&f);
     }
 }
@@ -165,6 +222,36 @@ START_TEST(score_all_scores_inbound_too)
     ck_assert(f.scored);
     ck_assert_int_eq(f.score.level, DT_LEVEL_EUPHORIC);
     dt_facts_clear(&f);
+}
+END_TEST
+
+/* The customer's side: their own words scored (quote and signature gone),
+ * and the people of their organisation the message names, each once. */
+START_TEST(inbound_people_and_tone)
+{
+    struct dt_facts f;
+    analyze_file(cfg, "tests/data/analyze-inbound-people.eml", NULL, DT_ANALYZE_KEEP_TEXT, &f);
+    ck_assert_int_eq(f.direction, DT_DIR_INBOUND);
+    ck_assert_str_eq(f.counterpart, "sarah.mitchell@mail.northwind.example");
+    ck_assert_uint_eq(f.n_people, 2); /* not the gmail address, not corp, Sarah once */
+    ck_assert_str_eq(f.people[0], "sarah.mitchell@mail.northwind.example");
+    ck_assert_str_eq(f.people[1], "j.devries@northwind.example");
+    ck_assert(f.scored);
+    ck_assert_ptr_nonnull(f.own_text);
+    ck_assert_ptr_null(strstr(f.own_text, "AMAZING")); /* the quoted rep is not theirs */
+    ck_assert_ptr_nonnull(strstr(f.own_text, "discuss the"));
+    ck_assert_uint_eq(f.quote.quoted_lines, 2); /* the attribution and the > line */
+    ck_assert_double_eq(f.score.score, 0); /* calm words */
+    dt_facts_clear(&f);
+
+    /* customer.tone off: inbound mail is not scored, people are still known */
+    struct dt_config *off = dt_test_config("tests/data/conf/analyze-no-tone.conf");
+    ck_assert(!off->customer_tone);
+    analyze_file(off, "tests/data/analyze-inbound-people.eml", NULL, 0, &f);
+    ck_assert(!f.scored);
+    ck_assert_uint_eq(f.n_people, 2);
+    dt_facts_clear(&f);
+    dt_config_unref(off);
 }
 END_TEST
 
@@ -288,10 +375,12 @@ int main(void)
     tcase_add_test(tc, euphoric_english_outbound);
     tcase_add_test(tc, euphoric_dutch_qp);
     tcase_add_test(tc, calm_reply_quoting_euphoric_customer);
+    tcase_add_test(tc, own_words_of_german_and_french_replies);
     tcase_add_test(tc, acronyms_are_not_shouting_and_taglines_do_not_count);
     tcase_add_test(tc, negation_english_and_dutch);
     tcase_add_test(tc, directions_from_headers);
     tcase_add_test(tc, score_all_scores_inbound_too);
+    tcase_add_test(tc, inbound_people_and_tone);
     tcase_add_test(tc, envelope_decides_over_headers);
     tcase_add_test(tc, reps_narrow_outbound);
     tcase_add_test(tc, scan_limit_bounds_what_is_read);

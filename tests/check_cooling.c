@@ -21,11 +21,11 @@
 
 #define OUT(t, lvl)                                                                                \
     {                                                                                              \
-        T0 + (t), true, DT_LEVEL_##lvl, 0.5                                                        \
+        T0 + (t), true, DT_LEVEL_##lvl, 0.5, DT_TONE_NEUTRAL                                       \
     }
 #define IN(t)                                                                                      \
     {                                                                                              \
-        T0 + (t), false, DT_LEVEL_CALM, 0.0                                                        \
+        T0 + (t), false, DT_LEVEL_CALM, 0.0, DT_TONE_NEUTRAL                                       \
     }
 
 enum params { P_DEFAULT, P_TRIGGER_WARM, P_FACTOR_15, P_NULL };
@@ -257,7 +257,7 @@ START_TEST(business_friday_evening)
     business_setup(&b);
     /* Euphoric on Friday 2026-01-16 at 18:00 CET; silent until Tuesday 18:00. */
     const struct dt_tl_event ev[] = {
-        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL}};
     time_t tue = dt_test_utc(2026, 1, 20, 17, 0, 0);
     struct dt_cooling_params cal;
     dt_cooling_defaults(&cal);
@@ -282,8 +282,8 @@ START_TEST(business_friday_evening)
     ck_assert_int_eq(c.silent_s, 40 * H);
     /* A weekend reply takes 0 business seconds: warm, not slowed. */
     const struct dt_tl_event wk[] = {
-        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
-        {dt_test_utc(2026, 1, 17, 9, 0, 0), false, DT_LEVEL_CALM, 0}};
+        {dt_test_utc(2026, 1, 16, 17, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL},
+        {dt_test_utc(2026, 1, 17, 9, 0, 0), false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL}};
     ck_assert_int_eq(state_at(wk, 2, &b.p, dt_test_utc(2026, 1, 19, 9, 0, 0), &c), DT_STATE_WARM);
     ck_assert_int_eq(c.reply_s, 0);
     /* business without hours: the calendar clock. */
@@ -301,7 +301,7 @@ START_TEST(business_across_dst)
     business_setup(&b);
     /* Euphoric Friday 2026-03-27 17:00 CET; clocks go forward on Sunday. */
     const struct dt_tl_event ev[] = {
-        {dt_test_utc(2026, 3, 27, 16, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+        {dt_test_utc(2026, 3, 27, 16, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL}};
     /* 32 working hours: Monday to Thursday, the end of Thursday at 17:00 CEST = 15:00 UTC. */
     ck_assert_int_eq(state_at(ev, 1, &b.p, dt_test_utc(2026, 4, 2, 14, 59, 59), &c),
                      DT_STATE_WAITING);
@@ -316,7 +316,7 @@ START_TEST(business_across_dst)
                      DT_STATE_STALLED);
     /* Autumn: euphoric Friday 2026-10-23 17:00 CEST; Thursday 17:00 CET = 16:00 UTC. */
     const struct dt_tl_event au[] = {
-        {dt_test_utc(2026, 10, 23, 15, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9}};
+        {dt_test_utc(2026, 10, 23, 15, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL}};
     ck_assert_int_eq(state_at(au, 1, &b.p, dt_test_utc(2026, 10, 29, 15, 59, 59), &c),
                      DT_STATE_WAITING);
     ck_assert_int_eq(state_at(au, 1, &b.p, dt_test_utc(2026, 10, 29, 16, 0, 0), &c),
@@ -331,10 +331,11 @@ START_TEST(business_slowed)
     struct dt_cooling c;
     business_setup(&b);
     /* History: answered in 4 working hours. Then euphoric on Tuesday 09:00 CET. */
-    struct dt_tl_event ev[] = {{dt_test_utc(2026, 1, 5, 8, 0, 0), true, DT_LEVEL_CALM, 0.1},
-                               {dt_test_utc(2026, 1, 5, 12, 0, 0), false, DT_LEVEL_CALM, 0},
-                               {dt_test_utc(2026, 1, 6, 8, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9},
-                               {dt_test_utc(2026, 1, 6, 15, 59, 59), false, DT_LEVEL_CALM, 0}};
+    struct dt_tl_event ev[] = {
+        {dt_test_utc(2026, 1, 5, 8, 0, 0), true, DT_LEVEL_CALM, 0.1, DT_TONE_NEUTRAL},
+        {dt_test_utc(2026, 1, 5, 12, 0, 0), false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL},
+        {dt_test_utc(2026, 1, 6, 8, 0, 0), true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL},
+        {dt_test_utc(2026, 1, 6, 15, 59, 59), false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL}};
     ck_assert_int_eq(state_at(ev, 4, &b.p, dt_test_utc(2026, 1, 8, 0, 0, 0), &c), DT_STATE_WARM);
     ck_assert_int_eq(c.usual_s, 4 * H);
     ck_assert_int_eq(c.reply_s, 8 * H - 1);
@@ -364,13 +365,18 @@ START_TEST(latencies_both_ways)
     struct dt_business_hours bh = {DT_WEEKDAYS, 540, 1020, tz};
     /* Times in CET (UTC+1). */
     const struct dt_tl_event ev[] = {
-        {dt_test_utc(2026, 1, 16, 15, 0, 0), true, DT_LEVEL_CALM, 0},      /* Fri 16:00 rep */
-        {dt_test_utc(2026, 1, 16, 15, 30, 0), true, DT_LEVEL_EUPHORIC, 0}, /* Fri 16:30 rep again */
-        {dt_test_utc(2026, 1, 19, 9, 0, 0), false, DT_LEVEL_CALM, 0},      /* Mon 10:00 customer */
-        {dt_test_utc(2026, 1, 19, 10, 0, 0), false, DT_LEVEL_CALM,
-         0}, /* Mon 11:00 customer again */
-        {dt_test_utc(2026, 1, 19, 10, 30, 0), true, DT_LEVEL_CALM, 0}, /* Mon 11:30 rep */
-        {dt_test_utc(2026, 1, 20, 8, 15, 0), false, DT_LEVEL_CALM, 0}, /* Tue 09:15 customer */
+        {dt_test_utc(2026, 1, 16, 15, 0, 0), true, DT_LEVEL_CALM, 0,
+         DT_TONE_NEUTRAL}, /* Fri 16:00 rep */
+        {dt_test_utc(2026, 1, 16, 15, 30, 0), true, DT_LEVEL_EUPHORIC, 0,
+         DT_TONE_NEUTRAL}, /* Fri 16:30 rep again */
+        {dt_test_utc(2026, 1, 19, 9, 0, 0), false, DT_LEVEL_CALM, 0,
+         DT_TONE_NEUTRAL}, /* Mon 10:00 customer */
+        {dt_test_utc(2026, 1, 19, 10, 0, 0), false, DT_LEVEL_CALM, 0,
+         DT_TONE_NEUTRAL}, /* Mon 11:00 customer again */
+        {dt_test_utc(2026, 1, 19, 10, 30, 0), true, DT_LEVEL_CALM, 0,
+         DT_TONE_NEUTRAL}, /* Mon 11:30 rep */
+        {dt_test_utc(2026, 1, 20, 8, 15, 0), false, DT_LEVEL_CALM, 0,
+         DT_TONE_NEUTRAL}, /* Tue 09:15 customer */
     };
     struct dt_latency l[4];
     ck_assert_uint_eq(dt_latencies(ev, 6, &bh, l, 4), 3);
@@ -407,13 +413,15 @@ START_TEST(latencies_both_ways)
     ck_assert_uint_eq(dt_latencies(ev + 2, 2, &bh, l, 4), 0); /* two inbound: nothing answered */
 
     /* Across the spring-forward weekend: Fri 16:00 CET -> Mon 10:00 CEST. */
-    const struct dt_tl_event dst[] = {{dt_test_utc(2026, 3, 27, 15, 0, 0), true, DT_LEVEL_CALM, 0},
-                                      {dt_test_utc(2026, 3, 30, 8, 0, 0), false, DT_LEVEL_CALM, 0}};
+    const struct dt_tl_event dst[] = {
+        {dt_test_utc(2026, 3, 27, 15, 0, 0), true, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL},
+        {dt_test_utc(2026, 3, 30, 8, 0, 0), false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL}};
     ck_assert_uint_eq(dt_latencies(dst, 2, &bh, l, 4), 1);
     ck_assert_int_eq(l[0].calendar_s, 2 * D + 17 * H);
     ck_assert_int_eq(l[0].business_s, 2 * H);
     /* Same instant (outbound sorted first): a latency of 0. */
-    const struct dt_tl_event tie[] = {{T0, true, DT_LEVEL_CALM, 0}, {T0, false, DT_LEVEL_CALM, 0}};
+    const struct dt_tl_event tie[] = {{T0, true, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL},
+                                      {T0, false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL}};
     ck_assert_uint_eq(dt_latencies(tie, 2, &bh, l, 4), 1);
     ck_assert_int_eq(l[0].calendar_s, 0);
     ck_assert_int_eq(l[0].business_s, 0);
@@ -430,11 +438,11 @@ START_TEST(long_history)
     time_t t = T0;
     for (size_t i = 0; i < pairs; i++) {
         long lat = (long)((i * 389) % pairs + 1) * 60; /* a permutation of 1..1001 minutes */
-        ev[2 * i] = (struct dt_tl_event){t, true, DT_LEVEL_CALM, 0};
-        ev[2 * i + 1] = (struct dt_tl_event){t + lat, false, DT_LEVEL_CALM, 0};
+        ev[2 * i] = (struct dt_tl_event){t, true, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL};
+        ev[2 * i + 1] = (struct dt_tl_event){t + lat, false, DT_LEVEL_CALM, 0, DT_TONE_NEUTRAL};
         t += lat + 60;
     }
-    ev[n - 1] = (struct dt_tl_event){t, true, DT_LEVEL_EUPHORIC, 0.9};
+    ev[n - 1] = (struct dt_tl_event){t, true, DT_LEVEL_EUPHORIC, 0.9, DT_TONE_NEUTRAL};
     struct dt_cooling c;
     dt_cooling_evaluate(ev, n, NULL, NULL, t + 3 * D, &c);
     ck_assert_int_eq(c.usual_s, 501 * 60);
@@ -472,8 +480,9 @@ END_TEST
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"open", "waiting", "warm", "cooling", "stalled", "slowed"};
-    ck_assert_int_eq(DT_STATE_COUNT, 6);
+    static const char *const names[] = {"open",   "waiting",  "warm",        "cooling",
+                                        "stalled", "slowed", "hesitant", "carried-away"};
+    ck_assert_int_eq(DT_STATE_COUNT, 8);
     for (int i = 0; i < DT_STATE_COUNT; i++) {
         enum dt_thread_state s = DT_STATE_COUNT;
         ck_assert_str_eq(dt_state_name((enum dt_thread_state)i), names[i]);

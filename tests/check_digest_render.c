@@ -219,9 +219,9 @@ END_TEST
 /* ---- roll-up ------------------------------------------------------------ */
 
 static const struct dt_rollup_line team[] = {
-    {"ann@corp.example", 2, 1, 1},
-    {"bob@corp.example", 0, 0, 0},
-    {"<carol>&co@corp.example", 1, 0, 0},
+    {"ann@corp.example", 2, 1, 1, 0, 0},
+    {"bob@corp.example", 0, 0, 0, 0, 0},
+    {"<carol>&co@corp.example", 1, 0, 0, 0, 0},
 };
 
 START_TEST(rollup)

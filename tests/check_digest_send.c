@@ -13,6 +13,8 @@
 #include <ftw.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +322,62 @@ START_TEST(sendmail_config_and_recipient_checked)
 }
 END_TEST
 
+/* Inside the milter (nudges) the command must not keep the MTA's connections open. */
+START_TEST(sendmail_inherits_only_stdin_stdout_stderr)
+{
+    int fd = open(in_tmp("leak"), O_WRONLY | O_CREAT, 0600); /* not close-on-exec */
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(dup2(fd, 200), 200);
+    use_sendmail(script("fake",
+                        "cat > /dev/null\n"
+                        "if [ -e /proc/$$/fd/200 ]; then echo open; else echo closed; fi"
+                        " > @DIR@/fd200\n",
+                        0755),
+                 "-t");
+    struct dt_error err;
+    int rc = dt_digest_send(cfg, RCPT, "x\r\n", 3, &err);
+    close(200);
+    close(fd);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    size_t n;
+    char *got = dt_test_slurp(in_tmp("fd200"), &n);
+    ck_assert_str_eq(got, "closed\n");
+    free(got);
+}
+END_TEST
+
+static void *cancel_later(void *arg)
+{
+    struct timespec ts = {0, 200 * 1000000L};
+    nanosleep(&ts, NULL);
+    atomic_store((atomic_bool *)arg, true);
+    return NULL;
+}
+
+START_TEST(sendmail_cancelled_is_killed_at_once)
+{
+    use_sendmail(script("fake", "cat > /dev/null\necho $$ > @DIR@/pid\nsleep 30\n", 0755), "-t");
+    atomic_bool cancel;
+    atomic_init(&cancel, false);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, cancel_later, &cancel), 0);
+    struct dt_error err;
+    time_t t0 = time(NULL);
+    int rc = dt_digest_send_cancel(cfg, RCPT, "x\r\n", 3, &cancel, &err);
+    time_t took = time(NULL) - t0;
+    pthread_join(t, NULL);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(err.msg, "sendmail cancelled (killed)");
+    ck_assert_int_le(took, 3);
+    /* already cancelled: nothing is run */
+    const char *fake = script("fake2", "touch @DIR@/ran\n", 0755);
+    use_sendmail(fake, "-t");
+    ck_assert_int_eq(dt_digest_send_cancel(cfg, RCPT, "x\r\n", 3, &cancel, &err), -1);
+    ck_assert_str_eq(err.msg, "cancelled before sending");
+    ck_assert_int_ne(access(in_tmp("ran"), F_OK), 0);
+}
+END_TEST
+
 /* ---- SMTP ---- */
 
 /* A loopback port nothing listens on (just now). */
@@ -584,6 +642,8 @@ int main(void)
     tcase_add_test(tc, sendmail_killed_by_a_signal);
     tcase_add_test(tc, sendmail_grandchild_holding_the_pipe_does_not_block);
     tcase_add_test(tc, sendmail_config_and_recipient_checked);
+    tcase_add_test(tc, sendmail_inherits_only_stdin_stdout_stderr);
+    tcase_add_test(tc, sendmail_cancelled_is_killed_at_once);
     suite_add_tcase(s, tc);
     tc = tcase_create("smtp");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -6,21 +6,12 @@
  */
 #include <check.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dealtemp/buf.h"
 #include "dealtemp/quote.h"
-#include "testutil.h"
-
-/* One table row: input, exact expected output, expected line counts. */
-struct qcase {
-    const char *name;
-    const char *in;
-    const char *want;
-    size_t quoted, forward, signature;
-};
+#include "quote_fixture.h"
 
 static const struct qcase cases[] = {
     /* --- degenerate input --- */
@@ -193,26 +184,6 @@ static const struct qcase cases[] = {
     {"'Begin forwarded message' inside a sentence", "Begin forwarded message handling next week.\n",
      "Begin forwarded message handling next week.", 0, 0, 0},
 };
-
-static void check_strip(const struct qcase *c, const char *in, size_t len)
-{
-    struct dt_buf out = DT_BUF_INIT;
-    struct dt_quote_info info;
-
-    memset(&info, 0xAB, sizeof(info)); /* must be overwritten, not added to */
-    dt_quote_strip(in, len, &out, &info);
-    ck_assert_msg(!dt_buf_failed(&out), "%s: buffer failed", c->name);
-    const char *got = out.data ? out.data : "";
-    ck_assert_msg(out.len == strlen(c->want) && memcmp(got, c->want, out.len) == 0,
-                  "%s:\n got [%s]\nwant [%s]", c->name, got, c->want);
-    ck_assert_msg(info.quoted_lines == c->quoted, "%s: quoted_lines %zu, want %zu", c->name,
-                  info.quoted_lines, c->quoted);
-    ck_assert_msg(info.forward_lines == c->forward, "%s: forward_lines %zu, want %zu", c->name,
-                  info.forward_lines, c->forward);
-    ck_assert_msg(info.signature_lines == c->signature, "%s: signature_lines %zu, want %zu",
-                  c->name, info.signature_lines, c->signature);
-    dt_buf_free(&out);
-}
 
 START_TEST(table)
 {
@@ -404,6 +375,10 @@ START_TEST(many_lookahead_lines_linear)
         "From: x\n\n",
         "____________\n\n",
         "Op 3 juni schreef ik:\n\n",
+        "3 a\n",                       /* a date first: the next line is read too */
+        "пн, 3 июн. 10:00 <a@b>\n",    /* a Russian weekday, a clock and an address */
+        "От: x\n\n",                   /* a Cyrillic header name */
+        "Den 3 juni skrev skrev:\n\n", /* a verb to find in the line */
     };
     for (size_t u = 0; u < sizeof(unit) / sizeof(unit[0]); u++) {
         size_t ulen = strlen(unit[u]), n = 8 * MB / ulen;
@@ -420,31 +395,6 @@ START_TEST(many_lookahead_lines_linear)
     }
 }
 END_TEST
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s (run from the top directory)", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    ck_assert_int_ge(n, 0);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(s);
-    ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return s;
-}
-
-static void check_fixture(const struct qcase *c)
-{
-    size_t len;
-    char *s = read_file(c->in, &len);
-    check_strip(c, s, len);
-    free(s);
-}
 
 START_TEST(fixture_nl_outlook)
 {

@@ -6,6 +6,7 @@
  * naming the file and the setting.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,10 @@ static struct dt_record record(int i)
         .score = 0.625,
         .phrases = i % 2 == 0 ? "amazing, can't wait" : NULL,
         .counterpart_name = "Sarah Mitchell",
+        .hesitation = i % 2 == 0 ? 0 : 1.25,
+        .engagement = i % 2 == 0 ? 0 : 0.5,
+        .kinds = i % 2 == 0 ? 0 : 0x801,
+        .people = i == 3 ? NULL : "sarah@northwind.example\tSarah Mitchell\n",
     };
 }
 
@@ -69,7 +74,7 @@ struct box {
     struct dt_record rec;
     char qid[16];
     dt_hash anc[4];
-    char rep[64], cp[64], subj[64], ph[64], name[64];
+    char rep[64], cp[64], subj[64], ph[64], name[64], people[96];
 };
 
 static int grab(const struct dt_record *r, const char *q, void *arg)
@@ -84,6 +89,7 @@ static int grab(const struct dt_record *r, const char *q, void *arg)
     snprintf(b->subj, sizeof(b->subj), "%s", r->subject ? r->subject : "(null)");
     snprintf(b->ph, sizeof(b->ph), "%s", r->phrases ? r->phrases : "(null)");
     snprintf(b->name, sizeof(b->name), "%s", r->counterpart_name ? r->counterpart_name : "(null)");
+    snprintf(b->people, sizeof(b->people), "%s", r->people ? r->people : "(null)");
     return 0;
 }
 
@@ -127,6 +133,10 @@ START_TEST(fields_round_trip_in_order)
         ck_assert(got.rec.score == want.score);
         ck_assert_str_eq(got.ph, want.phrases ? want.phrases : "(null)");
         ck_assert_str_eq(got.name, want.counterpart_name);
+        ck_assert(got.rec.hesitation == want.hesitation);
+        ck_assert(got.rec.engagement == want.engagement);
+        ck_assert_uint_eq(got.rec.kinds, want.kinds);
+        ck_assert_str_eq(got.people, want.people ? want.people : "(null)");
         char wq[16];
         snprintf(wq, sizeof(wq), "Q%d", i);
         ck_assert_str_eq(got.qid, wq);
@@ -134,6 +144,49 @@ START_TEST(fields_round_trip_in_order)
     size_t n2 = 9;
     ck_assert_int_eq(dt_spool_count(sp, &n2, &err), 0);
     ck_assert_uint_eq(n2, 0);
+    dt_spool_close(sp);
+}
+END_TEST
+
+/* A spool an older milter left (without the customer's side) is opened,
+ * gains the columns, and replays its entry with no tone and no people. */
+START_TEST(older_spool_gains_the_new_columns)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(db,
+                     "CREATE TABLE spool(id INTEGER PRIMARY KEY AUTOINCREMENT, qid TEXT,"
+                     " msgid INTEGER NOT NULL, ancestors BLOB, new_key INTEGER, at INTEGER,"
+                     " outbound INTEGER, rep TEXT, counterpart TEXT, subject TEXT,"
+                     " subject_key INTEGER, window_s INTEGER, score REAL, phrases TEXT,"
+                     " counterpart_name TEXT);"
+                     "INSERT INTO spool(qid, msgid, new_key, at, outbound, rep, counterpart, score)"
+                     " VALUES ('QOLD', 42, 42, 1790000000, 0, 'ann@corp.example',"
+                     " 'bob@cust.example', 0.0)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    struct dt_spool *sp;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_spool_open(path, 1 << 20, &sp, &err) == 0, "%s", err.msg);
+    struct box got;
+    memset(&got, 0, sizeof(got));
+    size_t done = 0;
+    ck_assert_int_eq(dt_spool_replay(sp, 1, grab, &got, &done, &err), 0);
+    ck_assert_uint_eq(done, 1);
+    ck_assert_int_eq(got.rec.msgid, 42);
+    ck_assert_str_eq(got.qid, "QOLD");
+    ck_assert(got.rec.hesitation == 0 && got.rec.engagement == 0);
+    ck_assert_uint_eq(got.rec.kinds, 0);
+    ck_assert_str_eq(got.people, "(null)");
+    /* and takes new entries with them */
+    struct dt_record r = record(1);
+    ck_assert_msg(dt_spool_put(sp, &r, "QNEW", &err) == 0, "%s", err.msg);
+    dt_spool_close(sp);
+    ck_assert_msg(dt_spool_open(path, 1 << 20, &sp, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(dt_spool_replay(sp, 1, grab, &got, &done, &err), 0);
+    ck_assert(got.rec.hesitation == 1.25);
     dt_spool_close(sp);
 }
 END_TEST
@@ -208,6 +261,7 @@ static Suite *spool_suite(void)
     TCase *tc = tcase_create("spool");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, fields_round_trip_in_order);
+    tcase_add_test(tc, older_spool_gains_the_new_columns);
     tcase_add_test(tc, stopped_replay_keeps_the_rest);
     tcase_add_test(tc, bound_refuses_with_the_setting_named);
     tcase_add_test(tc, unwritable_place_is_an_error_naming_it);

@@ -158,6 +158,9 @@ struct seen {
     double score[32];
     char name[32][32];
     bool out[32];
+    double hes[32], eng[32];
+    unsigned kinds[32];
+    char people[32][64];
     int stop_at; /* stop (returning 7) at this row, -1 never */
 };
 
@@ -175,6 +178,10 @@ static int collect(const struct dt_row *r, void *arg)
     snprintf(s->phrases[i], 32, "%s", r->phrases ? r->phrases : "(null)");
     s->score[i] = r->score;
     snprintf(s->name[i], 32, "%s", r->counterpart_name ? r->counterpart_name : "(null)");
+    s->hes[i] = r->hesitation;
+    s->eng[i] = r->engagement;
+    s->kinds[i] = r->kinds;
+    snprintf(s->people[i], 64, "%s", r->people ? r->people : "(null)");
     return (int)i == s->stop_at ? 7 : 0;
 }
 
@@ -197,6 +204,10 @@ static struct dt_store *three_threads(void)
     put(st, &(struct m){"t2@corp", NULL, NULL, T0 + 10, true, "dirk@corp", "carl@other", "Demo",
                         0.2, NULL});
     next_name = "Bob Jansen";
+    next_tone.hesitation = 1.2345; /* kept to three decimals */
+    next_tone.engagement = 12.5;
+    next_tone.kinds = 0x2801;
+    next_tone.people = "bob@cust\tBob Jansen\nmaria@cust\t\n";
     put(st, &(struct m){"t1r@cust", "t1@corp", NULL, T0 + 3 * DAY, false, "ann@corp", "bob@cust",
                         "Re: Offerte", 0, NULL});
     put(st, &(struct m){"t3@corp", NULL, NULL, T0 + 20, true, "ann@corp", "carl@other", NULL, 0.5,
@@ -241,6 +252,14 @@ START_TEST(scan_order_and_rows)
     ck_assert_str_eq(s.name[0], "Bob Jansen");
     ck_assert_str_eq(s.name[2], "Bob Jansen");
     ck_assert_str_eq(s.name[6], "(null)");
+    /* an inbound reply's tone and the customer's people come back as recorded */
+    ck_assert_double_eq_tol(s.hes[2], 1.235, 1e-9);
+    ck_assert_double_eq_tol(s.eng[2], 12.5, 1e-9);
+    ck_assert_uint_eq(s.kinds[2], 0x2801);
+    ck_assert_str_eq(s.people[2], "bob@cust\tBob Jansen\nmaria@cust\t\n");
+    ck_assert_double_eq(s.hes[0], 0);
+    ck_assert_uint_eq(s.kinds[0], 0);
+    ck_assert_str_eq(s.people[0], "(null)");
     ck_assert(s.thread[6] == dt_msgid_hash("t3@corp"));
     ck_assert_str_eq(s.subject[6], "(null)");
 
@@ -466,7 +485,11 @@ START_TEST(load_is_idempotent)
                         .counterpart = "bob@cust",
                         .counterpart_name = "Bob",
                         .score_milli = 873,
-                        .phrases = "amazing"};
+                        .phrases = "amazing",
+                        .hesitation_milli = 1500,
+                        .engagement_milli = 250,
+                        .kinds = 0x800,
+                        .people = "bob@cust\tBob\n"};
     bool added = false;
     ck_assert_msg(dt_store_load(st, &ev, &added, &err) == 0, "%s", err.msg);
     ck_assert(added);
@@ -490,7 +513,8 @@ START_TEST(load_is_idempotent)
     size_t rows;
     dt_store_close(st);
     char *d = dump_of(db_path, &rows);
-    ck_assert_str_eq(d, "event 77 5 Pilot 1234 1790000000 1 ann@corp bob@cust Bob 873 amazing\n"
+    ck_assert_str_eq(d, "event 77 5 Pilot 1234 1790000000 1 ann@corp bob@cust Bob 873 amazing 1500 "
+                        "250 2048 [bob@cust\tBob\n]\n"
                         "sent ann@corp 1790000000 1790000060\n"
                         "item ann@corp 77 1790000060\n");
     free(d);

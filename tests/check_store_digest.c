@@ -96,9 +96,9 @@ START_TEST(v1_database_migrates_and_keeps_its_events)
     make_v1();
     ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 1);
     struct dt_store *st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 4);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 5);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name IN"
                              " ('digest_sent', 'digest_item')"),
@@ -128,7 +128,7 @@ START_TEST(v1_database_migrates_and_keeps_its_events)
 
     /* and reopens without migrating again */
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert_int_eq(first(st, ANN, K2), T0 + 7 * 3600);
     ck_assert_uint_eq(scan_all(st).n, 4);
     dt_store_close(st);
@@ -154,7 +154,7 @@ START_TEST(failed_migration_changes_nothing)
     /* out of the way, the next open migrates */
     raw_exec("DROP TABLE digest_item");
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert_uint_eq(scan_all(st).n, 3);
     dt_store_close(st);
 }

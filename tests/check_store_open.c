@@ -23,7 +23,7 @@
 START_TEST(open_creates_and_reopens)
 {
     struct dt_store *st = open_ok();
-    ck_assert_int_eq(dt_store_schema_version(), 4);
+    ck_assert_int_eq(dt_store_schema_version(), 5);
     ck_assert_int_eq(dt_store_version(st), dt_store_schema_version());
     ck_assert(!dt_store_broken(st));
     struct dt_store_counts c = counts(st);
@@ -31,11 +31,11 @@ START_TEST(open_creates_and_reopens)
     put(st, &(struct m){.id = "a@x", .at = T0, .out = true, .rep = "r@corp", .cp = "c@cust"});
     dt_store_close(st);
 
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 4);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 5);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM schema_version"), 1);
 
     st = open_ok();
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert_uint_eq(counts(st).outbound, 1);
     dt_store_close(st);
     dt_store_close(NULL);

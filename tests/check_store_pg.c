@@ -109,7 +109,7 @@ START_TEST(open_refuses_an_older_schema)
     raw_exec("UPDATE schema_version SET version = 3");
     char want[512];
     snprintf(want, sizeof(want),
-             "%s: schema version 3 is older than this dealtemp's (4): run dealtemp migrate -c "
+             "%s: schema version 3 is older than this dealtemp's (5): run dealtemp migrate -c "
              "CONF once, as the role that owns the schema",
              db_label);
     struct dt_store *st = (struct dt_store *)&st;
@@ -130,10 +130,10 @@ END_TEST
 
 START_TEST(open_refuses_a_newer_schema)
 {
-    raw_exec("UPDATE schema_version SET version = 5");
+    raw_exec("UPDATE schema_version SET version = 6");
     char want[512];
     snprintf(want, sizeof(want),
-             "%s: schema version 5 is newer than this dealtemp supports (4); upgrade dealtemp",
+             "%s: schema version 6 is newer than this dealtemp supports (5); upgrade dealtemp",
              db_label);
     struct dt_store *st = (struct dt_store *)&st;
     struct dt_error err = {""};
@@ -143,7 +143,39 @@ START_TEST(open_refuses_a_newer_schema)
     int from = -1, to = -1;
     ck_assert_int_eq(dt_store_migrate(db_path, &from, &to, &err), -1);
     ck_assert_str_eq(err.msg, want);
-    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 5);
+    ck_assert_int_eq(raw_int("SELECT version FROM schema_version"), 6);
+}
+END_TEST
+
+/* A database the previous release (schema 4) left: migrate adds the
+ * customer's side and keeps every message; until then the milter refuses it. */
+START_TEST(version_4_migrates_and_keeps_its_events)
+{
+    struct dt_store *st = open_ok();
+    put(st, &(struct m){"v4a@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Pilot", 0.9,
+                        "amazing"});
+    put(st, &(struct m){"v4b@cust", "v4a@corp", NULL, T0 + DAY, false, "ann@corp", "bob@cust",
+                        "Re: Pilot", 0, NULL});
+    dt_store_close(st);
+    raw_exec("ALTER TABLE events DROP COLUMN hesitation, DROP COLUMN engagement,"
+             " DROP COLUMN kinds, DROP COLUMN people");
+    raw_exec("UPDATE schema_version SET version = 4");
+    struct dt_error err = {""};
+    st = (struct dt_store *)&st;
+    ck_assert_int_eq(dt_store_open(db_path, &st, &err), -1);
+    ck_assert_msg(strstr(err.msg, "schema version 4 is older") != NULL, "%s", err.msg);
+    int from = -1, to = -1;
+    ck_assert_msg(dt_store_migrate(db_path, &from, &to, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(from, 4);
+    ck_assert_int_eq(to, 5);
+    st = open_ok();
+    size_t rows;
+    char *d = dump_of(db_path, &rows);
+    ck_assert_uint_eq(rows, 2);
+    ck_assert_msg(strstr(d, " 900 amazing 0 0 0 [-]\n") != NULL, "%s", d);
+    ck_assert_msg(strstr(d, " 0 - 0 0 0 [-]\n") != NULL, "%s", d);
+    free(d);
+    dt_store_close(st);
 }
 END_TEST
 
@@ -155,13 +187,13 @@ START_TEST(migrate_creates_then_reports_current)
     struct dt_error err = {""};
     ck_assert_msg(dt_store_migrate(url, &from, &to, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(from, 0);
-    ck_assert_int_eq(to, 4);
+    ck_assert_int_eq(to, 5);
     ck_assert_int_eq(to, dt_store_schema_version());
     ck_assert_msg(dt_store_migrate(url, &from, &to, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(from, 4);
-    ck_assert_int_eq(to, 4);
+    ck_assert_int_eq(from, 5);
+    ck_assert_int_eq(to, 5);
     ck_assert_int_eq(dt_test_pg_int(url, "SELECT count(*) FROM schema_version"), 1);
-    ck_assert_int_eq(dt_test_pg_int(url, "SELECT version FROM schema_version"), 4);
+    ck_assert_int_eq(dt_test_pg_int(url, "SELECT version FROM schema_version"), 5);
 
     /* the keyword form names the same database */
     char kw[512];
@@ -169,7 +201,7 @@ START_TEST(migrate_creates_then_reports_current)
              strrchr(label, '/') + 1);
     struct dt_store *st;
     ck_assert_msg(dt_store_open(kw, &st, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(dt_store_version(st), 4);
+    ck_assert_int_eq(dt_store_version(st), 5);
     ck_assert(!dt_store_broken(st));
     dt_store_close(st);
 
@@ -212,8 +244,8 @@ START_TEST(migrate_from_several_processes_at_once)
     int made = 0;
     for (int p = 0; p < MIGRATORS; p++) {
         ck_assert_msg(r[p][0] == 0, "migrator %d failed (see stderr)", p);
-        ck_assert_int_eq(r[p][2], 4);
-        ck_assert_msg(r[p][1] == 0 || r[p][1] == 4, "migrator %d: from %d", p, r[p][1]);
+        ck_assert_int_eq(r[p][2], 5);
+        ck_assert_msg(r[p][1] == 0 || r[p][1] == 5, "migrator %d: from %d", p, r[p][1]);
         made += r[p][1] == 0;
     }
     ck_assert_int_eq(made, 1); /* one did the work, the others found it done */
@@ -622,7 +654,7 @@ START_TEST(copy_sqlite_to_pg_and_back)
     struct dt_error err = {""};
     ck_assert_msg(dt_store_copy(a, url, &r, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(r.from_version, 0);
-    ck_assert_int_eq(r.to_version, 4);
+    ck_assert_int_eq(r.to_version, 5);
     ck_assert_uint_eq(r.messages, 300);
     ck_assert_uint_eq(r.added, 300);
     ck_assert_uint_gt(r.digest_rows, 5);
@@ -640,7 +672,7 @@ START_TEST(copy_sqlite_to_pg_and_back)
 
     /* again: nothing added anywhere, nothing changed */
     ck_assert_msg(dt_store_copy(a, url, &r, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(r.from_version, 4);
+    ck_assert_int_eq(r.from_version, 5);
     ck_assert_uint_eq(r.added, 0);
     ck_assert_uint_eq(r.already, 300);
     ck_assert_uint_eq(r.digest_added, 0);
@@ -662,6 +694,7 @@ static void schema_tests(TCase *tc)
     tcase_add_test(tc, open_refuses_a_database_without_schema);
     tcase_add_test(tc, open_refuses_an_older_schema);
     tcase_add_test(tc, open_refuses_a_newer_schema);
+    tcase_add_test(tc, version_4_migrates_and_keeps_its_events);
     tcase_add_test(tc, migrate_creates_then_reports_current);
     tcase_add_test(tc, migrate_from_several_processes_at_once);
 }

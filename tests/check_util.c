@@ -123,6 +123,67 @@ START_TEST(unicode_case)
 }
 END_TEST
 
+/* dt_utf8_prefix_ci: case-insensitive beyond ASCII, bounded by n, bytes of s returned. */
+START_TEST(utf8_prefix_ci_folds_every_script)
+{
+    static const struct {
+        const char *s, *word;
+        size_t want;
+    } rows[] = {
+        {"Subject: x", "subject", 7},
+        {"SUBJECT", "Subject", 7},
+        {"ПЕРЕСЫЛАЕМОЕ", "пер", 6},
+        {"Пере", "ПЕР", 6},
+        {"ÄMNE:", "ämne", 5},
+        {"WYSŁANE:", "wysłane", 8},
+        {"Śr.", "śr", 3},
+        {"İ", "i", 2},            /* folds to a shorter character: the bytes of s are returned */
+        {"Sent", "Sent from", 0}, /* s shorter than the word */
+        {"Seat", "sent", 0},
+        {"anything", "", 0},  /* an empty word never matches */
+        {"\xff\xfe", "ä", 0}, /* invalid bytes decode as U+FFFD */
+        {"\xd0", "п", 0},     /* a sequence cut off at the end of s */
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+        ck_assert_msg(dt_utf8_prefix_ci(rows[r].s, strlen(rows[r].s), rows[r].word,
+                                        strlen(rows[r].word)) == rows[r].want,
+                      "row %zu", r);
+    /* n bounds the read: "Sent" does not start with "Sent" when only 3 bytes count. */
+    ck_assert_uint_eq(dt_utf8_prefix_ci("Sent", 3, "sent", 4), 0);
+    ck_assert_uint_eq(dt_utf8_prefix_ci("Sent", 4, "sent", 4), 4);
+}
+END_TEST
+
+/*
+ * dt_utf8_may_fold_equal is the one-byte shortcut before dt_utf8_prefix_ci:
+ * it must never rule out a pair the full comparison accepts. Every pair it
+ * can rule out has an ASCII side, so try every BMP character against every
+ * ASCII one, and demand the same answer from both paths.
+ */
+START_TEST(utf8_fold_shortcut_agrees_with_full_compare)
+{
+    for (uint32_t cp = 0; cp < 0x10000; cp++) {
+        if (cp >= 0xd800 && cp <= 0xdfff)
+            continue;
+        char enc[4];
+        size_t n = dt_utf8_encode(cp, enc);
+        for (unsigned a = 0; a < 0x80; a++) {
+            char w = (char)a;
+            bool full = dt_utf8_prefix_ci(enc, n, &w, 1) == n;
+            if (full)
+                ck_assert_msg(dt_utf8_may_fold_equal((unsigned char)enc[0], (unsigned char)a) &&
+                                  dt_utf8_may_fold_equal((unsigned char)a, (unsigned char)enc[0]),
+                              "U+%04X and '%c' fold equal but the shortcut says no", (unsigned)cp,
+                              (int)a);
+            if (cp < 0x80)
+                ck_assert_int_eq(full, dt_utf8_may_fold_equal((unsigned char)cp, (unsigned char)a));
+        }
+    }
+    ck_assert(dt_utf8_may_fold_equal(0xc4, 'i')); /* U+0130 'İ' */
+    ck_assert(!dt_utf8_may_fold_equal(0xd0, 'p'));
+}
+END_TEST
+
 START_TEST(json_escapes_everything_hostile)
 {
     struct dt_buf b = DT_BUF_INIT;
@@ -298,6 +359,8 @@ int main(void)
     tcase_add_test(tc, utf8_decode_rejects_bad_sequences);
     tcase_add_test(tc, utf8_clean_normalises);
     tcase_add_test(tc, unicode_case);
+    tcase_add_test(tc, utf8_prefix_ci_folds_every_script);
+    tcase_add_test(tc, utf8_fold_shortcut_agrees_with_full_compare);
     tcase_add_test(tc, json_escapes_everything_hostile);
     tcase_add_test(tc, header_value_is_sanitised);
     tcase_add_test(tc, header_value_folds_under_limits);

@@ -75,8 +75,7 @@ UNUSED static void add_both(Suite *s, const char *name, double timeout_s, void (
 }
 
 /* The tests add() adds, with a SQLite store only (what they check is SQLite's own). */
-UNUSED static void add_sqlite(Suite *s, const char *name, double timeout_s,
-                              void (*add)(TCase *tc))
+UNUSED static void add_sqlite(Suite *s, const char *name, double timeout_s, void (*add)(TCase *tc))
 {
     TCase *tc = tcase_create(name);
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -107,6 +106,12 @@ struct m {
 
 /* The counterpart's display name the next put() records (then cleared). */
 static const char *next_name UNUSED;
+/* The tone and people the next put() records (then cleared). */
+static struct {
+    double hesitation, engagement;
+    unsigned kinds;
+    const char *people;
+} next_tone UNUSED;
 
 UNUSED static int put_err(struct dt_store *st, const struct m *m, struct dt_record_result *res,
                           struct dt_error *err)
@@ -136,8 +141,13 @@ UNUSED static int put_err(struct dt_store *st, const struct m *m, struct dt_reco
         .score = m->score,
         .phrases = m->phrases,
         .counterpart_name = next_name,
+        .hesitation = next_tone.hesitation,
+        .engagement = next_tone.engagement,
+        .kinds = next_tone.kinds,
+        .people = next_tone.people,
     };
     next_name = NULL;
+    memset(&next_tone, 0, sizeof(next_tone));
     int rc = dt_store_record(st, &rec, res, err);
     dt_buf_free(&norm);
     return rc;
@@ -218,12 +228,13 @@ UNUSED static int dump_line(const struct dt_raw *r, void *arg)
     struct dump_text *d = arg;
     char line[640];
     if (r->kind == DT_RAW_EVENT)
-        snprintf(line, sizeof(line), "event %lld %lld %s %lld %lld %d %s %s %s %ld %s\n",
-                 (long long)r->thread, (long long)r->subject_key, r->subject ? r->subject : "-",
-                 (long long)r->msgid, (long long)r->at, r->outbound, r->rep ? r->rep : "-",
-                 r->counterpart ? r->counterpart : "-",
-                 r->counterpart_name ? r->counterpart_name : "-", r->score_milli,
-                 r->phrases ? r->phrases : "-");
+        snprintf(
+            line, sizeof(line), "event %lld %lld %s %lld %lld %d %s %s %s %ld %s %ld %ld %u [%s]\n",
+            (long long)r->thread, (long long)r->subject_key, r->subject ? r->subject : "-",
+            (long long)r->msgid, (long long)r->at, r->outbound, r->rep ? r->rep : "-",
+            r->counterpart ? r->counterpart : "-", r->counterpart_name ? r->counterpart_name : "-",
+            r->score_milli, r->phrases ? r->phrases : "-", r->hesitation_milli, r->engagement_milli,
+            r->kinds, r->people ? r->people : "-");
     else if (r->kind == DT_RAW_DIGEST_SENT)
         snprintf(line, sizeof(line), "sent %s %lld %lld\n", r->rep, (long long)r->day,
                  (long long)r->at);

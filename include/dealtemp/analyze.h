@@ -20,6 +20,9 @@
  *   internal  everything else (internal to internal, or nothing internal).
  * Recipients are the envelope recipients, or To and Cc when there are none
  * (a message read from a file).
+ *
+ * Scored: outbound mail (the rep's euphoria) and, with customer.tone,
+ * inbound mail (the customer's tone: the same score plus tone[]).
  */
 #ifndef DEALTEMP_ANALYZE_H
 #define DEALTEMP_ANALYZE_H
@@ -49,6 +52,9 @@ struct dt_envelope {
 #define DT_ANALYZE_SCORE_ALL 0x1 /* score whatever the direction (dealtemp score) */
 #define DT_ANALYZE_KEEP_TEXT 0x2 /* keep the scored own words in facts->own_text */
 
+/* People on the customer's side kept per message; more are not counted. */
+#define DT_PEOPLE_MAX 16
+
 struct dt_facts {
     enum dt_direction direction;
     const char *why;           /* why ignored / internal, for logs: "List-Id", ... ("" otherwise) */
@@ -60,7 +66,13 @@ struct dt_facts {
     const char *counterpart_name; /* the customer's display name in this message (in msg), or NULL */
     struct dt_message *msg;    /* header facts; msg->text is freed once scored */
     struct dt_quote_info quote;
-    bool scored;               /* score is valid */
+    /* The customer's side in this message (tone.h, dt_same_side): From, To
+     * and Cc addresses at the counterpart's organisation, the counterpart
+     * first; pointers into msg. Outbound and inbound mail only. */
+    const char *people[DT_PEOPLE_MAX];
+    size_t n_people;
+    bool scored;               /* score is valid: outbound mail, inbound mail when
+                                  customer.tone is on (their tone), or SCORE_ALL */
     struct dt_score score;
     char *own_text;            /* with DT_ANALYZE_KEEP_TEXT: the words scored, else NULL */
     size_t own_len;

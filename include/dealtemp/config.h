@@ -34,6 +34,7 @@
 #include "dealtemp/cooling.h"
 #include "dealtemp/error.h"
 #include "dealtemp/euphoria.h"
+#include "dealtemp/tone.h"
 #include "dealtemp/lexicon.h"
 
 struct dt_config {
@@ -83,6 +84,17 @@ struct dt_config {
 
     /* cooling.*: durations in seconds; cooling.hours == &hours */
     struct dt_cooling_params cooling;
+
+    /* customer.*: the customer's side (tone.h) */
+    bool customer_tone;       /* score the customer's replies (true) */
+    struct dt_tone_params tone;
+    char **freemail;          /* customer.freemail_domains: lower-cased domains, NULL-terminated */
+    size_t n_freemail;
+
+    /* nudge.*: the same-hour note to a rep after a euphoric mail (nudge.h) */
+    char **nudge_reps;        /* lower-cased addresses or "@domain"; empty = no nudges (default) */
+    size_t n_nudge_reps;
+    long nudge_interval;      /* seconds: at most one nudge per rep in this long (3600) */
 
     /* digest.* */
     char *digest_from;        /* sender of digests ("dealtemp@<first internal domain>") */

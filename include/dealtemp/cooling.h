@@ -18,6 +18,13 @@
  *   waiting  latest message is outbound, no reply yet, and none of the above
  *   warm     latest message is a customer reply that came in normal time
  *   open     the customer wrote first and the rep has not answered yet
+ * and, on the customer's side (dt_cooling_customer, after those):
+ *   hesitant      the customer's latest message is hesitant and answers a
+ *                 trigger (replaces warm and slowed)
+ *   carried-away  warm or waiting, the customer's latest reply is
+ *                 enthusiastic, a trigger lies within carried_window of it
+ *                 (before or after), and no second person on the customer's
+ *                 side has appeared
  * Silence after a calm message is never cooling. stall_after is measured
  * on the calendar ("a week later") even when clock is business; the other
  * comparisons use the configured clock.
@@ -45,6 +52,7 @@
 #include "dealtemp/bizcal.h"
 #include "dealtemp/duration.h"
 #include "dealtemp/euphoria.h"
+#include "dealtemp/tone.h"
 
 enum dt_thread_state {
     DT_STATE_OPEN,
@@ -53,6 +61,8 @@ enum dt_thread_state {
     DT_STATE_COOLING,
     DT_STATE_STALLED,
     DT_STATE_SLOWED,
+    DT_STATE_HESITANT,
+    DT_STATE_CARRIED,       /* "carried-away" */
     DT_STATE_COUNT
 };
 
@@ -65,6 +75,7 @@ struct dt_tl_event {
     bool outbound;          /* rep -> customer; false: customer -> rep */
     enum dt_level level;    /* euphoria level (outbound only) */
     double score;
+    enum dt_tone tone;      /* the customer's tone (inbound only; tone.h) */
 };
 
 struct dt_cooling_params {
@@ -74,6 +85,7 @@ struct dt_cooling_params {
     long default_reply;     /* 2 days, seconds */
     bool business;          /* clock: false = calendar, true = business */
     enum dt_level trigger;  /* DT_LEVEL_EUPHORIC */
+    long carried_window;    /* 2 days, seconds (calendar): carried-away */
     const struct dt_business_hours *hours; /* used when business (and for business latencies) */
 };
 
@@ -168,6 +180,15 @@ bool dt_cooling_reply_slow(const struct dt_cooling_params *p, long reply, long u
  * own one decides.
  */
 void dt_cooling_evaluate(const struct dt_tl_event *ev, size_t n, const struct dt_usual_hint *other,
+                         const struct dt_cooling_params *p, time_t now, struct dt_cooling *out);
+
+/*
+ * The customer's side of the verdict (see the states above): refine what
+ * dt_cooling_evaluate left in out for the same ev, n, p and now; n_people
+ * is how many people on the customer's side have appeared by now. Sets
+ * out->trigger to the enthusiastic message it rests on.
+ */
+void dt_cooling_customer(const struct dt_tl_event *ev, size_t n, size_t n_people,
                          const struct dt_cooling_params *p, time_t now, struct dt_cooling *out);
 
 #endif

@@ -17,6 +17,15 @@
 #include "dealtemp/store.h"
 #include "dealtemp/thread.h"
 
+/* One person on the customer's side of a deal. */
+struct dt_person {
+    const char *address;
+    const char *name;          /* as last seen, or NULL */
+    time_t first_at;           /* the first message naming them */
+    bool joined_later;         /* first_at >= the thread's first message + customer.joined_after */
+};
+#define DT_DEAL_PEOPLE_MAX 16
+
 /* One deal thread as of a moment. Pointers are valid during the callback only. */
 struct dt_deal {
     dt_hash thread;
@@ -39,6 +48,16 @@ struct dt_deal {
     double trigger_score;
     const char *trigger_phrases;
     size_t n_messages;
+
+    /* The customer's side (tone.h). */
+    size_t n_replies;          /* customer messages */
+    enum dt_tone customer_tone; /* of their latest message (neutral when none) */
+    enum dt_trend customer_trend;
+    unsigned customer_kinds;   /* what that tone rests on: a bit per dt_kind (DT_KINDS_BIT) */
+    const struct dt_person *people; /* their side, by first appearance (counterpart first
+                                       when tied); n_people of them */
+    size_t n_people;
+    bool people_more;          /* more than DT_DEAL_PEOPLE_MAX appeared */
 };
 
 struct dt_deals_query {

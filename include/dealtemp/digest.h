@@ -19,6 +19,7 @@
 #ifndef DEALTEMP_DIGEST_H
 #define DEALTEMP_DIGEST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,12 +33,22 @@
 #include "dealtemp/thread.h"
 
 #define DT_DIGEST_MAX_LATENCIES 12
+/* People on the customer's side named in a card; more are counted. */
+#define DT_DIGEST_MAX_PEOPLE 4
+
+/* One person on the customer's side, as a card names them. */
+struct dt_digest_person {
+    char *address;
+    char *name;                     /* display name as last seen, or NULL */
+    time_t first_at;                /* first seen in the thread */
+    bool joined_later;              /* customer.joined_after the thread began: a good sign */
+};
 
 /* One deal in a digest: owned copies, valid as long as the digest. */
 struct dt_digest_item {
     dt_hash thread;
     char id[13];
-    enum dt_thread_state state;     /* stalled, cooling or slowed */
+    enum dt_thread_state state;     /* stalled, cooling, hesitant, slowed or carried-away */
     bool is_new;                    /* not in any earlier digest of this rep */
     char *counterpart;
     char *counterpart_name;         /* their display name as last seen, or NULL */
@@ -52,20 +63,35 @@ struct dt_digest_item {
     enum dt_usual_source usual_source; /* where the usual came from */
     long latencies_s[DT_DIGEST_MAX_LATENCIES]; /* the customer's latest reply times, oldest first */
     size_t n_latencies;
+    /* The customer's side (tone.h). */
+    size_t n_replies;
+    enum dt_tone customer_tone;     /* of their latest reply (n_replies > 0) */
+    struct dt_digest_person people[DT_DIGEST_MAX_PEOPLE]; /* the counterpart first, then by
+                                                             first appearance */
+    size_t n_people;                /* listed */
+    size_t n_people_total;          /* seen (more than listed: "+N more") */
 };
 
 struct dt_digest {
     char *rep;
     time_t as_of;
-    struct dt_digest_item *items;   /* stalled first, then cooling, then slowed; oldest trigger first */
+    struct dt_digest_item *items;   /* by state (dt_digest_state_rank), oldest trigger first */
     size_t n_items;
 };
 
 /* A manager's roll-up: one line per rep with their counts. */
 struct dt_rollup_line {
     const char *rep;
-    size_t stalled, cooling, slowed;
+    size_t stalled, cooling, slowed, hesitant, carried;
 };
+
+/*
+ * The states a digest lists, in the order it lists them: stalled 0,
+ * cooling 1, hesitant 2, slowed 3, carried-away 4; -1 for the others
+ * (open, waiting, warm), which no digest lists.
+ */
+int dt_digest_state_rank(enum dt_thread_state s);
+#define DT_DIGEST_SECTIONS 5
 
 /*
  * Every rep's digest as of as_of (only rep `only` when not NULL). Reps with
@@ -103,6 +129,15 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
  */
 int dt_digest_send(const struct dt_config *cfg, const char *rcpt, const char *msg, size_t len,
                    struct dt_error *err);
+
+/*
+ * dt_digest_send for a caller that may have to stop early (the milter's
+ * nudges, nudge.h): once *cancel is true a running sendmail is killed with
+ * its process group within about 100 ms ("sendmail cancelled (killed)");
+ * SMTP looks at the flag before connecting only. cancel may be NULL.
+ */
+int dt_digest_send_cancel(const struct dt_config *cfg, const char *rcpt, const char *msg,
+                          size_t len, const atomic_bool *cancel, struct dt_error *err);
 
 /* `dealtemp digest`: collect, render, then write an mbox or send. */
 struct dt_digest_run_opts {

@@ -50,7 +50,7 @@ int dt_ingest(struct dt_store *st, const struct dt_config *cfg, const struct dt_
 struct dt_ingest_rec {
     struct dt_record rec;
     dt_hash anc[DT_INGEST_MAX_ANCESTORS];
-    struct dt_buf subj, phrases;
+    struct dt_buf subj, phrases, people;
 };
 int dt_ingest_prepare(const struct dt_config *cfg, const struct dt_facts *f, time_t at,
                       struct dt_ingest_rec *out, struct dt_error *err);
@@ -65,5 +65,13 @@ int dt_ingest_commit(struct dt_store *st, const struct dt_config *cfg, const str
  * 2 working days, assumed, no history yet; normal)".
  */
 void dt_ingest_latency_value(const struct dt_ingest_result *r, char *buf, size_t size);
+
+/*
+ * The phrases the store keeps for a scored message (and the digest and the
+ * nudge show): the top five evidence texts, strongest first, distinct,
+ * negated hits and '!' runs left out - "amazing, can't wait, 🚀".
+ * Appended to out; nothing for a score without such evidence.
+ */
+void dt_ingest_phrases(const struct dt_score *s, struct dt_buf *out);
 
 #endif

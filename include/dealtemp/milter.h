@@ -32,8 +32,31 @@ int dt_milter_listen(const char *spec, struct dt_error *err);
 /* Serve until libmilter is told to stop. Returns 0 or -1 with err set. */
 int dt_milter_serve(struct dt_error *err);
 
-/* Release the current configuration (at exit). */
+/* Release the current configuration (at exit); stops the nudges too if still running. */
 void dt_milter_shutdown(void);
+
+/*
+ * Open the store pool of the current configuration (and of every later
+ * one), in the process that serves, after detaching and dropping
+ * privileges: its PostgreSQL spool replay thread would not survive the
+ * fork of a detach, and the database is opened as the user that writes it.
+ * Until then (and when the store cannot be opened) messages pass without
+ * deal threads.
+ */
+void dt_milter_store_start(void);
+
+/*
+ * The same-hour nudges (nudge.h): start their queue and worker thread, in
+ * the process that serves (after detaching). 0, or -1 with err set.
+ */
+int dt_milter_nudges_start(struct dt_error *err);
+
+/*
+ * Stop them: what is queued is sent for up to wait_ms, then cancelled
+ * (dt_nudger_stop). Call after the messages in flight have ended; the
+ * counters keep the final figures.
+ */
+void dt_milter_nudges_stop(int wait_ms);
 
 /* What the filter did since it started. Each field counts messages, but headers. */
 struct dt_milter_counters {
@@ -47,6 +70,9 @@ struct dt_milter_counters {
      * since, waiting now, kept nowhere (spool full); outages; away now */
     unsigned long spooled, replayed, spool_pending, spool_dropped, store_outages;
     bool store_down;
+    /* same-hour nudges (nudge.h): delivered, failed to deliver, dropped
+     * (queue full, stopping), not sent because of nudge.interval */
+    unsigned long nudges_sent, nudges_failed, nudges_dropped, nudges_limited;
 };
 
 /* A consistent-enough snapshot (each field read atomically). Thread-safe. */

@@ -112,7 +112,21 @@ struct dt_record {
     double score;             /* outbound: euphoria score (three decimals kept); inbound: 0 */
     const char *phrases;      /* top evidence, "amazing, can't wait, 🚀" (may be NULL) */
     const char *counterpart_name; /* the customer's display name in this message, or NULL */
+    /* Inbound with customer.tone: the reply's tone (tone.h) - the weights of
+     * its hesitation and of its engagement (nextstep + relief) words, three
+     * decimals kept, and the kinds that matched; never its words. */
+    double hesitation, engagement;
+    unsigned kinds;
+    const char *people;       /* the customer's side in this message: "addr\tname\n" per
+                                 person (name may be empty), counterpart first; or NULL */
 };
+
+/*
+ * How both implementations keep a score (and a tone weight): an integer of DT_SCORE_SCALE
+ * steps (euphoria.h), clamped to +-1e6 (a NaN is 0); and back.
+ */
+int64_t dt_store_score_to_int(double score);
+double dt_store_score_of_int(int64_t stored);
 
 /* What recording found. */
 struct dt_record_result {
@@ -141,6 +155,9 @@ struct dt_row {
     const char *subject;      /* the thread's subject (first stored), NULL if not kept */
     double score;             /* the level is derived from it: dt_level_of() */
     const char *phrases;
+    double hesitation, engagement; /* inbound: the reply's tone weights (dt_record) */
+    unsigned kinds;
+    const char *people;       /* as recorded (dt_record), or NULL */
 };
 
 struct dt_store_filter {
@@ -218,6 +235,9 @@ struct dt_raw {
     const char *rep;          /* event: may be NULL; digest rows: the rep */
     const char *counterpart, *counterpart_name, *phrases;
     long score_milli;         /* event: score x 1000, as stored */
+    long hesitation_milli, engagement_milli; /* event: tone weights x 1000 */
+    unsigned kinds;           /* event */
+    const char *people;       /* event: may be NULL */
 };
 int dt_store_dump(struct dt_store *st, int (*fn)(const struct dt_raw *r, void *arg), void *arg,
                   struct dt_error *err);

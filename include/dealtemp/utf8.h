@@ -45,6 +45,27 @@ char *dt_ascii_lower_str(char *s);
 
 uint32_t dt_unicode_lower(uint32_t cp);
 uint32_t dt_unicode_upper(uint32_t cp);
+/*
+ * Does s[0..n) start with word[0..wn) in any case? Both sides are folded
+ * character by character with dt_unicode_lower (ASCII, Latin, Greek,
+ * Cyrillic), so "ПЕРЕСЫЛАЕМОЕ" matches "пересылаемое". Returns the bytes
+ * of s matched (not always wn), or 0 if it does not start with word; an
+ * empty word never matches. Reads at most n bytes of s.
+ */
+size_t dt_utf8_prefix_ci(const char *s, size_t n, const char *word, size_t wn);
+/*
+ * Can text starting with byte a and text starting with byte b be equal
+ * under dt_unicode_lower? false is certain; true means "compare them".
+ * Lets a caller that tries many words skip most of them on one byte.
+ */
+static inline bool dt_utf8_may_fold_equal(unsigned char a, unsigned char b)
+{
+    if (a < 0x80 && b < 0x80)
+        return dt_ascii_lower(a) == dt_ascii_lower(b);
+    if (a < 0x80 || b < 0x80)
+        return (a < 0x80 ? b : a) == 0xc4; /* only U+0130 'İ' (C4 B0) folds into ASCII */
+    return true;
+}
 /* Letters: ASCII, Latin-1/Extended, Greek, Cyrillic and general alphabetic ranges. */
 bool dt_unicode_is_letter(uint32_t cp);
 bool dt_unicode_is_upper(uint32_t cp);

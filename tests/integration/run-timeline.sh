@@ -168,7 +168,7 @@ if ! dt threads -c "$CONF" --state lukewarm && grep -q -- "--state lukewarm" "$t
 else not_ok "threads --state unknown" "$(cat "$tmp/out" "$tmp/err")"; fi
 
 # The table: a header and one row per thread.
-if dt threads -c "$CONF" --as-of "$T" && head -1 "$tmp/out" | grep -q '^THREAD  *STATE  *REP' \
+if dt threads -c "$CONF" --as-of "$T" && head -1 "$tmp/out" | grep -q '^THREAD  *STATE  *CUSTOMER  *REP' \
     && [ "$(wc -l <"$tmp/out")" -eq 12 ] && grep -q 'stalled .*Polderkaas' "$tmp/out"; then
     ok "threads prints a table with a header and 11 rows"
 else not_ok "threads table" "$(cat "$tmp/out" "$tmp/err")"; fi
