@@ -17,11 +17,12 @@
 
 #include "dealtemp/config.h"
 #include "dealtemp/euphoria.h"
+#include "dealtemp/tone.h"
 #include "testutil.h"
 
 /* A reply reads as hesitant from this much hesitation (and more of it than
- * engagement), as engaged from this much nextstep + relief: the lists keep
- * single weak words below it. */
+ * engagement), as engaged from this much nextstep + relief (tone.h's
+ * defaults, checked in setup): the lists keep single weak words below it. */
 #define TONE_CLEAR 1.0
 
 enum { TONE_HES, TONE_NEXT, TONE_RELIEF };
@@ -33,6 +34,8 @@ static void setup(void)
 {
     cfg = dt_test_config("tests/data/conf/minimal.conf");
     ck_assert_uint_eq(cfg->n_languages, 4);
+    ck_assert_double_eq(cfg->tone.hesitant, TONE_CLEAR);
+    ck_assert_double_eq(cfg->tone.engaged, TONE_CLEAR);
     memset(&s, 0, sizeof(s));
 }
 
@@ -54,6 +57,12 @@ static void score(const char *text)
 static double engagement(void)
 {
     return s.tone[TONE_NEXT] + s.tone[TONE_RELIEF];
+}
+
+/* The tone the one rule (tone.c) gives the last score. */
+static enum dt_tone tone_of(void)
+{
+    return dt_tone_of(&cfg->tone, s.score, s.tone[TONE_HES], engagement());
 }
 
 /* The weight of the hits of kind (not negated), from the evidence. */
@@ -105,6 +114,7 @@ START_TEST(tone_hesitant_reply)
                   s.tone[TONE_HES], engagement());
     ck_assert_msg(engagement() < TONE_CLEAR, "%s: engagement %.2f", name, engagement());
     ck_assert_int_eq(s.level, DT_LEVEL_CALM);
+    ck_assert_str_eq(dt_tone_name(tone_of()), "hesitant");
 }
 END_TEST
 
@@ -119,6 +129,7 @@ START_TEST(tone_engaged_reply)
     ck_assert_msg(engagement() >= TONE_CLEAR, "%s: engagement %.2f", name, engagement());
     ck_assert_msg(s.tone[TONE_HES] < TONE_CLEAR, "%s: hesitation %.2f", name, s.tone[TONE_HES]);
     ck_assert_int_eq(s.level, DT_LEVEL_CALM);
+    ck_assert_str_eq(dt_tone_name(tone_of()), "engaged");
 }
 END_TEST
 
@@ -133,6 +144,7 @@ START_TEST(tone_polite_reply_is_neither)
     ck_assert_msg(s.tone[TONE_HES] < TONE_CLEAR, "%s: hesitation %.2f", name, s.tone[TONE_HES]);
     ck_assert_msg(engagement() < TONE_CLEAR, "%s: engagement %.2f", name, engagement());
     ck_assert_int_eq(s.level, DT_LEVEL_CALM);
+    ck_assert_str_eq(dt_tone_name(tone_of()), "neutral");
 }
 END_TEST
 
