@@ -91,7 +91,7 @@ struct key {
     dt_config_show_fn *show;        /* KEY_PARSED: the value in messages */
 };
 
-static const char *const default_languages[] = {"en", "nl", NULL};
+static const char *const default_languages[] = {"en", "nl", "de", "fr", NULL};
 /* Free-mail providers: each address there is its own person (tone.h). */
 static const char *const default_freemail[] = {
     "gmail.com",   "googlemail.com", "outlook.com", "hotmail.com", "live.com",   "msn.com",

@@ -324,8 +324,12 @@ START_TEST(not_a_message_is_an_error)
 }
 END_TEST
 
-/* tests/data/score-expected.txt: "<file> <level>" lines for realistic mail bodies. */
-START_TEST(sample_bodies_get_their_levels)
+/*
+ * tests/data/score-expected.txt: "<file> <level>" lines for realistic mail
+ * bodies; each file is named score-<lang>-..., and that language must be
+ * the one detected among the default four.
+ */
+START_TEST(sample_bodies_get_their_levels_and_languages)
 {
     FILE *fp = fopen("tests/data/score-expected.txt", "r");
     ck_assert_msg(fp != NULL, "tests/data/score-expected.txt missing");
@@ -348,12 +352,17 @@ START_TEST(sample_bodies_get_their_levels)
         ck_assert_int_eq(dt_analyze(cfg, m.data, m.len, NULL, 0, &f, &err), 0);
         ck_assert_msg(strcmp(dt_level_name(f.score.level), level) == 0, "%s: %s %.2f, expected %s",
                       file, dt_level_name(f.score.level), f.score.score, level);
+        char lang[3] = {0};
+        ck_assert_msg(sscanf(file, "score-%2[a-z]-", lang) == 1, "%s: no language in the name",
+                      file);
+        ck_assert_msg(strcmp(f.score.lang, lang) == 0, "%s: detected '%s', expected '%s'", file,
+                      f.score.lang, lang);
         dt_facts_clear(&f);
         dt_buf_free(&m);
         n++;
     }
     fclose(fp);
-    ck_assert_int_ge(n, 12);
+    ck_assert_int_ge(n, 24); /* six per language, en nl de fr */
 }
 END_TEST
 
@@ -376,7 +385,7 @@ int main(void)
     tcase_add_test(tc, reps_narrow_outbound);
     tcase_add_test(tc, scan_limit_bounds_what_is_read);
     tcase_add_test(tc, not_a_message_is_an_error);
-    tcase_add_test(tc, sample_bodies_get_their_levels);
+    tcase_add_test(tc, sample_bodies_get_their_levels_and_languages);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

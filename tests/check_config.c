@@ -62,10 +62,12 @@ START_TEST(minimal_takes_every_default)
     ck_assert_ptr_nonnull(cfg->reps);
     ck_assert_ptr_null(cfg->reps[0]);
     ck_assert_str_eq(cfg->header_prefix, "X-Deal-");
-    ck_assert_uint_eq(cfg->n_languages, 2);
+    ck_assert_uint_eq(cfg->n_languages, 4);
     ck_assert_str_eq(cfg->languages[0], "en");
     ck_assert_str_eq(cfg->languages[1], "nl");
-    ck_assert_ptr_null(cfg->languages[2]);
+    ck_assert_str_eq(cfg->languages[2], "de");
+    ck_assert_str_eq(cfg->languages[3], "fr");
+    ck_assert_ptr_null(cfg->languages[4]);
     ck_assert_ptr_eq(cfg->euphoria.langs, (const char *const *)cfg->languages);
     ck_assert_ptr_nonnull(lexdir);
     ck_assert_str_eq(cfg->lexicon_dir, lexdir); /* found beside the exe, canonical */
@@ -82,6 +84,8 @@ START_TEST(minimal_takes_every_default)
     ck_assert_ptr_nonnull(cfg->lexicon);
     ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "en"), 0);
     ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "nl"), 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "de"), 0);
+    ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "fr"), 0);
     ck_assert_uint_gt(dt_lexicon_size(cfg->lexicon, "*"), 0);
     free(lexdir);
     dt_config_unref(cfg);
@@ -434,8 +438,8 @@ START_TEST(missing_language_file)
 {
     char want[PATH_MAX + 256];
     snprintf(want, sizeof(want),
-             CONF "missing-language.conf:4: euphoria.languages: 'de': "
-                  "%s/tests/data/lexicons-min/de.txt: No such file or directory",
+             CONF "missing-language.conf:4: euphoria.languages: 'sv': "
+                  "%s/tests/data/lexicons-min/sv.txt: No such file or directory",
              cwd);
     dt_test_config_error(CONF "missing-language.conf", want);
 }
@@ -466,7 +470,7 @@ START_TEST(missing_default_lexicons)
     struct dt_config *cfg = NULL;
     struct dt_error err = {{0}};
 
-    /* lexicon_dir set, languages by default (en, nl) */
+    /* lexicon_dir set, languages by default (en, nl, de, fr): nl.txt is the first missing */
     snprintf(conf, sizeof(conf), "%s/dir.conf", dir);
     snprintf(text, sizeof(text),
              "internal_domains = [\"corp.example\"];\neuphoria = {\n  lexicon_dir = "

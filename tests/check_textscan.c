@@ -101,6 +101,8 @@ static void setup(void)
 {
     static const char *const files[][2] = {{"en", "conf/lexicons/en.txt"},
                                            {"nl", "conf/lexicons/nl.txt"},
+                                           {"de", "conf/lexicons/de.txt"},
+                                           {"fr", "conf/lexicons/fr.txt"},
                                            {"*", "conf/lexicons/common.txt"}};
     struct dt_error err = {{0}};
     lex = dt_lexicon_new();

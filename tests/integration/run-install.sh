@@ -39,7 +39,9 @@ expected="755 usr/local/bin/dealtemp
 755 usr/local/sbin/dealtemp-milter
 644 usr/local/etc/dealtemp/dealtemp.conf
 644 usr/local/share/dealtemp/lexicons/common.txt
+644 usr/local/share/dealtemp/lexicons/de.txt
 644 usr/local/share/dealtemp/lexicons/en.txt
+644 usr/local/share/dealtemp/lexicons/fr.txt
 644 usr/local/share/dealtemp/lexicons/nl.txt
 644 usr/local/share/dealtemp/lexicons/recruiting-de.txt
 644 usr/local/share/dealtemp/lexicons/recruiting-en.txt
@@ -55,7 +57,7 @@ expected="755 usr/local/bin/dealtemp
 (cd "$dest" && find . -type f -printf '%m %P\n' | sort) >"$tmp/found"
 printf '%s\n' "$expected" | sort >"$tmp/expected"
 if diff "$tmp/expected" "$tmp/found" >"$tmp/files.diff"; then
-    ok "exactly the expected 17 files, with their modes"
+    ok "exactly the expected 19 files, with their modes"
 else not_ok "installed files" "$(cat "$tmp/files.diff")"; fi
 bad_dirs=$(cd "$dest" && find usr/local -type d ! -perm 755)
 if [ -z "$bad_dirs" ]; then ok "directories are 0755"; else not_ok "directory modes" "$bad_dirs"; fi
