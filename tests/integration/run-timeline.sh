@@ -54,19 +54,19 @@ tally() {
 
 # ---- import, and import again ----------------------------------------------
 
-want='dealtemp: 45 messages: 40 imported, 0 duplicates, 5 ignored, 0 malformed'
+want='dealtemp: 56 messages: 51 imported, 0 duplicates, 5 ignored, 0 malformed'
 if dt import -c "$CONF" --mbox "$MBOX" && grep -q "^$want (" "$tmp/out" && [ ! -s "$tmp/err" ]; then
-    ok "import: 40 imported, 5 ignored (2 out-of-office, 1 newsletter, 2 internal), 0 malformed"
+    ok "import: 51 imported, 5 ignored (2 out-of-office, 1 newsletter, 2 internal), 0 malformed"
 else not_ok "import summary" "rc=$? $(cat "$tmp/out" "$tmp/err")"; fi
 
-want='dealtemp: 45 messages: 0 imported, 40 duplicates, 5 ignored, 0 malformed'
+want='dealtemp: 56 messages: 0 imported, 51 duplicates, 5 ignored, 0 malformed'
 if dt import -c "$CONF" --mbox "$MBOX" && grep -q "^$want (" "$tmp/out"; then
     ok "import again: everything a duplicate, nothing new"
 else not_ok "second import" "$(cat "$tmp/out" "$tmp/err")"; fi
 
-want='store: 22 outbound, 18 inbound messages in 11 threads'
+want='store: 28 outbound, 23 inbound messages in 14 threads'
 if dt stats -c "$CONF" && grep -qx "$want" "$tmp/out"; then
-    ok "the store holds 22 outbound and 18 inbound messages in 11 threads"
+    ok "the store holds 28 outbound and 23 inbound messages in 14 threads"
 else not_ok "store counts" "$(head -3 "$tmp/out") $(cat "$tmp/err")"; fi
 
 # ---- the states of expected.txt ---------------------------------------------
@@ -118,8 +118,14 @@ for f in want:
     for k, v in (("rep", rep), ("counterpart", cp), ("state", state)):
         if r[k] != v:
             bad.append("%s %r, expected %r" % (k, r[k], v))
+    people = ",".join(p["address"] for p in r["customer_people"])
+    joined = ",".join(p["address"] for p in r["customer_people"] if p["joined_later"])
     for k, v in extra.items():
-        if str(r.get(k)) != v:
+        if k in ("people", "joined"):
+            have = people if k == "people" else joined
+            if have != v:
+                bad.append("%s %r, expected %r" % (k, have, v))
+        elif str(r.get(k)) != v:
             bad.append("%s %r, expected %s" % (k, r.get(k), v))
     res(not bad, name + " (%s, %s)" % (rep, cp), "; ".join(bad) + " in " + json.dumps(r))
 PY
@@ -169,17 +175,17 @@ else not_ok "threads --state unknown" "$(cat "$tmp/out" "$tmp/err")"; fi
 
 # The table: a header and one row per thread.
 if dt threads -c "$CONF" --as-of "$T" && head -1 "$tmp/out" | grep -q '^THREAD  *STATE  *CUSTOMER  *REP' \
-    && [ "$(wc -l <"$tmp/out")" -eq 12 ] && grep -q 'stalled .*Polderkaas' "$tmp/out"; then
-    ok "threads prints a table with a header and 11 rows"
+    && [ "$(wc -l <"$tmp/out")" -eq 15 ] && grep -q 'stalled .*Polderkaas' "$tmp/out"; then
+    ok "threads prints a table with a header and 14 rows"
 else not_ok "threads table" "$(cat "$tmp/out" "$tmp/err")"; fi
 
 # ---- stats --------------------------------------------------------------------
 
-# Outbound per rep (euphoric ones): ann 8 (3), bram 6 (2), chloe 4 (2), dirk 4 (2).
+# Outbound per rep (euphoric ones): ann 10 (4), bram 9 (3), chloe 5 (3), dirk 4 (2).
 if dt stats -c "$CONF" && grep -q '^per rep ' "$tmp/out" \
-    && grep -Eq '^  ann@corp.example +8 +[0-9]+ +[0-9]+ +3 \(37.5%\)$' "$tmp/out" \
-    && grep -Eq '^  bram@corp.example +6 +[0-9]+ +[0-9]+ +2 \(33.3%\)$' "$tmp/out" \
-    && grep -Eq '^  chloe@corp.example +4 +[0-9]+ +[0-9]+ +2 \(50.0%\)$' "$tmp/out" \
+    && grep -Eq '^  ann@corp.example +10 +[0-9]+ +[0-9]+ +4 \(40.0%\)$' "$tmp/out" \
+    && grep -Eq '^  bram@corp.example +9 +[0-9]+ +[0-9]+ +3 \(33.3%\)$' "$tmp/out" \
+    && grep -Eq '^  chloe@corp.example +5 +[0-9]+ +[0-9]+ +3 \(60.0%\)$' "$tmp/out" \
     && grep -Eq '^  dirk@corp.example +4 +[0-9]+ +[0-9]+ +2 \(50.0%\)$' "$tmp/out"; then
     ok "stats shows the per-rep table"
 else not_ok "stats" "$(cat "$tmp/out" "$tmp/err")"; fi

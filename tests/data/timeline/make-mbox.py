@@ -27,6 +27,16 @@ Reps: ann, bram, chloe, dirk @corp.example. Stories (times UTC):
           follow-up that quotes the euphoric text; silent 7 days -> waiting
   L chloe <-> r.vermeulen@polderkaas.nl (nl) euphoric Fri 11-06, no history, never
           answered -> cooling on 11-12, stalled on 11-20
+  M chloe <-> emma.clarke@harbourview-hotels.com (en) chloe euphoric Wed 11-18 09:30,
+          Emma just as euphoric 4 h 40 m later, nobody else at Harbourview has
+          written -> carried-away
+  N ann   <-> m.rossi@alpina-foods.it (en) a calm start; ann euphoric Tue 11-17, Marco
+          answers the next day that they must discuss it internally, it is no
+          priority, after the budget round -> hesitant
+  O bram  <-> l.brandt@rheinwerk-maschinen.de (en) calm replies in about a day; on
+          Tue 11-10 (8 days in) Lisa copies Jonas Weber of their IT: a second person
+          joins, a good sign; bram's euphoric mail Mon 11-16 to both, silent since ->
+          cooling, 2 people, Jonas joined later
 Ignored: two out-of-office replies (A, B), a newsletter with List-Id, two
 internal-only mails.
 """
@@ -46,6 +56,10 @@ REPS = {
 PIETER = "Pieter Jansen <pieter.jansen@vandijk-logistiek.nl>"
 SARAH = "Sarah Mitchell <sarah.mitchell@northwind-retail.co.uk>"
 TOM = "Tom Becker <tom.becker@helix-biotech.com>"
+EMMA = "Emma Clarke <emma.clarke@harbourview-hotels.com>"
+ROSSI = "Marco Rossi <m.rossi@alpina-foods.it>"
+BRANDT = "Lisa Brandt <l.brandt@rheinwerk-maschinen.de>"
+WEBER = "Jonas Weber <j.weber@rheinwerk-maschinen.de>"
 LOTTE = "Lotte de Vries <lotte.devries@groenhuis-bouw.nl>"
 KOWALSKI = "Jan Kowalski <j.kowalski@baltic-freight.pl>"
 SCHOUTEN = "Henk Schouten <h.schouten@zeeland-zuivel.nl>"
@@ -701,6 +715,103 @@ Laten we snel een contract tekenen, ik kan niet wachten 🎉🎉
 
 Groetjes,
 Chloe""")
+
+# ---------------------------------------------------------------- story M
+SM = "Harbourview front desk rollout"
+m1 = add("20261118093000.1a71@corp.example", REPS["chloe"], EMMA, when(18, 9, 30, 0), SM, """\
+Hi Emma,
+
+What an AMAZING call this morning!!! I am so excited about this - Harbourview is
+the perfect fit for our platform, and honestly this is going to be a
+game-changer for your front desks. Can't wait to get started!!! 🚀
+
+I'll send the contract over today so we can sign this week!
+
+""" + SIG["chloe"])
+add("CAHarbour-m2@mail.gmail.com", EMMA, REPS["chloe"], when(18, 14, 10, 0), re_subject(SM),
+    reply_text("""\
+Chloe, this is fantastic!!! We absolutely love it - the best demo we have seen
+all year, truly amazing. Can't wait to roll it out to all 14 hotels!!! 🎉
+
+Emma""", m1), reply_to=m1)
+
+# ---------------------------------------------------------------- story N
+SN = "Route planning module for Alpina Foods"
+n1 = add("20261109100000.2b81@corp.example", REPS["ann"], ROSSI, when(9, 10, 0, 1), SN, """\
+Hi Marco,
+
+As promised, here is the proposal for the route planning module, with the
+pricing for your three distribution centres.
+
+Let me know if anything needs clarification.
+
+Kind regards,
+Ann""")
+n2 = add("alpina.20261109.1600@alpina-foods.it", ROSSI, REPS["ann"], when(9, 16, 0, 1),
+         re_subject(SN), reply_text("""\
+Thanks Ann, received. Could you also send the API documentation?
+
+Marco""", n1), reply_to=n1)
+n3 = add("20261117090000.2b93@corp.example", REPS["ann"], ROSSI, when(17, 9, 0, 1), re_subject(SN),
+         reply_text("""\
+Marco, GREAT news!!! Our engineers love your use case, this is the perfect fit and
+I am absolutely thrilled about it. Can't wait to get going - let's sign before
+Friday!!! 🎉
+
+Ann""", n2), reply_to=n2)
+add("alpina.20261118.1100@alpina-foods.it", ROSSI, REPS["ann"], when(18, 11, 0, 1),
+    re_subject(SN), reply_text("""\
+Hi Ann,
+
+Thank you. To be honest, we need to discuss this internally first, and it is not
+a priority right now. The budget round is in January, so we'll come back to you
+after that.
+
+Kind regards,
+Marco""", n3), reply_to=n3)
+
+# ---------------------------------------------------------------- story O
+SO = "Condition monitoring for Rheinwerk presses"
+o1 = add("20261102130000.3c11@corp.example", REPS["bram"], BRANDT, when(2, 13, 0, 1), SO, """\
+Dear Lisa,
+
+Thank you for your time on Friday. Attached is our proposal for condition
+monitoring on your two press lines, including the sensor kit and a three-month
+pilot.
+
+Kind regards,
+
+""" + SIG["bram"])
+o2 = add("rw.20261103.0930@rheinwerk-maschinen.de", BRANDT, REPS["bram"], when(3, 9, 30, 1),
+         re_subject(SO), reply_text("""\
+Hi Bram,
+
+Thanks for the proposal. We will review it.
+
+Lisa""", o1), reply_to=o1)
+o3 = add("20261109150000.3c33@corp.example", REPS["bram"], BRANDT, when(9, 15, 0, 1),
+         re_subject(SO), reply_text("""\
+Hi Lisa,
+
+Happy to answer any questions that came up in your review.
+
+Kind regards,
+Bram""", o2), reply_to=o2)
+o4 = add("rw.20261110.1000@rheinwerk-maschinen.de", BRANDT, REPS["bram"], when(10, 10, 0, 1),
+         re_subject(SO), reply_text("""\
+Hi Bram,
+
+I have looped in Jonas Weber from our IT team; he would like to discuss the
+integration with our ERP. Could we schedule a call next Tuesday?
+
+Lisa""", o3), cc=WEBER, reply_to=o3)
+add("20261116090000.3c55@corp.example", REPS["bram"], BRANDT, when(16, 9, 0, 1), re_subject(SO),
+    reply_text("""\
+Lisa, Jonas - FANTASTIC!!! I am so excited to have IT on board, this is going to
+be an amazing project, absolutely the best fit for your presses. Can't wait to
+get started!!! 🚀
+
+Bram""", o4), cc=WEBER, reply_to=o4)
 
 # ---------------------------------------------------------------- ignored
 add("nl-2026-45.8812@lists.saas-weekly.example", "SaaS Weekly <news@saas-weekly.example>",
