@@ -94,6 +94,7 @@ static int add_deal(const struct dt_deal *deal, void *arg)
     it->silent_s = deal->cooling.silent_s;
     it->usual_s = deal->cooling.usual_s;
     it->usual_source = deal->cooling.usual_source;
+    it->answered = deal->cooling.answered;
     it->reply_s = deal->cooling.answered ? deal->cooling.reply_s : 0;
     const long *lat = deal->clock.business && deal->latencies_business_s != NULL
                           ? deal->latencies_business_s

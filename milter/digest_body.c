@@ -32,9 +32,11 @@
 #define TEXT_BAR_WIDTH 24
 #define TEXT_COLUMNS 72
 
-/* Light colours of each state (text and its bar), and their dark twins. */
-static const char *const state_color[DT_DG_NSTATES] = {"#a8322a", "#1f6391", "#8a5a00"};
-static const char *const state_dark[DT_DG_NSTATES] = {"#f28b82", "#8ab4f8", "#fdd663"};
+/* Light colours of each state (text and its bar), and their dark twins (DT_DG_* order). */
+static const char *const state_color[DT_DG_NSTATES] = {"#a8322a", "#1f6391", "#6a3d9a",
+                                                       "#8a5a00", "#a0306e"};
+static const char *const state_dark[DT_DG_NSTATES] = {"#f28b82", "#8ab4f8", "#c9a7f5", "#fdd663",
+                                                      "#f48fb1"};
 #define INK "#1f2d3a"
 #define MUTED "#5b6472"
 #define PAST "#6b7684"
@@ -52,7 +54,7 @@ static size_t count_state(const struct dt_digest *d, int idx)
 {
     size_t c = 0;
     for (size_t i = 0; i < d->n_items; i++)
-        if (dt_digest_state_index(d->items[i].state) == idx)
+        if (dt_digest_state_rank(d->items[i].state) == idx)
             c++;
     return c;
 }
@@ -83,11 +85,11 @@ void dt_digest_subject(const struct dt_digest_lang *L, const char *prefix, size_
     dt_buf_printf(out, " \xe2\x80\x94 %s", day);
 }
 
-/* The silence or slow reply of an item, the usual, in words. */
+/* The silence (or, once the customer answered, the reply) of an item, the usual, in words. */
 static void item_durations(const struct dt_digest_item *it, const struct dt_digest_lang *L,
                            char *now, char *usual, size_t size)
 {
-    words(L, it, it->state == DT_STATE_SLOWED ? it->reply_s : it->silent_s, now, size);
+    words(L, it, it->answered ? it->reply_s : it->silent_s, now, size);
     words(L, it, it->usual_s, usual, size);
 }
 
@@ -97,7 +99,7 @@ void dt_digest_headline(const struct dt_digest *d, const struct dt_digest_lang *
     size_t n = 0;
     const struct dt_digest_item *top = NULL;
     for (size_t i = 0; i < d->n_items; i++)
-        if (dt_digest_state_index(d->items[i].state) >= 0 && n++ == 0)
+        if (dt_digest_state_rank(d->items[i].state) >= 0 && n++ == 0)
             top = &d->items[i]; /* collect's order: the most urgent first */
     if (top == NULL) {
         dt_digest_subject(L, NULL, 0, d->as_of, out);
@@ -107,10 +109,15 @@ void dt_digest_headline(const struct dt_digest *d, const struct dt_digest_lang *
     dt_dg_who(top, L, &who, false, true);
     char now[64], usual[64];
     item_durations(top, L, now, usual, sizeof now);
-    if (top->state == DT_STATE_SLOWED)
-        dt_buf_printf(out, L->head_slowed, who.data ? who.data : "", now, usual);
+    const char *w = who.data ? who.data : "";
+    if (top->state == DT_STATE_HESITANT)
+        dt_buf_printf(out, L->head_hesitant, w);
+    else if (top->state == DT_STATE_CARRIED)
+        dt_buf_printf(out, L->head_carried, w);
+    else if (top->state == DT_STATE_SLOWED)
+        dt_buf_printf(out, L->head_slowed, w, now, usual);
     else
-        dt_buf_printf(out, L->head_silent, who.data ? who.data : "", now);
+        dt_buf_printf(out, L->head_silent, w, now);
     if (n > 1)
         dt_buf_printf(out, L->head_more, n - 1);
     if (dt_buf_failed(&who))
@@ -135,8 +142,8 @@ static void bars_of(const struct dt_digest_item *it, const struct dt_digest_lang
     b->n = 0;
     for (size_t i = 0; i < n; i++)
         b->v[b->n++] = it->latencies_s[i] > 0 ? it->latencies_s[i] : 0;
-    if (it->state == DT_STATE_SLOWED) {
-        /* The slow reply is normally the latest latency already; add it if not. */
+    if (it->answered) {
+        /* The reply is normally the latest latency already; add it if not. */
         long r = it->reply_s > 0 ? it->reply_s : 0;
         if (b->n == 0 || b->v[b->n - 1] != r)
             b->v[b->n++] = r;
@@ -168,7 +175,7 @@ static void silence_line(const struct dt_digest_item *it, const struct dt_digest
     char now[64], usual[64];
     item_durations(it, L, now, usual, sizeof now);
     struct dt_buf tmp = DT_BUF_INIT;
-    dt_buf_printf(&tmp, it->state == DT_STATE_SLOWED ? L->slowed : L->silent, now, usual);
+    dt_buf_printf(&tmp, it->answered ? L->slowed : L->silent, now, usual);
     unsigned src = (unsigned)it->usual_source < DT_USUAL_COUNT ? it->usual_source : 0;
     dt_buf_printf(&tmp, " (%s)", L->usual_from[src]);
     put_text(b, tmp.data ? tmp.data : "", html);
@@ -277,6 +284,112 @@ static bool mailto(const struct dt_digest_item *it, struct dt_buf *b)
     return true;
 }
 
+/* The organisation of the deal for the advice and the people line, or org_unknown. */
+static void org_of(const struct dt_digest_item *it, const struct dt_digest_lang *L, char *buf,
+                   size_t size)
+{
+    dt_dg_org(it->counterpart ? it->counterpart : "", buf, size);
+    if (buf[0] == '\0')
+        snprintf(buf, size, "%s", L->org_unknown);
+}
+
+/* A person as a card names them: the display name, else the address; cleaned. */
+static void person_name(const struct dt_digest_person *p, struct dt_buf *b, bool html)
+{
+    if (!(p->name && dt_dg_clean(b, p->name, 60, html)) &&
+        !(p->address && dt_dg_clean(b, p->address, 80, html)))
+        dt_buf_puts(b, "?");
+}
+
+/*
+ * Who on the customer's side has written so far: "Only Sarah Mitchell at
+ * Northwind Retail so far", "2 people at Rheinwerk Maschinen so far (Lisa
+ * Brandt, + Jonas Weber since Tue 10 Nov)"; HTML-escaped when html.
+ */
+static void people_line(const struct dt_digest_item *it, const struct dt_digest *d,
+                        const struct dt_digest_lang *L, struct dt_buf *b, bool html)
+{
+    char org[160];
+    org_of(it, L, org, sizeof org);
+    struct dt_buf o = DT_BUF_INIT, names = DT_BUF_INIT, one = DT_BUF_INIT;
+    dt_dg_clean(&o, org, 80, html);
+    const char *os = o.data ? o.data : "";
+    if (it->n_people <= 1) {
+        if (it->n_people == 1)
+            person_name(&it->people[0], &one, html);
+        if (one.data && org[0] && strcmp(org, L->org_unknown) != 0) {
+            struct dt_buf at = DT_BUF_INIT;
+            dt_buf_printf(&at, L->person_at, one.data, os);
+            dt_buf_printf(b, L->people_one, at.data ? at.data : "");
+            dt_buf_free(&at);
+        } else {
+            dt_buf_printf(b, L->people_one, one.data ? one.data : os);
+        }
+    } else {
+        for (size_t i = 0; i < it->n_people; i++) {
+            struct dt_buf nm = DT_BUF_INIT;
+            person_name(&it->people[i], &nm, html);
+            if (it->people[i].joined_later) {
+                char day[48];
+                dt_dg_date(L, it->people[i].first_at, d->as_of, day, sizeof day);
+                if (i > 0)
+                    dt_buf_putc(&names, ',');
+                dt_buf_printf(&names, L->people_since, nm.data ? nm.data : "", day);
+            } else {
+                dt_buf_printf(&names, "%s%s", i > 0 ? ", " : "", nm.data ? nm.data : "");
+            }
+            dt_buf_free(&nm);
+        }
+        if (it->n_people_total > it->n_people)
+            dt_buf_printf(&names, ", \xe2\x80\xa6");
+        dt_buf_printf(b, L->people_many, it->n_people_total, os, names.data ? names.data : "");
+    }
+    if (dt_buf_failed(&o) || dt_buf_failed(&names) || dt_buf_failed(&one))
+        b->failed = true;
+    dt_buf_free(&o);
+    dt_buf_free(&names);
+    dt_buf_free(&one);
+}
+
+/* The latest person who joined later, as the good sign it is; false when nobody did. */
+static bool joined_line(const struct dt_digest_item *it, const struct dt_digest *d,
+                        const struct dt_digest_lang *L, struct dt_buf *b, bool html)
+{
+    const struct dt_digest_person *p = NULL;
+    for (size_t i = 0; i < it->n_people; i++)
+        if (it->people[i].joined_later && (p == NULL || it->people[i].first_at >= p->first_at))
+            p = &it->people[i];
+    if (p == NULL)
+        return false;
+    struct dt_buf nm = DT_BUF_INIT;
+    person_name(p, &nm, html);
+    char day[48];
+    dt_dg_date(L, p->first_at, d->as_of, day, sizeof day);
+    dt_buf_printf(b, L->people_joined, nm.data ? nm.data : "", day);
+    if (dt_buf_failed(&nm))
+        b->failed = true;
+    dt_buf_free(&nm);
+    return true;
+}
+
+/* The section's advice; carried-away's names the organisation. */
+static void advice_of(const struct dt_digest_item *it, const struct dt_digest_lang *L, int idx,
+                      struct dt_buf *b, bool html)
+{
+    struct dt_buf tmp = DT_BUF_INIT;
+    if (idx == DT_DG_CARRIED) {
+        char org[160];
+        org_of(it, L, org, sizeof org);
+        dt_buf_printf(&tmp, dt_dg_advice(L, idx), org);
+    } else {
+        dt_buf_puts(&tmp, dt_dg_advice(L, idx));
+    }
+    put_text(b, tmp.data ? tmp.data : "", html);
+    if (dt_buf_failed(&tmp))
+        b->failed = true;
+    dt_buf_free(&tmp);
+}
+
 /* ---- text/plain --------------------------------------------------------- */
 
 /* Display columns of s[0..n): code points. */
@@ -366,7 +479,13 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
     trigger_line(it, d, L, b, false);
     dt_buf_puts(b, "\n  ");
     silence_line(it, L, b, false);
+    dt_buf_puts(b, "\n  ");
+    people_line(it, d, L, b, false);
     dt_buf_putc(b, '\n');
+    struct dt_buf joined = DT_BUF_INIT;
+    if (joined_line(it, d, L, &joined, false))
+        dt_buf_printf(b, "  + %s\n", joined.data);
+    dt_buf_free(&joined);
 
     struct bars bars;
     bars_of(it, L, &bars);
@@ -380,7 +499,9 @@ static void text_item(const struct dt_digest_item *it, const struct dt_digest *d
     }
     words(L, it, bars.usual, label, sizeof label);
     text_bar(b, label, "\xe2\x96\x91", bar_len(&bars, bars.usual, TEXT_BAR_WIDTH), L->chart_usual);
-    dt_buf_printf(b, "  \xe2\x86\x92 %s\n", L->advice[idx]); /* → */
+    dt_buf_puts(b, "  \xe2\x86\x92 "); /* → */
+    advice_of(it, L, idx, b, false);
+    dt_buf_putc(b, '\n');
     struct dt_buf link = DT_BUF_INIT;
     if (mailto(it, &link))
         dt_buf_printf(b, "  %s%s %s\n", L->reply, L->colon, link.data);
@@ -407,9 +528,10 @@ void dt_digest_text(const struct dt_digest *d, const struct dt_digest_lang *L, s
             size_t c = count_state(d, s);
             if (c == 0)
                 continue;
-            dt_buf_printf(&b, "== %s (%zu) ==\n%s\n\n", L->section[s], c, L->section_note[s]);
+            dt_buf_printf(&b, "== %s (%zu) ==\n%s\n\n", dt_dg_section(L, s), c,
+                          dt_dg_section_note(L, s));
             for (size_t i = 0; i < d->n_items; i++)
-                if (dt_digest_state_index(d->items[i].state) == s)
+                if (dt_digest_state_rank(d->items[i].state) == s)
                     text_item(&d->items[i], d, L, s, &b);
         }
     }
@@ -589,12 +711,23 @@ static void html_item(const struct dt_digest_item *it, const struct dt_digest *d
                   "margin-top:6px;color:%s;font-weight:bold;\">",
                   idx, state_color[idx]);
     silence_line(it, L, b, true);
+    dt_buf_puts(b, "</div>\n<div class=\"dt-muted\" style=\"font-size:13px;line-height:18px;"
+                   "margin-top:2px;color:" MUTED ";word-break:break-word;\">");
+    people_line(it, d, L, b, true);
     dt_buf_puts(b, "</div>\n");
+    struct dt_buf joined = DT_BUF_INIT;
+    if (joined_line(it, d, L, &joined, true))
+        dt_buf_printf(b,
+                      "<div class=\"dt-advice\" style=\"margin-top:4px;padding:2px 10px;"
+                      "background-color:#eef3ea;font-size:13px;line-height:19px;"
+                      "color:#2f4f2f;\">+ %s</div>\n",
+                      joined.data);
+    dt_buf_free(&joined);
     html_bars(it, L, idx, b);
     dt_buf_puts(b, "<div class=\"dt-advice\" style=\"margin-top:10px;padding:8px 10px;"
                    "background-color:#eef3ea;font-size:13px;line-height:19px;color:#2f4f2f;\">"
                    "&#8594; ");
-    put_text(b, L->advice[idx], true);
+    advice_of(it, L, idx, b, true);
     dt_buf_puts(b, "</div>\n");
     struct dt_buf link = DT_BUF_INIT;
     if (mailto(it, &link)) {
@@ -631,15 +764,15 @@ void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, c
                           "<h2 class=\"dt-s%d\" style=\"margin:0;font-size:16px;line-height:22px;"
                           "color:%s;\">",
                           s, state_color[s]);
-            put_text(b, L->section[s], true);
+            put_text(b, dt_dg_section(L, s), true);
             dt_buf_printf(b,
                           " (%zu)</h2>\n<p class=\"dt-muted\" style=\"margin:2px 0 0 0;"
                           "font-size:13px;line-height:18px;color:" MUTED ";\">",
                           c);
-            put_text(b, L->section_note[s], true);
+            put_text(b, dt_dg_section_note(L, s), true);
             dt_buf_puts(b, "</p></td></tr>\n");
             for (size_t i = 0; i < d->n_items; i++)
-                if (dt_digest_state_index(d->items[i].state) == s)
+                if (dt_digest_state_rank(d->items[i].state) == s)
                     html_item(&d->items[i], d, L, s, b);
         }
     }
@@ -662,18 +795,21 @@ void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t 
     char today[48];
     dt_dg_date(L, as_of, as_of, today, sizeof today);
     dt_buf_printf(&b, "%s \xe2\x80\x94 %s\n\n%s\n\n", L->rollup_heading, today, L->rollup_intro);
-    size_t t[DT_DG_NSTATES] = {0, 0, 0};
+    size_t t[DT_DG_NSTATES] = {0};
     for (size_t i = 0; i < n; i++) {
         dt_buf_puts(&b, "* ");
         rollup_rep(&lines[i], L, &b, false);
-        dt_buf_printf(&b, "%s %s %zu, %s %zu, %s %zu\n", L->colon, L->section[0], lines[i].stalled,
-                      L->section[1], lines[i].cooling, L->section[2], lines[i].slowed);
-        t[0] += lines[i].stalled;
-        t[1] += lines[i].cooling;
-        t[2] += lines[i].slowed;
+        dt_buf_puts(&b, L->colon);
+        for (int s = 0; s < DT_DG_NSTATES; s++) {
+            dt_buf_printf(&b, "%s %s %zu", s ? "," : "", dt_dg_section(L, s), lines[i].n[s]);
+            t[s] += lines[i].n[s];
+        }
+        dt_buf_putc(&b, '\n');
     }
-    dt_buf_printf(&b, "\n%s%s %s %zu, %s %zu, %s %zu\n\n%s\n", L->rollup_total, L->colon,
-                  L->section[0], t[0], L->section[1], t[1], L->section[2], t[2], L->rollup_footer);
+    dt_buf_printf(&b, "\n%s%s", L->rollup_total, L->colon);
+    for (int s = 0; s < DT_DG_NSTATES; s++)
+        dt_buf_printf(&b, "%s %s %zu", s ? "," : "", dt_dg_section(L, s), t[s]);
+    dt_buf_printf(&b, "\n\n%s\n", L->rollup_footer);
     wrap(b.data ? b.data : "", b.len, out);
     if (dt_buf_failed(&b))
         out->failed = true;
@@ -706,11 +842,11 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
                       "<th align=\"right\" class=\"dt-s%d\" style=\"padding:6px 0 6px 8px;"
                       "border-bottom:2px solid " INK ";" FONT "font-size:13px;color:%s;\">",
                       s, state_color[s]);
-        put_text(b, L->section[s], true);
+        put_text(b, dt_dg_section(L, s), true);
         dt_buf_puts(b, "</th>");
     }
     dt_buf_puts(b, "</tr>\n");
-    size_t t[DT_DG_NSTATES] = {0, 0, 0};
+    size_t t[DT_DG_NSTATES] = {0};
     for (size_t i = 0; i < n; i++) {
         dt_buf_puts(b,
                     "<tr><td class=\"dt-ink\" style=\"padding:6px 0;border-bottom:1px solid " BORDER
@@ -718,13 +854,11 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
                     "word-break:break-all;\">");
         rollup_rep(&lines[i], L, b, true);
         dt_buf_puts(b, "</td>");
-        rollup_cell(b, lines[i].stalled, 0, false);
-        rollup_cell(b, lines[i].cooling, 1, false);
-        rollup_cell(b, lines[i].slowed, 2, false);
+        for (int s = 0; s < DT_DG_NSTATES; s++) {
+            rollup_cell(b, lines[i].n[s], s, false);
+            t[s] += lines[i].n[s];
+        }
         dt_buf_puts(b, "</tr>\n");
-        t[0] += lines[i].stalled;
-        t[1] += lines[i].cooling;
-        t[2] += lines[i].slowed;
     }
     dt_buf_puts(b, "<tr><td class=\"dt-ink\" style=\"padding:6px 0;" FONT
                    "font-size:14px;font-weight:bold;color:" INK ";\">");

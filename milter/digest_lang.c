@@ -40,18 +40,25 @@ const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg, cons
     return &tables[0][p]; /* a hand-made configuration's unknown code */
 }
 
-int dt_digest_state_index(enum dt_thread_state s)
+const char *dt_dg_section(const struct dt_digest_lang *L, int idx)
 {
-    switch (s) {
-    case DT_STATE_STALLED:
-        return DT_DG_STALLED;
-    case DT_STATE_COOLING:
-        return DT_DG_COOLING;
-    case DT_STATE_SLOWED:
-        return DT_DG_SLOWED;
-    default:
-        return -1;
-    }
+    return idx == DT_DG_HESITANT ? L->hesitant_section
+           : idx == DT_DG_CARRIED ? L->carried_section
+           : L->section[idx == DT_DG_STALLED ? 0 : idx == DT_DG_COOLING ? 1 : 2];
+}
+
+const char *dt_dg_section_note(const struct dt_digest_lang *L, int idx)
+{
+    return idx == DT_DG_HESITANT ? L->hesitant_note
+           : idx == DT_DG_CARRIED ? L->carried_note
+           : L->section_note[idx == DT_DG_STALLED ? 0 : idx == DT_DG_COOLING ? 1 : 2];
+}
+
+const char *dt_dg_advice(const struct dt_digest_lang *L, int idx)
+{
+    return idx == DT_DG_HESITANT ? L->hesitant_advice
+           : idx == DT_DG_CARRIED ? L->carried_advice
+           : L->advice[idx == DT_DG_STALLED ? 0 : idx == DT_DG_COOLING ? 1 : 2];
 }
 
 /* ---- colours ------------------------------------------------------------ */
@@ -63,6 +70,8 @@ const struct dt_digest_pair dt_digest_palette[] = {
     {"#a8322a", "#ffffff", 4.5, "stalled"},
     {"#1f6391", "#ffffff", 4.5, "cooling"},
     {"#8a5a00", "#ffffff", 4.5, "slowed"},
+    {"#6a3d9a", "#ffffff", 4.5, "hesitant"},
+    {"#a0306e", "#ffffff", 4.5, "carried away"},
     {"#1f5f99", "#ffffff", 4.5, "links"},
     {"#6b7684", "#ffffff", 3.0, "earlier replies' bars"},
     {"#1f2d3a", "#ffffff", 3.0, "the usual marker"},
@@ -76,6 +85,8 @@ const struct dt_digest_pair dt_digest_palette[] = {
     {"#f28b82", "#1c1f24", 4.5, "dark: stalled"},
     {"#8ab4f8", "#1c1f24", 4.5, "dark: cooling, links"},
     {"#fdd663", "#1c1f24", 4.5, "dark: slowed"},
+    {"#c9a7f5", "#1c1f24", 4.5, "dark: hesitant"},
+    {"#f48fb1", "#1c1f24", 4.5, "dark: carried away"},
     {"#8b949e", "#1c1f24", 3.0, "dark: earlier replies' bars"},
     {"#e8eaed", "#1c1f24", 3.0, "dark: the usual marker"},
     {"#cde5c4", "#22302a", 4.5, "dark: advice"},

@@ -28,6 +28,8 @@
     .head_silent = "%s: %s ohne Antwort nach Ihrer begeisterten Mail",                             \
     .head_slowed = "%s: Antwortzeit %s, sonst %s",                                                 \
     .head_more = " (+%zu weitere)",                                                                \
+    .head_hesitant = "%s: zögerliche Antwort auf Ihre begeisterte Mail",                           \
+    .head_carried = "%s: beide Seiten mitgerissen",                                                \
     .rollup_prefix = "Teamübersicht: ",                                                            \
     .section = {"Festgefahren", "Kühlt ab", "Verzögert"},                                          \
     .is_new = "neu",                                                                               \

@@ -24,6 +24,8 @@
     .head_silent = "%s: silent %s after your enthusiastic mail",                                   \
     .head_slowed = "%s: replied after %s, usually %s",                                             \
     .head_more = " (+%zu more)",                                                                   \
+    .head_hesitant = "%s: a hesitant reply to your enthusiastic mail",                             \
+    .head_carried = "%s: both sides carried away",                                                 \
     .rollup_prefix = "Team roll-up: ",                                                             \
     .section = {"Stalled", "Cooling", "Slowed"},                                                   \
     .is_new = "new",                                                                               \

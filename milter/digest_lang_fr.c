@@ -29,6 +29,8 @@
     .head_silent = "%s" NB ": %s de silence après votre e-mail enthousiaste",                      \
     .head_slowed = "%s" NB ": réponse au bout de %s, d'habitude %s",                               \
     .head_more = " (et %zu de plus)",                                                              \
+    .head_hesitant = "%s" NB ": réponse hésitante à votre e-mail enthousiaste",                    \
+    .head_carried = "%s" NB ": les deux côtés emportés par l'enthousiasme",                        \
     .rollup_prefix = "Synthèse d'équipe" NB ": ",                                                  \
     .section = {"Au point mort", "En refroidissement", "Réponse tardive"},                         \
     .is_new = "nouveau",                                                                           \

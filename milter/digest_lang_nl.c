@@ -23,6 +23,8 @@
     .head_silent = "%s: %s stil na je enthousiaste mail",                                          \
     .head_slowed = "%s: antwoordde na %s, meestal %s",                                             \
     .head_more = " (+%zu andere)",                                                                 \
+    .head_hesitant = "%s: aarzelend antwoord op je enthousiaste mail",                             \
+    .head_carried = "%s: beide kanten meegesleept",                                                \
     .rollup_prefix = "Teamoverzicht: ",                                                            \
     .section = {"Vastgelopen", "Koelt af", "Trager"},                                              \
     .is_new = "nieuw",                                                                             \

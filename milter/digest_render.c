@@ -515,7 +515,8 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
     const struct dt_digest_lang *L = &local;
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
-        total += lines[i].stalled + lines[i].cooling + lines[i].slowed;
+        for (int s = 0; s < DT_DIGEST_SECTIONS; s++)
+            total += lines[i].n[s];
     struct dt_buf subject = DT_BUF_INIT, text = DT_BUF_INIT, html = DT_BUF_INIT;
     dt_digest_subject(L, L->rollup_prefix, total, as_of, &subject);
     dt_digest_rollup_text(lines, n, as_of, L, &text);

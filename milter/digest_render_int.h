@@ -17,8 +17,9 @@
 #include "dealtemp/digest.h"
 #include "dealtemp/duration.h"
 
-/* Index of a reported state in the tables: stalled, cooling, slowed. */
-enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_SLOWED, DT_DG_NSTATES };
+/* A reported state's section, in the order a digest lists them: dt_digest_state_rank. */
+enum { DT_DG_STALLED, DT_DG_COOLING, DT_DG_HESITANT, DT_DG_SLOWED, DT_DG_CARRIED, DT_DG_NSTATES };
+_Static_assert(DT_DG_NSTATES == DT_DIGEST_SECTIONS, "one section per reported state");
 
 /*
  * Every word a digest says, in one language and one profile (sales:
@@ -53,13 +54,17 @@ struct dt_digest_lang {
     const char *head_slowed;   /* subject (who, duration, usual): "%s: replied after %s,
                                 * usually %s" */
     const char *head_more;     /* subject (size_t others): " (+%zu more)" */
+    const char *head_hesitant; /* subject (who): "%s: a hesitant reply to your enthusiastic mail" */
+    const char *head_carried;  /* subject (who): "%s: both sides carried away" */
     const char *rollup_prefix; /* "Team roll-up: " */
     const char *heading;       /* the big title of a digest */
     const char *intro;         /* one line */
     const char *empty;         /* what an empty digest says */
-    const char *section[DT_DG_NSTATES];
-    const char *section_note[DT_DG_NSTATES];
-    const char *advice[DT_DG_NSTATES];
+    /* [0] stalled, [1] cooling, [2] slowed; hesitant and carried-away have
+     * their own members below. Read them through dt_dg_section() and friends. */
+    const char *section[3];
+    const char *section_note[3];
+    const char *advice[3];
     const char *is_new, *ongoing;
     const char *no_subject;     /* subjects are not stored */
     const char *empty_subject;  /* stored, but empty */
@@ -82,8 +87,8 @@ struct dt_digest_lang {
     const char *rollup_total;
 
     /*
-     * Not rendered yet: two newer deal states, the people on the
-     * customer's side and the customer's tone. Where "org" is an argument
+     * The two states of the customer's side, the people on the customer's
+     * side and the customer's tone. Where "org" is an argument
      * it is the organisation dt_dg_org() finds ("Northwind Retail"), or
      * org_unknown when it finds none; "date" is dt_dg_date()'s ("Tue 17
      * Nov"), or a weekday.
@@ -137,8 +142,11 @@ extern const size_t dt_digest_palette_n;
  */
 const struct dt_digest_lang *dt_digest_lang_of(const struct dt_config *cfg, const char *addr);
 
-/* Which table row a state belongs to, or -1 for states a digest does not report. */
-int dt_digest_state_index(enum dt_thread_state s);
+/* A section's title, its one-line note, its advice (DT_DG_*); the carried-away
+ * advice is a format of the organisation (see carried_advice). */
+const char *dt_dg_section(const struct dt_digest_lang *L, int idx);
+const char *dt_dg_section_note(const struct dt_digest_lang *L, int idx);
+const char *dt_dg_advice(const struct dt_digest_lang *L, int idx);
 
 /* "Northwind Retail: silent 4 days after your enthusiastic mail (+1 more)" for a digest
  * with deals, else "No deals cooling after enthusiasm — 20 Nov". */

@@ -100,14 +100,11 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
         for (size_t i = 0; i < n; i++) {
             if (!dt_address_listed(cfg->managers[m].reps, cfg->managers[m].n_reps, d[i].rep))
                 continue;
-            lines[k] = (struct dt_rollup_line){d[i].rep, 0, 0, 0, 0, 0};
+            lines[k] = (struct dt_rollup_line){d[i].rep, {0}};
             for (size_t j = 0; j < d[i].n_items; j++) {
-                enum dt_thread_state s = d[i].items[j].state;
-                lines[k].stalled += s == DT_STATE_STALLED;
-                lines[k].cooling += s == DT_STATE_COOLING;
-                lines[k].slowed += s == DT_STATE_SLOWED;
-                lines[k].hesitant += s == DT_STATE_HESITANT;
-                lines[k].carried += s == DT_STATE_CARRIED;
+                int rank = dt_digest_state_rank(d[i].items[j].state);
+                if (rank >= 0)
+                    lines[k].n[rank]++;
             }
             k++;
         }

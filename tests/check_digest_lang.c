@@ -255,8 +255,8 @@ static const char *html_of(const char *s, char *buf, size_t size)
     return buf;
 }
 
-static struct dt_rollup_line recruiters[2] = {{"rita@corp.example", 1, 2, 0, 0, 0},
-                                              {"sam@corp.example", 0, 0, 1, 0, 0}};
+static struct dt_rollup_line recruiters[2] = {{"rita@corp.example", {1, 2, 0, 0, 0}},
+                                              {"sam@corp.example", {0, 0, 0, 1, 0}}};
 
 START_TEST(recruiting_wording)
 {
@@ -364,7 +364,7 @@ START_TEST(each_recipient_in_their_language)
     /* a manager's roll-up in the manager's language, whatever the reps' */
     struct dt_buf b = DT_BUF_INIT;
     struct dt_error err = {{0}};
-    static struct dt_rollup_line reps[1] = {{"ann@corp.example", 1, 0, 0, 0, 0}};
+    static struct dt_rollup_line reps[1] = {{"ann@corp.example", {1, 0, 0, 0, 0}}};
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", reps, 1, AS_OF, &cfg, &b, &err),
                      0);
     struct parsed p;

@@ -220,9 +220,9 @@ END_TEST
 /* ---- roll-up ------------------------------------------------------------ */
 
 static const struct dt_rollup_line team[] = {
-    {"ann@corp.example", 2, 1, 1, 0, 0},
-    {"bob@corp.example", 0, 0, 0, 0, 0},
-    {"<carol>&co@corp.example", 1, 0, 0, 0, 0},
+    {"ann@corp.example", {2, 1, 1, 1, 2}},
+    {"bob@corp.example", {0, 0, 0, 0, 0}},
+    {"<carol>&co@corp.example", {1, 0, 0, 0, 0}},
 };
 
 START_TEST(rollup)
@@ -235,15 +235,17 @@ START_TEST(rollup)
     assert_wire_clean(b.data, b.len);
     struct parsed p;
     parse(b.data, b.len, &p);
-    ck_assert_str_eq(p.subject, "Team roll-up: 5 deals cooling after enthusiasm " EM " 20 Nov");
+    ck_assert_str_eq(p.subject, "Team roll-up: 8 deals cooling after enthusiasm " EM " 20 Nov");
     ck_assert_str_eq(to_of(&p), "boss@corp.example");
     ck_assert_str_eq(mailbox_of(p.f.fld_from->frm_mb_list), "dealtemp@corp.example");
     ck_assert_contains(p.f.fld_message_id->mid_value, "rollup.");
     ck_assert_str_eq(p.custom[0], "auto-generated");
     const char *t = p.part[0], *h = p.part[1];
-    ck_assert_contains(t, "* ann@corp.example: Stalled 2, Cooling 1, Slowed 1\n");
-    ck_assert_contains(t, "* bob@corp.example: Stalled 0, Cooling 0, Slowed 0\n");
-    ck_assert_contains(t, "Total: Stalled 3, Cooling 1, Slowed 1\n");
+    ck_assert_contains(t, "* ann@corp.example: Stalled 2, Cooling 1, Hesitant 1, Slowed 1, Carried\n"
+                          "  away 2\n");
+    ck_assert_contains(t, "* bob@corp.example: Stalled 0, Cooling 0, Hesitant 0, Slowed 0, Carried\n"
+                          "  away 0\n");
+    ck_assert_contains(t, "Total: Stalled 3, Cooling 1, Hesitant 1, Slowed 1, Carried away 2\n");
     ck_assert(pos(t, "ann@") < pos(t, "bob@"));
     ck_assert_contains(t, "this\nroll-up holds only the counts");
     ck_assert_lacks(t, "Only your own threads");
@@ -265,8 +267,9 @@ START_TEST(rollup)
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 1, AS_OF, &nl, &bn, &err),
                      0);
     parse(bn.data, bn.len, &p);
-    ck_assert_str_eq(p.subject, "Teamoverzicht: 4 deals koelen af na enthousiasme " EM " 20 nov");
-    ck_assert_contains(p.part[0], "* ann@corp.example: Vastgelopen 2, Koelt af 1, Trager 1\n");
+    ck_assert_str_eq(p.subject, "Teamoverzicht: 7 deals koelen af na enthousiasme " EM " 20 nov");
+    ck_assert_contains(p.part[0], "* ann@corp.example: Vastgelopen 2, Koelt af 1, Aarzelend 1, "
+                                  "Trager 1,\n  Meegesleept 2\n");
     parsed_free(&p);
     dt_buf_free(&bn);
 
@@ -370,12 +373,12 @@ START_TEST(python_email_module)
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 3, AS_OF, &de, &b, &err),
                      0);
     python_agrees(b.data, b.len,
-                  "Teamübersicht: 5 Deals kühlen nach begeisterten Mails ab " EM
+                  "Teamübersicht: 8 Deals kühlen nach begeisterten Mails ab " EM
                   " 20. Nov.");
     dt_buf_free(&b);
     ck_assert_int_eq(dt_digest_render_rollup("boss@corp.example", team, 3, AS_OF, &en, &b, &err),
                      0);
-    python_agrees(b.data, b.len, "Team roll-up: 5 deals cooling after enthusiasm " EM " 20 Nov");
+    python_agrees(b.data, b.len, "Team roll-up: 8 deals cooling after enthusiasm " EM " 20 Nov");
     dt_buf_free(&b);
 }
 END_TEST

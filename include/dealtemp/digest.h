@@ -61,7 +61,8 @@ struct dt_digest_item {
     char *trigger_phrases;          /* "amazing, can't wait" or NULL */
     struct dt_clock clock;          /* every duration below is on this clock */
     long silent_s;                  /* since it (stalled, cooling) */
-    long reply_s;                   /* slowed: how long the reply took */
+    bool answered;                  /* the customer's latest message answered the rep's */
+    long reply_s;                   /* answered: how long the reply took */
     long usual_s;                   /* the customer's usual reply time */
     enum dt_usual_source usual_source; /* where the usual came from */
     long latencies_s[DT_DIGEST_MAX_LATENCIES]; /* the customer's latest reply times, oldest first */
@@ -90,18 +91,19 @@ struct dt_digest {
 const char *dt_digest_language_code(size_t i);
 
 /* A manager's roll-up: one line per rep with their counts. */
-struct dt_rollup_line {
-    const char *rep;
-    size_t stalled, cooling, slowed, hesitant, carried;
-};
-
 /*
  * The states a digest lists, in the order it lists them: stalled 0,
  * cooling 1, hesitant 2, slowed 3, carried-away 4; -1 for the others
- * (open, waiting, warm), which no digest lists.
+ * (open, waiting, warm), which no digest lists. The one place that says
+ * which deals a digest reports.
  */
 int dt_digest_state_rank(enum dt_thread_state s);
 #define DT_DIGEST_SECTIONS 5
+
+struct dt_rollup_line {
+    const char *rep;
+    size_t n[DT_DIGEST_SECTIONS]; /* deals per state, by dt_digest_state_rank */
+};
 
 /*
  * Every rep's digest as of as_of (only rep `only` when not NULL). Reps with

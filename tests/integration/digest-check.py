@@ -5,7 +5,7 @@
                     (--mbox FILE | --eml FILE...)
 
 FILE per rep is `dealtemp threads --json --as-of T --rep REP`. A rep is expected
-to get a digest when it owns a stalled, cooling or slowed thread (--only: just
+to get a digest when it owns a stalled, cooling, hesitant, slowed or carried-away thread (--only: just
 these reps). Every message must parse without defects (email.policy.default),
 be To that rep only, multipart/alternative with text/plain and text/html,
 Auto-Submitted: auto-generated, a Subject naming its most urgent deal and
@@ -23,7 +23,7 @@ import mailbox
 import re
 import sys
 
-REPORTED = ("stalled", "cooling", "slowed")
+REPORTED = ("stalled", "cooling", "hesitant", "slowed", "carried-away")
 failures = 0
 
 

@@ -55,6 +55,8 @@ UNUSED static struct dt_digest_item item(enum dt_thread_state st, bool is_new,
     struct dt_digest_item it;
     memset(&it, 0, sizeof it);
     it.state = st;
+    /* slowed, hesitant: the customer answered; carried away: the tests say */
+    it.answered = st == DT_STATE_SLOWED || st == DT_STATE_HESITANT;
     it.is_new = is_new;
     it.counterpart = (char *)counterpart;
     it.subject = (char *)subject;
