@@ -143,6 +143,31 @@ else
     dt_not_ok "a) digest --dry-run" "exit $RC, $(grep -c '^From ' "$W/dry.out") entries, stderr: $(head -c 300 "$W/dry.err")"
 fi
 check "a) dry-run" --mbox "$W/dry.out"
+# The customer's side in the cards: the two new states with their advice, and who is involved.
+python3 - "$W/dry.out" >"$W/dry.side" 2>&1 <<'PY'
+import email, mailbox, sys
+from email import policy
+text = {}
+for m in mailbox.mbox(sys.argv[1], factory=lambda f: email.message_from_binary_file(f, policy=policy.default)):
+    text[m["To"]] = " ".join(m.get_body(("plain",)).get_content().split())
+want = {
+    "chloe@corp.example": ["== Carried away (1) ==", "Emma Clarke, Harbourview Hotels",
+                           "Only Emma Clarke at Harbourview Hotels so far",
+                           "Slow down: ask who else at Harbourview Hotels must agree"],
+    "ann@corp.example": ["== Hesitant (1) ==", "Marco Rossi, Alpina Foods",
+                         "Replied after 1 day — usually 6 hours (in this thread)",
+                         "ask what stands in the way and who else must agree"],
+    "bram@corp.example": ["2 people at Rheinwerk Maschinen so far (Lisa Brandt, + Jonas Weber since Tue 10 Nov)",
+                          "+ New on their side: Jonas Weber joined on Tue 10 Nov — a good sign"],
+}
+bad = ["%s lacks %r" % (rep, w) for rep, ws in want.items() for w in ws if w not in text.get(rep, "")]
+print("\n".join(bad) if bad else "ok")
+PY
+if [ "$(cat "$W/dry.side")" = ok ]; then
+    dt_ok "a) the cards show carried-away (Harbourview) and hesitant (Alpina) with their advice, and Rheinwerk's second person as a good sign"
+else
+    dt_not_ok "a) the customer's side in the cards" "$(head -c 600 "$W/dry.side")"
+fi
 digest dry --dry-run --rep bram@corp.example
 check "a) dry-run --rep bram" --only bram@corp.example --mbox "$W/dry.out"
 
