@@ -4,14 +4,15 @@
  * Public: dt_config_load(), dt_config_ref(), dt_config_unref()
  * (dt_config_is_internal() and dt_config_is_rep() are in config_match.c).
  *
- * Every key the file may hold is one row of keys[] below: its dotted name,
- * type, default, range and the field of struct dt_config it fills. The
- * loader walks the parsed file against that table (a key not in it is an
- * error, wherever it sits, naming the known key it is closest to), fills defaults for the rest, checks the few
- * rules that tie keys together (orders[]), loads the business-hours time
- * zone, then reads the lexicons (config_lexicon.c). Adding a key is adding
- * a field and a row; durations, times of day and working days are parsed
- * in config_deals.c, the digest managers in config_digest.c.
+ * Every key the file may hold is one row of dt_config_keys[] (config_keys.c):
+ * its dotted name, type, default, range and the field of struct dt_config it
+ * fills. The loader walks the parsed file against that table (a key not in
+ * it is an error, wherever it sits, naming the known key it is closest to),
+ * fills defaults for the rest, checks the few rules that tie keys together
+ * (orders[]), loads the business-hours time zone, then reads the lexicons
+ * (config_lexicon.c). Adding a key is adding a field and a row; durations,
+ * times of day and working days are parsed in config_deals.c, the digest
+ * managers in config_digest.c.
  *
  * Failure: dt_config_load() returns -1 with one line in err naming the
  * file and line ("conf/x.conf:7: euphoria.warm: expected a number") and
@@ -37,6 +38,7 @@
 #include "dealtemp/buf.h"
 #include "dealtemp/cooling.h"
 #include "config_int.h"
+#include "config_keys.h"
 
 /*
  * The last place the lexicons are looked for. It is compiled in here, not
@@ -47,342 +49,9 @@
 #define DT_DATADIR "/usr/local/share/dealtemp"
 #endif
 
-enum key_type {
-    KEY_GROUP,   /* holds further keys, named "<group>.<key>" */
-    KEY_STRING,  /* char * */
-    KEY_STRINGS, /* char ** (NULL-terminated) plus a size_t count */
-    KEY_NUMBER,  /* stored as .store says */
-    KEY_BOOL,    /* bool */
-    KEY_ENUM,    /* one of .names, its value stored as .store says */
-    KEY_PARSED,  /* .parse reads it into the field; the default is always PRESET */
-};
-
-/* How a number (or an enum's value) is stored in its field. */
-enum store { ST_INT, ST_DOUBLE, ST_UNSIGNED, ST_SIZE, ST_LONG, ST_BOOL, ST_LEVEL, ST_PROFILE };
-
-/* flags */
-#define REQUIRED 0x01 /* no default: the file must set it */
-#define NONEMPTY 0x02 /* KEY_STRINGS: at least one element */
-#define MIN_EXCL 0x04 /* the value must be greater than min, not equal */
-#define MAX_EXCL 0x08
-#define NO_MAX 0x10
-#define INTEGER 0x20 /* KEY_NUMBER: a float in the file is a type error */
-#define PRESET 0x40  /* the default is already in the field (dt_*_defaults, preset()) */
-
-struct name_value {
-    const char *name;
-    int value;
-};
-
-struct key {
-    const char *name;
-    enum key_type type;
-    unsigned flags;
-    size_t off;                     /* the field in struct dt_config */
-    size_t count_off;               /* KEY_STRINGS: its size_t count */
-    enum store store;               /* KEY_NUMBER, KEY_ENUM, KEY_PARSED */
-    double min, max;                /* KEY_NUMBER */
-    const char *def_str;            /* KEY_STRING, KEY_ENUM (NULL: none) */
-    const char *const *def_list;    /* KEY_STRINGS (NULL: empty) */
-    double def_num;                 /* KEY_NUMBER, KEY_BOOL */
-    const struct name_value *names; /* KEY_ENUM, ends with a NULL name */
-    dt_config_check_fn *check;      /* KEY_STRING(S): validate and normalise */
-    dt_config_parse_fn *parse;      /* KEY_PARSED */
-    dt_config_show_fn *show;        /* KEY_PARSED: the value in messages */
-};
-
-static const char *const default_languages[] = {"en", "nl", "de", "fr", NULL};
-/* Free-mail providers: each address there is its own person (tone.h). */
-static const char *const default_freemail[] = {
-    "gmail.com",   "googlemail.com", "outlook.com", "hotmail.com", "live.com",   "msn.com",
-    "yahoo.com",   "icloud.com",     "me.com",      "aol.com",     "proton.me",  "protonmail.com",
-    "gmx.de",      "gmx.net",        "web.de",      "t-online.de", "orange.fr",  "free.fr",
-    "laposte.net", "wanadoo.fr",     "sfr.fr",      "ziggo.nl",    "kpnmail.nl", "hetnet.nl",
-    "home.nl",     "telenet.be",     "skynet.be",   "mail.ru",     "yandex.ru",  NULL};
-
-static const struct name_value log_levels[] = {
-    {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
-    {"warning", LOG_WARNING}, {"error", LOG_ERR}, {NULL, 0},
-};
-
-static const struct name_value log_facilities[] = {
-    {"mail", LOG_MAIL},     {"daemon", LOG_DAEMON}, {"user", LOG_USER},     {"local0", LOG_LOCAL0},
-    {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
-    {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0},
-};
-
-static const struct name_value clocks[] = {{"calendar", false}, {"business", true}, {NULL, 0}};
-
-static const struct name_value triggers[] = {
-    {"warm", DT_LEVEL_WARM}, {"euphoric", DT_LEVEL_EUPHORIC}, {NULL, 0}};
-
-static const struct name_value profiles[] = {
-    {"sales", DT_PROFILE_SALES}, {"recruiting", DT_PROFILE_RECRUITING}, {NULL, 0}};
-
-#define OFF(field) offsetof(struct dt_config, field)
-#define DURATION(key, field)                                                                       \
-    {                                                                                              \
-        .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_LONG,     \
-        .parse = dt_config_parse_duration, .show = dt_config_show_duration                         \
-    }
-#define STRING(key, field, def, fn)                                                                \
-    {                                                                                              \
-        .name = key, .type = KEY_STRING, .off = OFF(field), .def_str = def, .check = fn            \
-    }
-#define TIME_OF_DAY(key, field)                                                                    \
-    {                                                                                              \
-        .name = key, .type = KEY_PARSED, .flags = PRESET, .off = OFF(field), .store = ST_INT,      \
-        .parse = dt_config_parse_time, .show = dt_config_show_time                                 \
-    }
-
-/* Every key, groups before their members. conf/dealtemp.conf documents each. */
-static const struct key keys[] = {
-    STRING("socket", socket, "inet:8895@127.0.0.1", dt_config_check_socket),
-    STRING("database", database, "var/dealtemp.db", dt_config_check_database),
-    {.name = "internal_domains",
-     .type = KEY_STRINGS,
-     .flags = REQUIRED | NONEMPTY,
-     .off = OFF(internal_domains),
-     .count_off = OFF(n_internal_domains),
-     .check = dt_config_check_domain},
-    {.name = "reps",
-     .type = KEY_STRINGS,
-     .off = OFF(reps),
-     .count_off = OFF(n_reps),
-     .check = dt_config_check_rep},
-    STRING("header_prefix", header_prefix, "X-Deal-", dt_config_check_header_prefix),
-    {.name = "profile", .type = KEY_ENUM, .off = OFF(profile), .store = ST_PROFILE,
-     .def_str = "sales", .names = profiles},
-    STRING("user", user, "", dt_config_check_user),
-    {.name = "socket_mode", .type = KEY_PARSED, .flags = PRESET, .off = OFF(socket_mode),
-     .store = ST_UNSIGNED, .parse = dt_config_parse_mode},
-    STRING("socket_group", socket_group, "", dt_config_check_group),
-    STRING("pidfile", pidfile, "", dt_config_check_optional_path),
-    {.name = "store_subjects", .type = KEY_BOOL, .off = OFF(store_subjects), .def_num = 1},
-    {.name = "retention_days",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(retention_days),
-     .store = ST_INT,
-     .min = 1,
-     .max = 36500,
-     .def_num = 365},
-    {.name = "thread_window_days",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(thread_window_days),
-     .store = ST_INT,
-     .min = 1,
-     .max = 365,
-     .def_num = 30},
-
-    {.name = "store", .type = KEY_GROUP},
-    {.name = "store.pool_size",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(pool_size),
-     .store = ST_INT,
-     .min = 1,
-     .max = 64,
-     .def_num = 4},
-    {.name = "store.connect_timeout_ms",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(connect_timeout_ms),
-     .store = ST_INT,
-     .min = 10,
-     .max = 60000,
-     .def_num = 300},
-    {.name = "store.statement_timeout_ms",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(statement_timeout_ms),
-     .store = ST_INT,
-     .min = 10,
-     .max = 600000,
-     .def_num = 500},
-    STRING("store.spool", spool, "var/dealtemp-spool.db", dt_config_check_path),
-    {.name = "store.spool_max_mb",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(spool_max_mb),
-     .store = ST_INT,
-     .min = 1,
-     .max = 100000,
-     .def_num = 64},
-
-    {.name = "euphoria", .type = KEY_GROUP},
-    {.name = "euphoria.languages",
-     .type = KEY_STRINGS,
-     .flags = NONEMPTY,
-     .off = OFF(languages),
-     .count_off = OFF(n_languages),
-     .def_list = default_languages,
-     .check = dt_config_check_language},
-    STRING("euphoria.lexicon_dir", lexicon_dir, NULL, dt_config_check_path),
-    {.name = "euphoria.warm",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL | MAX_EXCL,
-     .off = OFF(euphoria.warm),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 1},
-    {.name = "euphoria.euphoric",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL | MAX_EXCL,
-     .off = OFF(euphoria.euphoric),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 1},
-    {.name = "euphoria.scan_limit",
-     .type = KEY_NUMBER,
-     .flags = INTEGER,
-     .off = OFF(scan_limit),
-     .store = ST_SIZE,
-     .min = 4096,
-     .max = 67108864,
-     .def_num = 262144},
-    {.name = "euphoria.min_words",
-     .type = KEY_NUMBER,
-     .flags = PRESET | INTEGER,
-     .off = OFF(euphoria.min_words),
-     .store = ST_DOUBLE,
-     .min = 1,
-     .max = 1000000},
-    {.name = "euphoria.scale",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL,
-     .off = OFF(euphoria.scale),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 1000000},
-    {.name = "euphoria.exclamation_weight",
-     .type = KEY_NUMBER,
-     .flags = PRESET,
-     .off = OFF(euphoria.excl_weight),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 10},
-    {.name = "euphoria.exclamation_cap",
-     .type = KEY_NUMBER,
-     .flags = PRESET | INTEGER,
-     .off = OFF(euphoria.excl_cap),
-     .store = ST_UNSIGNED,
-     .min = 1,
-     .max = 100},
-    {.name = "euphoria.caps_weight",
-     .type = KEY_NUMBER,
-     .flags = PRESET,
-     .off = OFF(euphoria.caps_weight),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 10},
-
-    {.name = "log", .type = KEY_GROUP},
-    {.name = "log.level",
-     .type = KEY_ENUM,
-     .off = OFF(log_level),
-     .def_str = "info",
-     .names = log_levels},
-    {.name = "log.facility",
-     .type = KEY_ENUM,
-     .off = OFF(log_facility),
-     .def_str = "mail",
-     .names = log_facilities},
-
-    {.name = "business_hours", .type = KEY_GROUP},
-    {.name = "business_hours.days",
-     .type = KEY_PARSED,
-     .flags = PRESET,
-     .off = OFF(hours.days),
-     .store = ST_UNSIGNED,
-     .parse = dt_config_parse_days},
-    TIME_OF_DAY("business_hours.start", hours.start_min),
-    TIME_OF_DAY("business_hours.end", hours.end_min),
-    STRING("business_hours.timezone", timezone, "UTC", dt_config_check_timezone),
-
-    {.name = "cooling", .type = KEY_GROUP},
-    {.name = "cooling.factor",
-     .type = KEY_NUMBER,
-     .flags = PRESET,
-     .off = OFF(cooling.factor),
-     .store = ST_DOUBLE,
-     .min = 1,
-     .max = 100},
-    DURATION("cooling.min_wait", cooling.min_wait),
-    DURATION("cooling.stall_after", cooling.stall_after),
-    DURATION("cooling.default_reply", cooling.default_reply),
-    {.name = "cooling.clock",
-     .type = KEY_ENUM,
-     .flags = PRESET,
-     .off = OFF(cooling.business),
-     .store = ST_BOOL,
-     .names = clocks},
-    {.name = "cooling.trigger",
-     .type = KEY_ENUM,
-     .flags = PRESET,
-     .off = OFF(cooling.trigger),
-     .store = ST_LEVEL,
-     .names = triggers},
-
-    {.name = "customer", .type = KEY_GROUP},
-    {.name = "customer.tone", .type = KEY_BOOL, .off = OFF(customer_tone), .def_num = 1},
-    {.name = "customer.hesitant",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL,
-     .off = OFF(tone.hesitant),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 100},
-    {.name = "customer.engaged",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL,
-     .off = OFF(tone.engaged),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 100},
-    {.name = "customer.enthusiastic",
-     .type = KEY_NUMBER,
-     .flags = PRESET | MIN_EXCL | MAX_EXCL,
-     .off = OFF(tone.enthusiastic),
-     .store = ST_DOUBLE,
-     .min = 0,
-     .max = 1},
-    DURATION("customer.carried_window", cooling.carried_window),
-    DURATION("customer.joined_after", tone.joined_after),
-    {.name = "customer.freemail_domains",
-     .type = KEY_STRINGS,
-     .off = OFF(freemail),
-     .count_off = OFF(n_freemail),
-     .def_list = default_freemail,
-     .check = dt_config_check_domain},
-
-    /* nudge.reps must be internal: checked with reps in cross_check. */
-    {.name = "nudge", .type = KEY_GROUP},
-    {.name = "nudge.reps",
-     .type = KEY_STRINGS,
-     .off = OFF(nudge_reps),
-     .count_off = OFF(n_nudge_reps),
-     .check = dt_config_check_rep},
-    DURATION("nudge.interval", nudge_interval),
-
-    /* After internal_domains: the default sender and the managers' reps depend on it. */
-    {.name = "digest", .type = KEY_GROUP},
-    STRING("digest.from", digest_from, NULL, dt_config_check_address),
-    STRING("digest.sendmail", digest_sendmail, "/usr/sbin/sendmail -t -i", dt_config_check_command),
-    STRING("digest.smtp", digest_smtp, NULL, dt_config_check_hostport),
-    {.name = "digest.send_empty", .type = KEY_BOOL, .off = OFF(digest_send_empty)},
-    STRING("digest.language", digest_language, "en", dt_config_check_digest_language),
-    /* The parsers get the whole configuration: managers, then languages (which know them). */
-    {.name = "digest.managers", .type = KEY_PARSED, .off = 0, .parse = dt_config_parse_managers},
-    {.name = "digest.languages", .type = KEY_PARSED, .off = 0, .parse = dt_config_parse_languages},
-};
-
-#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
-
 struct load {
     struct dt_config *cfg;
-    const config_setting_t *found[N_KEYS]; /* where each key was set, or NULL */
+    const config_setting_t *found[DT_CONFIG_MAX_KEYS]; /* where each key was set, or NULL */
     struct dt_error *err;
 };
 
@@ -465,10 +134,10 @@ int dt_config_fail(struct dt_error *err, const struct dt_config *cfg, const conf
 
 static size_t key_index(const char *name)
 {
-    for (size_t i = 0; i < N_KEYS; i++)
-        if (strcmp(keys[i].name, name) == 0)
+    for (size_t i = 0; i < dt_config_n_keys; i++)
+        if (strcmp(dt_config_keys[i].name, name) == 0)
             return i;
-    return N_KEYS;
+    return dt_config_n_keys;
 }
 
 /* Within this many edits a known key is offered for an unknown one. */
@@ -485,17 +154,17 @@ static const char *suggest(const char *name)
     const char *best = NULL, *last = strrchr(name, '.');
     size_t best_d = SUGGEST_DISTANCE + 1, len = strlen(name);
     last = last ? last + 1 : name;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        size_t d = dt_config_distance(name, keys[i].name);
+    for (size_t i = 0; i < dt_config_n_keys; i++) {
+        size_t d = dt_config_distance(name, dt_config_keys[i].name);
         if (d < best_d && 2 * d < len) {
-            best = keys[i].name;
+            best = dt_config_keys[i].name;
             best_d = d;
         }
     }
-    for (size_t i = 0; best == NULL && i < N_KEYS; i++) {
-        const char *dot = strrchr(keys[i].name, '.');
-        if (strcmp(dot ? dot + 1 : keys[i].name, last) == 0)
-            best = keys[i].name;
+    for (size_t i = 0; best == NULL && i < dt_config_n_keys; i++) {
+        const char *dot = strrchr(dt_config_keys[i].name, '.');
+        if (strcmp(dot ? dot + 1 : dt_config_keys[i].name, last) == 0)
+            best = dt_config_keys[i].name;
     }
     return best;
 }
@@ -509,14 +178,14 @@ static int walk(struct load *ld, const config_setting_t *group, const char *pref
         char name[256];
         snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", config_setting_name(s));
         size_t k = key_index(name);
-        if (k == N_KEYS) {
+        if (k == dt_config_n_keys) {
             const char *near = suggest(name);
             if (near != NULL)
                 return fail(ld, s, "unknown key '%s' (did you mean '%s'?)", name, near);
             return fail(ld, s, "unknown key '%s'", name);
         }
         ld->found[k] = s;
-        if (keys[k].type == KEY_GROUP) {
+        if (dt_config_keys[k].type == KEY_GROUP) {
             if (!config_setting_is_group(s))
                 return fail(ld, s, "%s: expected a group ({ ... })", name);
             if (walk(ld, s, name) < 0)
@@ -718,19 +387,20 @@ static int cross_check(struct load *ld)
     struct dt_config *cfg = ld->cfg;
     for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
         const struct order *o = &orders[i];
-        const struct key *lo = &keys[key_index(o->lo)], *hi = &keys[key_index(o->hi)];
+        const struct key *lo = &dt_config_keys[key_index(o->lo)],
+                         *hi = &dt_config_keys[key_index(o->hi)];
         double a = field_value(cfg, lo), b = field_value(cfg, hi);
         if (o->strict ? b > a : b >= a)
             continue;
         char shown[64];
-        const config_setting_t *s = ld->found[hi - keys];
+        const config_setting_t *s = ld->found[hi - dt_config_keys];
         if (s) {
             show_value(cfg, lo, shown, sizeof(shown));
             return fail(ld, s, "%s: must be %s %s (%s)", o->hi, o->above, o->lo, shown);
         }
         show_value(cfg, hi, shown, sizeof(shown));
-        return fail(ld, ld->found[lo - keys], "%s: must be %s %s (%s)", o->lo, o->below, o->hi,
-                    shown);
+        return fail(ld, ld->found[lo - dt_config_keys], "%s: must be %s %s (%s)", o->lo, o->below,
+                    o->hi, shown);
     }
     if (cfg->n_languages > DT_MAX_LANGS)
         return fail(ld, ld->found[key_index("euphoria.languages")],
@@ -744,8 +414,8 @@ static int cross_check(struct load *ld)
 
 static void config_free(struct dt_config *cfg)
 {
-    for (size_t i = 0; i < N_KEYS; i++) {
-        const struct key *k = &keys[i];
+    for (size_t i = 0; i < dt_config_n_keys; i++) {
+        const struct key *k = &dt_config_keys[i];
         if (k->type == KEY_STRING) {
             free(*FIELD(cfg, char *, k->off));
         } else if (k->type == KEY_STRINGS) {
@@ -789,8 +459,8 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     cfg->nudge_interval = 3600;
     if (walk(ld, config_root_setting(lc), "") < 0)
         return -1;
-    for (size_t i = 0; i < N_KEYS; i++)
-        if (set_key(ld, &keys[i], ld->found[i]) < 0)
+    for (size_t i = 0; i < dt_config_n_keys; i++)
+        if (set_key(ld, &dt_config_keys[i], ld->found[i]) < 0)
             return -1;
     cfg->euphoria.langs = (const char *const *)cfg->languages;
     if (dt_config_digest_defaults(cfg) < 0)
@@ -803,10 +473,9 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
                     "business_hours.timezone: %s", tzerr.msg);
     cfg->hours.tz = cfg->tz;
     cfg->cooling.hours = &cfg->hours;
-    return dt_config_load_lexicons(cfg, exe, DT_DATADIR "/lexicons",
-                                   ld->found[key_index("euphoria.lexicon_dir")],
-                                   ld->found[key_index("euphoria.languages")],
-                                   ld->found[key_index("profile")], ld->err);
+    return dt_config_load_lexicons(
+        cfg, exe, DT_DATADIR "/lexicons", ld->found[key_index("euphoria.lexicon_dir")],
+        ld->found[key_index("euphoria.languages")], ld->found[key_index("profile")], ld->err);
 }
 
 int dt_config_load(const char *path, const char *exe, struct dt_config **out, struct dt_error *err)

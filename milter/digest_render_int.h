@@ -1,7 +1,7 @@
 /*
- * digest_render_int.h - private to digest_render.c and digest_body.c: the
- * language tables and the two bodies (text/plain and text/html) of a digest
- * or a roll-up. The bodies are plain UTF-8 with LF line ends; libetpan
+ * digest_render_int.h - private to digest_render.c, digest_body.c and
+ * digest_people.c: the language tables and the two bodies (text/plain and
+ * text/html) of a digest or a roll-up. The bodies are plain UTF-8 with LF line ends; libetpan
  * turns them into quoted-printable with CRLF when the message is written.
  * nudge.c builds its note with the same helpers and dt_dg_render_note().
  */
@@ -184,6 +184,15 @@ void dt_dg_org(const char *addr, char *buf, size_t size);
  * organisation alone when there is one (for a subject line). */
 void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, struct dt_buf *b,
                bool html, bool brief);
+
+/* digest_people.c: the organisation of a deal, or L->org_unknown; the line saying who on
+ * the customer's side has written; the latest one who joined later (false: nobody did). */
+void dt_dg_org_of(const struct dt_digest_item *it, const struct dt_digest_lang *L, char *buf,
+                  size_t size);
+void dt_dg_people_line(const struct dt_digest_item *it, const struct dt_digest *d,
+                       const struct dt_digest_lang *L, struct dt_buf *b, bool html);
+bool dt_dg_joined_line(const struct dt_digest_item *it, const struct dt_digest *d,
+                       const struct dt_digest_lang *L, struct dt_buf *b, bool html);
 
 /* "amazing, can't wait" as the digest shows phrases: “amazing”, “can't wait” in L's quotes
  * (English ones when L is NULL), cleaned, at most max_cp characters, HTML-escaped when
