@@ -1,0 +1,112 @@
+/*
+ * fuzz_analyze.c - one raw message, as a hostile sender writes it, through
+ * everything the milter does with it short of the store: dt_analyze()
+ * (MIME, charsets, HTML, quotes, scoring, direction), the values of the
+ * headers it adds (dt_facts_euphoria_value, dt_header_value), the
+ * record it would keep (dt_ingest_prepare) and what `dealtemp score`
+ * and `dealtemp explain` print (report.h).
+ *
+ * Three passes per input, with tests/data/conf/analyze.conf (corp.example
+ * is internal, the real lexicons, the customer's tone on): no envelope and
+ * DT_ANALYZE_SCORE_ALL | DT_ANALYZE_KEEP_TEXT (`dealtemp explain`); a rep's
+ * envelope to a customer (the milter, outbound); a customer's envelope to
+ * a rep (the milter, inbound).
+ *
+ * Contracts checked besides memory safety: a header value has no CR, no
+ * bare LF (only "\n\t" folds) and no line over 998 bytes; dt_report_json
+ * writes one JSON object on one line, in UTF-8; dt_analyze fails only with
+ * a message in err.
+ */
+#include <string.h>
+
+#include "dealtemp/analyze.h"
+#include "dealtemp/header.h"
+#include "dealtemp/ingest.h"
+#include "dealtemp/report.h"
+#include "dealtemp/utf8.h"
+#include "fuzz.h"
+
+static struct dt_config *cfg;
+
+int dt_fuzz_analyze_init(const char *top)
+{
+    cfg = dt_fuzz_config_load(top, "tests/data/conf/analyze.conf");
+    return cfg != NULL ? 0 : -1;
+}
+
+/* What the milter would add as "X-Deal-<name>: value": a legal header line. */
+static void header_ok(const char *name, const char *value)
+{
+    struct dt_buf v = DT_BUF_INIT;
+    size_t name_len = strlen("X-Deal-") + strlen(name);
+    dt_header_value(value, name_len, 900, &v);
+    if (!dt_buf_failed(&v) && v.data != NULL) {
+        size_t line = name_len + 2;
+        for (size_t i = 0; i < v.len; i++) {
+            char c = v.data[i];
+            DT_FUZZ_ASSERT(c != '\r' && c != '\0', "header value holds CR or NUL");
+            if (c == '\n') {
+                DT_FUZZ_ASSERT(i + 1 < v.len && v.data[i + 1] == '\t',
+                               "header value has a line break that is not a fold");
+                line = 0;
+            } else {
+                DT_FUZZ_ASSERT(++line <= 998, "header line over 998 bytes");
+            }
+        }
+    }
+    dt_buf_free(&v);
+}
+
+static void one(const char *raw, size_t len, const struct dt_envelope *env, unsigned flags)
+{
+    struct dt_facts f;
+    struct dt_error err = {{0}};
+
+    if (dt_analyze(cfg, raw, len, env, flags, &f, &err) < 0) {
+        DT_FUZZ_ASSERT(err.msg[0] != '\0', "dt_analyze failed without saying why");
+        return;
+    }
+    DT_FUZZ_ASSERT(f.msg != NULL, "dt_analyze succeeded without a message");
+    if (f.scored) {
+        char value[512];
+        dt_facts_euphoria_value(&f, value, sizeof(value));
+        header_ok("Euphoria", value);
+    }
+    if (f.msg->subject != NULL)
+        header_ok("Subject", f.msg->subject);
+
+    struct dt_buf out = DT_BUF_INIT;
+    dt_report_json(&f, "fuzz.eml", &out);
+    if (!dt_buf_failed(&out)) {
+        DT_FUZZ_ASSERT(out.data != NULL && dt_fuzz_json_line(out.data, out.len),
+                       "dt_report_json is not one JSON object on one line");
+        DT_FUZZ_ASSERT(dt_utf8_valid(out.data, out.len), "dt_report_json is not UTF-8");
+    }
+    if ((flags & DT_ANALYZE_KEEP_TEXT) != 0)
+        dt_report_explain(&f, cfg, "fuzz.eml", &out);
+    dt_buf_free(&out);
+
+    time_t at = f.msg->date != (time_t)-1 ? f.msg->date : DT_FUZZ_NOW;
+    struct dt_ingest_rec rec;
+    memset(&rec, 0, sizeof(rec));
+    int kept = dt_ingest_prepare(cfg, &f, at, &rec, &err);
+    if (kept > 0)
+        dt_ingest_rec_free(&rec);
+    dt_facts_clear(&f);
+}
+
+int dt_fuzz_analyze(const uint8_t *data, size_t size)
+{
+    static const char *const to_customer[] = {"bob@customer.example"};
+    static const char *const to_rep[] = {"ann@corp.example", "desk@corp.example"};
+    const struct dt_envelope out = {"ann@corp.example", to_customer, 1};
+    const struct dt_envelope in = {"bob@customer.example", to_rep, 2};
+    const char *raw = (const char *)data;
+
+    one(raw, size, NULL, DT_ANALYZE_SCORE_ALL | DT_ANALYZE_KEEP_TEXT);
+    one(raw, size, &out, 0);
+    one(raw, size, &in, 0);
+    return 0;
+}
+
+DT_FUZZ_ENTRY(analyze)
