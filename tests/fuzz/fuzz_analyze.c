@@ -10,12 +10,14 @@
  * is internal, the real lexicons, the customer's tone on): no envelope and
  * DT_ANALYZE_SCORE_ALL | DT_ANALYZE_KEEP_TEXT (`dealtemp explain`); a rep's
  * envelope to a customer (the milter, outbound); a customer's envelope to
- * a rep (the milter, inbound).
+ * a rep (the milter, inbound). They run on a thread with a small stack
+ * (dt_fuzz_on_stack): recursion that grows with the input is a finding.
  *
  * Contracts checked besides memory safety: a header value has no CR, no
  * bare LF (only "\n\t" folds) and no line over 998 bytes; dt_report_json
- * writes one JSON object on one line, in UTF-8; dt_analyze fails only with
- * a message in err.
+ * writes one JSON object on one line, in UTF-8; the subject, display names
+ * and the own words are UTF-8 (mime.h); dt_analyze fails only with a
+ * message in err.
  */
 #include <string.h>
 
@@ -67,6 +69,14 @@ static void one(const char *raw, size_t len, const struct dt_envelope *env, unsi
         return;
     }
     DT_FUZZ_ASSERT(f.msg != NULL, "dt_analyze succeeded without a message");
+    const struct dt_message *m = f.msg;
+    DT_FUZZ_ASSERT(m->subject == NULL || dt_utf8_valid(m->subject, strlen(m->subject)),
+                   "the subject is not UTF-8");
+    for (size_t i = 0; i < 2 * m->n_names; i++)
+        DT_FUZZ_ASSERT(dt_utf8_valid(m->names[i], strlen(m->names[i])),
+                       "a display name is not UTF-8");
+    DT_FUZZ_ASSERT(f.own_text == NULL || dt_utf8_valid(f.own_text, f.own_len),
+                   "the own words are not UTF-8");
     if (f.scored) {
         char value[512];
         dt_facts_euphoria_value(&f, value, sizeof(value));
@@ -95,17 +105,28 @@ static void one(const char *raw, size_t len, const struct dt_envelope *env, unsi
     dt_facts_clear(&f);
 }
 
-int dt_fuzz_analyze(const uint8_t *data, size_t size)
+struct input {
+    const char *raw;
+    size_t len;
+};
+
+static void all(void *arg)
 {
     static const char *const to_customer[] = {"bob@customer.example"};
     static const char *const to_rep[] = {"ann@corp.example", "desk@corp.example"};
     const struct dt_envelope out = {"ann@corp.example", to_customer, 1};
     const struct dt_envelope in = {"bob@customer.example", to_rep, 2};
-    const char *raw = (const char *)data;
+    const struct input *m = arg;
 
-    one(raw, size, NULL, DT_ANALYZE_SCORE_ALL | DT_ANALYZE_KEEP_TEXT);
-    one(raw, size, &out, 0);
-    one(raw, size, &in, 0);
+    one(m->raw, m->len, NULL, DT_ANALYZE_SCORE_ALL | DT_ANALYZE_KEEP_TEXT);
+    one(m->raw, m->len, &out, 0);
+    one(m->raw, m->len, &in, 0);
+}
+
+int dt_fuzz_analyze(const uint8_t *data, size_t size)
+{
+    struct input m = {(const char *)data, size};
+    dt_fuzz_on_stack(all, &m);
     return 0;
 }
 

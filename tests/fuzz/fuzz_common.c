@@ -3,13 +3,15 @@
  * configuration from the source tree, and a reader that turns input bytes
  * into numbers and strings for targets that build structures.
  *
- * Also: which contracts are known broken (dt_fuzz_pending), LeakSanitizer's
+ * Also: a thread with a small stack for the parsers (dt_fuzz_on_stack),
+ * which contracts are known broken (dt_fuzz_pending), LeakSanitizer's
  * suppressions, and a strict JSON checker for the JSON lines dealtemp writes.
  *
  * Failure: a configuration that does not load is printed and NULL
  * returned (the target's init then fails); the reader never fails but by
  * aborting when memory runs out, which libFuzzer reports as an OOM.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,32 @@ bool dt_fuzz_pending(const char *id)
         p += len;
     }
     return false;
+}
+
+struct on_stack {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *on_stack_main(void *p)
+{
+    struct on_stack *o = p;
+    o->fn(o->arg);
+    return NULL;
+}
+
+void dt_fuzz_on_stack(void (*fn)(void *), void *arg)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    struct on_stack o = {fn, arg};
+    if (pthread_attr_init(&attr) != 0 || pthread_attr_setstacksize(&attr, DT_FUZZ_STACK) != 0 ||
+        pthread_create(&t, &attr, on_stack_main, &o) != 0) {
+        fprintf(stderr, "fuzz: cannot start a thread\n");
+        abort();
+    }
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
 }
 
 const char *dt_fuzz_exe(const char *top)

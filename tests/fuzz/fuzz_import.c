@@ -9,7 +9,8 @@
  * mbox and imported into a fresh store, both in a directory init makes
  * (under TMPDIR; /dev/shm is used when it exists, to keep SQLite's files
  * in memory) and removed at exit. Each input starts from an empty store,
- * so the result depends on the input alone.
+ * so the result depends on the input alone. As in fuzz_analyze, the work
+ * runs on a thread with a small stack (dt_fuzz_on_stack).
  *
  * Contracts checked besides memory safety: the import of a readable mbox
  * succeeds (only an unopenable source or a store failure may fail it, and
@@ -69,8 +70,25 @@ int dt_fuzz_import_init(const char *top)
     return cfg != NULL ? 0 : -1;
 }
 
+static void import(void *arg);
+
+struct input {
+    const uint8_t *data;
+    size_t size;
+};
+
 int dt_fuzz_import(const uint8_t *data, size_t size)
 {
+    struct input in = {data, size};
+    dt_fuzz_on_stack(import, &in);
+    return 0;
+}
+
+static void import(void *arg)
+{
+    const struct input *in = arg;
+    const uint8_t *data = in->data;
+    size_t size = in->size;
     FILE *fp = fopen(mbox, "wb");
     if (fp == NULL || fwrite(data, 1, size, fp) != size || fclose(fp) != 0) {
         perror(mbox);
@@ -97,7 +115,6 @@ int dt_fuzz_import(const uint8_t *data, size_t size)
                        "the import's counts do not add up");
     }
     dt_store_close(st);
-    return 0;
 }
 
 DT_FUZZ_ENTRY(import)

@@ -14,6 +14,7 @@
 #                 from run to run), with a random seed
 #   FUZZ_JOBS     parallel libFuzzer jobs per target in a long run (1)
 #   FUZZ_MAX_LEN (262144), FUZZ_TIMEOUT (10 s per input), FUZZ_RSS_MB (2048)
+# tests/fuzz/<target>.dict, where there is one, is passed with -dict.
 #
 # Each target reads its corpus, the seeds (FUZZ_BUILD/seeds/<target>) and
 # the findings kept in tests/data/fuzz/<target>/, so every old finding is
@@ -60,11 +61,13 @@ for t in $TARGETS; do
         limit=(-runs="$RUNS" -seed="$SEED")
     fi
     mkdir -p "$corpus"
+    dict=()
+    [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
     dirs=("$corpus" "$B/seeds/$t")
     [ -d "tests/data/fuzz/$t" ] && dirs+=("tests/data/fuzz/$t")
     before=$(ls "$found" | wc -l)
     t0=$(date +%s)
-    "$bin" "${limit[@]}" -max_len="$MAX_LEN" -timeout="$TIMEOUT" -rss_limit_mb="$RSS_MB" \
+    "$bin" "${limit[@]}" "${dict[@]}" -max_len="$MAX_LEN" -timeout="$TIMEOUT" -rss_limit_mb="$RSS_MB" \
         -print_final_stats=1 -artifact_prefix="$found/" "${dirs[@]}" >"$log" 2>&1
     rc=$?
     # -jobs writes fuzz-N.log into the current directory: keep them with the rest.
