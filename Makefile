@@ -40,7 +40,7 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # library is compiled by clang with the same instrumentation as the targets.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CC    ?= clang
-FUZZ_TARGETS := analyze html quote config import digest
+FUZZ_TARGETS ?= analyze html quote config import digest
 FUZZ_RUNS  ?= 2000
 FUZZ_TIME  ?=
 FUZZ_JOBS  ?= 1
@@ -93,7 +93,7 @@ BENCH_STORE := $(BUILD)/bench_store
 
 .SECONDARY:
 .PHONY: all check unit integration bench bench-run run demo deps format clean install uninstall \
-        FORCE have-pkgs have-check fuzz fuzz-build fuzz-run have-fuzz
+        FORCE have-pkgs have-check fuzz fuzz-build fuzz-bins have-fuzz
 all: $(BINS) $(LIB)
 
 $(BUILD)/obj/%.o: milter/%.c | $(BUILD)/obj have-pkgs
@@ -220,7 +220,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fu
 	    -Itests/fuzz -o $@ $< tests/fuzz/fuzz_common.c $(LIB) $(LDLIBS)
 endif
 
-# clang without libFuzzer (Debian: libclang-rt-14-dev) fails here, not in the middle of the build.
+# clang without libFuzzer (Debian: libclang-rt-dev) fails here, not in the middle of the build.
 have-fuzz:
 	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d == 0 && n; }' | \
 	    $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - 2>/dev/null || \
