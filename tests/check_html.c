@@ -70,7 +70,11 @@ static const struct {
     {"a<style type=\"text/css\">p { color: red; } </style>b", "ab\n"},
     {"<html><head><title>T</title><meta charset=utf-8></head><body>text</body></html>", "text\n"},
     {"<head><title>T</title><body>unclosed head</body>", "unclosed head\n"},
+    /* the head ends at <body> even when a "</head>" follows the body's text */
+    {"<head><style>p{}</style><body>text</body></head>more", "text\nmore\n"},
+    {"<head>no body, no end: read", "no body, no end: read\n"},
     {"a<!-- comment <p>not here</p> -->b", "ab\n"},
+    {"a<!-->b<!--->c<!---->d", "abcd\n"}, /* empty comments, as browsers read them */
     {"<!--[if mso]><p>mso only</p><![endif]-->shown", "shown\n"},
     {"<!DOCTYPE html><?xml version=\"1.0\"?>x", "x\n"},
     {"<SCRIPT>x</SCRIPT>y<STYLE>z</Style>", "y\n"},
@@ -97,6 +101,9 @@ static const struct {
     {"5 < 6 and x<3 <<wow>>", "5 < 6 and x<3 <>\n"},
     {"text <a href=\"x", "text\n"},
     {"<a href=\"x>link</a> more", "link more\n"},
+    /* after a tag that ran into the end, quotes in later tags are plain characters */
+    {"<a href=\"x>link</a> <span title='a>b'>more</span>", "link b'>more\n"},
+    {"<a x='>'<a x='>'<b y=\"never closed", "''\n"},
     {"<a title='a>b' href=x>ok</a>", "ok\n"},
     {"a<!-- never closed b", "a\n"},
     {"a<script>never closed", "a\n"},
@@ -207,7 +214,7 @@ START_TEST(large_inputs_are_linear)
 {
     /* Pathological shapes repeated 200,000 times; quadratic work would not finish. */
     static const char *const units[] = {"<div>", "<a href=\"x\">", "&#x1F600;", "<<",
-                                        "<!-",   "<blockquote>"};
+                                        "<!-",   "<blockquote>",   "<head>",    "<a x='>'"};
     size_t reps = 200000;
     const char *u = units[_i];
     size_t ul = strlen(u);
@@ -234,7 +241,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("large");
     tcase_set_timeout(tc, 60);
-    tcase_add_loop_test(tc, large_inputs_are_linear, 0, 6);
+    tcase_add_loop_test(tc, large_inputs_are_linear, 0, 8);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }
