@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dealtemp/html.h"
+#include "dealtemp/quote.h"
 #include "dealtemp/utf8.h"
 #include "html_families.h"
 #include "testutil.h"
@@ -283,6 +284,103 @@ START_TEST(hostile_family_large)
 }
 END_TEST
 
+/* ---- real mail HTML ------------------------------------------------------------ */
+
+/* The text of a fixture file. Caller frees. */
+static char *file_text(const char *path)
+{
+    size_t n;
+    char *html = dt_test_slurp(path, &n);
+    struct dt_buf b = DT_BUF_INIT;
+    dt_html_to_text(html, n, &b);
+    free(html);
+    ck_assert(!dt_buf_failed(&b));
+    return b.data != NULL ? b.data : strdup("");
+}
+
+/* What quote removal keeps of text (its contract: no final line break). */
+static char *own_words(const char *text)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    dt_quote_strip(text, strlen(text), &b, NULL);
+    ck_assert(!dt_buf_failed(&b));
+    return b.data != NULL ? b.data : strdup("");
+}
+
+START_TEST(apple_mail_reply)
+{
+    /* Apple Mail: the attribution sits inside <blockquote type="cite">, tabs in
+     * Apple-tab-spans, the signature's "--&nbsp;" must stay a "-- " line. */
+    char *t = file_text("tests/data/html-apple-reply.html");
+    ck_assert_str_eq(t,
+                     "Hi Sophie,\n\n"
+                     "Thanks for the revised quote – that was quick! We’ll go through it with "
+                     "finance on Thursday and I’ll get back to you by Friday.\n\n"
+                     "Two small things:\n"
+                     "• can the onboarding start in January?\n"
+                     "• is the 5 % discount still valid for a 2-year term?\n\n"
+                     "Best,\nTom\n\n"
+                     "-- \nTom Becker\nHead of Operations · Brightwell GmbH\n+49 30 1234 5678\n");
+    char *own = own_words(t);
+    ck_assert_str_eq(own, "Hi Sophie,\n\n"
+                          "Thanks for the revised quote – that was quick! We’ll go through it with "
+                          "finance on Thursday and I’ll get back to you by Friday.\n\n"
+                          "Two small things:\n"
+                          "• can the onboarding start in January?\n"
+                          "• is the 5 % discount still valid for a 2-year term?\n\n"
+                          "Best,\nTom");
+    free(own);
+    free(t);
+}
+END_TEST
+
+START_TEST(outlook_word_reply_with_vml)
+{
+    /* Outlook for Windows (Word HTML): VML in conditional comments, downlevel-revealed
+     * <![if !vml]>, Office namespaces, a <style> in a comment. No reply marker: the
+     * quote starts at the Von:/Gesendet: block, which quote removal finds as lines. */
+    char *t = file_text("tests/data/html-outlook-vml.html");
+    ck_assert_str_eq(t, "Hallo Frau Berger,\n\n"
+                        "vielen Dank für Ihre Rückmeldung. Die Schulung können wir gern auf den "
+                        "12. November verschieben; die übrigen Termine bleiben wie besprochen.\n\n"
+                        "Das Angebot über 14.500 € gilt bis Monatsende.\n\n"
+                        "Mit freundlichen Grüßen\n\nJonas Keller\n\n"
+                        "Von: Anna Berger <anna.berger@kunde.example>\n"
+                        "Gesendet: Montag, 20. Oktober 2025 14:03\n"
+                        "An: Jonas Keller <jonas.keller@anbieter.example>\n"
+                        "Betreff: Schulungstermin\n\n"
+                        "QUOTED-SENTINEL Guten Tag Herr Keller,\n\n"
+                        "können wir die Schulung um eine Woche verschieben?\n");
+    char *own = own_words(t);
+    ck_assert_str_eq(own,
+                     "Hallo Frau Berger,\n\n"
+                     "vielen Dank für Ihre Rückmeldung. Die Schulung können wir gern auf den "
+                     "12. November verschieben; die übrigen Termine bleiben wie besprochen.\n\n"
+                     "Das Angebot über 14.500 € gilt bis Monatsende.\n\n"
+                     "Mit freundlichen Grüßen\n\nJonas Keller");
+    free(own);
+    free(t);
+}
+END_TEST
+
+START_TEST(gmail_and_outlook_web_messages)
+{
+    /* The two HTML-only messages of check_mime, through mime.c: quotes gone as before. */
+    struct dt_message *m = dt_test_parse_file("tests/data/mime-html-gmail.eml");
+    ck_assert_str_eq(m->text, "Hi Daniel,\n\nGreat news – legal signed off on the contract & "
+                              "we're ready to go! The first invoice will be €12,000 (net 30).\n\n"
+                              "Café meeting on Friday? I’ll bring the paperwork 🎉\n\n"
+                              "Cheers,\nOlivia\n");
+    dt_message_free(m);
+    m = dt_test_parse_file("tests/data/mime-html-outlook.eml");
+    ck_assert_str_eq(m->text, "Beste Kees,\n\nDank voor je snelle reactie! Wij zijn ontzettend "
+                              "blij met jullie keuze voor het jaarcontract. Ik stuur vandaag nog "
+                              "de definitieve offerte (€ 18.400) en de planning.\n\n"
+                              "Met vriendelijke groet,\nRuben\n");
+    dt_message_free(m);
+}
+END_TEST
+
 /* Random markup-heavy bytes: never a crash, never invalid UTF-8, always linear. */
 START_TEST(random_input_gives_valid_utf8)
 {
@@ -367,6 +465,9 @@ int main(void)
     tcase_add_test(tc, length_is_respected);
     tcase_add_loop_test(tc, random_input_gives_valid_utf8, 0, 5);
     tcase_add_loop_test(tc, hostile_family_small, 0, (int)DT_HTML_N_FAMILIES);
+    tcase_add_test(tc, apple_mail_reply);
+    tcase_add_test(tc, outlook_word_reply_with_vml);
+    tcase_add_test(tc, gmail_and_outlook_web_messages);
     suite_add_tcase(s, tc);
     tc = tcase_create("large");
     tcase_set_timeout(tc, 60);
