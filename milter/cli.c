@@ -72,6 +72,10 @@ static const struct option migrate_opts[] = {
     {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
     {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0}};
+static const struct option report_opts[] = {
+    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+    {"rep", required_argument, NULL, OPT_REP},  {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"json", no_argument, NULL, OPT_JSON},      {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 #define OPT_CONFIG                                                                                 \
@@ -129,7 +133,7 @@ static const struct command {
          OPT_CONFIG
          "  --rep ADDR         only the threads this rep owns\n"
          "  --state S          only threads in state S: open, waiting, warm,\n"
-         "                     cooling, stalled or slowed\n" OPT_AS_OF_TEXT
+         "                     cooling, stalled, slowed, hesitant or carried-away\n" OPT_AS_OF_TEXT
          "  --json             one JSON object per thread instead of the table\n" OPT_HELP,
          ":c:h", threads_opts, false},
     [DT_CLI_STATS] = {"stats", " [-c CONF]",
@@ -143,8 +147,9 @@ static const struct command {
                       OPT_CONFIG OPT_HELP, ":c:h", only_common, false},
     [DT_CLI_DIGEST] = {"digest",
                        " [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]",
-                       "Build each rep's digest of stalled, cooling and slowed deals (and the\n"
-                       "managers' roll-ups). The database must exist.\n",
+                       "Build each rep's digest of stalled, cooling, hesitant, slowed and\n"
+                       "carried-away deals (and the managers' roll-ups). The database must\n"
+                       "exist.\n",
                        OPT_CONFIG
                        "  --rep ADDR         only this rep's digest (no roll-ups)\n" OPT_AS_OF_TEXT
                        "  --dry-run          write the digests to standard output as an mbox;\n"
@@ -165,6 +170,18 @@ static const struct command {
          "  --from DB          the store to copy from (a SQLite file or a PostgreSQL URL)\n"
          "  --to DB            the store to copy into; both or neither\n" OPT_HELP,
          ":c:h", migrate_opts, false},
+    [DT_CLI_REPORT] =
+        {"report", " [-c CONF] [--as-of TIME] [--rep ADDR] --json",
+         "The team's own evidence: for outbound mail of each euphoria level, how\n"
+         "often the customer answered within report.window (7 days) and how fast -\n"
+         "for the team, per rep and per month, with 95 % intervals and one plain\n"
+         "statement of the difference between euphoric and calm mail. Mail younger\n"
+         "than the window is pending and left out of the rates. The database must\n"
+         "exist.\n",
+         OPT_CONFIG
+         "  --rep ADDR         only this rep's mail (the report holds no one else's)\n" OPT_AS_OF_TEXT
+         "  --json             the figures as one JSON object (required)\n" OPT_HELP,
+         ":c:h", report_opts, false},
     [DT_CLI_VERSION] = {"version", "",
                         "Print the version (also dealtemp -V, dealtemp --version).\n", OPT_HELP,
                         ":h", help_only, false},
@@ -288,7 +305,7 @@ static int take_option(int ch, const char *name, struct dt_cli *cli, time_t now,
         if (dt_state_parse(optarg, &st) < 0)
             return dt_error_set(err,
                                 "%s: --state %.80s: not one of open, waiting, warm, cooling, "
-                                "stalled, slowed",
+                                "stalled, slowed, hesitant, carried-away",
                                 name, optarg);
         cli->state = (int)st;
         return 0;
@@ -347,6 +364,10 @@ static int complete(const struct command *c, struct dt_cli *cli, char **ops, siz
     case DT_CLI_DIGEST:
         if (modes != 1 && modes != 2)
             return dt_error_set(err, "digest: give exactly one of --dry-run or --send");
+        break;
+    case DT_CLI_REPORT:
+        if (!cli->json)
+            return dt_error_set(err, "report: give --json");
         break;
     case DT_CLI_MIGRATE:
         if ((cli->from == NULL) != (cli->to == NULL))

@@ -41,6 +41,7 @@
 #include "dealtemp/import.h"
 #include "dealtemp/migrate.h"
 #include "dealtemp/purge.h"
+#include "dealtemp/outcomes.h"
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
@@ -228,6 +229,36 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
                 "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling, "
                 "hesitant, slowed or carried away)\n",
                 cli->rep, n, n == 1 ? "" : "s");
+}
+
+/* report --json: the team's (or --rep's) reply outcomes by level (outcomes.h). */
+static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
+{
+    struct dt_store *st = open_store(cfg, false);
+    if (st == NULL)
+        return 1;
+    struct dt_outcomes o;
+    struct dt_error err = {{0}};
+    int rc = dt_outcomes_collect(st, cfg, cli->as_of, cli->rep, &o, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    struct dt_buf b = DT_BUF_INIT;
+    dt_outcomes_json(&o, dt_config_digest_language_for(cfg, cli->rep), &b);
+    bool none = cli->rep != NULL && o.n_reps == 0;
+    dt_outcomes_free(&o);
+    if (dt_buf_failed(&b)) {
+        dt_buf_free(&b);
+        fprintf(stderr, "dealtemp: out of memory\n");
+        return 1;
+    }
+    fwrite(b.data, 1, b.len, stdout);
+    dt_buf_free(&b);
+    if (none)
+        fprintf(stderr, "dealtemp: no outbound mail of %s\n", cli->rep);
+    return 0;
 }
 
 static int cmd_stats(const struct dt_config *cfg)
@@ -426,6 +457,9 @@ static int run(const struct dt_cli *cli, const char *exe)
         break;
     case DT_CLI_STATS:
         status = cmd_stats(cfg);
+        break;
+    case DT_CLI_REPORT:
+        status = cmd_report(cfg, cli);
         break;
     case DT_CLI_PURGE:
         status = cmd_purge(cfg);

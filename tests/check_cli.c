@@ -113,8 +113,12 @@ START_TEST(wrong_command_lines)
     ck_usage("stats: unexpected argument 'now'", "stats", "now");
     ck_usage("version: unexpected argument 'x'", "version", "x");
     ck_usage("--version: unexpected argument 'x'", "--version", "x");
-    ck_usage("threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed",
+    ck_usage("threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed, "
+             "hesitant, carried-away",
              "threads", "--state", "hot");
+    ck_usage("report: give --json", "report");
+    ck_usage("report: unexpected argument 'x'", "report", "--json", "x");
+    ck_usage("report: unknown option '--state'", "report", "--json", "--state", "cooling");
     ck_usage("digest: --as-of tomorrow: expected ISO 8601 (2026-11-20T09:00:00Z) or now", "digest",
              "--dry-run", "--as-of", "tomorrow");
     ck_usage("score: give at least one FILE (or - for standard input)", "score", "-c", "x");

@@ -104,6 +104,9 @@ struct dt_config {
     size_t n_nudge_reps;
     long nudge_interval;      /* seconds: at most one nudge per rep in this long (3600) */
 
+    /* report.*: the team's evidence (outcomes.h) */
+    long report_window;       /* an outbound mail answered within this counts as answered (7 d) */
+
     /* digest.* */
     char *digest_from;        /* sender of digests ("dealtemp@<first internal domain>") */
     char *digest_sendmail;    /* "/usr/sbin/sendmail -t -i" */
