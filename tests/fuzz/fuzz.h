@@ -14,8 +14,10 @@
  *     every finding kept in tests/data/fuzz/<name>/ through the same
  *     functions, so a regression shows in CI even without clang.
  *
- * The targets are deterministic (no clock, no randomness: time is a
- * constant) and keep no state between inputs but what init made. They
+ * The targets keep no state between inputs but what init made, and give
+ * the clock no say: where a target passes a time it is DT_FUZZ_NOW (only
+ * dt_import_mbox reads the clock, for a message with no date at all,
+ * which changes no count the target checks). They
  * return 0; a broken promise of the code under test - not a crash but a
  * contract, such as a header value with a line break - aborts through
  * DT_FUZZ_ASSERT, which libFuzzer reports as a crash like any other.

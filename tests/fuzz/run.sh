@@ -7,8 +7,9 @@
 #   FUZZ_BUILD    where the binaries are and everything goes (build-fuzz)
 #   FUZZ_TARGETS  which targets ("analyze html quote config import digest")
 #   FUZZ_RUNS     inputs per target for the short run (2000), on a fresh
-#                 corpus with a fixed seed (FUZZ_SEED, 1): the same
-#                 inputs every time, so CI is repeatable
+#                 corpus with a fixed seed (FUZZ_SEED, 1): much the same
+#                 inputs every time (address layout still varies which
+#                 comparisons count as new), so CI is repeatable
 #   FUZZ_TIME     seconds per target instead: a long run, -max_total_time,
 #                 on the corpus kept in FUZZ_BUILD/corpus/<target> (it grows
 #                 from run to run), with a random seed
