@@ -124,7 +124,7 @@ static void read_item(struct dt_fuzz_reader *r, const char *rep, size_t idx, str
     d->counterpart = it->counterpart;
     d->counterpart_name = it->counterpart_name;
     d->subject = it->subject;
-    d->state = (enum dt_thread_state)((st >> 3) % (DT_STATE_CARRIED + 1));
+    d->state = (enum dt_thread_state)((st >> 3) % DT_STATE_COUNT);
     d->clock = it->clock;
     d->cooling.state = d->state;
     d->cooling.trigger = idx;
