@@ -133,6 +133,32 @@ START_TEST(pending_fixtures_exist)
 }
 END_TEST
 
+/* The targets' JSON checker: what it accepts and refuses, so its silence means something. */
+START_TEST(json_checker)
+{
+    static const char *const good[] = {
+        "{}\n",
+        "{\"a\":1,\"b\":[true,false,null,-0.5e+3,\"x\\\"\\u00e9\\n\"],\"c\":{}}\n",
+        "{ \"a\" : [ ] }\n",
+    };
+    static const char *const bad[] = {
+        "{}",                 /* no line end */
+        "{}\n{}\n",           /* two lines */
+        "{\"a\":1,}\n",       /* trailing comma */
+        "{\"a\":\"x\ty\"}\n", /* raw control character in a string */
+        "{\"a\":nan}\n",      /* printf's NaN */
+        "{\"a\":01}\n",       /* leading zero */
+        "{\"a\":\"\\q\"}\n",  /* bad escape */
+        "{\"a\":1}}\n",       /* trailing garbage */
+        "[1]\n",              /* not an object */
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        ck_assert_msg(dt_fuzz_json_line(good[i], strlen(good[i])), "refused: %s", good[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(!dt_fuzz_json_line(bad[i], strlen(bad[i])), "accepted: %s", bad[i]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzz_replay");
@@ -140,6 +166,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, replay, 0, (int)N_TARGETS);
     tcase_add_test(tc, pending_fixtures_exist);
+    tcase_add_test(tc, json_checker);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }
