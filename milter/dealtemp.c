@@ -311,19 +311,30 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
             status = 1;
             continue;
         }
-        for (int k = 0; k < 3 && k < (int)s.malformed; k++)
+        for (int k = 0; k < DT_IMPORT_NAMED && k < (int)s.malformed; k++)
             fprintf(stderr, "dealtemp: %s: skipped: %s\n", path, s.first_malformed[k]);
+        for (int k = 0; k < DT_IMPORT_NAMED && k < (int)s.skipped; k++)
+            fprintf(stderr, "dealtemp: %s: skipped: %s\n", path, s.first_skipped[k]);
         total.seen += s.seen;
         total.imported += s.imported;
         total.duplicates += s.duplicates;
         total.ignored += s.ignored;
         total.malformed += s.malformed;
+        total.skipped += s.skipped;
+        total.skipped_symlinks += s.skipped_symlinks;
         total.seconds += s.seconds;
     }
     dt_store_close(st);
-    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed "
+    /* Entries that were not read at all are said only when there were any. */
+    char skipped[128] = "";
+    size_t links = total.skipped_symlinks, others = total.skipped - links;
+    if (total.skipped > 0)
+        snprintf(skipped, sizeof(skipped),
+                 ", %zu skipped (%zu symlink%s not followed, %zu not a regular file or unreadable)",
+                 total.skipped, links, links == 1 ? "" : "s", others);
+    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s "
            "(%.1f s)\n",
-           total.seen, total.imported, total.duplicates, total.ignored, total.malformed,
+           total.seen, total.imported, total.duplicates, total.ignored, total.malformed, skipped,
            total.seconds);
     return status;
 }
