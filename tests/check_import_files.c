@@ -174,8 +174,9 @@ START_TEST(maildir_fifo_socket_symlink_skipped)
     snprintf(want, sizeof(want), "maildir %s/new/1795446500.M3P1.link: a symlink, not followed",
              dir);
     ck_assert_str_eq(s.first_skipped[1], want);
-    snprintf(want, sizeof(want), "maildir %s/new/1795446600.M4P1.sock: a socket, not a regular "
-                                 "file",
+    snprintf(want, sizeof(want),
+             "maildir %s/new/1795446600.M4P1.sock: a socket, not a regular "
+             "file",
              dir);
     ck_assert_str_eq(s.first_skipped[2], want);
     ck_assert(stored_score(st, "good") >= 0);
@@ -240,8 +241,9 @@ START_TEST(mbox_last_line_of_last_message_is_scored)
         snprintf(body, sizeof(body), "%s%s", euphoric_line, ending == 0 ? "\n" : "");
         char *last = outbound(last_id, body);
         char *mbox;
-        ck_assert_int_ge(asprintf(&mbox, "From ann Tue Nov 17 19:05:00 2026\n%s\n"
-                                         "From ann Tue Nov 17 19:06:00 2026\n%s",
+        ck_assert_int_ge(asprintf(&mbox,
+                                  "From ann Tue Nov 17 19:05:00 2026\n%s\n"
+                                  "From ann Tue Nov 17 19:06:00 2026\n%s",
                                   first, last),
                          0);
         char p[512];
@@ -298,8 +300,7 @@ START_TEST(mem_is_the_file)
     struct dt_error err = {{0}};
     ck_assert_msg(dt_import_mbox(st, cfg, p, false, &sf, &err) == 0, "%s", err.msg);
     struct dt_store *st2 = dt_test_seam_fresh(tmpdir, "mem");
-    ck_assert_msg(dt_import_mbox_mem(st2, cfg, mbox, strlen(mbox), &sm, &err) == 0, "%s",
-                  err.msg);
+    ck_assert_msg(dt_import_mbox_mem(st2, cfg, mbox, strlen(mbox), &sm, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(sm.total, sf.total);
     ck_assert_uint_eq(sm.seen, sf.seen);
     ck_assert_uint_eq(sm.imported, sf.imported);
@@ -333,8 +334,16 @@ START_TEST(mem_takes_random_bytes)
 {
     unsigned long long x = 88172645463325252ULL;
     char buf[4096];
-    static const char *const bits[] = {"From ", "\n", "\r\n", "\n\n", ">From ", "Subject: a\n",
-                                       "From: a@corp.example\n", "To: b@x.example\n", ":", "\0"};
+    static const char *const bits[] = {"From ",
+                                       "\n",
+                                       "\r\n",
+                                       "\n\n",
+                                       ">From ",
+                                       "Subject: a\n",
+                                       "From: a@corp.example\n",
+                                       "To: b@x.example\n",
+                                       ":",
+                                       "\0"};
     for (int round = 0; round < 200; round++) {
         size_t len = 0;
         while (len < sizeof(buf) - 32) {

@@ -107,8 +107,8 @@ START_TEST(split_table)
                               "%s #%zu: From_ line '%.*s'", table[t].name, got,
                               m.from_line ? (int)m.from_len : 0, m.from_line ? m.from_line : "");
             ck_assert_msg(m.len == strlen(w->data) && memcmp(m.data, w->data, m.len) == 0,
-                          "%s #%zu: data '%.*s', want '%s'", table[t].name, got, (int)m.len,
-                          m.data, w->data);
+                          "%s #%zu: data '%.*s', want '%s'", table[t].name, got, (int)m.len, m.data,
+                          w->data);
             ck_assert_msg(m.line == w->line, "%s #%zu: line %zu, want %zu", table[t].name, got,
                           m.line, w->line);
             ck_assert_msg(m.escaped == w->escaped, "%s #%zu: escaped %d", table[t].name, got,
@@ -175,8 +175,8 @@ static unsigned rnd(unsigned n)
 /* One random message: lines of words, some "From ", ">From ", empty, CRLF or LF. */
 static void random_message(struct dt_buf *b, bool crlf)
 {
-    static const char *const pieces[] = {"From ",  ">From ", ">>From ", "Subject: x", "",
-                                         "hello", "From",   " From ",  "\x01\xff", ">"};
+    static const char *const pieces[] = {"From ", ">From ", ">>From ", "Subject: x", "",
+                                         "hello", "From",   " From ",  "\x01\xff",   ">"};
     const char *eol = crlf ? "\r\n" : "\n";
     dt_buf_puts(b, "Subject: random");
     dt_buf_puts(b, eol);

@@ -40,9 +40,19 @@ static int record(const char *name, unsigned index, void *arg)
 START_TEST(only_the_prefix_in_any_case_is_noted)
 {
     static const char *const names[] = {
-        "Received",      "X-Deal-Euphoria", "From",           "x-deal-euphoria",   "X-Deal-Thread",
-        "X-Dealer",      "X-DEAL-Anything", "X-Deal-Nudge",   "Subject",           "X-Deal-",
-        "X-Dea",         "Deal-Euphoria",   "X-Deal-Reply-Latency",
+        "Received",
+        "X-Deal-Euphoria",
+        "From",
+        "x-deal-euphoria",
+        "X-Deal-Thread",
+        "X-Dealer",
+        "X-DEAL-Anything",
+        "X-Deal-Nudge",
+        "Subject",
+        "X-Deal-",
+        "X-Dea",
+        "Deal-Euphoria",
+        "X-Deal-Reply-Latency",
     };
     struct dt_ownfields fs = {0};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -99,7 +109,7 @@ START_TEST(distinct_names_are_capped_and_counted)
         snprintf(name, sizeof(name), "X-Deal-F%d", i);
         dt_ownfields_note(&fs, "X-Deal-", name);
     }
-    dt_ownfields_note(&fs, "X-Deal-", "X-Deal-F0"); /* a known name is still counted */
+    dt_ownfields_note(&fs, "X-Deal-", "X-Deal-F0");  /* a known name is still counted */
     dt_ownfields_note(&fs, "X-Deal-", "X-Deal-F70"); /* an unknown one beyond the cap is left */
     ck_assert_uint_eq(fs.n, DT_OWNFIELDS_MAX);
     ck_assert_uint_eq(fs.left, 11);

@@ -20,13 +20,13 @@
 #include "dealtemp/utf8.h"
 #include "testutil.h"
 
-#define RLO "\xe2\x80\xae"  /* U+202E RIGHT-TO-LEFT OVERRIDE */
-#define LRI "\xe2\x81\xa6"  /* U+2066 */
-#define PDI "\xe2\x81\xa9"  /* U+2069 */
-#define LRM "\xe2\x80\x8e"  /* U+200E */
-#define RLM "\xe2\x80\x8f"  /* U+200F */
-#define CSI1 "\xc2\x9b"     /* U+009B, the C1 control sequence introducer */
-#define ZWJ "\xe2\x80\x8d"  /* U+200D: joins emoji, not hidden */
+#define RLO "\xe2\x80\xae"       /* U+202E RIGHT-TO-LEFT OVERRIDE */
+#define LRI "\xe2\x81\xa6"       /* U+2066 */
+#define PDI "\xe2\x81\xa9"       /* U+2069 */
+#define LRM "\xe2\x80\x8e"       /* U+200E */
+#define RLM "\xe2\x80\x8f"       /* U+200F */
+#define CSI1 "\xc2\x9b"          /* U+009B, the C1 control sequence introducer */
+#define ZWJ "\xe2\x80\x8d"       /* U+200D: joins emoji, not hidden */
 #define TAG_A "\xf3\xa0\x81\x81" /* U+E0041 TAG LATIN CAPITAL LETTER A */
 
 START_TEST(hidden_table)
@@ -35,11 +35,11 @@ START_TEST(hidden_table)
         uint32_t cp;
         bool hidden;
     } rows[] = {
-        {0x202e, true},  {0x202a, true},  {0x202d, true},   {0x2066, true},  {0x2069, true},
-        {0x200e, true},  {0x200f, true},  {0x061c, true},   {0x200b, true},  {0x2060, true},
-        {0xfeff, true},  {0x00ad, true},  {0xe0041, true},  {0xe007f, true}, {0x206f, true},
-        {0x200c, false}, {0x200d, false}, {'a', false},     {0xe9, false},   {0x1f680, false},
-        {0xa0, false},   {0x2028, false}, {0x2065, false},  {0x202f, false}, {0xe0080, false},
+        {0x202e, true},  {0x202a, true},  {0x202d, true},  {0x2066, true},  {0x2069, true},
+        {0x200e, true},  {0x200f, true},  {0x061c, true},  {0x200b, true},  {0x2060, true},
+        {0xfeff, true},  {0x00ad, true},  {0xe0041, true}, {0xe007f, true}, {0x206f, true},
+        {0x200c, false}, {0x200d, false}, {'a', false},    {0xe9, false},   {0x1f680, false},
+        {0xa0, false},   {0x2028, false}, {0x2065, false}, {0x202f, false}, {0xe0080, false},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         ck_assert_msg(dt_unicode_is_hidden(rows[i].cp) == rows[i].hidden, "U+%04X: %d",
@@ -61,7 +61,11 @@ START_TEST(clean_line_table)
         {"\x1b[31mRED\x1b[0m deal", 100, false, "[31mRED [0m deal"},
         {"ring\x07 back\x01\x7f", 100, false, "ring back"},
         {"csi" CSI1 "2J", 100, false, "csi 2J"},
-        {"raw\x9b" "byte", 100, false, "raw\xef\xbf\xbd" "byte"},
+        {"raw\x9b"
+         "byte",
+         100, false,
+         "raw\xef\xbf\xbd"
+         "byte"},
         {"two\r\nlines\rover", 100, false, "two lines over"},
         {"  tabs\tand\xc2\xa0nbsp  ", 100, false, "tabs and nbsp"},
         {"dev \xf0\x9f\x91\xa9" ZWJ "\xf0\x9f\x92\xbb", 100, false,
@@ -88,8 +92,9 @@ END_TEST
 
 START_TEST(clean_lines_keeps_lines)
 {
-    static const char in[] = "line one" RLO "\r\n\tindented  twice\rover\x1b[2J\n" LRI "x" PDI
-                             "\x01\xc2\x85" "end";
+    static const char in[] =
+        "line one" RLO "\r\n\tindented  twice\rover\x1b[2J\n" LRI "x" PDI "\x01\xc2\x85"
+        "end";
     struct dt_buf b = DT_BUF_INIT;
     dt_utf8_clean_lines(&b, in, sizeof(in) - 1);
     ck_assert_str_eq(b.data, "line one\n\tindented  twice over [2J\nx  end");
@@ -115,8 +120,9 @@ static void assert_displayable(const char *s, size_t n, bool lines, int round)
 
 START_TEST(random_bytes_come_out_displayable)
 {
-    static const char *const bits[] = {RLO, LRI, PDI, LRM, RLM, CSI1, TAG_A, ZWJ, "\x1b[",
-                                       "\r", "\n", "\t", "\xe2\x80", "\xf3\xa0", "\xc2"};
+    static const char *const bits[] = {RLO,  LRI,   PDI,        LRM,        RLM,
+                                       CSI1, TAG_A, ZWJ,        "\x1b[",    "\r",
+                                       "\n", "\t",  "\xe2\x80", "\xf3\xa0", "\xc2"};
     unsigned long long x = 0x9e3779b97f4a7c15ULL;
     char in[512];
     for (int round = 0; round < 2000; round++) {
@@ -153,9 +159,9 @@ END_TEST
 START_TEST(json_escapes_hidden_exactly)
 {
     struct dt_buf b = DT_BUF_INIT;
-    dt_json_string(&b, "a" RLO "b" LRM CSI1 TAG_A "\xe2\x80\xa8" "\xc3\xa9" ZWJ);
-    ck_assert_str_eq(b.data,
-                     "\"a\\u202eb\\u200e\\u009b\\udb40\\udc41\\u2028\xc3\xa9" ZWJ "\"");
+    dt_json_string(&b, "a" RLO "b" LRM CSI1 TAG_A "\xe2\x80\xa8"
+                       "\xc3\xa9" ZWJ);
+    ck_assert_str_eq(b.data, "\"a\\u202eb\\u200e\\u009b\\udb40\\udc41\\u2028\xc3\xa9" ZWJ "\"");
     dt_buf_free(&b);
 }
 END_TEST

@@ -32,12 +32,13 @@
 
 /* One message of the buffer: pointers into it, valid while it lives. */
 struct dt_mbox_msg {
-    const char *from_line; /* the From_ line without its line end, or NULL (text before the first) */
+    const char
+        *from_line; /* the From_ line without its line end, or NULL (text before the first) */
     size_t from_len;
-    const char *data;      /* the message: header and body, still escaped */
+    const char *data; /* the message: header and body, still escaped */
     size_t len;
-    size_t line;           /* 1-based line of the buffer where the message begins (its From_ line) */
-    bool escaped;          /* a line of data begins with '>'* "From " */
+    size_t line;  /* 1-based line of the buffer where the message begins (its From_ line) */
+    bool escaped; /* a line of data begins with '>'* "From " */
 };
 
 /*
