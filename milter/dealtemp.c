@@ -8,9 +8,10 @@
  *   dealtemp check-config -c CONF          validate; exit 0 or 1
  *   dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...
  *   dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]
- *   dealtemp stats   [-c CONF]
+ *   dealtemp stats   [-c CONF] [--as-of TIME]
  *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
  *   dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]
+ *   dealtemp report  [-c CONF] [--as-of TIME] [--rep ADDR] (--json | --html FILE)
  *   dealtemp version
  *   dealtemp help [COMMAND], dealtemp COMMAND --help
  *
@@ -42,6 +43,7 @@
 #include "dealtemp/migrate.h"
 #include "dealtemp/purge.h"
 #include "dealtemp/outcomes.h"
+#include "dealtemp/outcomes_html.h"
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
@@ -231,7 +233,36 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
                 cli->rep, n, n == 1 ? "" : "s");
 }
 
-/* report --json: the team's (or --rep's) reply outcomes by level (outcomes.h). */
+/*
+ * The page of report --html into file ("-": standard output, whose errors
+ * run() reports). A file that could not be written whole is removed: half
+ * a page would look like a whole one. 0, or 1 after saying why.
+ */
+static int write_page(const char *file, const struct dt_buf *b)
+{
+    if (strcmp(file, "-") == 0) {
+        fwrite(b->data, 1, b->len, stdout);
+        return 0;
+    }
+    FILE *fp = fopen(file, "w");
+    if (fp == NULL) {
+        fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    bool bad = fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0;
+    int saved = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = true;
+        saved = errno;
+    }
+    if (!bad)
+        return 0;
+    fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(saved ? saved : EIO));
+    unlink(file);
+    return 1;
+}
+
+/* report: the team's (or --rep's) reply outcomes by level (outcomes.h), as JSON or a page. */
 static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_store *st = open_store(cfg, false);
@@ -246,7 +277,11 @@ static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
         return 1;
     }
     struct dt_buf b = DT_BUF_INIT;
-    dt_outcomes_json(&o, dt_config_digest_language_for(cfg, cli->rep), &b);
+    const char *lang = dt_config_digest_language_for(cfg, cli->rep);
+    if (cli->html != NULL)
+        dt_outcomes_html(&o, cfg, lang, cli->rep, &b);
+    else
+        dt_outcomes_json(&o, lang, &b);
     bool none = cli->rep != NULL && o.n_reps == 0;
     dt_outcomes_free(&o);
     if (dt_buf_failed(&b)) {
@@ -254,14 +289,18 @@ static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
         fprintf(stderr, "dealtemp: out of memory\n");
         return 1;
     }
-    fwrite(b.data, 1, b.len, stdout);
+    int status = 0;
+    if (cli->html != NULL)
+        status = write_page(cli->html, &b);
+    else
+        fwrite(b.data, 1, b.len, stdout);
     dt_buf_free(&b);
     if (none)
         fprintf(stderr, "dealtemp: no outbound mail of %s\n", cli->rep);
-    return 0;
+    return status;
 }
 
-static int cmd_stats(const struct dt_config *cfg)
+static int cmd_stats(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
