@@ -308,6 +308,8 @@ static int cmd_stats(const struct dt_config *cfg, const struct dt_cli *cli)
     struct dt_stats s;
     struct dt_error err = {{0}};
     int rc = dt_stats_collect(st, cfg, &s, &err);
+    if (rc == 0)
+        rc = dt_stats_collect_outcomes(st, cfg, cli->as_of, &s, &err);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
@@ -495,7 +497,7 @@ static int run(const struct dt_cli *cli, const char *exe)
         status = cmd_threads(cfg, cli);
         break;
     case DT_CLI_STATS:
-        status = cmd_stats(cfg);
+        status = cmd_stats(cfg, cli);
         break;
     case DT_CLI_REPORT:
         status = cmd_report(cfg, cli);
