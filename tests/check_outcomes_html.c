@@ -275,6 +275,28 @@ START_TEST(rounded_never_floored_escaped_and_sampled)
 }
 END_TEST
 
+/* Before anything was sent: every chart says so, nothing divides by zero. */
+START_TEST(nothing_yet)
+{
+    struct dt_outcomes o;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_outcomes_collect(st, cfg, T0 - 1, NULL, &o, &err) == 0, "%s", err.msg);
+    struct dt_buf b = DT_BUF_INIT;
+    dt_outcomes_html(&o, cfg, "en", NULL, &b);
+    ck_assert(!dt_buf_failed(&b));
+    ck_assert_contains(b.data, "Too few mails to compare yet: 0 euphoric and 0 calm mails");
+    ck_assert_uint_eq(count(b.data, "nothing judged yet"), 2 * DT_LEVEL_COUNT); /* bars, table */
+    ck_assert_uint_eq(count(b.data, "no answers yet"), DT_LEVEL_COUNT);
+    ck_assert_contains(b.data, "No outbound mail yet.");
+    ck_assert_uint_eq(count(b.data, "<svg "), 2); /* no small multiple without a rep */
+    ck_assert_uint_eq(count(b.data, "<table"), 2);
+    ck_assert_lacks(b.data, "nan");
+    ck_assert_lacks(b.data, "inf");
+    dt_buf_free(&b);
+    dt_outcomes_free(&o);
+}
+END_TEST
+
 /* ---- the look ---- */
 
 static double channel(unsigned v)
@@ -469,6 +491,7 @@ static Suite *suite(void)
     tcase_add_test(tc, figures_charts_and_tables);
     tcase_add_test(tc, nothing_runs_or_fetches_and_privacy);
     tcase_add_test(tc, rounded_never_floored_escaped_and_sampled);
+    tcase_add_test(tc, nothing_yet);
     tcase_add_test(tc, palette_meets_wcag_aa);
     tcase_add_loop_test(tc, colours_and_sizes, 0, (int)(sizeof(langs) / sizeof(*langs)));
     tcase_add_test(tc, words_complete_and_printf_compatible);

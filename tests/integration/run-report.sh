@@ -19,7 +19,7 @@
 #   - privacy: the team's page and a rep's hold no subject, no customer
 #     address; the rep's no other rep; the rep's page in the rep's language;
 #   - --html - writes the page to standard output; --json with --html is a
-#     usage error.
+#     usage error; a page that cannot be written is one line and status 1.
 # Prints "ok - name" / "not ok - name: why"; exits 1 if any failed. Every
 # wait is bounded. Needs python3 and chromium (make deps).
 set -u
@@ -77,6 +77,12 @@ rc=$?
 if [ $rc -eq 2 ] && grep -q "give exactly one of --json or --html FILE" "$tmp/err" && [ ! -e "$tmp/x.html" ]; then
     ok "--json and --html together: usage error (2), nothing written"
 else not_ok "--json --html" "rc=$rc $(cat "$tmp/err")"; fi
+
+timeout 60 "$DT" report -c "$CONF" --html "$tmp/no/such/dir/r.html" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ "$(cat "$tmp/err")" = "dealtemp: $tmp/no/such/dir/r.html: No such file or directory" ]; then
+    ok "a page that cannot be written: one line naming the file, status 1"
+else not_ok "--html into a missing directory" "rc=$rc $(cat "$tmp/err")"; fi
 
 # ---- the browser ----------------------------------------------------------
 
