@@ -147,10 +147,10 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
         int got = weekly ? dt_outcomes_collect_for(st, cfg, o->as_of, cfg->managers[m].reps,
                                                    cfg->managers[m].n_reps, &ev, &rerr)
                          : 1;
-        int rendered = got < 0 ? -1
-                               : dt_digest_render_rollup_weekly(boss, lines, k, o->as_of,
-                                                                got == 0 ? &ev : NULL, cfg, &msg,
-                                                                &rerr);
+        int rendered =
+            got < 0 ? -1
+                    : dt_digest_render_rollup_weekly(boss, lines, k, o->as_of,
+                                                     got == 0 ? &ev : NULL, cfg, &msg, &rerr);
         if (got == 0)
             dt_outcomes_free(&ev);
         if (rendered < 0) {

@@ -184,8 +184,7 @@ START_TEST(options_are_read)
     ck_assert(cli.force);
     ck_assert_int_eq(cli.as_of, NOW);
 
-    ck_assert_int_eq(parse("report", "--html", "-", "--rep", "Ann@corp.example", NULL),
-                     DT_CLI_RUN);
+    ck_assert_int_eq(parse("report", "--html", "-", "--rep", "Ann@corp.example", NULL), DT_CLI_RUN);
     ck_assert_str_eq(cli.html, "-");
     ck_assert(!cli.json);
     ck_assert_int_eq(parse("report", "--json", NULL), DT_CLI_RUN);

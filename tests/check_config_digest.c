@@ -100,7 +100,7 @@ START_TEST(every_key_set)
     ck_assert_str_eq(m->reps[1], "@sales.corp.example");
     ck_assert_ptr_null(m->reps[2]);
     ck_assert(!m->weekly_report); /* the default */
-    m = &cfg->managers[1]; /* keys in any order */
+    m = &cfg->managers[1];        /* keys in any order */
     ck_assert_str_eq(m->address, "chief@other-corp.example");
     ck_assert_uint_eq(m->n_reps, 1);
     ck_assert_str_eq(m->reps[0], "@other-corp.example");
