@@ -14,6 +14,7 @@
  */
 #include "mime_int.h"
 
+#include <assert.h>
 #include <libetpan/libetpan.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,8 +25,6 @@
 #include "dealtemp/bizcal.h"
 #include "dealtemp/utf8.h"
 
-/* Deeper comment nesting than this is flattened before libetpan sees it. */
-#define COMMENT_DEPTH_MAX 8
 /* Addresses or msg-ids kept per field: a bound on hostile headers. */
 #define LIST_MAX 1024
 
@@ -121,10 +120,82 @@ void dt_mime_scan_headers(const char *d, size_t len, bool top, struct dt_headers
     h->nul = memchr(d, '\0', h->body) != NULL;
 }
 
-const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n)
+/*
+ * The deepest comment nesting libetpan could meet in v[0..n), wherever its
+ * parsers start reading a comment. Its lenient address parsers may take a
+ * '(' inside a quoted string, or one after a backslash, for the start of a
+ * comment (an addr-spec is scanned up to the next '(' when a name-addr
+ * fails), so quotes are not trusted: any '(' may open one. Inside a comment
+ * the grammar is fixed (RFC 5322 3.2.2): a backslash escapes the next
+ * character, an unescaped '(' nests, an unescaped ')' closes. Whether a
+ * parenthesis is escaped depends only on the run of backslashes before it
+ * (odd: escaped), the same from any start, so the depth reached from any
+ * start is at most the running count of unescaped '(' less unescaped ')',
+ * floored at 0, and one more from a start at an escaped '('. One pass.
+ */
+static size_t comment_depth_bound(const char *v, size_t n)
 {
-    int depth = 0, max_depth = 0;
+    size_t depth = 0, max = 0;
+    bool escaped = false, escaped_open = false;
 
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (escaped) {
+            escaped = false;
+            escaped_open |= c == '(';
+            continue;
+        }
+        if (c == '\\')
+            escaped = true;
+        else if (c == '(' && ++depth > max)
+            max = depth;
+        else if (c == ')' && depth > 0)
+            depth--;
+    }
+    return max + (escaped_open ? 1 : 0);
+}
+
+/*
+ * Remove the comments of b (RFC 5322: outside quoted strings; they nest;
+ * a backslash escapes the next character in both), then blank every
+ * parenthesis left (in quoted strings, stray ones): no '(' remains for
+ * libetpan to recurse on. Dropping the comments whole, not only their
+ * parentheses, keeps the words inside from being glued onto a domain.
+ */
+static void drop_comments(struct dt_buf *b)
+{
+    size_t k = 0, depth = 0;
+    bool quoted = false;
+
+    for (size_t i = 0; i < b->len; i++) {
+        char c = b->data[i];
+        if (depth > 0) {
+            if (c == '\\')
+                i++; /* the escaped character goes with it */
+            else if (c == '(')
+                depth++;
+            else if (c == ')')
+                depth--;
+            continue;
+        }
+        if (c == '(' && !quoted) {
+            depth = 1;
+            continue;
+        }
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\\' && quoted && i + 1 < b->len)
+            b->data[k++] = b->data[i++];
+        c = b->data[i];
+        b->data[k++] = c == '(' || c == ')' ? ' ' : c;
+    }
+    b->len = k;
+    b->data[k] = '\0';
+}
+
+const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n, struct dt_message *msg,
+                           const char *field)
+{
     dt_buf_reset(b);
     *n = 0;
     size_t lim = s.n < DT_MIME_FIELD_MAX ? s.n : DT_MIME_FIELD_MAX;
@@ -136,31 +207,17 @@ const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n)
             continue;
         if ((c == ' ' || c == '\t') && b->len == 0)
             continue;
-        if (c == '(' && ++depth > max_depth)
-            max_depth = depth;
-        else if (c == ')' && depth > 0)
-            depth--;
         b->data[b->len++] = c;
     }
     while (b->len > 0 && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t'))
         b->len--;
     b->data[b->len] = '\0';
-    if (max_depth > COMMENT_DEPTH_MAX) {
-        /* Drop the comments altogether; blanking only the parentheses would let
-         * libetpan glue the words inside them onto a domain. */
-        size_t k = 0;
-        depth = 0;
-        for (size_t i = 0; i < b->len; i++) {
-            char c = b->data[i];
-            if (c == '(')
-                depth++;
-            else if (c == ')' && depth > 0)
-                depth--;
-            else if (depth == 0 && c != ')')
-                b->data[k++] = c;
-        }
-        b->len = k;
-        b->data[k] = '\0';
+    if (field != NULL && comment_depth_bound(b->data, b->len) > DT_MIME_COMMENT_DEPTH) {
+        drop_comments(b);
+        assert(comment_depth_bound(b->data, b->len) == 0);
+        if (msg != NULL)
+            dt_mime_warn(msg, "%s: comments nested deeper than %d levels removed", field,
+                         DT_MIME_COMMENT_DEPTH);
     }
     *n = b->len;
     return b->data;
@@ -356,10 +413,10 @@ static void free_strv(struct strv *sv)
     sv->n = sv->cap = 0;
 }
 
-static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
+static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     struct mailimf_address_list *al = NULL;
     bool ok = false;
 
@@ -450,10 +507,10 @@ static void scan_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
     }
 }
 
-static void parse_ids(struct facts *f, struct dt_slice s, struct strv *sv)
+static void parse_ids(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     clist *ids = NULL;
 
     if (n == 0)
@@ -486,10 +543,10 @@ static bool has_ut_zone(const char *v, size_t n)
     return false;
 }
 
-static time_t parse_date(struct facts *f, struct dt_slice s)
+static time_t parse_date(struct facts *f, const char *field, struct dt_slice s)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     struct mailimf_date_time *dt = NULL;
 
     if (n == 0)
@@ -533,13 +590,13 @@ static time_t parse_received(struct facts *f, struct dt_slice s)
     if (semi == NULL)
         return (time_t)-1;
     struct dt_slice d = {semi + 1, lim - (size_t)(semi + 1 - s.p)};
-    return parse_date(f, d);
+    return parse_date(f, "Received", d);
 }
 
 static char *parse_subject(struct facts *f, struct dt_slice s)
 {
     size_t n;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, "Subject");
     return decode_phrase(f, v, n);
 }
 
@@ -568,7 +625,7 @@ static char *decode_phrase(struct facts *f, const char *v, size_t n)
 static char *parse_text(struct facts *f, struct dt_slice s, bool lower)
 {
     size_t n;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, NULL, NULL);
     return clean_line(f, v, n, lower);
 }
 
@@ -578,7 +635,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
     struct strv sv = {NULL, 0, 0};
 
     if (h->f[DT_H_MESSAGE_ID].p != NULL) {
-        parse_ids(&f, h->f[DT_H_MESSAGE_ID], &sv);
+        parse_ids(&f, "Message-ID", h->f[DT_H_MESSAGE_ID], &sv);
         if (sv.n > 0) {
             msg->message_id = sv.v[0];
             sv.v[0] = NULL;
@@ -586,7 +643,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_IN_REPLY_TO].p != NULL) {
-        parse_ids(&f, h->f[DT_H_IN_REPLY_TO], &sv);
+        parse_ids(&f, "In-Reply-To", h->f[DT_H_IN_REPLY_TO], &sv);
         if (sv.n > 0) {
             msg->in_reply_to = sv.v[0];
             sv.v[0] = NULL;
@@ -594,7 +651,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_FROM].p != NULL) {
-        parse_addrs(&f, h->f[DT_H_FROM], &sv);
+        parse_addrs(&f, "From", h->f[DT_H_FROM], &sv);
         if (sv.n > 0) {
             msg->from = sv.v[0];
             sv.v[0] = NULL;
@@ -602,20 +659,20 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_REFERENCES].p != NULL)
-        parse_ids(&f, h->f[DT_H_REFERENCES], &sv);
+        parse_ids(&f, "References", h->f[DT_H_REFERENCES], &sv);
     msg->references = strv_finish(&f, &sv, &msg->n_references);
     sv = (struct strv){NULL, 0, 0};
     if (h->f[DT_H_TO].p != NULL)
-        parse_addrs(&f, h->f[DT_H_TO], &sv);
+        parse_addrs(&f, "To", h->f[DT_H_TO], &sv);
     msg->to = strv_finish(&f, &sv, &msg->n_to);
     sv = (struct strv){NULL, 0, 0};
     if (h->f[DT_H_CC].p != NULL)
-        parse_addrs(&f, h->f[DT_H_CC], &sv);
+        parse_addrs(&f, "Cc", h->f[DT_H_CC], &sv);
     msg->cc = strv_finish(&f, &sv, &msg->n_cc);
     msg->names = strv_finish(&f, &f.names, &msg->n_names);
     msg->n_names /= 2;
 
-    msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, h->f[DT_H_DATE]) : (time_t)-1;
+    msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, "Date", h->f[DT_H_DATE]) : (time_t)-1;
     msg->received =
         h->f[DT_H_RECEIVED].p != NULL ? parse_received(&f, h->f[DT_H_RECEIVED]) : (time_t)-1;
     if (h->f[DT_H_SUBJECT].p != NULL)
