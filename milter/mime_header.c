@@ -5,12 +5,17 @@
  * dt_mime_scan_headers() finds the fields of a header block in place, in
  * one pass, whatever the line ends (CRLF or LF) and however long the lines.
  * dt_mime_header_facts() turns the top-level fields into the facts of
- * struct dt_message with libetpan's grammar parsers: mailimf address lists,
- * msg-id lists and dates, mailmime_encoded_phrase_parse for RFC 2047
- * words. Values libetpan rejects fall back to a simple, lenient scan, so a
- * broken header costs that fact's precision, never the message.
+ * struct dt_message with libetpan's grammar parsers (mailimf address
+ * lists, msg-id lists and dates) and RFC 2047 words decoded by
+ * dt_mime_words() (mime_decode.c). Values libetpan rejects fall back to a
+ * simple, lenient scan, so a broken header costs that fact's precision,
+ * never the message. The sender writes the header: a value whose comments
+ * could nest deep enough to exhaust libetpan's recursion is flattened before
+ * libetpan sees it (dt_mime_unfold), and a NUL an encoded word carries is
+ * dropped, never taken for the end of the text.
  *
- * Failure: dt_mime_header_facts() returns -1 only when memory runs out.
+ * Failure: dt_mime_header_facts() returns -1 only when memory runs out;
+ * what was odd is in msg->warning, one line naming the field.
  */
 #include "mime_int.h"
 
@@ -345,7 +350,7 @@ static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
     strv_push(f, sv, t->data, t->len);
 }
 
-static char *decode_phrase(struct facts *f, const char *v, size_t n);
+static char *decode_phrase(struct facts *f, const char *field, const char *v, size_t n);
 
 /*
  * A mailbox's address, and its display name (RFC 2047 words decoded, one
@@ -353,7 +358,8 @@ static char *decode_phrase(struct facts *f, const char *v, size_t n);
  * one that is not just the address again. The first name of an address wins.
  */
 #define NAME_MAX_BYTES 200
-static void push_named(struct facts *f, struct strv *sv, const struct mailimf_mailbox *mb)
+static void push_named(struct facts *f, const char *field, struct strv *sv,
+                       const struct mailimf_mailbox *mb)
 {
     push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
     if (mb->mb_display_name == NULL || f->oom || sv->n == 0)
@@ -362,7 +368,7 @@ static void push_named(struct facts *f, struct strv *sv, const struct mailimf_ma
     for (size_t i = 0; i + 1 < f->names.n; i += 2)
         if (strcmp(f->names.v[i], addr) == 0)
             return;
-    char *name = decode_phrase(f, mb->mb_display_name, strlen(mb->mb_display_name));
+    char *name = decode_phrase(f, field, mb->mb_display_name, strlen(mb->mb_display_name));
     if (name == NULL)
         return;
     size_t len = strlen(name);
@@ -437,7 +443,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, sv, mb);
+                    push_named(f, field, sv, mb);
                 continue;
             }
             if (ad->ad_data.ad_group->grp_mb_list != NULL)
@@ -447,7 +453,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, sv, mb);
+                    push_named(f, field, sv, mb);
             }
         }
         mailimf_address_list_free(al);
@@ -596,30 +602,29 @@ static time_t parse_received(struct facts *f, struct dt_slice s)
 static char *parse_subject(struct facts *f, struct dt_slice s)
 {
     size_t n;
-    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, "Subject");
-    return decode_phrase(f, v, n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, NULL, NULL);
+    return decode_phrase(f, "Subject", v, n);
 }
 
 /* v[0..n) with RFC 2047 encoded words decoded, as one clean line. */
-static char *decode_phrase(struct facts *f, const char *v, size_t n)
+static char *decode_phrase(struct facts *f, const char *field, const char *v, size_t n)
 {
-    size_t idx = 0;
-    char *decoded = NULL;
-
-    /* Only encoded words need libetpan; plain subjects (most of them) are just cleaned. */
-    if (memmem(v, n, "=?", 2) != NULL) {
-        int r = mailmime_encoded_phrase_parse("utf-8", v, n, &idx, "utf-8", &decoded);
-        if (r == MAILIMF_ERROR_MEMORY) {
-            f->oom = true;
-            return NULL;
-        }
-        if (r == MAILIMF_NO_ERROR) {
-            char *res = clean_line(f, decoded, strlen(decoded), false);
-            free(decoded);
-            return res;
-        }
+    /* Plain values (most of them) are only cleaned. */
+    if (memmem(v, n, "=?", 2) == NULL)
+        return clean_line(f, v, n, false);
+    struct dt_buf words = DT_BUF_INIT;
+    struct dt_conv conv;
+    dt_mime_words(&words, v, n, &conv);
+    if (dt_buf_failed(&words)) {
+        dt_buf_free(&words);
+        f->oom = true;
+        return NULL;
     }
-    return clean_line(f, v, n, false);
+    if (conv.nul)
+        dt_mime_warn(f->msg, "%s: NUL bytes dropped from an encoded word", field);
+    char *res = clean_line(f, words.data != NULL ? words.data : "", words.len, false);
+    dt_buf_free(&words);
+    return res;
 }
 
 static char *parse_text(struct facts *f, struct dt_slice s, bool lower)

@@ -147,4 +147,16 @@ void dt_mime_to_utf8(struct dt_buf *out, const char *cs, const char *s, size_t n
  */
 unsigned dt_mime_cp1252(struct dt_buf *out, const char *s, size_t n);
 
+/*
+ * Append the header value v[0..n) (unfolded) to out as UTF-8 with its RFC
+ * 2047 encoded words ("=?charset?Q?text?=", "=?charset?B?text?=", an RFC
+ * 2231 "*language" allowed) decoded: white space between two encoded words
+ * is dropped, adjacent words in one charset are converted together, text
+ * outside them is read as UTF-8 if valid, else as Windows-1252. A malformed
+ * word is kept as text. What the conversion met (NULs dropped, invalid
+ * bytes replaced, an unknown charset) is in *res. Linear in n; never fails
+ * (an allocation failure is sticky in out).
+ */
+void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *res);
+
 #endif

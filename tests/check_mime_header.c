@@ -1,6 +1,6 @@
 /*
  * check_mime_header.c - header facts of raw messages (mime_header.c via
- * dt_mime_parse): RFC 2047 subjects, addresses,
+ * dt_mime_parse): RFC 2047 subjects (NULs they encode included), addresses,
  * msg-ids, dates, list and auto-reply markers, comments nested deep enough
  * to overflow a thread's stack (parsed on a small one), and 1 MB header
  * lines that must stay linear.
@@ -204,6 +204,57 @@ START_TEST(subject_raw_bytes)
 }
 END_TEST
 
+/* ---- RFC 2047 encoded words ---------------------------------------------- */
+
+static const struct {
+    const char *subject, *want, *warning;
+} words[] = {
+    /* A NUL a word encodes is dropped, never the end of the text (issue 11). */
+    {"=?utf-8?q?Hello=00World?=", "HelloWorld", "Subject: NUL bytes dropped from an encoded word"},
+    {"=?utf-8?b?SGVsbG8AV29ybGQ=?=", "HelloWorld",
+     "Subject: NUL bytes dropped from an encoded word"},
+    {"=?iso-8859-1?q?=00caf=E9=00?= ok", "caf\xc3\xa9 ok",
+     "Subject: NUL bytes dropped from an encoded word"},
+    /* UTF-16's zero bytes are half characters, not NULs. */
+    {"=?utf-16be?b?AEgAaQ==?=", "Hi", ""},
+    {"=?utf-8?q?Hello_World?=", "Hello World", ""},
+    {"=?utf-8?q?a?= =?utf-8?q?b?=", "ab", ""},          /* space between words is not text */
+    {"=?utf-8?q?a?=\t \t=?utf-8?B?Yg==?=", "ab", ""},  /* whatever the encodings */
+    {"=?utf-8?q?a?= b =?utf-8?q?c?=", "a b c", ""},
+    {"=?utf-8?q?=C3?= =?utf-8?q?=A9?=", "\xc3\xa9", ""}, /* a character split over two words */
+    {"=?UTF-8*en?Q?Hi?=", "Hi", ""},                     /* RFC 2231 language */
+    {"Re: =?utf-8?q?=F0=9F=9A=80?= launch", "Re: \xf0\x9f\x9a\x80 launch", ""},
+    {"Caf\xe9 =?utf-8?q?=C3=A9?=", "Caf\xc3\xa9 \xc3\xa9", ""}, /* raw Latin-1 beside a word */
+    {"=?x-unknown?q?caf=C3=A9?=", "caf\xc3\xa9", ""},            /* read as UTF-8 */
+    {"=?utf-8?x?Hi?=", "=?utf-8?x?Hi?=", ""},                   /* not an encoding */
+    {"=?utf-8?q?open ended", "=?utf-8?q?open ended", ""},
+    {"=?=?utf-8?q?x?=?=", "=?x?=", ""},
+    {"=??q?x?=", "=??q?x?=", ""},
+};
+
+START_TEST(encoded_words)
+{
+    char raw[256];
+    snprintf(raw, sizeof(raw), "From: a@b.example\r\nSubject: %s\r\n\r\nx\r\n", words[_i].subject);
+    struct dt_message *m = parse_str(raw);
+    ck_assert_msg(strcmp(m->subject, words[_i].want) == 0, "Subject: %s -> \"%s\", want \"%s\"",
+                  words[_i].subject, m->subject, words[_i].want);
+    ck_assert_str_eq(m->warning, words[_i].warning);
+    dt_message_free(m);
+}
+END_TEST
+
+START_TEST(encoded_nul_in_display_name)
+{
+    struct dt_message *m =
+        parse_str("From: =?utf-8?q?Al=00ex_Rep?= <rep@corp.example>\r\nSubject: ok\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->from, "rep@corp.example");
+    ck_assert_str_eq(dt_message_name(m, "rep@corp.example"), "Alex Rep");
+    ck_assert_str_eq(m->warning, "From: NUL bytes dropped from an encoded word");
+    dt_message_free(m);
+}
+END_TEST
+
 /* ---- comments nested past a thread's stack ------------------------------ */
 
 /*
@@ -299,6 +350,11 @@ START_TEST(quoted_parentheses)
     m = parse_str("From: \"Sales ((((((((((EMEA\" <rep@corp.example>\r\n\r\nx\r\n");
     ck_assert_str_eq(m->from, "rep@corp.example");
     ck_assert_str_eq(m->warning, "From: comments nested deeper than 8 levels removed");
+    dt_message_free(m);
+    /* Subjects are not parsed for comments: their parentheses stay. */
+    m = parse_str("Subject: ((((((((((((deep)\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->subject, "((((((((((((deep)");
+    ck_assert_str_eq(m->warning, "");
     dt_message_free(m);
 }
 END_TEST
@@ -396,6 +452,8 @@ int main(void)
     tcase_add_loop_test(tc, address_lists, 0, sizeof(addr_cases) / sizeof(addr_cases[0]));
     tcase_add_test(tc, message_id_forms);
     tcase_add_test(tc, subject_raw_bytes);
+    tcase_add_loop_test(tc, encoded_words, 0, sizeof(words) / sizeof(words[0]));
+    tcase_add_test(tc, encoded_nul_in_display_name);
     tcase_add_test(tc, quoted_parentheses);
     suite_add_tcase(s, tc);
 

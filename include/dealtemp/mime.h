@@ -5,7 +5,9 @@
  * The MIME tree is walked in place (CRLF or LF line ends, no copy of the
  * message); header values are parsed with libetpan's grammar parsers
  * (mailmime_content_parse, mailmime_disposition_parse, mailimf address,
- * msg-id and date parsers, mailmime_encoded_phrase_parse). mailmime_parse
+ * msg-id and date parsers) once their comments are known to nest no deeper
+ * than a few levels; RFC 2047 words are decoded by the module itself, so a
+ * NUL they encode is dropped, never the end of the text. mailmime_parse
  * itself is not used: it hides missing closing boundaries, turns a body
  * with a wrong boundary into one bogus part (the text is lost), and builds
  * a struct for every header of every part. The text part chosen is
