@@ -58,6 +58,25 @@ static const struct {
     {"received", 8, DT_H_RECEIVED, false},
 };
 
+_Static_assert(sizeof(known) / sizeof(known[0]) == DT_H_COUNT, "one known[] row per field");
+_Static_assert(DT_H_COUNT == DT_MIME_FIELDS, "mime.h counts the fields of mime_int.h");
+
+/* The field named name[0..len) if it is read (at the top level or, with
+ * top false, in body parts), else -1. */
+static int field_id(const char *name, size_t len, bool top)
+{
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (known[i].len == len && (top || known[i].in_parts) &&
+            strncasecmp(known[i].name, name, len) == 0)
+            return (int)known[i].id;
+    return -1;
+}
+
+int dt_mime_field_index(const char *name, size_t len)
+{
+    return field_id(name, len, true);
+}
+
 size_t dt_mime_field_prefix(const char *p, size_t n, size_t *name_len)
 {
     size_t i = 0;
@@ -109,16 +128,11 @@ void dt_mime_scan_headers(const char *d, size_t len, bool top, struct dt_headers
         }
         in_field = true;
         cur = -1;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-            if (known[i].len == name_len && (top || known[i].in_parts) &&
-                strncasecmp(known[i].name, d + pos, name_len) == 0) {
-                if (h->f[known[i].id].p == NULL) {
-                    cur = (int)known[i].id;
-                    h->f[cur].p = d + pos + prefix;
-                    h->f[cur].n = cend - (pos + prefix);
-                }
-                break;
-            }
+        int id = field_id(d + pos, name_len, top);
+        if (id >= 0 && h->f[id].p == NULL) {
+            cur = id;
+            h->f[cur].p = d + pos + prefix;
+            h->f[cur].n = cend - (pos + prefix);
         }
         pos = next;
     }

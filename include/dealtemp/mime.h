@@ -76,6 +76,19 @@ struct dt_message {
 /* The display name msg gives addr (lower-cased addr-spec), or NULL. */
 const char *dt_message_name(const struct dt_message *msg, const char *addr);
 
+/*
+ * The header fields dt_mime_parse reads from a message's top-level header
+ * (From, To, Cc, Message-ID, In-Reply-To, References, Subject, Date,
+ * List-Id, Precedence, Auto-Submitted, X-Autoreply, X-Autorespond,
+ * Received, Content-Type, Content-Transfer-Encoding, Content-Disposition):
+ * of each only the first occurrence counts. dt_mime_field_index gives the
+ * field name[0..len) (any case) a number 0 .. DT_MIME_FIELDS - 1, or -1
+ * for a field that is not read. For whoever keeps a message's header
+ * within a budget (rawhdr.h): these are the fields to keep.
+ */
+#define DT_MIME_FIELDS 17
+int dt_mime_field_index(const char *name, size_t len);
+
 int dt_mime_parse(const char *raw, size_t len, struct dt_message **out,
                   struct dt_error *err);
 void dt_message_free(struct dt_message *msg);
