@@ -32,6 +32,10 @@
 
 /* Addresses or msg-ids kept per field: a bound on hostile headers. */
 #define LIST_MAX 1024
+/* Display names: address, name, ... strings kept (NAMES_MAX) and gathered
+ * before the repeats of an address are dropped (NAMES_RAW_MAX). */
+#define NAMES_MAX (LIST_MAX - 2)
+#define NAMES_RAW_MAX (4 * LIST_MAX)
 
 static const struct {
     const char *name;
@@ -272,9 +276,10 @@ struct facts {
     bool oom;
 };
 
-static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
+/* Append a copy of s[0..n) unless sv holds max strings already. */
+static void strv_push_max(struct facts *f, struct strv *sv, const char *s, size_t n, size_t max)
 {
-    if (sv->n >= LIST_MAX || f->oom)
+    if (sv->n >= max || f->oom)
         return;
     if (sv->n + 1 >= sv->cap) {
         size_t cap = sv->cap ? sv->cap * 2 : 4;
@@ -293,6 +298,11 @@ static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
     }
     sv->v[sv->n++] = copy;
     sv->v[sv->n] = NULL;
+}
+
+static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
+{
+    strv_push_max(f, sv, s, n, LIST_MAX);
 }
 
 /* Hand the vector over: never NULL unless memory ran out. */
@@ -366,22 +376,77 @@ static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
 
 static char *decode_phrase(struct facts *f, const char *field, const char *v, size_t n);
 
+struct name_at {
+    const char *addr;
+    size_t pair;
+};
+
+static int cmp_name_at(const void *a, const void *b)
+{
+    const struct name_at *x = a, *y = b;
+    int c = strcmp(x->addr, y->addr);
+    return c != 0 ? c : (x->pair > y->pair) - (x->pair < y->pair);
+}
+
+/*
+ * Keep the first name of each address in f->names, in the order they came,
+ * at most NAMES_MAX strings: sorted by address (then by position), so the
+ * cost is O(k log k) whatever the sender chose the addresses to be.
+ */
+static void dedupe_names(struct facts *f)
+{
+    struct strv *sv = &f->names;
+    if (sv->n % 2 != 0) /* an address whose name could not be copied */
+        free(sv->v[--sv->n]);
+    size_t pairs = sv->n / 2, out = 0;
+    if (pairs == 0)
+        return;
+    struct name_at *at = malloc(pairs * sizeof(*at));
+    bool *drop = calloc(pairs, sizeof(*drop));
+    if (at == NULL || drop == NULL) {
+        free(at);
+        free(drop);
+        f->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < pairs; i++)
+        at[i] = (struct name_at){sv->v[2 * i], i};
+    qsort(at, pairs, sizeof(*at), cmp_name_at);
+    for (size_t k = 1; k < pairs; k++)
+        if (strcmp(at[k].addr, at[k - 1].addr) == 0)
+            drop[at[k].pair] = true;
+    for (size_t i = 0; i < pairs; i++) {
+        if (drop[i] || out + 2 > NAMES_MAX) {
+            free(sv->v[2 * i]);
+            free(sv->v[2 * i + 1]);
+        } else {
+            sv->v[out++] = sv->v[2 * i];
+            sv->v[out++] = sv->v[2 * i + 1];
+        }
+    }
+    sv->n = out;
+    sv->v[out] = NULL;
+    free(at);
+    free(drop);
+}
+
 /*
  * A mailbox's address, and its display name (RFC 2047 words decoded, one
  * clean line, at most NAME_MAX_BYTES) beside it in f->names when it has
- * one that is not just the address again. The first name of an address wins.
+ * one that is not just the address again. An address named twice is
+ * pushed twice: dedupe_names() keeps the first name of each, at the end
+ * and whenever NAMES_RAW_MAX strings are gathered (a look-up per address
+ * would cost the square of the names).
  */
 #define NAME_MAX_BYTES 200
 static void push_named(struct facts *f, const char *field, struct strv *sv,
                        const struct mailimf_mailbox *mb)
 {
+    size_t before = sv->n;
     push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
-    if (mb->mb_display_name == NULL || f->oom || sv->n == 0)
-        return;
+    if (mb->mb_display_name == NULL || f->oom || sv->n == before)
+        return; /* no name, or the list is full: the name is not this address's */
     const char *addr = sv->v[sv->n - 1];
-    for (size_t i = 0; i + 1 < f->names.n; i += 2)
-        if (strcmp(f->names.v[i], addr) == 0)
-            return;
     char *name = decode_phrase(f, field, mb->mb_display_name, strlen(mb->mb_display_name));
     if (name == NULL)
         return;
@@ -399,10 +464,11 @@ static void push_named(struct facts *f, const char *field, struct strv *sv,
     }
     while (len > 0 && (n0[len - 1] == '"' || n0[len - 1] == '\'' || n0[len - 1] == ' '))
         len--;
-    if (len > 0 && !(len == strlen(addr) && strncasecmp(n0, addr, len) == 0) &&
-        f->names.n + 2 < LIST_MAX) {
-        strv_push(f, &f->names, addr, strlen(addr));
-        strv_push(f, &f->names, n0, len);
+    if (len > 0 && !(len == strlen(addr) && strncasecmp(n0, addr, len) == 0)) {
+        if (f->names.n + 2 > NAMES_RAW_MAX)
+            dedupe_names(f); /* repeats must not crowd out names still to come */
+        strv_push_max(f, &f->names, addr, strlen(addr), NAMES_RAW_MAX);
+        strv_push_max(f, &f->names, n0, len, NAMES_RAW_MAX);
     }
     free(name);
 }
@@ -688,6 +754,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
     if (h->f[DT_H_CC].p != NULL)
         parse_addrs(&f, "Cc", h->f[DT_H_CC], &sv);
     msg->cc = strv_finish(&f, &sv, &msg->n_cc);
+    dedupe_names(&f);
     msg->names = strv_finish(&f, &f.names, &msg->n_names);
     msg->n_names /= 2;
 

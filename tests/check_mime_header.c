@@ -255,6 +255,54 @@ START_TEST(encoded_nul_in_display_name)
 }
 END_TEST
 
+/* The first name of each address wins, in header order; floods keep the first 511. */
+START_TEST(display_names)
+{
+    struct dt_message *m = parse_str("From: Alex <rep@corp.example>\r\n"
+                                     "To: Sam <sam@c.example>, Samuel <SAM@c.example>, bo@c.example,"
+                                     " Bo <bo@c.example>\r\nCc: Alex R <rep@corp.example>\r\n\r\nx\r\n");
+    ck_assert_uint_eq(m->n_names, 3);
+    ck_assert_str_eq(m->names[0], "rep@corp.example");
+    ck_assert_str_eq(m->names[1], "Alex");
+    ck_assert_str_eq(m->names[2], "sam@c.example");
+    ck_assert_str_eq(m->names[3], "Sam");
+    ck_assert_str_eq(m->names[4], "bo@c.example");
+    ck_assert_str_eq(m->names[5], "Bo");
+    ck_assert_ptr_null(m->names[6]);
+    dt_message_free(m);
+
+    /* 3,000 repeats of one named address, then distinct ones: the repeats crowd nobody out. */
+    struct dt_buf raw = DT_BUF_INIT;
+    dt_buf_puts(&raw, "From: rep@corp.example\r\nTo: ");
+    for (int i = 0; i < 1000; i++)
+        dt_buf_puts(&raw, "Same <same@c.example>, ");
+    dt_buf_puts(&raw, "\r\nCc: ");
+    for (int i = 0; i < 1000; i++)
+        dt_buf_printf(&raw, "Again%d <same@c.example>, N%d <n%d@c.example>, ", i, i, i);
+    dt_buf_puts(&raw, "\r\n\r\nx\r\n");
+    m = parse_mem(raw.data, raw.len);
+    ck_assert_uint_eq(m->n_names, 511);
+    ck_assert_str_eq(dt_message_name(m, "same@c.example"), "Same");
+    ck_assert_str_eq(dt_message_name(m, "n0@c.example"), "N0");
+    ck_assert_str_eq(dt_message_name(m, "n509@c.example"), "N509");
+    ck_assert_ptr_null(dt_message_name(m, "n510@c.example"));
+    ck_assert_str_eq(m->names[2 * 510], "n509@c.example"); /* in header order */
+    dt_message_free(m);
+
+    /* Past the 1,024 addresses kept, a name must not go to the last one kept. */
+    dt_buf_reset(&raw);
+    dt_buf_puts(&raw, "To: ");
+    for (int i = 0; i < 1024; i++)
+        dt_buf_printf(&raw, "a%d@c.example, ", i);
+    dt_buf_puts(&raw, "Late <late@c.example>\r\n\r\nx\r\n");
+    m = parse_mem(raw.data, raw.len);
+    ck_assert_uint_eq(m->n_to, 1024);
+    ck_assert_uint_eq(m->n_names, 0);
+    dt_message_free(m);
+    dt_buf_free(&raw);
+}
+END_TEST
+
 /* ---- comments nested past a thread's stack ------------------------------ */
 
 /*
@@ -455,6 +503,7 @@ int main(void)
     tcase_add_loop_test(tc, encoded_words, 0, sizeof(words) / sizeof(words[0]));
     tcase_add_test(tc, encoded_nul_in_display_name);
     tcase_add_test(tc, quoted_parentheses);
+    tcase_add_test(tc, display_names);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("deep");
