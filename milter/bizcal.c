@@ -609,8 +609,7 @@ static int64_t worked_until(const struct week *w, int64_t x)
 }
 
 /* Working seconds in [t, end), stretch by stretch of one UTC offset. */
-static long long sum_stretches(const struct week *w, const struct dt_tz *tz, int64_t t,
-                               int64_t end)
+static long long sum_stretches(const struct week *w, const struct dt_tz *tz, int64_t t, int64_t end)
 {
     long long total = 0;
     /* Within a stretch of one UTC offset, local time moves with real time. */

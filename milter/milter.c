@@ -68,7 +68,8 @@ struct msg {
     char **rcpts;
     size_t n_rcpts;
     struct dt_buf raw; /* "Name: value\r\n"... "\r\n" body */
-    struct dt_rawhdr hdr; /* what rawhdr.h kept of the header, within its budget */
+    /* What rawhdr.h kept of the header, within its budget. */
+    struct dt_rawhdr hdr;
     size_t body_kept;  /* body bytes in raw */
     size_t body_seen;  /* body bytes the MTA sent */
     unsigned own[3];   /* existing fields of ours, by own_names (forged or looped) */
@@ -682,13 +683,14 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
     char hdr_note[96] = "";
     if (m->hdr.dropped + m->hdr.cut > 0)
-        snprintf(hdr_note, sizeof(hdr_note), " (header over its limits: %zu fields left out, %zu cut)",
-                 m->hdr.dropped, m->hdr.cut);
+        snprintf(hdr_note, sizeof(hdr_note),
+                 " (header over its limits: %zu fields left out, %zu cut)", m->hdr.dropped,
+                 m->hdr.cut);
     dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s%s", qid,
            dt_direction_name(facts.direction), facts.sender ? facts.sender : "", value, thread, lat,
            nudged, facts.why[0] ? " why=" : "", facts.why,
-           m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "",
-           hdr_note, note ? " note: " : "", note ? note : "");
+           m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "", hdr_note,
+           note ? " note: " : "", note ? note : "");
     dt_facts_clear(&facts);
 }
 

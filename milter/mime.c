@@ -169,8 +169,8 @@ static void read_entity(struct walk *w, const struct dt_headers *h, bool digest_
         read_content_type(w, h->f[DT_H_CONTENT_TYPE], e);
     if (h->f[DT_H_CTE].p != NULL) {
         size_t n, idx = 0;
-        const char *v = dt_mime_unfold(&w->scratch, h->f[DT_H_CTE], &n, w->msg,
-                                       "Content-Transfer-Encoding");
+        const char *v =
+            dt_mime_unfold(&w->scratch, h->f[DT_H_CTE], &n, w->msg, "Content-Transfer-Encoding");
         struct mailmime_mechanism *m = NULL;
         int r = mailmime_encoding_parse(v, n, &idx, &m);
         if (r == MAILIMF_NO_ERROR) {

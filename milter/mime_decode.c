@@ -470,7 +470,7 @@ void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *
 {
     struct dt_buf run = DT_BUF_INIT; /* decoded bytes of adjacent words in run_cs */
     char run_cs[WORD_CHARSET_MAX + 1] = "";
-    size_t i = 0;      /* v[..i) is done */
+    size_t i = 0;       /* v[..i) is done */
     bool after = false; /* v[i] directly follows an encoded word */
     struct word w;
 

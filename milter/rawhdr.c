@@ -50,10 +50,11 @@ void dt_rawhdr_add(struct dt_rawhdr *h, struct dt_buf *raw, const char *name, co
         h->cut++;
     }
     /* Trailing white space and line breaks go: a value never ends in a break. */
-    while (vlen > 0 && (is_wsp(value[vlen - 1]) || value[vlen - 1] == '\r' ||
-                        value[vlen - 1] == '\n'))
+    while (vlen > 0 &&
+           (is_wsp(value[vlen - 1]) || value[vlen - 1] == '\r' || value[vlen - 1] == '\n'))
         vlen--;
-    size_t size = nlen + 2 + vlen + vlen / 2 + 2; /* at most one CR added per LF, each after a char */
+    /* A CR is added only before a LF that a blank follows: vlen / 2 of them at most. */
+    size_t size = nlen + 2 + vlen + vlen / 2 + 2;
     int id = dt_mime_field_index(name, nlen);
     unsigned long bit = id >= 0 ? 1ul << id : 0;
     if (bit != 0 && (h->kept & bit) == 0) {

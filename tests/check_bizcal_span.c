@@ -84,19 +84,29 @@ static const struct {
     int start, end;
 } hours[] = {
     {DT_WEEKDAYS, 9 * 60, 17 * 60},
-    {0x7f, 0, 1440},          /* every second of every day: DST changes shorten and lengthen it */
-    {0x41, 60, 4 * 60},       /* weekend nights, where European and US changes fall */
+    {0x7f, 0, 1440},    /* every second of every day: DST changes shorten and lengthen it */
+    {0x41, 60, 4 * 60}, /* weekend nights, where European and US changes fall */
 };
 
 START_TEST(cycles_match_pieces)
 {
     struct dt_tz *tz;
     switch (_i) {
-    case 0: tz = load("Europe/Amsterdam"); break;
-    case 1: tz = load("America/New_York"); break;
-    case 2: tz = load("Australia/Sydney"); break;
-    case 3: tz = load("Asia/Kolkata"); break;
-    default: tz = footer_only("XST-1XDT,M3.5.3/11,M10.5.3/14"); break; /* Wednesdays, mid-morning */
+    case 0:
+        tz = load("Europe/Amsterdam");
+        break;
+    case 1:
+        tz = load("America/New_York");
+        break;
+    case 2:
+        tz = load("Australia/Sydney");
+        break;
+    case 3:
+        tz = load("Asia/Kolkata");
+        break;
+    default:
+        tz = footer_only("XST-1XDT,M3.5.3/11,M10.5.3/14");
+        break; /* Wednesdays, mid-morning */
     }
     for (size_t h = 0; h < sizeof(hours) / sizeof(hours[0]); h++) {
         struct dt_business_hours bh = {hours[h].days, hours[h].start, hours[h].end, tz};
@@ -151,8 +161,9 @@ START_TEST(millennia_cost_bounded)
         reps *= 2;
     double t400 = timed(&bh, y2000, y2400, reps);
     double t8100 = timed(&bh, y1900, y9999, reps);
-    ck_assert_msg(t8100 < 4 * t400, "8,100 years took %.1fx the time of 400 (%d calls: %.4f s, %.4f s)",
-                  t8100 / t400, reps, t8100, t400);
+    ck_assert_msg(t8100 < 4 * t400,
+                  "8,100 years took %.1fx the time of 400 (%d calls: %.4f s, %.4f s)", t8100 / t400,
+                  reps, t8100, t400);
     dt_tz_free(tz);
 }
 END_TEST

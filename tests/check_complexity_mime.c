@@ -77,7 +77,7 @@ static void words(const char *data, size_t len)
  * t(4n) < 8 t(n) at this n (4n under any cut): the work is repeated,
  * doubling, until one timing at n takes DT_GROWTH_MIN_S.
  */
-#define assert_linear_at(name, gen, work, n)                                                   \
+#define assert_linear_at(name, gen, work, n)                                                       \
     do {                                                                                           \
         for (reps = 1; reps < (1u << 16); reps *= 2)                                               \
             if (dt_growth_time((gen), (work), (n)) >= DT_GROWTH_MIN_S)                             \
@@ -85,8 +85,9 @@ static void words(const char *data, size_t len)
         double t1_ = dt_growth_time((gen), (work), (n));                                           \
         double t4_ = dt_growth_time((gen), (work), 4 * (n));                                       \
         reps = 1;                                                                                  \
-        ck_assert_msg(t4_ < 8.0 * t1_, "%s: work at 4n = %zu took %.1fx the work at n (linear: ~4)", \
-                      (name), 4 * (size_t)(n), t4_ / t1_);                                         \
+        ck_assert_msg(t4_ < 8.0 * t1_,                                                             \
+                      "%s: work at 4n = %zu took %.1fx the work at n (linear: ~4)", (name),        \
+                      4 * (size_t)(n), t4_ / t1_);                                                 \
     } while (0)
 
 /* ---- generators ---------------------------------------------------------- */
@@ -118,7 +119,8 @@ static void gen_nested(size_t n, struct dt_buf *out)
 /* One multipart of n parts. */
 static void gen_parts(size_t n, struct dt_buf *out)
 {
-    dt_buf_puts(out, HEAD "Subject: parts\r\nContent-Type: multipart/mixed; boundary=\"=_b\"\r\n\r\n");
+    dt_buf_puts(out,
+                HEAD "Subject: parts\r\nContent-Type: multipart/mixed; boundary=\"=_b\"\r\n\r\n");
     for (size_t i = 0; i < n; i++)
         dt_buf_puts(out, "--=_b\r\nContent-Type: application/octet-stream\r\n\r\nxx\r\n");
     dt_buf_puts(out, "--=_b\r\nContent-Type: text/plain\r\n\r\n" TEXT "--=_b--\r\n");
@@ -127,10 +129,9 @@ static void gen_parts(size_t n, struct dt_buf *out)
 /* A text part of n lines that almost are its delimiter. */
 static void gen_near_boundary(size_t n, struct dt_buf *out)
 {
-    static const char *const near[] = {"--=_boundary_0123456789abcdef_\r\n",
-                                       "--=_boundary_0123456789abcdef_X\r\n",
-                                       "--=_boundary_0123456789abcdef_ -\r\n",
-                                       "--=_boundary_0123456789abcde\r\n"};
+    static const char *const near[] = {
+        "--=_boundary_0123456789abcdef_\r\n", "--=_boundary_0123456789abcdef_X\r\n",
+        "--=_boundary_0123456789abcdef_ -\r\n", "--=_boundary_0123456789abcde\r\n"};
     dt_buf_puts(out, HEAD "Subject: near\r\nContent-Type: multipart/alternative; "
                           "boundary=\"=_boundary_0123456789abcdef\"\r\n\r\n"
                           "--=_boundary_0123456789abcdef\r\nContent-Type: text/plain\r\n\r\n" TEXT);
@@ -224,8 +225,8 @@ static void gen_references(size_t n, struct dt_buf *out)
 /* n quoted lines under the own words. */
 static void gen_quote_lines(size_t n, struct dt_buf *out)
 {
-    static const char *const q[] = {"> quoted words of the customer, AMAZING!!!\r\n", ">> older\r\n",
-                                    "> > > deep\r\n", ">\r\n"};
+    static const char *const q[] = {"> quoted words of the customer, AMAZING!!!\r\n",
+                                    ">> older\r\n", "> > > deep\r\n", ">\r\n"};
     dt_buf_puts(out, HEAD "Subject: Re: quotes\r\n\r\n" TEXT "\r\nOn Monday Sam wrote:\r\n");
     for (size_t i = 0; i < n; i++)
         dt_buf_puts(out, q[i % 4]);

@@ -269,12 +269,12 @@ START_TEST(mbox_dates_out_of_range)
     const struct {
         const char *received, *date;
     } m[6] = {
-        {recv_ok, "Fri, 31 Dec 9999 23:59:59 +0000"}, /* -> Received */
-        {recv_ok, "Mon, 1 Jan 1900 10:00:00 +0000"},  /* -> Received */
-        {"", "Sun, 31 Dec 1989 23:59:59 +0000"},      /* -> From_ line */
-        {"", "Fri, 1 Jan 2100 00:00:00 +0000"},       /* -> From_ line */
+        {recv_ok, "Fri, 31 Dec 9999 23:59:59 +0000"},   /* -> Received */
+        {recv_ok, "Mon, 1 Jan 1900 10:00:00 +0000"},    /* -> Received */
+        {"", "Sun, 31 Dec 1989 23:59:59 +0000"},        /* -> From_ line */
+        {"", "Fri, 1 Jan 2100 00:00:00 +0000"},         /* -> From_ line */
         {recv_1900, "Fri, 31 Dec 9999 23:59:59 +0000"}, /* Received too: -> From_ line */
-        {"", soon},                                   /* within the day: believed */
+        {"", soon},                                     /* within the day: believed */
     };
     char *buf = NULL;
     size_t len = 0;

@@ -218,14 +218,14 @@ static const struct {
     /* UTF-16's zero bytes are half characters, not NULs. */
     {"=?utf-16be?b?AEgAaQ==?=", "Hi", ""},
     {"=?utf-8?q?Hello_World?=", "Hello World", ""},
-    {"=?utf-8?q?a?= =?utf-8?q?b?=", "ab", ""},          /* space between words is not text */
-    {"=?utf-8?q?a?=\t \t=?utf-8?B?Yg==?=", "ab", ""},  /* whatever the encodings */
+    {"=?utf-8?q?a?= =?utf-8?q?b?=", "ab", ""},        /* space between words is not text */
+    {"=?utf-8?q?a?=\t \t=?utf-8?B?Yg==?=", "ab", ""}, /* whatever the encodings */
     {"=?utf-8?q?a?= b =?utf-8?q?c?=", "a b c", ""},
     {"=?utf-8?q?=C3?= =?utf-8?q?=A9?=", "\xc3\xa9", ""}, /* a character split over two words */
     {"=?UTF-8*en?Q?Hi?=", "Hi", ""},                     /* RFC 2231 language */
     {"Re: =?utf-8?q?=F0=9F=9A=80?= launch", "Re: \xf0\x9f\x9a\x80 launch", ""},
     {"Caf\xe9 =?utf-8?q?=C3=A9?=", "Caf\xc3\xa9 \xc3\xa9", ""}, /* raw Latin-1 beside a word */
-    {"=?x-unknown?q?caf=C3=A9?=", "caf\xc3\xa9", ""},            /* read as UTF-8 */
+    {"=?x-unknown?q?caf=C3=A9?=", "caf\xc3\xa9", ""},           /* read as UTF-8 */
     {"=?utf-8?x?Hi?=", "=?utf-8?x?Hi?=", ""},                   /* not an encoding */
     {"=?utf-8?q?open ended", "=?utf-8?q?open ended", ""},
     {"=?=?utf-8?q?x?=?=", "=?x?=", ""},
@@ -258,9 +258,10 @@ END_TEST
 /* The first name of each address wins, in header order; floods keep the first 511. */
 START_TEST(display_names)
 {
-    struct dt_message *m = parse_str("From: Alex <rep@corp.example>\r\n"
-                                     "To: Sam <sam@c.example>, Samuel <SAM@c.example>, bo@c.example,"
-                                     " Bo <bo@c.example>\r\nCc: Alex R <rep@corp.example>\r\n\r\nx\r\n");
+    struct dt_message *m =
+        parse_str("From: Alex <rep@corp.example>\r\n"
+                  "To: Sam <sam@c.example>, Samuel <SAM@c.example>, bo@c.example,"
+                  " Bo <bo@c.example>\r\nCc: Alex R <rep@corp.example>\r\n\r\nx\r\n");
     ck_assert_uint_eq(m->n_names, 3);
     ck_assert_str_eq(m->names[0], "rep@corp.example");
     ck_assert_str_eq(m->names[1], "Alex");
@@ -348,12 +349,15 @@ static const struct {
     /* "\)" is a quoted pair: it closes nothing, so every "(" nests. */
     {"From", "rep@corp.example ", "(\\)", "", "From: comments nested deeper than 8 levels removed"},
     {"From", "rep@corp.example ", "(", "", "From: comments nested deeper than 8 levels removed"},
-    {"From", "rep@corp.example ", "(\\\\\\)", "", "From: comments nested deeper than 8 levels removed"},
+    {"From", "rep@corp.example ", "(\\\\\\)", "",
+     "From: comments nested deeper than 8 levels removed"},
     /* Inside quotes for RFC 5322, but libetpan's fallbacks may read them as comments. */
     {"From", "\"Rep ", "(\\)", "\" <rep@corp.example>",
      "From: comments nested deeper than 8 levels removed"},
-    {"From", "rep@corp.example \"", "(\\)", "", "From: comments nested deeper than 8 levels removed"},
-    {"To", "buyer@customer.example ", "(\\)", "", "To: comments nested deeper than 8 levels removed"},
+    {"From", "rep@corp.example \"", "(\\)", "",
+     "From: comments nested deeper than 8 levels removed"},
+    {"To", "buyer@customer.example ", "(\\)", "",
+     "To: comments nested deeper than 8 levels removed"},
     {"References", "<a@b.example> ", "(\\)", "",
      "References: comments nested deeper than 8 levels removed"},
     {"Date", "Tue, 1 Jul 2025 14:30:00 +0200 ", "(\\)", "",
@@ -370,8 +374,9 @@ START_TEST(deep_comments_small_stack)
     n += (size_t)sprintf(raw, "%s: %s", deep[_i].field, deep[_i].before);
     for (size_t i = 0; i < DEEP_UNITS; i++, n += ul)
         memcpy(raw + n, unit, ul);
-    n += (size_t)sprintf(raw + n, "%s\r\nFrom: rep@corp.example\r\nTo: buyer@customer.example\r\n"
-                                  "Date: Tue, 1 Jul 2025 14:30:00 +0200\r\n\r\nThe body.\r\n",
+    n += (size_t)sprintf(raw + n,
+                         "%s\r\nFrom: rep@corp.example\r\nTo: buyer@customer.example\r\n"
+                         "Date: Tue, 1 Jul 2025 14:30:00 +0200\r\n\r\nThe body.\r\n",
                          deep[_i].after);
     struct dt_message *m = parse_on_stack(raw, n, SMALL_STACK);
     ck_assert_str_eq(m->warning, deep[_i].warning);
@@ -386,11 +391,11 @@ START_TEST(deep_comments_small_stack)
 }
 END_TEST
 
-/* Parentheses in a quoted name are text: a few are left alone, many are blanked, never the address. */
+/* Parentheses in a quoted name are text: a few are left alone, many are blanked, never the address.
+ */
 START_TEST(quoted_parentheses)
 {
-    struct dt_message *m =
-        parse_str("From: \"Sales (EMEA) (x)\" <rep@corp.example>\r\n\r\nx\r\n");
+    struct dt_message *m = parse_str("From: \"Sales (EMEA) (x)\" <rep@corp.example>\r\n\r\nx\r\n");
     ck_assert_str_eq(m->from, "rep@corp.example");
     ck_assert_str_eq(dt_message_name(m, "rep@corp.example"), "Sales (EMEA) (x)");
     ck_assert_str_eq(m->warning, "");
@@ -416,8 +421,8 @@ END_TEST
 START_TEST(random_nesting_small_stack)
 {
     /* No lone "(" or ")": counting parentheses alone, these values look flat. */
-    static const char *const units[] = {"(\\)", "(\\)", "(\\)", "()", "\\)", "\"", "\\",
-                                        "\\\\", " ", "a@b.example", "<", ">", ","};
+    static const char *const units[] = {"(\\)", "(\\)", "(\\)",        "()", "\\)", "\"", "\\",
+                                        "\\\\", " ",    "a@b.example", "<",  ">",   ","};
     const size_t nunits = sizeof(units) / sizeof(units[0]);
     unsigned seed = 11;
     char *raw = malloc(70000);
@@ -434,8 +439,9 @@ START_TEST(random_nesting_small_stack)
         n += (size_t)sprintf(raw + n, "\r\nMessage-ID: <r%d@x>\r\n\r\nThe body.\r\n", round);
         struct dt_message *m = parse_on_stack(raw, n, 256 * 1024);
         /* A random Content-Type may well name no text type: only the others keep the body. */
-        ck_assert_msg(round % 5 == 4 || strcmp(m->text, "The body.\n") == 0, "round %d (%s): text \"%s\", warning %s",
-                      round, fields[round % 5], m->text, m->warning);
+        ck_assert_msg(round % 5 == 4 || strcmp(m->text, "The body.\n") == 0,
+                      "round %d (%s): text \"%s\", warning %s", round, fields[round % 5], m->text,
+                      m->warning);
         dt_message_free(m);
     }
     free(raw);

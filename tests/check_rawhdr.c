@@ -37,7 +37,7 @@ struct coll {
 static void coll_init(struct coll *c)
 {
     c->raw = (struct dt_buf)DT_BUF_INIT;
-    c->h = (struct dt_rawhdr)DT_RAWHDR_INIT;
+    c->h = (struct dt_rawhdr){0};
 }
 
 static void add(struct coll *c, const char *name, const char *value)
@@ -131,7 +131,8 @@ START_TEST(value_cut_after_folding_lf)
 }
 END_TEST
 
-/* 300 KB of padding before the From: the fields that are read are kept, the padding's excess left out. */
+/* 300 KB of padding before the From: the fields that are read are kept, the padding's excess left
+ * out. */
 START_TEST(from_after_padding_outbound)
 {
     struct coll c;
@@ -202,14 +203,14 @@ END_TEST
 static const struct {
     const char *value, *subject;
 } breaks[] = {
-    {"Hello\n\tworld", "Hello world"},                 /* folding, as Postfix sends it */
-    {"Hello\r\n world", "Hello world"},                /* folding with CRLF */
+    {"Hello\n\tworld", "Hello world"},  /* folding, as Postfix sends it */
+    {"Hello\r\n world", "Hello world"}, /* folding with CRLF */
     {"Hello\nFrom: evil@attacker.example", "Hello From: evil@attacker.example"},
-    {"Hello\n\nbody?", "Hello  body?"},                /* an empty line inside a value */
-    {"Hello\r\rworld", "Hello  world"},                /* bare CRs */
-    {"Hello\n", "Hello"},                              /* trailing break */
-    {"Hello\n\t\n\t", "Hello"},                        /* trailing folding */
-    {"\n\tHello", "Hello"},                            /* leading folding */
+    {"Hello\n\nbody?", "Hello  body?"}, /* an empty line inside a value */
+    {"Hello\r\rworld", "Hello  world"}, /* bare CRs */
+    {"Hello\n", "Hello"},               /* trailing break */
+    {"Hello\n\t\n\t", "Hello"},         /* trailing folding */
+    {"\n\tHello", "Hello"},             /* leading folding */
     {"\n\n\n", ""},
 };
 
@@ -307,8 +308,7 @@ START_TEST(random_values_keep_the_boundary)
         ck_assert_msg(m->from != NULL && strcmp(m->from, "rep@corp.example") == 0,
                       "round %d: From lost", round);
         ck_assert_uint_eq(m->n_to, 1);
-        ck_assert_msg(strcmp(m->text, "The body.\n") == 0, "round %d: body \"%s\"", round,
-                      m->text);
+        ck_assert_msg(strcmp(m->text, "The body.\n") == 0, "round %d: body \"%s\"", round, m->text);
         dt_message_free(m);
         dt_buf_free(&c.raw);
     }

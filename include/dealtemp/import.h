@@ -33,8 +33,10 @@
 
 #define DT_IMPORT_BATCH 5000
 #define DT_IMPORT_NAMED 3 /* malformed messages named in the stats */
-#define DT_IMPORT_TIME_MIN ((time_t)631152000) /* 1990-01-01 00:00 UTC */
-#define DT_IMPORT_FUTURE_S ((time_t)86400)     /* a day of clock skew */
+/* A message time before 1990-01-01 00:00 UTC, or more than a day (of clock
+ * skew) after the import started, is out of range. */
+#define DT_IMPORT_TIME_MIN ((time_t)631152000)
+#define DT_IMPORT_FUTURE_S ((time_t)86400)
 
 struct dt_import_stats {
     size_t total;       /* messages found in the source */
@@ -43,7 +45,8 @@ struct dt_import_stats {
     size_t duplicates;  /* already stored (same Message-ID) */
     size_t ignored;     /* not stored: not outbound/inbound, or a party unknown */
     size_t malformed;   /* not a message; skipped */
-    size_t dates_out_of_range; /* a Date (Received, ...) out of range passed over */
+    /* messages whose Date (Received, From_ line) was out of range and passed over */
+    size_t dates_out_of_range;
     char first_malformed[DT_IMPORT_NAMED][256]; /* positions of the first malformed, "" unused */
     double seconds;     /* wall time of the import */
 };

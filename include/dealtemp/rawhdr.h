@@ -38,11 +38,9 @@ struct dt_rawhdr {
     size_t cut;         /* values cut at DT_RAWHDR_VALUE_MAX */
 };
 
-#define DT_RAWHDR_INIT {0, 0, 0, 0}
-
 /*
  * Append "name: value\r\n" to raw (or leave the field out, see above).
- * raw holds the header so far; h starts as DT_RAWHDR_INIT per message.
+ * raw holds the header so far; h starts zeroed for each message.
  */
 void dt_rawhdr_add(struct dt_rawhdr *h, struct dt_buf *raw, const char *name, const char *value);
 
