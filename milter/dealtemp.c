@@ -390,12 +390,16 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
         total.duplicates += s.duplicates;
         total.ignored += s.ignored;
         total.malformed += s.malformed;
+        total.dates_out_of_range += s.dates_out_of_range;
         total.seconds += s.seconds;
     }
     dt_store_close(st);
-    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed "
+    char dates[64] = "";
+    if (total.dates_out_of_range > 0)
+        snprintf(dates, sizeof(dates), ", %zu dates out of range", total.dates_out_of_range);
+    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s "
            "(%.1f s)\n",
-           total.seen, total.imported, total.duplicates, total.ignored, total.malformed,
+           total.seen, total.imported, total.duplicates, total.ignored, total.malformed, dates,
            total.seconds);
     return status;
 }
