@@ -8,9 +8,10 @@
  *   dealtemp check-config -c CONF          validate; exit 0 or 1
  *   dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...
  *   dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]
- *   dealtemp stats   [-c CONF]
+ *   dealtemp stats   [-c CONF] [--as-of TIME]
  *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
  *   dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]
+ *   dealtemp report  [-c CONF] [--as-of TIME] [--rep ADDR] (--json | --html FILE)
  *   dealtemp version
  *   dealtemp help [COMMAND], dealtemp COMMAND --help
  *
@@ -46,6 +47,8 @@
 #include "dealtemp/import.h"
 #include "dealtemp/migrate.h"
 #include "dealtemp/purge.h"
+#include "dealtemp/outcomes.h"
+#include "dealtemp/outcomes_html.h"
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
@@ -254,9 +257,8 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
     /* An empty table after a filter could be a typo: say it was looked for. */
     if (o.n == 0 && (q.rep != NULL || q.state >= 0)) {
         fflush(stdout);
-        say("no %s%sdeals%s%s",
-                q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
-                q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
+        say("no %s%sdeals%s%s", q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
+            q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
     }
     return 0;
 }
@@ -280,11 +282,78 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
         say("no deals for %s", cli->rep);
     else
         say("digest: nothing to report for %s (%zu deal%s, none stalled, cooling, "
-                "hesitant, slowed or carried away)",
-                cli->rep, n, n == 1 ? "" : "s");
+            "hesitant, slowed or carried away)",
+            cli->rep, n, n == 1 ? "" : "s");
 }
 
-static int cmd_stats(const struct dt_config *cfg)
+/*
+ * The page of report --html into file ("-": standard output, whose errors
+ * run() reports). A file that could not be written whole is removed: half
+ * a page would look like a whole one. 0, or 1 after saying why.
+ */
+static int write_page(const char *file, const struct dt_buf *b)
+{
+    if (strcmp(file, "-") == 0) {
+        fwrite(b->data, 1, b->len, stdout);
+        return 0;
+    }
+    FILE *fp = fopen(file, "w");
+    if (fp == NULL) {
+        say("%s: %s", file, strerror(errno));
+        return 1;
+    }
+    bool bad = fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0;
+    int saved = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = true;
+        saved = errno;
+    }
+    if (!bad)
+        return 0;
+    say("%s: %s", file, strerror(saved ? saved : EIO));
+    unlink(file);
+    return 1;
+}
+
+/* report: the team's (or --rep's) reply outcomes by level (outcomes.h), as JSON or a page. */
+static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
+{
+    struct dt_store *st = open_store(cfg, false);
+    if (st == NULL)
+        return 1;
+    struct dt_outcomes o;
+    struct dt_error err = {{0}};
+    int rc = dt_outcomes_collect(st, cfg, cli->as_of, cli->rep, &o, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        say("%s", err.msg);
+        return 1;
+    }
+    struct dt_buf b = DT_BUF_INIT;
+    const char *lang = dt_config_digest_language_for(cfg, cli->rep);
+    if (cli->html != NULL)
+        dt_outcomes_html(&o, cfg, lang, cli->rep, &b);
+    else
+        dt_outcomes_json(&o, lang, &b);
+    bool none = cli->rep != NULL && o.n_reps == 0;
+    dt_outcomes_free(&o);
+    if (dt_buf_failed(&b)) {
+        dt_buf_free(&b);
+        say("out of memory");
+        return 1;
+    }
+    int status = 0;
+    if (cli->html != NULL)
+        status = write_page(cli->html, &b);
+    else
+        emit(stdout, b.data, b.len);
+    dt_buf_free(&b);
+    if (none)
+        say("no outbound mail of %s", cli->rep);
+    return status;
+}
+
+static int cmd_stats(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
@@ -292,6 +361,8 @@ static int cmd_stats(const struct dt_config *cfg)
     struct dt_stats s;
     struct dt_error err = {{0}};
     int rc = dt_stats_collect(st, cfg, &s, &err);
+    if (rc == 0)
+        rc = dt_stats_collect_outcomes(st, cfg, cli->as_of, &s, &err);
     dt_store_close(st);
     if (rc < 0) {
         say("%s", err.msg);
@@ -323,8 +394,8 @@ static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
         return 1;
     }
     if (o.send)
-        say("digest: %zu sent, %zu already sent today, %zu failed", r.sent,
-                r.skipped_sent_today, r.failed);
+        say("digest: %zu sent, %zu already sent today, %zu failed", r.sent, r.skipped_sent_today,
+            r.failed);
     return rc;
 }
 
@@ -376,9 +447,13 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
         total.malformed += s.malformed;
         total.skipped += s.skipped;
         total.skipped_symlinks += s.skipped_symlinks;
+        total.dates_out_of_range += s.dates_out_of_range;
         total.seconds += s.seconds;
     }
     dt_store_close(st);
+    char dates[64] = "";
+    if (total.dates_out_of_range > 0)
+        snprintf(dates, sizeof(dates), ", %zu dates out of range", total.dates_out_of_range);
     /* Entries that were not read at all are said only when there were any. */
     char skipped[128] = "";
     size_t links = total.skipped_symlinks, others = total.skipped - links;
@@ -386,10 +461,9 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
         snprintf(skipped, sizeof(skipped),
                  ", %zu skipped (%zu symlink%s not followed, %zu not a regular file or unreadable)",
                  total.skipped, links, links == 1 ? "" : "s", others);
-    tell("%zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s "
-           "(%.1f s)",
-           total.seen, total.imported, total.duplicates, total.ignored, total.malformed, skipped,
-           total.seconds);
+    tell("%zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s%s (%.1f s)",
+         total.seen, total.imported, total.duplicates, total.ignored, total.malformed, dates,
+         skipped, total.seconds);
     return status;
 }
 
@@ -418,16 +492,16 @@ static int cmd_copy(const struct dt_cli *cli)
     int rc = dt_store_copy(cli->from, cli->to, &r, &err);
     if (r.messages > 0 || rc == 0)
         tell("%zu messages read: %zu copied, %zu already there; %zu digest records"
-               " (%zu new)",
-               r.messages, r.added, r.already, r.digest_rows, r.digest_added);
+             " (%zu new)",
+             r.messages, r.added, r.already, r.digest_rows, r.digest_added);
     if (rc < 0) {
         say("%s", err.msg);
         return 1;
     }
     tell("verified: the target holds %zu outbound and %zu inbound messages in %zu"
-           " threads (the source: %zu, %zu, %zu)",
-           r.after.outbound, r.after.inbound, r.after.threads, r.source.outbound, r.source.inbound,
-           r.source.threads);
+         " threads (the source: %zu, %zu, %zu)",
+         r.after.outbound, r.after.inbound, r.after.threads, r.source.outbound, r.source.inbound,
+         r.source.threads);
     return 0;
 }
 
@@ -436,8 +510,7 @@ static int check_config(const struct dt_config *cfg, const char *conf)
 {
     struct dt_buf b = DT_BUF_INIT;
     int n = dt_config_lint(cfg, &b);
-    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
-         line = nl + 1)
+    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
         say("%.*s", (int)(nl - line), line);
     dt_buf_free(&b);
     if (n > 0)
@@ -490,7 +563,10 @@ static int run(const struct dt_cli *cli, const char *exe)
         status = cmd_threads(cfg, cli);
         break;
     case DT_CLI_STATS:
-        status = cmd_stats(cfg);
+        status = cmd_stats(cfg, cli);
+        break;
+    case DT_CLI_REPORT:
+        status = cmd_report(cfg, cli);
         break;
     case DT_CLI_PURGE:
         status = cmd_purge(cfg);
