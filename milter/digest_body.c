@@ -62,7 +62,7 @@ static size_t count_state(const struct dt_digest *d, int idx)
 static void put_text(struct dt_buf *b, const char *s, bool html)
 {
     if (html)
-        dt_dg_clean(b, s, 4096, true);
+        dt_utf8_clean_line(b, s, 4096, true);
     else
         dt_buf_puts(b, s);
 }
@@ -189,7 +189,7 @@ bool dt_dg_phrases(struct dt_buf *b, const char *phrases, size_t max_cp, bool ht
                    const struct dt_digest_lang *L)
 {
     struct dt_buf ph = DT_BUF_INIT;
-    bool any = dt_dg_clean(&ph, phrases, max_cp, html) && ph.data != NULL;
+    bool any = dt_utf8_clean_line(&ph, phrases, max_cp, html) && ph.data != NULL;
     if (any) {
         /* "amazing, can't wait" -> “amazing”, “can't wait” (the language's quotes) */
         const char *lq = L != NULL ? L->lquote : "\xe2\x80\x9c";
@@ -238,14 +238,14 @@ static void subject_of(const struct dt_digest_item *it, const struct dt_digest_l
 {
     if (!it->subject)
         dt_buf_puts(b, L->no_subject);
-    else if (!dt_dg_clean(b, it->subject, MAX_TEXT_CP, html))
+    else if (!dt_utf8_clean_line(b, it->subject, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->empty_subject);
 }
 
 static void address_of(const struct dt_digest_item *it, const struct dt_digest_lang *L,
                        struct dt_buf *b, bool html)
 {
-    if (!it->counterpart || !dt_dg_clean(b, it->counterpart, MAX_TEXT_CP, html))
+    if (!it->counterpart || !dt_utf8_clean_line(b, it->counterpart, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->unknown);
 }
 
@@ -269,7 +269,7 @@ static bool mailto(const struct dt_digest_item *it, struct dt_buf *b)
             dt_buf_printf(b, "%%%02X", (unsigned char)*a);
     if (it->subject != NULL && *it->subject) {
         struct dt_buf clean = DT_BUF_INIT;
-        dt_dg_clean(&clean, it->subject, MAX_TEXT_CP, false);
+        dt_utf8_clean_line(&clean, it->subject, MAX_TEXT_CP, false);
         const char *s = clean.data ? clean.data : "";
         dt_buf_puts(b, "?subject=");
         if (strncasecmp(s, "re:", 3) != 0)
@@ -696,12 +696,12 @@ void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, c
 static void rollup_rep(const struct dt_rollup_line *l, const struct dt_digest_lang *L,
                        struct dt_buf *b, bool html)
 {
-    if (!l->rep || !dt_dg_clean(b, l->rep, MAX_TEXT_CP, html))
+    if (!l->rep || !dt_utf8_clean_line(b, l->rep, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->unknown);
 }
 
 void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, struct dt_buf *out)
+                           const struct dt_digest_lang *L, const char *extra, struct dt_buf *out)
 {
     struct dt_buf b = DT_BUF_INIT;
     char today[48];
@@ -721,7 +721,7 @@ void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t 
     dt_buf_printf(&b, "\n%s%s", L->rollup_total, L->colon);
     for (int s = 0; s < DT_DG_NSTATES; s++)
         dt_buf_printf(&b, "%s %s %zu", s ? "," : "", dt_dg_section(L, s), t[s]);
-    dt_buf_printf(&b, "\n\n%s\n", L->rollup_footer);
+    dt_buf_printf(&b, "\n\n%s%s%s\n", extra ? extra : "", extra ? "\n" : "", L->rollup_footer);
     wrap(b.data ? b.data : "", b.len, out);
     if (dt_buf_failed(&b))
         out->failed = true;
@@ -739,7 +739,8 @@ static void rollup_cell(struct dt_buf *b, size_t v, int s, bool bold)
 }
 
 void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, const char *title, struct dt_buf *b)
+                           const struct dt_digest_lang *L, const char *title, const char *extra,
+                           struct dt_buf *b)
 {
     html_open(b, L, title, L->rollup_heading, title, as_of);
     html_paragraph(b, L->rollup_intro);
@@ -779,6 +780,7 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
     for (int s = 0; s < DT_DG_NSTATES; s++)
         rollup_cell(b, t[s], s, true);
     dt_buf_puts(b, "</tr>\n</table>\n</td></tr>\n");
+    dt_buf_puts(b, extra ? extra : ""); /* rows of its own: the weekly view */
     html_close(b, L->rollup_footer);
 }
 

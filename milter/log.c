@@ -7,13 +7,16 @@
  * "ident[pid]: level: message\n". Each stderr line leaves in a single
  * write(2) under a mutex, so lines of concurrent threads never interleave.
  * A message is cut at LINE_MAX_BYTES and its control characters become '?',
- * so whatever a hostile mail put in it stays on one line. Before
+ * so whatever a hostile mail put in it stays on one line; one with
+ * non-ASCII text is also cleaned as utf8.h says (no C1 controls, no bidi
+ * or hidden characters, valid UTF-8). Before
  * dt_log_open() messages go to stderr under the name "dealtemp".
  *
  * Failure: logging never fails the caller; a write that cannot be done is
  * dropped.
  */
 #include "dealtemp/log.h"
+#include "dealtemp/utf8.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -87,9 +90,30 @@ void dt_log(int priority, const char *fmt, ...)
         return;
     if ((size_t)n >= sizeof(msg))
         memcpy(msg + sizeof(msg) - 4, "...", 4);
-    for (char *p = msg; *p; p++)
+    bool ascii = true;
+    for (char *p = msg; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
+        ascii &= (unsigned char)*p < 0x80;
+    }
+    if (!ascii) {
+        /* The rule every text a person reads follows (utf8.h): no C1
+         * controls, no bidi or hidden characters, valid UTF-8. */
+        struct dt_buf clean = DT_BUF_INIT;
+        dt_utf8_clean_lines(&clean, msg, strlen(msg));
+        if (!dt_buf_failed(&clean) && clean.data != NULL) {
+            size_t len = clean.len;
+            if (len >= sizeof(msg)) { /* U+FFFD is longer than the byte it replaces */
+                len = sizeof(msg) - 4;
+                while (len > 0 && ((unsigned char)clean.data[len] & 0xc0) == 0x80)
+                    len--;
+                memcpy(clean.data + len, "...", 4);
+                len += 3;
+            }
+            memcpy(msg, clean.data, len + 1);
+        }
+        dt_buf_free(&clean);
+    }
 
     int saved = errno; /* callers may log and then look at errno */
     pthread_mutex_lock(&lock);

@@ -1,14 +1,18 @@
 /*
  * outcomes.c - reply outcomes of outbound mail by euphoria level
  * (outcomes.h): the rule, the Wilson interval, reading the store into
- * groups (team, per rep, per month), the plain statement and the JSON.
+ * groups (team, per rep, per month, each rep's levels per month), the
+ * judged messages for re-grouping under other thresholds, the plain
+ * statement and the JSON.
  *
  * One pass over the store in thread order: each thread's messages are put
  * in time order (an outbound message before a reply of the same second),
  * walked backwards to know for every outbound message the customer's first
  * message after it, and judged. Latencies are kept per group and level
  * for the median and 75th percentile. Memory: the latencies of answered
- * messages, three times (team, rep, month), and one thread at a time.
+ * messages, three times (team, rep, month), one thread at a time, and
+ * reps x months x levels counters; dt_outcomes_judged keeps 16 bytes per
+ * outbound message instead (no groups).
  *
  * Failure: -1 with err set (store errors, out of memory); nothing partial
  * is returned.
@@ -64,8 +68,13 @@ struct ev {
 
 struct reader {
     const struct dt_config *cfg;
-    const char *only; /* --rep */
+    const char *only;  /* --rep */
+    char *const *list; /* a manager's reps (n_list > 0) */
+    size_t n_list;
     struct dt_outcomes *o;
+    bool groups;              /* count into o's groups (else only keep the judged) */
+    struct dt_judged *judged; /* dt_outcomes_judged: every judged message */
+    size_t n_judged, cap_judged;
     struct dt_intern reps, months;
     struct ev *ev;
     size_t n_ev, cap_ev;
@@ -107,6 +116,36 @@ static struct dt_outcome_group *group_at(struct dt_outcome_group **groups, size_
     if (g->key == NULL && (g->key = strdup(key)) == NULL)
         return NULL;
     return g;
+}
+
+/* One more message of level lv in month mi (1-based, interned) of rep group g. */
+static int count_month(struct dt_outcome_group *g, long mi, enum dt_level lv)
+{
+    if ((size_t)mi > g->n_month_levels) {
+        size_t n = (size_t)mi + 8;
+        size_t(*m)[DT_LEVEL_COUNT] = realloc(g->month_levels, n * sizeof(*m));
+        if (m == NULL)
+            return -1;
+        memset(&m[g->n_month_levels], 0, (n - g->n_month_levels) * sizeof(*m));
+        g->month_levels = m;
+        g->n_month_levels = n;
+    }
+    g->month_levels[mi - 1][lv]++;
+    return 0;
+}
+
+static int keep_judged(struct reader *r, double score, enum dt_outcome oc)
+{
+    if (r->n_judged == r->cap_judged) {
+        size_t cap = r->cap_judged ? r->cap_judged * 2 : 1024;
+        struct dt_judged *j = realloc(r->judged, cap * sizeof(*j));
+        if (j == NULL)
+            return -1;
+        r->judged = j;
+        r->cap_judged = cap;
+    }
+    r->judged[r->n_judged++] = (struct dt_judged){score, oc};
+    return 0;
 }
 
 static int count(struct dt_outcome_cell *c, enum dt_outcome oc, long cal, long bus)
@@ -151,6 +190,11 @@ static int judge_thread(struct reader *r)
             continue;
         }
         enum dt_outcome oc = dt_outcome_of(e->at, next_in, o->window_s, o->as_of);
+        if (!r->groups) {
+            if (keep_judged(r, e->score, oc) < 0)
+                return -1;
+            continue;
+        }
         long cal = oc == DT_OUTCOME_ANSWERED ? (long)(next_in - e->at) : 0;
         long bus = oc == DT_OUTCOME_ANSWERED
                        ? (long)dt_business_seconds(&r->cfg->hours, e->at, next_in)
@@ -165,11 +209,22 @@ static int judge_thread(struct reader *r)
         struct dt_outcome_group *mg = rg == NULL ? NULL : group_at(&o->months, &o->n_months, mi,
                                                                     month);
         if (mg == NULL || count(&o->team.level[lv], oc, cal, bus) < 0 ||
-            count(&rg->level[lv], oc, cal, bus) < 0 || count(&mg->level[lv], oc, cal, bus) < 0)
+            count(&rg->level[lv], oc, cal, bus) < 0 || count(&mg->level[lv], oc, cal, bus) < 0 ||
+            count_month(rg, mi, lv) < 0)
             return -1;
     }
     r->n_ev = 0;
     return 0;
+}
+
+/* Is an outbound message of rep part of this report? */
+static bool wanted(const struct reader *r, const char *rep)
+{
+    if (r->only != NULL)
+        return rep != NULL && strcmp(rep, r->only) == 0;
+    if (r->n_list > 0)
+        return rep != NULL && dt_address_listed(r->list, r->n_list, rep);
+    return true;
 }
 
 static int read_row(const struct dt_row *row, void *arg)
@@ -180,7 +235,7 @@ static int read_row(const struct dt_row *row, void *arg)
         return 1;
     }
     r->thread = row->thread;
-    if (row->outbound && r->only != NULL && (row->rep == NULL || strcmp(row->rep, r->only) != 0))
+    if (row->outbound && !wanted(r, row->rep))
         return 0;
     if (r->n_ev == r->cap_ev) {
         size_t cap = r->cap_ev ? r->cap_ev * 2 : 64;
@@ -253,6 +308,7 @@ static void finish_groups(struct dt_outcome_group *g, size_t *n)
             m += g[i].level[l].messages;
         if (m == 0 || g[i].key == NULL) {
             free(g[i].key);
+            free(g[i].month_levels);
             for (int l = 0; l < DT_LEVEL_COUNT; l++) {
                 free(g[i].level[l].lat);
                 free(g[i].level[l].lat_business);
@@ -269,38 +325,140 @@ static void finish_groups(struct dt_outcome_group *g, size_t *n)
             finish_cell(&g[i].level[l]);
 }
 
-int dt_outcomes_collect(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
-                        const char *rep, struct dt_outcomes *out, struct dt_error *err)
+/*
+ * The months were counted in the order they were met (the interned
+ * index); put every rep's month_levels in the sorted months' order.
+ * keys[i] is the key of the month met i-th, before the sort.
+ */
+static int order_month_levels(struct dt_outcomes *o, char *const *keys, size_t n_keys)
+{
+    size_t *from = malloc((o->n_months ? o->n_months : 1) * sizeof(*from));
+    if (from == NULL)
+        return -1;
+    for (size_t m = 0; m < o->n_months; m++)
+        for (size_t i = 0; i < n_keys; i++)
+            if (keys[i] == o->months[m].key)
+                from[m] = i;
+    for (size_t i = 0; i < o->n_reps; i++) {
+        struct dt_outcome_group *g = &o->reps[i];
+        size_t(*m)[DT_LEVEL_COUNT] = calloc(o->n_months ? o->n_months : 1, sizeof(*m));
+        if (m == NULL) {
+            free(from);
+            return -1;
+        }
+        for (size_t k = 0; k < o->n_months; k++)
+            if (from[k] < g->n_month_levels)
+                memcpy(m[k], g->month_levels[from[k]], sizeof(m[k]));
+        free(g->month_levels);
+        g->month_levels = m;
+        g->n_month_levels = o->n_months;
+    }
+    free(from);
+    return 0;
+}
+
+/* One pass over the store with r; 0, or -1 with err set. */
+static int scan(struct dt_store *st, struct reader *r, time_t as_of, struct dt_error *err)
+{
+    r->reps = (struct dt_intern)DT_INTERN_INIT;
+    r->months = (struct dt_intern)DT_INTERN_INIT;
+    struct dt_store_filter f = {NULL, NULL, 0, as_of};
+    int rc = dt_store_scan(st, &f, read_row, r, err);
+    if (rc == 0 && !r->oom && r->n_ev > 0 && judge_thread(r) < 0)
+        r->oom = true;
+    free(r->ev);
+    dt_intern_free(&r->reps);
+    dt_intern_free(&r->months);
+    if (rc == 0 && r->oom)
+        rc = dt_error_set(err, "out of memory reading reply outcomes");
+    return rc != 0 ? -1 : 0;
+}
+
+static int collect(struct dt_store *st, struct reader *r, time_t as_of, struct dt_outcomes *out,
+                   struct dt_error *err)
 {
     memset(out, 0, sizeof(*out));
-    out->window_s = cfg->report_window;
+    out->window_s = r->cfg->report_window;
     out->as_of = as_of;
-    struct reader r = {.cfg = cfg, .only = rep, .o = out};
-    r.reps = (struct dt_intern)DT_INTERN_INIT;
-    r.months = (struct dt_intern)DT_INTERN_INIT;
-    struct dt_store_filter f = {NULL, NULL, 0, as_of};
-    int rc = dt_store_scan(st, &f, read_row, &r, err);
-    if (rc == 0 && !r.oom && r.n_ev > 0 && judge_thread(&r) < 0)
-        r.oom = true;
-    free(r.ev);
-    dt_intern_free(&r.reps);
-    dt_intern_free(&r.months);
-    if (rc == 0 && r.oom)
-        rc = dt_error_set(err, "out of memory reading reply outcomes");
+    r->o = out;
+    r->groups = true;
+    char **keys = NULL;
+    size_t n_keys = 0;
+    int rc = scan(st, r, as_of, err);
+    if (rc == 0 && out->n_months > 0) {
+        n_keys = out->n_months;
+        if ((keys = malloc(n_keys * sizeof(*keys))) == NULL)
+            rc = dt_error_set(err, "out of memory reading reply outcomes");
+        for (size_t i = 0; keys != NULL && i < n_keys; i++)
+            keys[i] = out->months[i].key;
+    }
+    if (rc == 0) {
+        finish_groups(out->reps, &out->n_reps);
+        finish_groups(out->months, &out->n_months);
+        if (order_month_levels(out, keys, n_keys) < 0)
+            rc = dt_error_set(err, "out of memory reading reply outcomes");
+    }
+    free(keys);
     if (rc != 0) {
         dt_outcomes_free(out);
         return -1;
     }
-    finish_groups(out->reps, &out->n_reps);
-    finish_groups(out->months, &out->n_months);
     for (int l = 0; l < DT_LEVEL_COUNT; l++)
         finish_cell(&out->team.level[l]);
     return 0;
 }
 
+int dt_outcomes_collect(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                        const char *rep, struct dt_outcomes *out, struct dt_error *err)
+{
+    struct reader r = {.cfg = cfg, .only = rep};
+    return collect(st, &r, as_of, out, err);
+}
+
+int dt_outcomes_collect_for(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                            char *const *reps, size_t n_reps, struct dt_outcomes *out,
+                            struct dt_error *err)
+{
+    struct reader r = {.cfg = cfg, .list = reps, .n_list = n_reps};
+    return collect(st, &r, as_of, out, err);
+}
+
+int dt_outcomes_judged(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                       struct dt_judged **out, size_t *n, struct dt_error *err)
+{
+    struct dt_outcomes o;
+    memset(&o, 0, sizeof(o));
+    o.window_s = cfg->report_window;
+    o.as_of = as_of;
+    struct reader r = {.cfg = cfg, .o = &o, .groups = false};
+    int rc = scan(st, &r, as_of, err);
+    *out = rc == 0 ? r.judged : NULL;
+    *n = rc == 0 ? r.n_judged : 0;
+    if (rc != 0)
+        free(r.judged);
+    return rc;
+}
+
+void dt_outcomes_split(const struct dt_judged *j, size_t n, const struct dt_euphoria_params *p,
+                       struct dt_outcome_cell *euphoric, struct dt_outcome_cell *rest)
+{
+    memset(euphoric, 0, sizeof(*euphoric));
+    memset(rest, 0, sizeof(*rest));
+    for (size_t i = 0; i < n; i++) {
+        struct dt_outcome_cell *c =
+            dt_level_of(j[i].score, p) == DT_LEVEL_EUPHORIC ? euphoric : rest;
+        c->messages++;
+        c->pending += j[i].outcome == DT_OUTCOME_PENDING;
+        c->answered += j[i].outcome == DT_OUTCOME_ANSWERED;
+    }
+    finish_cell(euphoric);
+    finish_cell(rest);
+}
+
 static void free_group(struct dt_outcome_group *g)
 {
     free(g->key);
+    free(g->month_levels);
     for (int l = 0; l < DT_LEVEL_COUNT; l++) {
         free(g->level[l].lat);
         free(g->level[l].lat_business);
@@ -348,6 +506,17 @@ static const struct {
 };
 
 /* n with the language's thousands separator: "1,120". */
+static void thousands(size_t n, const char *sep, char *buf, size_t size);
+
+void dt_outcomes_number(size_t n, const char *lang, char *buf, size_t size)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (lang != NULL && strcmp(words[i].lang, lang) == 0)
+            w = i;
+    thousands(n, words[w].sep, buf, size);
+}
+
 static void thousands(size_t n, const char *sep, char *buf, size_t size)
 {
     char digits[32];

@@ -69,6 +69,7 @@ struct dt_cli {
     int state;                      /* --state: an enum dt_thread_state, -1 = any */
     time_t as_of;                   /* --as-of, else now */
     bool json;                      /* threads --json, report --json */
+    const char *html;               /* report --html FILE ("-": standard output), or NULL */
     bool send;                      /* digest --send (else --dry-run) */
     bool force;                     /* digest --force */
     const char *from, *to;          /* migrate --from DB --to DB (both or neither) */

@@ -123,6 +123,7 @@ struct dt_config {
         char *address;
         char **reps;          /* lower-cased, NULL-terminated */
         size_t n_reps;
+        bool weekly_report;   /* Mondays: the reps' evidence in the roll-up (false) */
     } *managers;              /* digest.managers; n_managers may be 0 */
     size_t n_managers;
 

@@ -20,7 +20,18 @@
  * and per month (the month of the message in business_hours.timezone).
  * Per group: messages, answered, pending, the reply rate answered /
  * (messages - pending) with a 95 % Wilson interval, and the median and
- * 75th percentile of the latencies (nearest rank).
+ * 75th percentile of the latencies (nearest rank); per rep also the
+ * messages of each level in each month (how the rep writes, month by
+ * month: the report's trend of the euphoric share).
+ *
+ * For tuning (`dealtemp stats`), dt_outcomes_judged() keeps every judged
+ * message's score and outcome, so that dt_outcomes_split() can re-group
+ * them under any candidate threshold without reading the store again;
+ * check_outcomes.c holds the two paths to the same answer.
+ *
+ * Does not handle: a reply that quotes no thread (it starts a thread of
+ * its own and answers nothing); a rep's mail before a change of address
+ * (a rep is an address).
  */
 #ifndef DEALTEMP_OUTCOMES_H
 #define DEALTEMP_OUTCOMES_H
@@ -60,6 +71,13 @@ struct dt_outcome_cell {
 struct dt_outcome_group {
     char *key;               /* a rep's address, a month "2026-11"; NULL for the team */
     struct dt_outcome_cell level[DT_LEVEL_COUNT];
+    /*
+     * Reps only (NULL for the team and the months): the rep's messages of
+     * each level in each month of the report, month_levels[m][level] for
+     * dt_outcomes.months[m]; a row of zeros is a month without their mail.
+     */
+    size_t (*month_levels)[DT_LEVEL_COUNT];
+    size_t n_month_levels;   /* == the report's n_months once collected */
 };
 
 struct dt_outcomes {
@@ -79,7 +97,41 @@ struct dt_outcomes {
  */
 int dt_outcomes_collect(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
                         const char *rep, struct dt_outcomes *out, struct dt_error *err);
+/*
+ * The same for the reps of a list (addresses or "@domain", as
+ * dt_address_listed matches them: a manager's reps); the team group is
+ * theirs together. n_reps 0: every rep, as dt_outcomes_collect(NULL).
+ */
+int dt_outcomes_collect_for(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                            char *const *reps, size_t n_reps, struct dt_outcomes *out,
+                            struct dt_error *err);
 void dt_outcomes_free(struct dt_outcomes *o);
+
+/* One judged outbound message: its score and what became of it. */
+struct dt_judged {
+    double score;
+    enum dt_outcome outcome;
+};
+
+/*
+ * Every outbound message at or before as_of, judged by the rule above, in
+ * store order: *out (owned by the caller: free()) and *n; 0, or -1 with
+ * err set and *out NULL.
+ */
+int dt_outcomes_judged(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                       struct dt_judged **out, size_t *n, struct dt_error *err);
+
+/*
+ * Re-group judged messages as if p were in force: *euphoric the messages
+ * dt_level_of(score, p) calls euphoric, *rest the calm and warm ones.
+ * Cells as dt_outcomes_collect fills them (counts, reply rate, interval),
+ * without latencies (lat NULL, medians -1); nothing to free.
+ */
+void dt_outcomes_split(const struct dt_judged *j, size_t n, const struct dt_euphoria_params *p,
+                       struct dt_outcome_cell *euphoric, struct dt_outcome_cell *rest);
+
+/* n as the statement writes counts in lang: "1,120", "1.120", "1 120" (UTF-8). */
+void dt_outcomes_number(size_t n, const char *lang, char *buf, size_t size);
 
 /*
  * The one plain statement of the difference between euphoric and calm mail
