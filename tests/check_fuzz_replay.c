@@ -159,6 +159,28 @@ START_TEST(json_checker)
 }
 END_TEST
 
+/* The targets' terminal rule (utf8.h): LF, TAB and joiners pass; controls and hidden ones do not.
+ */
+START_TEST(readable_checker)
+{
+    static const char *const good[] = {
+        "a\tb\n", "caf\xc3\xa9 \xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", ""};
+    static const char *const bad[] = {
+        "\x1b[31mred",
+        "over\rprint",
+        "\xe2\x80\xae"
+        "exe.jpg",
+        "c1 \xc2\x85",
+        "zero\xe2\x80\x8bwidth",
+        "bad \xff byte",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        ck_assert_msg(dt_fuzz_readable(good[i], strlen(good[i])), "refused: %s", good[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(!dt_fuzz_readable(bad[i], strlen(bad[i])), "accepted: %s", bad[i]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fuzz_replay");
@@ -167,6 +189,7 @@ int main(void)
     tcase_add_loop_test(tc, replay, 0, (int)N_TARGETS);
     tcase_add_test(tc, pending_fixtures_exist);
     tcase_add_test(tc, json_checker);
+    tcase_add_test(tc, readable_checker);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

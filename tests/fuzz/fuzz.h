@@ -94,6 +94,13 @@ bool dt_fuzz_pending(const char *id);
  */
 bool dt_fuzz_json_line(const char *s, size_t n);
 
+/*
+ * s[0..n) is text a person may read on a terminal (utf8.h's rule): valid
+ * UTF-8 with no control character (C0, DEL, C1) but LF and TAB, and none
+ * dt_unicode_is_hidden names (bidi controls, invisible format characters).
+ */
+bool dt_fuzz_readable(const char *s, size_t n);
+
 /* A contract of the code under test is broken: say which and abort (a libFuzzer crash). */
 #define DT_FUZZ_ASSERT(cond, what)                                                                 \
     do {                                                                                           \

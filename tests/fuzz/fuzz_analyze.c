@@ -15,7 +15,8 @@
  *
  * Contracts checked besides memory safety: a header value has no CR, no
  * bare LF (only "\n\t" folds) and no line over 998 bytes; dt_report_json
- * writes one JSON object on one line, in UTF-8; the subject, display names
+ * writes one JSON object on one line, in UTF-8, and dt_report_explain text
+ * a terminal shows as it is (utf8.h); the subject, display names
  * and the own words are UTF-8 (mime.h); dt_analyze fails only with a
  * message in err.
  */
@@ -92,8 +93,13 @@ static void one(const char *raw, size_t len, const struct dt_envelope *env, unsi
                        "dt_report_json is not one JSON object on one line");
         DT_FUZZ_ASSERT(dt_utf8_valid(out.data, out.len), "dt_report_json is not UTF-8");
     }
-    if ((flags & DT_ANALYZE_KEEP_TEXT) != 0)
+    if ((flags & DT_ANALYZE_KEEP_TEXT) != 0) {
+        dt_buf_reset(&out);
         dt_report_explain(&f, cfg, "fuzz.eml", &out);
+        if (!dt_buf_failed(&out) && out.data != NULL)
+            DT_FUZZ_ASSERT(dt_fuzz_readable(out.data, out.len),
+                           "dealtemp explain prints a control or hidden character");
+    }
     dt_buf_free(&out);
 
     time_t at = f.msg->date != (time_t)-1 ? f.msg->date : DT_FUZZ_NOW;

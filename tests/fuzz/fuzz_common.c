@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dealtemp/utf8.h"
 #include "fuzz.h"
 
 const char *__lsan_default_suppressions(void)
@@ -169,6 +170,20 @@ const char *dt_fuzz_str_or_null(struct dt_fuzz_reader *r)
         return NULL;
     }
     return dt_fuzz_str(r);
+}
+
+bool dt_fuzz_readable(const char *s, size_t n)
+{
+    if (!dt_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += dt_utf8_decode(s + i, n - i, &cp);
+        if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp < 0xa0) ||
+            dt_unicode_is_hidden(cp))
+            return false;
+    }
+    return true;
 }
 
 /* ---- a strict JSON checker (RFC 8259 syntax; UTF-8 checked by the caller) ---- */

@@ -19,7 +19,8 @@
  * Contracts checked besides memory safety: a rendered message has CRLF
  * line ends only, no NUL and no line over 998 bytes, or rendering fails
  * with a reason and leaves out as it was (digest.h); a table row is one
- * line (report.h); a JSON line is one JSON object on one line, in UTF-8.
+ * line (report.h) that a terminal shows as it is (utf8.h: no control or
+ * hidden character); a JSON line is one JSON object on one line, in UTF-8.
  */
 #include <string.h>
 
@@ -193,9 +194,12 @@ static void report_ok(const struct dt_deal *d)
 {
     struct dt_buf out = DT_BUF_INIT;
     dt_report_deal_row(d, &out);
-    if (!dt_buf_failed(&out) && !dt_fuzz_pending("threads-row-one-line"))
+    if (!dt_buf_failed(&out)) {
         DT_FUZZ_ASSERT(out.len > 0 && memchr(out.data, '\n', out.len) == out.data + out.len - 1,
                        "a threads row is not one line");
+        DT_FUZZ_ASSERT(dt_fuzz_readable(out.data, out.len),
+                       "a threads row holds a control or hidden character");
+    }
     dt_buf_reset(&out);
     dt_report_deal_json(d, &out);
     if (!dt_buf_failed(&out)) {
