@@ -219,11 +219,15 @@ ifeq ($(FUZZ),1)
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 fuzz-bins: $(FUZZ_BINS)
 
-# The shorter stem wins over $(BUILD)/% (GNU make 3.82 and later).
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz.h $(LIB) \
+# The shorter stem wins over $(BUILD)/% (GNU make 3.82 and later). The
+# shared helpers and checkers are built without coverage hooks (fuzz.h).
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/fuzz_common.o tests/fuzz/fuzz.h $(LIB) \
         | have-pkgs
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -DDT_FUZZ_MAIN -DDT_FUZZ_TOP='"$(CURDIR)"' \
-	    -Itests/fuzz -o $@ $< tests/fuzz/fuzz_common.c $(LIB) $(LDLIBS)
+	    -Itests/fuzz -o $@ $< $(FUZZ_BUILD)/fuzz_common.o $(LIB) $(LDLIBS)
+
+$(FUZZ_BUILD)/fuzz_common.o: tests/fuzz/fuzz_common.c tests/fuzz/fuzz.h | have-pkgs
+	$(CC) $(ALL_CFLAGS) -fno-sanitize=fuzzer-no-link -Itests/fuzz -c -o $@ $<
 endif
 
 # clang without libFuzzer (Debian: libclang-rt-dev) fails here, not in the middle of the build.

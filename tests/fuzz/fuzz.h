@@ -95,6 +95,21 @@ bool dt_fuzz_pending(const char *id);
 bool dt_fuzz_json_line(const char *s, size_t n);
 
 /*
+ * The checkers below read every byte of what the code under test wrote;
+ * fuzz_common.c is compiled without the fuzzer's coverage hooks (Makefile)
+ * so that they neither slow the targets down nor count as coverage.
+ *
+ * s[0..n) is a header field value as the milter adds it after "Name: "
+ * (name_len bytes): no CR or NUL, every LF followed by a TAB (a fold), no
+ * line over 998 bytes counting the name on the first.
+ */
+bool dt_fuzz_header_value(const char *s, size_t n, size_t name_len);
+
+/* s[0..n) is a message on the wire: CRLF line ends only, ending in one
+ * (or empty), no NUL, no line over 998 bytes (RFC 5322 2.1.1). */
+bool dt_fuzz_crlf_message(const char *s, size_t n);
+
+/*
  * s[0..n) is text a person may read on a terminal (utf8.h's rule): valid
  * UTF-8 with no control character (C0, DEL, C1) but LF and TAB, and none
  * dt_unicode_is_hidden names (bidi controls, invisible format characters).

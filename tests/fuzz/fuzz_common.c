@@ -172,6 +172,39 @@ const char *dt_fuzz_str_or_null(struct dt_fuzz_reader *r)
     return dt_fuzz_str(r);
 }
 
+bool dt_fuzz_header_value(const char *s, size_t n, size_t name_len)
+{
+    size_t line = name_len + 2;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r' || s[i] == '\0')
+            return false;
+        if (s[i] == '\n') {
+            if (i + 1 >= n || s[i + 1] != '\t')
+                return false;
+            line = 0;
+        } else if (++line > 998) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool dt_fuzz_crlf_message(const char *s, size_t n)
+{
+    size_t line = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r') {
+            if (i + 1 >= n || s[i + 1] != '\n')
+                return false;
+            line = 0;
+            i++;
+        } else if (s[i] == '\n' || s[i] == '\0' || ++line > 998) {
+            return false;
+        }
+    }
+    return line == 0;
+}
+
 bool dt_fuzz_readable(const char *s, size_t n)
 {
     if (!dt_utf8_valid(s, n))

@@ -160,25 +160,6 @@ static void read_item(struct dt_fuzz_reader *r, const char *rep, size_t idx, str
     d->people_more = it->n_people_total > n_people;
 }
 
-/* A message dt_digest_render wrote: CRLF lines, none over 998 bytes, no NUL. */
-static void message_ok(const struct dt_buf *out, size_t from)
-{
-    size_t line = 0;
-    for (size_t i = from; i < out->len; i++) {
-        char c = out->data[i];
-        DT_FUZZ_ASSERT(c != '\0', "NUL in a rendered message");
-        if (c == '\r') {
-            DT_FUZZ_ASSERT(i + 1 < out->len && out->data[i + 1] == '\n', "bare CR in a message");
-            line = 0;
-            i++;
-            continue;
-        }
-        DT_FUZZ_ASSERT(c != '\n', "bare LF in a message");
-        DT_FUZZ_ASSERT(++line <= 998, "message line over 998 bytes");
-    }
-    DT_FUZZ_ASSERT(out->len == from || line == 0, "the message does not end in CRLF");
-}
-
 static void render_ok(int rc, const struct dt_buf *out, const struct dt_error *err)
 {
     static const char before[] = "before";
@@ -186,7 +167,10 @@ static void render_ok(int rc, const struct dt_buf *out, const struct dt_error *e
         DT_FUZZ_ASSERT(err->msg[0] != '\0', "rendering failed without saying why");
         DT_FUZZ_ASSERT(out->len == sizeof(before) - 1, "a failed rendering changed out");
     } else if (!dt_buf_failed(out)) {
-        message_ok(out, sizeof(before) - 1);
+        DT_FUZZ_ASSERT(
+            dt_fuzz_crlf_message(out->data + sizeof(before) - 1, out->len - (sizeof(before) - 1)),
+            "a rendered message with a bare CR or LF, a NUL, a line over 998 bytes "
+            "or no CRLF at its end");
     }
 }
 
