@@ -5,6 +5,8 @@
 #                      miltertest, real Postfix and Sendmail) with a private PostgreSQL
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench         install what is missing, build, print benchmarks as numbers
+#   make loadtest      the milter under load behind private Postfix instances: no milter,
+#                      a do-nothing filter, dealtemp (unix socket and TCP), one table (root)
 #   make run           install what is missing, build, run the milter in the foreground
 #   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
 #   make deps          install the Debian packages this project needs (root; not root: it
@@ -74,7 +76,7 @@ BENCH    := $(BUILD)/bench
 BENCH_STORE := $(BUILD)/bench_store
 
 .SECONDARY:
-.PHONY: all check unit integration bench bench-run run demo deps format clean install uninstall \
+.PHONY: all check unit integration bench bench-run loadtest run demo deps format clean install uninstall \
         FORCE have-pkgs have-check
 all: $(BINS) $(LIB)
 
@@ -156,6 +158,12 @@ bench-run: $(BENCH) $(BENCH_STORE) $(BINS)
 	DT_BUILD=$(BUILD) DT_PG_STOCK=1 bash tests/integration/with-pg.sh $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh
+
+# tests/bench/loadtest.sh builds its do-nothing filter and SMTP client itself;
+# about 5 minutes (DT_LOAD_CYCLES, DT_LOAD_MESSAGES: longer and steadier).
+loadtest: deps
+	@$(MAKE) --no-print-directory all
+	DT_BUILD=$(BUILD) bash tests/bench/loadtest.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
