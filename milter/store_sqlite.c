@@ -471,6 +471,8 @@ static void sq_close(struct dt_store *base)
     struct sq_store *st = (struct sq_store *)base;
     for (int i = 0; i < SQ_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < SQ_SCAN_SHAPES; i++)
+        sqlite3_finalize(st->scan[i]);
     if (st->db != NULL && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(st->db);

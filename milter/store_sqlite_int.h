@@ -40,6 +40,9 @@ enum sq_id {
     SQ_COUNT
 };
 
+/* The parts of a dt_store_filter that shape sq_scan's statement. */
+enum { SQ_SCAN_REP = 1, SQ_SCAN_CP = 2, SQ_SCAN_THREAD = 4, SQ_SCAN_UNTIL = 8, SQ_SCAN_SHAPES = 16 };
+
 struct sq_store {
     struct dt_store base; /* first: the handle callers see */
     sqlite3 *db;
@@ -49,6 +52,9 @@ struct sq_store {
     int from_version; /* ... and before this handle migrated it */
     bool in_batch; /* inside dt_store_begin: records use savepoints */
     sqlite3_stmt *stmt[SQ_COUNT];
+    /* sq_scan's statements, one per filter shape (SQ_SCAN_* bits), prepared on
+     * first use: the milter scans twice for every customer reply. */
+    sqlite3_stmt *scan[SQ_SCAN_SHAPES];
 };
 
 /* "<path>: <SQLite's last error>"; returns -1. */

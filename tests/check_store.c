@@ -270,6 +270,60 @@ START_TEST(scan_order_and_rows)
     struct dt_error err;
     ck_assert_int_eq(dt_store_scan(st, NULL, collect, &stop, &err), 7);
     ck_assert_uint_eq(stop.n, 3);
+    /* ... and the same scan afterwards starts from the first row again */
+    s = scan(st, NULL);
+    ck_assert_uint_eq(s.n, 7);
+    ck_assert(s.thread[0] == dt_msgid_hash("t1@corp"));
+    dt_store_close(st);
+}
+END_TEST
+
+/* A scan of the same filter from inside a scan's callback: rows counted per depth. */
+struct nested {
+    struct dt_store *st;
+    const struct dt_store_filter *f;
+    size_t outer, inner;
+    int depth;
+};
+
+static int nested_row(const struct dt_row *r, void *arg)
+{
+    struct nested *n = arg;
+    (void)r;
+    if (n->depth > 0) {
+        n->inner++;
+        return 0;
+    }
+    n->outer++;
+    n->depth++;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_scan(n->st, n->f, nested_row, n, &err) == 0, "%s", err.msg);
+    n->depth--;
+    return 0;
+}
+
+START_TEST(scan_repeated_nested_and_after_writes)
+{
+    /* Scans of one filter shape reuse a statement (SQLite): each must see the
+     * rows written since the last, and a scan inside another's callback must
+     * not disturb the outer one. */
+    struct dt_store *st = three_threads();
+    const struct dt_store_filter f = {.counterpart = "carl@other"};
+    struct nested n = {st, &f, 0, 0, 0};
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_scan(st, &f, nested_row, &n, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(n.outer, 4);
+    ck_assert_uint_eq(n.inner, 16);
+    for (int i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "more%d@corp", i);
+        put(st, &(struct m){id, "t3@corp", NULL, T0 + 30 + i, true, "ann@corp", "carl@other",
+                            NULL, 0.1, NULL});
+        struct seen s = scan(st, &f);
+        ck_assert_uint_eq(s.n, 5 + (size_t)i);
+        s = scan(st, &(struct dt_store_filter){.counterpart = "bob@cust"});
+        ck_assert_uint_eq(s.n, 3);
+    }
     dt_store_close(st);
 }
 END_TEST
@@ -542,6 +596,7 @@ static void read_tests(TCase *tc)
 {
     tcase_add_test(tc, scan_order_and_rows);
     tcase_add_test(tc, scan_filters);
+    tcase_add_test(tc, scan_repeated_nested_and_after_writes);
     tcase_add_test(tc, subject_filled_later_and_null_people);
     tcase_add_test(tc, purge_and_counts);
     tcase_add_test(tc, batches);
