@@ -33,6 +33,9 @@
 # a count does not add up. Needs root. Bounded: about 5 minutes with the
 # defaults (DT_LOAD_CYCLES=3); DT_LOAD_CYCLES and DT_LOAD_MESSAGES make
 # it longer and steadier; DT_TIME_LIMIT (600 s) caps every wait.
+# DT_LOAD_CONFIGS picks configurations (the five above by default); "alt-unix"
+# and "alt-tcp" run DT_LOAD_ALT/dealtemp-milter (another build, say the
+# commit before) beside this one, for an A/B comparison in one run.
 # DT_LOAD_PERF=DIR records each measured run of a milter with perf
 # (perf record -g -p PID) into DIR/NAME.CYCLE.data, for perf report.
 # Run: DT_BUILD=build bash tests/bench/loadtest.sh
@@ -66,6 +69,10 @@ cc $CFLAGS_BENCH -o "$BIN/noop-milter" "$HERE/noop-milter.c" $(pkg-config --cfla
 cc $CFLAGS_BENCH -o "$BIN/smtp-load" "$HERE/smtp-load.c" >>"$DT_TMP/log/cc.log" 2>&1 ||
     { dt_tail cc "$DT_TMP/log/cc.log"; fail "cannot build smtp-load"; }
 [ -x "$DT_MILTER_BIN" ] || fail "no $DT_MILTER_BIN: make all first"
+ALT_BIN=${DT_LOAD_ALT:+$DT_LOAD_ALT/dealtemp-milter}
+case " $CONFIGS " in
+*" alt-"*) [ -x "$ALT_BIN" ] || fail "alt-* configurations need DT_LOAD_ALT=DIR with DIR/dealtemp-milter" ;;
+esac
 
 SINK_PORT=""
 dt_free_port SINK_PORT
@@ -101,14 +108,20 @@ start_config() {
         DT_MILTER_PID=$!
         wait_milter "$spec"
         ;;
-    dealtemp-*)
+    dealtemp-* | alt-*)
         conf=$DT_TMP/milter/$name.conf
         {
             printf 'database = "%s";\n' "$DT_TMP/milter/$name.db"
             printf 'internal_domains = ["corp.test"];\n'
             printf 'socket_mode = "0660";\nsocket_group = "postfix";\n'
+            # (an alt build may live outside the tree: its lexicons are these)
+            printf 'euphoria = { lexicon_dir = "%s"; };\n' "$DT_ROOT/conf/lexicons"
         } >"$conf"
-        dt_milter_start "$spec" "$conf"
+        if [ "${name%%-*}" = alt ]; then
+            DT_MILTER_BIN=$ALT_BIN dt_milter_start "$spec" "$conf"
+        else
+            dt_milter_start "$spec" "$conf"
+        fi
         ;;
     *) fail "unknown configuration $name" ;;
     esac
@@ -234,21 +247,6 @@ for cycle in $(seq 1 "$CYCLES"); do
     done
 done
 
-# ---- every message seen and kept
-for name in $CONFIGS; do
-    case $name in dealtemp-*) ;; *) continue ;; esac
-    dt_instance "$name"
-    line=$(counters "$name")
-    seen=$(field seen "$line")
-    errs="$(field analyze_errors "$line") $(field store_errors "$line")"
-    [ "$seen" = "${SENT[$name]}" ] || fail "$name: the milter saw $seen messages, ${SENT[$name]} were sent"
-    [ "$errs" = "0 0" ] || fail "$name: analyze/store errors: $errs ($line)"
-    dt_milter_stop || fail "$name: the milter did not stop on SIGTERM"
-    events=$(sqlite3 "$DT_TMP/milter/$name.db" 'SELECT count(*) FROM events') ||
-        fail "$name: cannot count the stored messages"
-    [ "$events" = "${SENT[$name]}" ] || fail "$name: $events messages stored, ${SENT[$name]} sent"
-done
-
 # ---- the table
 printf '\nloadtest: %d cycles x %d SMTP sessions x %d messages of %d bytes (Postfix %s, %d CPUs, %s)\n' \
     "$CYCLES" "$SESSIONS" "$MESSAGES" "$BYTES" "$(postconf -d -h mail_version)" "$(nproc)" "$(uname -r)"
@@ -268,8 +266,8 @@ for name in $CONFIGS; do
         thr=${THREADS[$name]}
     fi
     case $name in
-    dealtemp-*)
-        noop=noop-${name#dealtemp-}
+    dealtemp-* | alt-*)
+        noop=noop-${name#*-}
         if [ -n "${CPU[$noop,1]:-}" ]; then
             own=$(for c in $(seq 1 "$CYCLES"); do
                 awk -v a="${CPU[$name,$c]}" -v b="${CPU[$noop,$c]}" 'BEGIN { printf "%.3f\n", a - b }'
@@ -283,4 +281,19 @@ for name in $CONFIGS; do
         "$(awk -v a="$p50" -v b="$none_p50" 'BEGIN { printf "%+.2f", a - b }')" \
         "$(awk -v a="$p99" -v b="$none_p99" 'BEGIN { printf "%+.2f", a - b }')" "$rss" "$hwm" "$thr"
 done
+# ---- every message seen and kept
+for name in $CONFIGS; do
+    case $name in dealtemp-* | alt-*) ;; *) continue ;; esac
+    dt_instance "$name"
+    line=$(counters "$name")
+    seen=$(field seen "$line")
+    errs="$(field analyze_errors "$line") $(field store_errors "$line")"
+    [ "$seen" = "${SENT[$name]}" ] || fail "$name: the milter saw $seen messages, ${SENT[$name]} were sent"
+    [ "$errs" = "0 0" ] || fail "$name: analyze/store errors: $errs ($line)"
+    dt_milter_stop || fail "$name: the milter did not stop on SIGTERM"
+    events=$(sqlite3 "$DT_TMP/milter/$name.db" 'SELECT count(*) FROM events') ||
+        fail "$name: cannot count the stored messages"
+    [ "$events" = "${SENT[$name]}" ] || fail "$name: $events messages stored, ${SENT[$name]} sent"
+done
+
 echo "# ${SECONDS}s in all"
