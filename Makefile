@@ -74,6 +74,7 @@ TEST_SUPPORT := $(wildcard tests/support/*.c)
 TEST_HEADERS := $(wildcard tests/*.h tests/support/*.h)
 BENCH    := $(BUILD)/bench
 BENCH_STORE := $(BUILD)/bench_store
+BENCH_EOM := $(BUILD)/bench_eom
 
 .SECONDARY:
 .PHONY: all check unit integration bench bench-run loadtest run demo deps format clean install uninstall \
@@ -101,6 +102,9 @@ $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD) have-pkgs
 
 $(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) $(LDLIBS)
+
+$(BENCH_EOM): tests/bench/bench_eom.c $(LIB) | $(BUILD) have-pkgs
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -153,8 +157,9 @@ bench: deps
 # The store benchmark runs inside a private PostgreSQL with the server's own
 # durability settings (DT_PG_STOCK=1, tests/integration/pg-lib.sh), for its
 # figures beside SQLite's; bench-milter-pg.sh starts one of its own.
-bench-run: $(BENCH) $(BENCH_STORE) $(BINS)
+bench-run: $(BENCH) $(BENCH_STORE) $(BENCH_EOM) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
+	$(BENCH_EOM) && $(BENCH_EOM) -c
 	DT_BUILD=$(BUILD) DT_PG_STOCK=1 bash tests/integration/with-pg.sh $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh
