@@ -17,7 +17,7 @@
  * clustered by (thread, time, Message-ID hash) with one index on the hash,
  * scores are integers (score x 1000, dt_store_score_to_int), subjects and
  * phrases NULL when absent.
- * Reads use a memory map; a batch gets a larger page cache while it lasts.
+ * Reads use a memory map; a long batch gets a larger page cache while it lasts.
  *
  * Failure behaviour: every function returns -1 with err set to
  * "<database file>: <reason>"; a failed write is rolled back whole.
@@ -43,6 +43,8 @@
 /* Page cache in KiB (negative: SQLite's unit): the default per handle, and in a batch. */
 #define NORMAL_CACHE "-2000"
 #define BATCH_CACHE "-65536"
+/* Records into a batch before its cache grows to BATCH_CACHE. */
+#define BATCH_GROW_AT 256
 
 static const char *const sql_text[SQ_COUNT] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
@@ -206,16 +208,29 @@ static int sq_begin(struct dt_store *base, struct dt_error *err)
     if (sq_exec(st, SQ_BEGIN, err) < 0)
         return -1;
     st->in_batch = true;
-    /* A batch touches pages all over the file; a big cache while it lasts
-     * keeps them from being spilled and read again (given back at the end). */
-    sqlite3_exec(st->db, "PRAGMA cache_size=" BATCH_CACHE, NULL, NULL, NULL);
+    st->batch_records = 0;
     return 0;
+}
+
+/*
+ * A long batch (an import) touches pages all over the file; a big cache
+ * while it lasts keeps them from being spilled and read again (given back
+ * at the end). The milter's short groups of records never grow it: for
+ * them the two PRAGMAs, and the pages a shrink drops, would cost more
+ * than the records.
+ */
+static void batch_grow(struct sq_store *st)
+{
+    if (++st->batch_records == BATCH_GROW_AT)
+        sqlite3_exec(st->db, "PRAGMA cache_size=" BATCH_CACHE, NULL, NULL, NULL);
 }
 
 /* After the batch's transaction ended, so shrinking spills nothing. */
 static void batch_done(struct sq_store *st)
 {
-    sqlite3_exec(st->db, "PRAGMA cache_size=" NORMAL_CACHE, NULL, NULL, NULL);
+    if (st->batch_records >= BATCH_GROW_AT)
+        sqlite3_exec(st->db, "PRAGMA cache_size=" NORMAL_CACHE, NULL, NULL, NULL);
+    st->batch_records = 0;
 }
 
 static int sq_commit(struct dt_store *base, struct dt_error *err)
@@ -422,6 +437,8 @@ static int sq_record(struct dt_store *base, const struct dt_record *rec,
         return dt_error_set(err, "%s: record without a Message-ID hash", st->path);
     if (rec->n_ancestors > 0 && rec->ancestors == NULL)
         return dt_error_set(err, "%s: record with ancestors missing", st->path);
+    if (st->in_batch)
+        batch_grow(st);
     if (sq_tx_open(st, err) < 0)
         return -1;
     int rc = record_in_tx(st, rec, res, err);

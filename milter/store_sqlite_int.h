@@ -51,6 +51,7 @@ struct sq_store {
     int version;   /* schema version of the open database */
     int from_version; /* ... and before this handle migrated it */
     bool in_batch; /* inside dt_store_begin: records use savepoints */
+    unsigned batch_records; /* records in this batch so far (its cache grows at 256) */
     sqlite3_stmt *stmt[SQ_COUNT];
     /* sq_scan's statements, one per filter shape (SQ_SCAN_* bits), prepared on
      * first use: the milter scans twice for every customer reply. */
