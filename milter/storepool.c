@@ -14,31 +14,18 @@
  * 250 ms while something is pending; after a failed attempt it waits the
  * backoff out.
  *
- * SQLite: one handle for the pool and group commit. A message queues its
- * record and, if no other message is writing, becomes the writer: it
- * takes what is queued (its own record and those of the messages that
- * came while the last writer was busy, BATCH_MAX at most), records them
- * in arrival order in one transaction (a savepoint each, so one failing
- * record is undone alone), commits, and wakes their messages; a message
- * whose record another writer took waits for that writer, and the first
- * one still queued when a writer finishes is woken to take over. Each
- * record's thread and reply latency are read on the writer's handle inside
- * the transaction, after the records before it: a reply sees its original
- * even when both are in one batch. Nobody is told "stored" before the
- * commit. One handle instead of one per busy worker: no lock contention
- * between handles, one warm page cache, statements prepared once, and
- * one commit (WAL frames written once) for what arrived together.
+ * SQLite: one handle for the pool, records written in arrival order
+ * and committed in groups (storewriter.h).
  *
  * Failure behaviour: a message always gets an answer within about
  * statement_timeout_ms (plus connect_timeout_ms when it opens a handle):
- * stored, spooled, or failed with err set. SQLite: within the busy timeout
- * (a lock held by another process) plus the batch before it. Logging: the outage's start and
- * end, a full spool and a spooled record the database refuses (each once
- * per outage, or with its queue id).
+ * stored, spooled, or failed with err set; SQLite: within the busy timeout
+ * (a lock held by another process) plus the group before it. Logging: the
+ * outage's start and end, a full spool and a spooled record the database
+ * refuses (each once per outage, or with its queue id).
  */
 #include "dealtemp/storepool.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -52,26 +39,11 @@
 #include "dealtemp/log.h"
 #include "dealtemp/spool.h"
 #include "dealtemp/store.h"
+#include "dealtemp/storewriter.h"
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define TICK_MS 250
-/* Records one SQLite transaction takes at most: bounds the wait of the message behind them. */
-#define BATCH_MAX 64
-
-/* One message's record, queued for the SQLite writer (on the message's stack). */
-struct job {
-    const struct dt_config *cfg;
-    const struct dt_record *rec;
-    unsigned flags;
-    struct dt_ingest_result *out;
-    struct dt_error *err;
-    int rc;             /* dt_ingest_commit's, then the commit's */
-    bool done;          /* under lock: rc, *out and *err are final */
-    pthread_cond_t cv;  /* done, or it is this job's turn to write */
-    struct job *next;
-};
-
 struct dt_storepool {
     char *db, *spool_path;
     bool pg;
@@ -95,12 +67,8 @@ struct dt_storepool {
     bool thread_started;
     pthread_t replayer;
 
-    /* SQLite (under lock): the queue, whether a message is writing, the handle (the writer's). */
-    struct job *head, **tail;
-    size_t queued;
-    bool writing;
-    struct dt_store *wst;
-    unsigned long writes, written; /* transactions, and the records they held */
+    /* SQLite: one handle, records committed in groups. */
+    struct dt_storewriter *writer;
 };
 
 /* Process-wide, across reloads. */
@@ -208,94 +176,15 @@ static void go_down_locked(struct dt_storepool *p, const char *why)
     pthread_cond_signal(&p->wake);
 }
 
-/* ---- SQLite: group commit ---- */
-
-/* Record the n jobs from j on in one transaction (the writer, not under lock). */
-static void write_batch(struct dt_storepool *p, struct job *j, int n)
-{
-    struct dt_error err = {{0}};
-    int rc = p->wst == NULL ? open_handle(p, &p->wst, &err) : 0;
-    /* One transaction even for one record: a reply's latency is then read
-     * in it too, not in two read transactions of its own. */
-    if (rc == 0)
-        rc = dt_store_begin(p->wst, &err);
-    struct job *k = j;
-    for (int i = 0; rc == 0 && i < n; i++, k = k->next)
-        k->rc = dt_ingest_commit(p->wst, k->cfg, k->rec, k->flags, k->out, k->err);
-    if (rc == 0)
-        rc = dt_store_commit(p->wst, &err);
-    if (rc == 0)
-        return;
-    /* Not begun or not committed: nothing of the batch is kept. A fresh
-     * handle next time, whatever state this one was left in. */
-    dt_store_close(p->wst);
-    p->wst = NULL;
-    k = j;
-    for (int i = 0; i < n; i++, k = k->next) {
-        k->rc = -1;
-        memset(k->out, 0, sizeof(*k->out));
-        *k->err = err;
-    }
-}
-
-static enum dt_kept keep_sqlite(struct dt_storepool *p, const struct dt_config *cfg,
-                                const struct dt_record *rec, unsigned flags,
-                                struct dt_ingest_result *out, struct dt_error *err)
-{
-    struct job self = {cfg, rec, flags, out, err, -1, false, PTHREAD_COND_INITIALIZER, NULL};
-    pthread_mutex_lock(&p->lock);
-    *p->tail = &self;
-    p->tail = &self.next;
-    p->queued++;
-    while (!self.done) {
-        if (p->writing) {
-            pthread_cond_wait(&self.cv, &p->lock);
-            continue;
-        }
-        /* Nobody writes: this message does, for everyone queued (in order). */
-        p->writing = true;
-        struct job *batch = p->head, *last = batch;
-        int n = 1;
-        for (; n < BATCH_MAX && last->next != NULL; n++)
-            last = last->next;
-        p->head = last->next;
-        if (p->head == NULL)
-            p->tail = &p->head;
-        p->queued -= (size_t)n;
-        pthread_mutex_unlock(&p->lock);
-
-        write_batch(p, batch, n);
-
-        pthread_mutex_lock(&p->lock);
-        for (int i = 0; i < n; i++) {
-            struct job *k = batch;
-            batch = batch->next; /* before done: a woken job's memory is its message's */
-            k->done = true;
-            if (k != &self)
-                pthread_cond_signal(&k->cv);
-        }
-        p->writing = false;
-        p->writes++;
-        p->written += (unsigned long)n;
-        /* The next batch is written by the first message still queued. */
-        if (p->head != NULL)
-            pthread_cond_signal(&p->head->cv);
-    }
-    pthread_mutex_unlock(&p->lock);
-    pthread_cond_destroy(&self.cv);
-    return self.rc == 0 ? DT_KEPT_STORED : DT_KEPT_FAILED;
-}
-
 /* ---- messages ---- */
 
 enum dt_kept dt_storepool_keep(struct dt_storepool *p, const struct dt_config *cfg,
                                const struct dt_record *rec, const char *qid, unsigned flags,
                                struct dt_ingest_result *out, struct dt_error *err)
 {
-    if (!p->pg) {
-        memset(out, 0, sizeof(*out));
-        return keep_sqlite(p, cfg, rec, flags, out, err);
-    }
+    if (!p->pg)
+        return dt_storewriter_keep(p->writer, cfg, rec, flags, out, err) == 0 ? DT_KEPT_STORED
+                                                                                : DT_KEPT_FAILED;
     struct dt_store *st = NULL;
     bool new_handle = false;
     memset(out, 0, sizeof(*out));
@@ -518,7 +407,6 @@ int dt_storepool_start(const struct dt_config *cfg, struct dt_storepool **out,
     p->spool_max = (size_t)cfg->spool_max_mb * 1024 * 1024;
     p->idle_cap = p->size;
     p->idle = calloc((size_t)p->idle_cap, sizeof(*p->idle));
-    p->tail = &p->head;
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->spool_lock, NULL);
     pthread_condattr_t ca;
@@ -530,6 +418,10 @@ int dt_storepool_start(const struct dt_config *cfg, struct dt_storepool **out,
     if (p->db == NULL || p->spool_path == NULL || p->idle == NULL) {
         dt_storepool_stop(p);
         return dt_error_set(err, "out of memory");
+    }
+    if (!p->pg && dt_storewriter_start(p->db, &p->writer, err) < 0) {
+        dt_storepool_stop(p);
+        return -1;
     }
     if (p->pg) {
         /* What an earlier run left in the spool goes first. */
@@ -567,9 +459,7 @@ void dt_storepool_stop(struct dt_storepool *p)
         pthread_join(p->replayer, NULL);
     for (int i = 0; i < p->n_idle; i++)
         dt_store_close(p->idle[i]);
-    /* No message is inside dt_storepool_keep any more (the caller's promise). */
-    assert(p->head == NULL && !p->writing);
-    dt_store_close(p->wst);
+    dt_storewriter_stop(p->writer);
     dt_spool_close(p->spool);
     pthread_cond_destroy(&p->returned);
     pthread_cond_destroy(&p->wake);
@@ -605,9 +495,12 @@ void dt_storepool_counters(struct dt_storepool *p, struct dt_storepool_counters 
         pthread_mutex_lock(&p->lock);
         c->spool_pending = p->pending;
         c->down = p->down;
-        c->queued = p->queued;
-        c->writes = p->writes;
-        c->written = p->written;
         pthread_mutex_unlock(&p->lock);
+        struct dt_storewriter_counters w;
+        dt_storewriter_counters(p->writer, &w);
+        c->queued = w.queued;
+        c->writes = w.commits;
+        c->written = w.records;
+        c->lost = w.lost;
     }
 }

@@ -1,25 +1,34 @@
 /*
- * check_storepool.c - the milter's store pool on SQLite (storepool.h):
- * group commit through one handle. Many threads keeping records at once get
- * exactly what keeping them one by one through dt_ingest_commit gives
- * (thread, new thread, duplicate, reply latency and usual); records queued
- * behind a busy writer go into one transaction, in arrival order, so a
- * reply written in the same group as its original finds it; a group that
- * cannot begin fails every message in it and the next one works again; a
- * database that cannot be opened fails each message, promptly, every time.
- * The PostgreSQL side of the pool (spool, outages, replay) is driven
- * through a real Postfix in tests/integration/run-pg-postfix.sh.
+ * check_storepool.c - the milter's store pool on SQLite (storepool.h,
+ * storewriter.h): one handle, records written in arrival order, committed
+ * in groups. Many threads keeping records at once get exactly what keeping
+ * them one by one through dt_ingest_commit gives (thread, new thread,
+ * duplicate, reply latency and usual); records queued behind a busy writer
+ * are written together, in order, so a reply finds its original in the
+ * same transaction; a message that comes alone is committed before it is
+ * answered, messages back to back share commits, which are made once due
+ * when mail stops; a commit that fails (a full disk: RLIMIT_FSIZE) counts
+ * the records answered for as lost, and from then on every record is
+ * committed before its answer; a group that cannot begin fails every
+ * message in it and the next one works again; a database that cannot be
+ * opened fails each message, promptly, every time. The PostgreSQL side of
+ * the pool (spool, outages, replay) is driven through a real Postfix in
+ * tests/integration/run-pg-postfix.sh.
  */
 #include <check.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dealtemp/ingest.h"
 #include "dealtemp/storepool.h"
+#include "dealtemp/storewriter.h"
 #include "store_helpers.h"
 #include "testutil.h"
 
@@ -111,6 +120,36 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* The pool's counters once n records are in ended transactions (bounded wait). */
+static struct dt_storepool_counters wait_written(struct dt_storepool *p, unsigned long n)
+{
+    struct dt_storepool_counters c;
+    for (int i = 0; i < 2000; i++) {
+        dt_storepool_counters(p, &c);
+        if (c.written >= n)
+            break;
+        usleep(1000);
+    }
+    ck_assert_uint_eq(c.written, n);
+    return c;
+}
+
+/* How many messages another connection sees in the database now (a reader:
+ * it waits for no lock, so it sees what is committed, no more). */
+static long events_seen(const char *path)
+{
+    sqlite3 *db3;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db3, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db3, "SELECT count(*) FROM events", -1, &s, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db3);
+    return n;
+}
+
 static void same_result(const struct dt_ingest_result *a, const struct dt_ingest_result *b,
                         int w, int i)
 {
@@ -140,11 +179,12 @@ START_TEST(concurrent_like_one_by_one)
     }
     for (int w = 0; w < WORKERS; w++)
         pthread_join(th[w], NULL);
-    struct dt_storepool_counters c;
-    dt_storepool_counters(p, &c);
+    /* What was left open is committed once due, with no more mail coming. */
+    struct dt_storepool_counters c = wait_written(p, WORKERS * 2 * PAIRS);
     dt_storepool_stop(p);
-    ck_assert_uint_eq(c.written, WORKERS * 2 * PAIRS);
     ck_assert_uint_eq(c.queued, 0);
+    ck_assert_uint_eq(c.lost, 0);
+    ck_assert_uint_lt(c.writes, c.written); /* records shared commits */
 
     /* The same messages one by one, worker after worker, into a fresh store. */
     char other[300];
@@ -347,6 +387,102 @@ START_TEST(unopenable_database_fails_each_message)
 }
 END_TEST
 
+START_TEST(alone_committed_before_answer_burst_after)
+{
+    struct dt_config *cfg = config_for(db);
+    struct dt_storepool *p;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_storepool_start(cfg, &p, &err) == 0, "%s", err.msg);
+    /* A message that comes alone is committed before it is answered. */
+    static struct one o;
+    for (int i = 0; i < 2; i++) {
+        o = (struct one){.p = p, .cfg = cfg};
+        make_rec(&o.m, i, 0, false);
+        keep_one(&o);
+        ck_assert_msg(o.kept == DT_KEPT_STORED, "%s", o.err.msg);
+        ck_assert_int_eq(events_seen(db), i + 1);
+        usleep(3 * DT_STOREWRITER_BUSY_GAP_MS * 1000);
+    }
+    /* Back to back (under load): answered at once, committed together, soon. */
+    enum { BURST = 100 };
+    for (int i = 0; i < BURST; i++) {
+        o = (struct one){.p = p, .cfg = cfg};
+        make_rec(&o.m, 2 + i % 5, i, i % 2 == 1);
+        keep_one(&o);
+        ck_assert_msg(o.kept == DT_KEPT_STORED, "%s", o.err.msg);
+    }
+    struct dt_storepool_counters c = wait_written(p, 2 + BURST);
+    ck_assert_int_eq(events_seen(db), 2 + BURST);
+    ck_assert_uint_le(c.writes, 2 + BURST / 2);
+    ck_assert_uint_eq(c.lost, 0);
+    dt_storepool_stop(p);
+    dt_config_unref(cfg);
+}
+END_TEST
+
+/* Files this process writes may not grow (RLIMIT_FSIZE): a full disk, for SQLite. */
+static void file_size_limit(bool on)
+{
+    struct rlimit rl;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+    rl.rlim_cur = on ? 0 : rl.rlim_max;
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+START_TEST(failed_commit_counts_lost_then_commits_first)
+{
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
+    struct dt_config *cfg = config_for(db);
+    struct dt_storepool *p;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_storepool_start(cfg, &p, &err) == 0, "%s", err.msg);
+    static struct one o, later, after;
+    /* Under load: records answered for and left open... */
+    for (int i = 0; i < 20; i++) {
+        o = (struct one){.p = p, .cfg = cfg};
+        make_rec(&o.m, 1, i, false);
+        keep_one(&o);
+        ck_assert_msg(o.kept == DT_KEPT_STORED, "%s", o.err.msg);
+    }
+    /* ... whose commit then fails: the disk is full. */
+    file_size_limit(true);
+    o = (struct one){.p = p, .cfg = cfg};
+    make_rec(&o.m, 2, 0, false);
+    keep_one(&o);
+    struct dt_storepool_counters c;
+    for (int i = 0; i < 2000; i++) {
+        dt_storepool_counters(p, &c);
+        if (c.lost > 0)
+            break;
+        usleep(1000);
+    }
+    ck_assert_uint_gt(c.lost, 0);
+    /* From now on a commit comes before the answer, even for messages back to
+     * back (which alone would be answered first): the failure shows on each. */
+    for (int i = 0; i < 3; i++) {
+        later = (struct one){.p = p, .cfg = cfg};
+        make_rec(&later.m, 3, i, false);
+        keep_one(&later);
+        ck_assert_int_eq(later.kept, DT_KEPT_FAILED);
+        ck_assert(!later.res.recorded && later.res.thread_id[0] == '\0');
+    }
+    file_size_limit(false);
+    long before = events_seen(db);
+    after = (struct one){.p = p, .cfg = cfg};
+    make_rec(&after.m, 4, 0, false);
+    keep_one(&after); /* right behind the last: not alone, yet committed first */
+    ck_assert_msg(after.kept == DT_KEPT_STORED, "%s", after.err.msg);
+    ck_assert_int_eq(events_seen(db), before + 1);
+    /* Each record is in the database, or counted lost, or was refused to its
+     * message (o, if its own group came due and its commit failed first). */
+    long seen = events_seen(db);
+    dt_storepool_counters(p, &c);
+    ck_assert_int_eq(seen + (long)c.lost, 20 + (o.kept == DT_KEPT_STORED) + 1);
+    dt_storepool_stop(p);
+    dt_config_unref(cfg);
+}
+END_TEST
+
 static Suite *storepool_suite(void)
 {
     Suite *s = suite_create("storepool");
@@ -357,6 +493,8 @@ static Suite *storepool_suite(void)
     tcase_add_test(tc, queued_reply_finds_original_in_same_group);
     tcase_add_test(tc, group_that_cannot_begin_fails_whole);
     tcase_add_test(tc, unopenable_database_fails_each_message);
+    tcase_add_test(tc, alone_committed_before_answer_burst_after);
+    tcase_add_test(tc, failed_commit_counts_lost_then_commits_first);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -21,13 +21,8 @@
  *
  * A SQLite database has no outage: it is a local file, errors are
  * reported as before (store_errors), and nothing is spooled. The pool
- * keeps one handle and commits in groups: records that arrive while one
- * message is writing are written together by the next, in arrival order,
- * in one transaction, and each message is answered after that commit
- * (its thread and reply latency read after every record queued before
- * it, so a reply in the same group as its original still finds it). A
- * group that cannot be begun or committed fails whole (each message
- * gets the error); a record that fails inside one is undone alone.
+ * keeps one handle and writes records in arrival order, committing them
+ * in groups under load (storewriter.h: what that costs, and its bound).
  */
 #ifndef DEALTEMP_STOREPOOL_H
 #define DEALTEMP_STOREPOOL_H
@@ -68,8 +63,9 @@ struct dt_storepool_counters {
     unsigned long outages;       /* times the database went away */
     bool down;                   /* the database is away now */
     /* SQLite, this pool: records waiting for the writer now; transactions
-     * the writers ran (committed or not), and the records they held. */
-    unsigned long queued, writes, written;
+     * the writers ran (committed or not), and the records they held;
+     * records answered for whose commit then failed. */
+    unsigned long queued, writes, written, lost;
 };
 void dt_storepool_counters(struct dt_storepool *p, struct dt_storepool_counters *c);
 
