@@ -12,7 +12,7 @@
 # Each cycle sends the same load to every instance in turn (interleaved,
 # the order rotated each cycle, so a busy moment of this shared machine
 # falls on all of them): tests/bench/smtp-load.c, DT_LOAD_SESSIONS SMTP
-# sessions at once (20) of DT_LOAD_MESSAGES messages each (50) of
+# sessions at once (20) of DT_LOAD_MESSAGES messages each (100) of
 # DT_LOAD_BYTES (2048) bytes, an outbound sales mail and the customer's reply
 # to it in turn; then it waits until that Postfix has delivered everything,
 # so no delivery runs into the next measurement. Postfix's in_flow_delay is
@@ -50,7 +50,7 @@ dt_init postfix postconf smtp-sink timeout cc pkg-config sqlite3
 
 CYCLES=${DT_LOAD_CYCLES:-3}
 SESSIONS=${DT_LOAD_SESSIONS:-20}
-MESSAGES=${DT_LOAD_MESSAGES:-50}
+MESSAGES=${DT_LOAD_MESSAGES:-100}
 BYTES=${DT_LOAD_BYTES:-2048}
 CONFIGS=${DT_LOAD_CONFIGS:-"none noop-unix noop-tcp dealtemp-unix dealtemp-tcp"}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
