@@ -4,8 +4,10 @@
  * PostgreSQL database (the "-pg" TCases, when make check started a
  * server; store_fixture.h). Threading (In-Reply-To, thread keys, subject
  * fallback inside and outside its window and pair), duplicates, scan
- * order and filters, purge, counts, batches, and a copy into another
- * store. Opening, the schema and its version are in check_store_open.c;
+ * order and filters (a scan's statement reused, nested), purge, counts,
+ * batches, a copy into another store, and what a handle remembers to skip
+ * writes (people, names, subjects, who met where) staying right across
+ * another handle's purge, its own, and a batch rolled back. Opening, the schema and its version are in check_store_open.c;
  * PostgreSQL's own cases in check_store_pg.c.
  * Concurrency, crashes and locks are in check_store_stress.c; migrating a
  * version 1 database and the digest records in check_store_digest.c.
@@ -366,6 +368,85 @@ START_TEST(scan_filters)
 }
 END_TEST
 
+/*
+ * A handle remembers people ids, names, threads' subjects and who met in
+ * which thread, to skip statements that would change nothing (SQLite,
+ * store_sqlite_known.c). Another connection's purge deletes those rows and
+ * hands the ids out again; a purge on the handle itself does the same;
+ * the next record must still name the right people, name and thread.
+ */
+static void purge_then_reuse(struct dt_store *a, struct dt_store *b)
+{
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"k1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9,
+                       NULL});
+    size_t gone;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_purge(b, T0 + DAY, &gone, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(gone, 1);
+    /* new people take the freed ids (rowids start over in an empty table) */
+    put(b, &(struct m){"k2@other", NULL, NULL, T0 + 2 * DAY, true, "carl@other", "dave@other",
+                       "Demo", 0.2, NULL});
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"k3@corp", "k1@corp", NULL, T0 + 3 * DAY, true, "ann@corp", "bob@cust",
+                       "Re: Offerte", 0.4, NULL});
+    struct seen r = scan(a, NULL);
+    ck_assert_uint_eq(r.n, 2);
+    for (size_t i = 0; i < r.n; i++) {
+        bool ours = r.thread[i] == dt_msgid_hash("k1@corp");
+        ck_assert_str_eq(r.rep[i], ours ? "ann@corp" : "carl@other");
+        ck_assert_str_eq(r.cp[i], ours ? "bob@cust" : "dave@other");
+        ck_assert_str_eq(r.name[i], ours ? "Bob Jansen" : "(null)");
+        ck_assert_str_eq(r.subject[i], ours ? "Re: Offerte" : "Demo");
+    }
+    /* ann's thread is found again through who-met-whom (the rep filter) */
+    r = scan(a, &(struct dt_store_filter){.rep = "ann@corp"});
+    ck_assert_uint_eq(r.n, 1);
+}
+
+START_TEST(remembered_rows_survive_another_handles_purge)
+{
+    struct dt_store *a = open_ok(), *b = open_ok();
+    purge_then_reuse(a, b);
+    dt_store_close(b);
+    dt_store_close(a);
+}
+END_TEST
+
+START_TEST(remembered_rows_survive_own_purge)
+{
+    struct dt_store *a = open_ok();
+    purge_then_reuse(a, a);
+    dt_store_close(a);
+}
+END_TEST
+
+START_TEST(remembered_rows_forgotten_with_a_rolled_back_batch)
+{
+    struct dt_store *a = open_ok();
+    struct dt_error err = {""};
+    /* ann and bob get people ids in a batch that is then dropped */
+    ck_assert_msg(dt_store_begin(a, &err) == 0, "%s", err.msg);
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"r1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9,
+                       NULL});
+    ck_assert_msg(dt_store_rollback(a, &err) == 0, "%s", err.msg);
+    /* their ids go to others; then ann writes to bob for real */
+    put(a, &(struct m){"r2@other", NULL, NULL, T0 + DAY, true, "carl@other", "dave@other", "Demo",
+                       0.2, NULL});
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"r3@corp", NULL, NULL, T0 + 2 * DAY, true, "ann@corp", "bob@cust",
+                       "Offerte", 0.9, NULL});
+    struct seen r = scan(a, &(struct dt_store_filter){.thread = dt_msgid_hash("r3@corp")});
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.rep[0], "ann@corp");
+    ck_assert_str_eq(r.cp[0], "bob@cust");
+    ck_assert_str_eq(r.name[0], "Bob Jansen");
+    ck_assert_uint_eq(counts(a).outbound, 2);
+    dt_store_close(a);
+}
+END_TEST
+
 START_TEST(subject_filled_later_and_null_people)
 {
     struct dt_store *st = open_ok();
@@ -597,6 +678,9 @@ static void read_tests(TCase *tc)
     tcase_add_test(tc, scan_order_and_rows);
     tcase_add_test(tc, scan_filters);
     tcase_add_test(tc, scan_repeated_nested_and_after_writes);
+    tcase_add_test(tc, remembered_rows_survive_another_handles_purge);
+    tcase_add_test(tc, remembered_rows_survive_own_purge);
+    tcase_add_test(tc, remembered_rows_forgotten_with_a_rolled_back_batch);
     tcase_add_test(tc, subject_filled_later_and_null_people);
     tcase_add_test(tc, purge_and_counts);
     tcase_add_test(tc, batches);
