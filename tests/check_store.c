@@ -7,8 +7,9 @@
  * order and filters (a scan's statement reused, nested), purge, counts,
  * batches, a copy into another store, and what a handle remembers to skip
  * writes (people, names, subjects, who met where) staying right across
- * another handle's purge, its own, and a batch rolled back. Opening, the schema and its version are in check_store_open.c;
- * PostgreSQL's own cases in check_store_pg.c.
+ * another handle's purge, its own, and a batch rolled back. Opening, the
+ * schema and its version are in check_store_open.c; PostgreSQL's own cases
+ * in check_store_pg.c.
  * Concurrency, crashes and locks are in check_store_stress.c; migrating a
  * version 1 database and the digest records in check_store_digest.c.
  */
