@@ -15,10 +15,11 @@ set -eu
 # miltertest, python3, iproute2 (ss finds free loopback ports),
 # man-db/groff-base (man pages), systemd (systemd-analyze verify of the
 # units), procps (/bin/kill, which the milter's unit reloads with and
-# verify insists on).
+# verify insists on), chromium (run-report.sh renders the report's page in
+# it, headless, and screenshots it).
 PKGS="build-essential pkg-config libmilter-dev libetpan-dev libconfig-dev check libsubunit-dev
 libsqlite3-dev libpq-dev sqlite3 postgresql postfix swaks miltertest python3 iproute2 man-db
-groff-base systemd procps"
+groff-base systemd procps chromium"
 
 # Debian's postgresql creates and starts a system cluster "main" when it is
 # installed; the tests never use one. Before installing it, createcluster.conf

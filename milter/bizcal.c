@@ -13,6 +13,9 @@
  * Business time is summed per stretch of constant UTC offset, where local
  * time runs with real time and working seconds are a closed formula (whole
  * weeks at once): O(offset changes in the span + 1), about two a year.
+ * Under the footer rule a span of 400 years or more is counted as whole
+ * 400-year cycles (one counted, then multiplied) plus a rest, so no span
+ * walks more than the file's transitions and 800 years of rule changes.
  */
 #include "dealtemp/bizcal.h"
 
@@ -34,6 +37,11 @@
  * than a few tens of thousands of rule transitions.
  */
 #define T_LIMIT ((int64_t)1 << 38)
+/*
+ * The Gregorian calendar repeats every 400 years: 146,097 days, which are
+ * 20,871 whole weeks, so weekdays and the footer's DST rules repeat too.
+ */
+#define CYCLE_S ((int64_t)146097 * 86400)
 #define OFF_MIN (-89999L) /* RFC 8536 3.2: utoff SHOULD be in [-89999, 93599] */
 #define OFF_MAX 93599L
 
@@ -263,30 +271,22 @@ static void rule_events(const struct posix_tz *pt, int64_t y, int64_t at[8], boo
         }
 }
 
-static long posix_offset(const struct posix_tz *pt, int64_t t)
+/* The footer rule's offset at t; *next: the first instant > t it may change at. */
+static long posix_stretch(const struct posix_tz *pt, int64_t t, int64_t *next)
 {
+    *next = INT64_MAX;
     if (!pt->has_dst)
         return pt->std_off;
     int64_t at[8];
     bool is_start[8];
     rule_events(pt, year_of_days(floor_div(t + pt->std_off, 86400)), at, is_start);
     long off = pt->std_off;
-    for (int i = 0; i < 8 && at[i] <= t; i++)
+    int i = 0;
+    for (; i < 8 && at[i] <= t; i++)
         off = is_start[i] ? pt->dst_off : pt->std_off;
+    if (i < 8)
+        *next = at[i];
     return off;
-}
-
-static int64_t posix_next(const struct posix_tz *pt, int64_t t)
-{
-    if (!pt->has_dst)
-        return INT64_MAX;
-    int64_t at[8];
-    bool is_start[8];
-    rule_events(pt, year_of_days(floor_div(t + pt->std_off, 86400)), at, is_start);
-    for (int i = 0; i < 8; i++)
-        if (at[i] > t)
-            return at[i];
-    return INT64_MAX;
 }
 
 /* ---- zone lookups ---- */
@@ -311,31 +311,30 @@ static bool in_footer(const struct dt_tz *tz, int64_t t)
     return tz->has_footer && (tz->ntrans == 0 || t >= tz->trans[tz->ntrans - 1]);
 }
 
-static long offset_at(const struct dt_tz *tz, int64_t t)
+/*
+ * The offset in force at t, and in *next the first instant > t at which it
+ * may change (INT64_MAX: never): one lookup for both.
+ */
+static long stretch_at(const struct dt_tz *tz, int64_t t, int64_t *next)
 {
     if (in_footer(tz, t))
-        return posix_offset(&tz->footer, t);
-    if (tz->ntrans == 0 || t < tz->trans[0])
+        return posix_stretch(&tz->footer, t, next);
+    *next = INT64_MAX;
+    if (tz->ntrans == 0 || t < tz->trans[0]) {
+        if (tz->ntrans > 0)
+            *next = tz->trans[0];
         return tz->utoff[0]; /* RFC 8536: before the first transition, type 0 */
-    return tz->utoff[tz->tidx[trans_index(tz, t)]];
-}
-
-/* The first instant > t at which the offset may change, or INT64_MAX. */
-static int64_t next_change(const struct dt_tz *tz, int64_t t)
-{
-    if (in_footer(tz, t))
-        return posix_next(&tz->footer, t);
-    if (tz->ntrans == 0)
-        return INT64_MAX;
-    if (t < tz->trans[0])
-        return tz->trans[0];
+    }
     size_t i = trans_index(tz, t);
-    return i + 1 < tz->ntrans ? tz->trans[i + 1] : INT64_MAX;
+    if (i + 1 < tz->ntrans)
+        *next = tz->trans[i + 1];
+    return tz->utoff[tz->tidx[i]];
 }
 
 long dt_tz_offset(const struct dt_tz *tz, time_t t)
 {
-    return tz == NULL ? 0 : offset_at(tz, clamp_t((int64_t)t));
+    int64_t next;
+    return tz == NULL ? 0 : stretch_at(tz, clamp_t((int64_t)t), &next);
 }
 
 /* ---- TZif ---- */
@@ -609,6 +608,21 @@ static int64_t worked_until(const struct week *w, int64_t x)
     return weeks * w->before[7] + w->before[wd] + part;
 }
 
+/* Working seconds in [t, end), stretch by stretch of one UTC offset. */
+static long long sum_stretches(const struct week *w, const struct dt_tz *tz, int64_t t, int64_t end)
+{
+    long long total = 0;
+    /* Within a stretch of one UTC offset, local time moves with real time. */
+    while (t < end) {
+        int64_t next = INT64_MAX;
+        long off = tz != NULL ? stretch_at(tz, t, &next) : 0;
+        int64_t e = (next > t && next < end) ? next : end;
+        total += worked_until(w, e + off) - worked_until(w, t + off);
+        t = e;
+    }
+    return total;
+}
+
 long long dt_business_seconds(const struct dt_business_hours *bh, time_t a, time_t b)
 {
     if (bh == NULL || b <= a || bh->start_min < 0 || bh->end_min > 1440 ||
@@ -620,15 +634,24 @@ long long dt_business_seconds(const struct dt_business_hours *bh, time_t a, time
     for (int i = 0; i < 7; i++)
         w.before[i + 1] = w.before[i] + ((w.days & (1u << i)) ? w.len : 0);
 
+    const struct dt_tz *tz = bh->tz;
     int64_t t = clamp_t((int64_t)a), end = clamp_t((int64_t)b);
     long long total = 0;
-    /* Within a stretch of one UTC offset, local time moves with real time. */
-    while (t < end) {
-        long off = bh->tz ? offset_at(bh->tz, t) : 0;
-        int64_t next = bh->tz ? next_change(bh->tz, t) : INT64_MAX;
-        int64_t e = (next > t && next < end) ? next : end;
-        total += worked_until(&w, e + off) - worked_until(&w, t + off);
-        t = e;
+    if (tz != NULL && tz->has_footer && tz->footer.has_dst && end - t >= CYCLE_S) {
+        /* The table's transitions first, one stretch each (a few hundred at most). */
+        int64_t foot = tz->ntrans > 0 ? tz->trans[tz->ntrans - 1] : INT64_MIN;
+        if (t < foot) {
+            int64_t e = end < foot ? end : foot;
+            total += sum_stretches(&w, tz, t, e);
+            t = e;
+        }
+        /* Under the footer's rule every 400-year cycle holds the same working
+         * seconds wherever it starts: count one and multiply. */
+        if (end - t >= CYCLE_S) {
+            int64_t k = (end - t) / CYCLE_S;
+            total += k * sum_stretches(&w, tz, t, t + CYCLE_S);
+            t += k * CYCLE_S;
+        }
     }
-    return total;
+    return total + sum_stretches(&w, tz, t, end);
 }

@@ -45,7 +45,8 @@ enum {
     OPT_SEND,
     OPT_FORCE,
     OPT_FROM,
-    OPT_TO
+    OPT_TO,
+    OPT_HTML
 };
 
 /* Every command takes -c/--config (but version) and -h/--help. */
@@ -72,6 +73,15 @@ static const struct option migrate_opts[] = {
     {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
     {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0}};
+static const struct option report_opts[] = {
+    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+    {"rep", required_argument, NULL, OPT_REP},  {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"json", no_argument, NULL, OPT_JSON},      {"html", required_argument, NULL, OPT_HTML},
+    {NULL, 0, NULL, 0}};
+static const struct option stats_opts[] = {{"config", required_argument, NULL, 'c'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {"as-of", required_argument, NULL, OPT_AS_OF},
+                                           {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 #define OPT_CONFIG                                                                                 \
@@ -129,22 +139,27 @@ static const struct command {
          OPT_CONFIG
          "  --rep ADDR         only the threads this rep owns\n"
          "  --state S          only threads in state S: open, waiting, warm,\n"
-         "                     cooling, stalled or slowed\n" OPT_AS_OF_TEXT
+         "                     cooling, stalled, slowed, hesitant or carried-away\n" OPT_AS_OF_TEXT
          "  --json             one JSON object per thread instead of the table\n" OPT_HELP,
          ":c:h", threads_opts, false},
-    [DT_CLI_STATS] = {"stats", " [-c CONF]",
+    [DT_CLI_STATS] = {"stats", " [-c CONF] [--as-of TIME]",
                       "Score histogram, level shares, thresholds that would flag 5/10/20 % of\n"
-                      "outbound mail, counts per rep, and the running milter's counters.\n"
-                      "The database must exist.\n",
-                      OPT_CONFIG OPT_HELP, ":c:h", only_common, false},
+                      "outbound mail - each with the reply rates of the mail above and below\n"
+                      "it, as if it were in force - counts per rep, and the running milter's\n"
+                      "counters. The database must exist.\n",
+                      OPT_CONFIG
+                      "  --as-of TIME       judge the replies as at TIME instead of now (as for\n"
+                      "                     report): 2026-11-20, 2026-11-20T09:00:00Z or now\n" OPT_HELP,
+                      ":c:h", stats_opts, false},
     [DT_CLI_PURGE] = {"purge", " [-c CONF]",
                       "Delete the messages older than retention_days and say how many went.\n"
                       "The database must exist.\n",
                       OPT_CONFIG OPT_HELP, ":c:h", only_common, false},
     [DT_CLI_DIGEST] = {"digest",
                        " [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]",
-                       "Build each rep's digest of stalled, cooling and slowed deals (and the\n"
-                       "managers' roll-ups). The database must exist.\n",
+                       "Build each rep's digest of stalled, cooling, hesitant, slowed and\n"
+                       "carried-away deals (and the managers' roll-ups). The database must\n"
+                       "exist.\n",
                        OPT_CONFIG
                        "  --rep ADDR         only this rep's digest (no roll-ups)\n" OPT_AS_OF_TEXT
                        "  --dry-run          write the digests to standard output as an mbox;\n"
@@ -165,6 +180,20 @@ static const struct command {
          "  --from DB          the store to copy from (a SQLite file or a PostgreSQL URL)\n"
          "  --to DB            the store to copy into; both or neither\n" OPT_HELP,
          ":c:h", migrate_opts, false},
+    [DT_CLI_REPORT] =
+        {"report", " [-c CONF] [--as-of TIME] [--rep ADDR] (--json | --html FILE)",
+         "The team's own evidence: for outbound mail of each euphoria level, how\n"
+         "often the customer answered within report.window (7 days) and how fast -\n"
+         "for the team, per rep and per month, with 95 % intervals and one plain\n"
+         "statement of the difference between euphoric and calm mail. Mail younger\n"
+         "than the window is pending and left out of the rates. The database must\n"
+         "exist.\n",
+         OPT_CONFIG
+         "  --rep ADDR         only this rep's mail (the report holds no one else's)\n" OPT_AS_OF_TEXT
+         "  --json             the figures as one JSON object on standard output\n"
+         "  --html FILE        a page with the charts and their tables (- = standard\n"
+         "                     output); exactly one of --json and --html\n" OPT_HELP,
+         ":c:h", report_opts, false},
     [DT_CLI_VERSION] = {"version", "",
                         "Print the version (also dealtemp -V, dealtemp --version).\n", OPT_HELP,
                         ":h", help_only, false},
@@ -288,7 +317,7 @@ static int take_option(int ch, const char *name, struct dt_cli *cli, time_t now,
         if (dt_state_parse(optarg, &st) < 0)
             return dt_error_set(err,
                                 "%s: --state %.80s: not one of open, waiting, warm, cooling, "
-                                "stalled, slowed",
+                                "stalled, slowed, hesitant, carried-away",
                                 name, optarg);
         cli->state = (int)st;
         return 0;
@@ -301,6 +330,9 @@ static int take_option(int ch, const char *name, struct dt_cli *cli, time_t now,
         return 0;
     case OPT_JSON:
         cli->json = true;
+        return 0;
+    case OPT_HTML:
+        cli->html = optarg;
         return 0;
     case OPT_DRY_RUN:
         *modes |= 1;
@@ -347,6 +379,13 @@ static int complete(const struct command *c, struct dt_cli *cli, char **ops, siz
     case DT_CLI_DIGEST:
         if (modes != 1 && modes != 2)
             return dt_error_set(err, "digest: give exactly one of --dry-run or --send");
+        break;
+    case DT_CLI_REPORT:
+        if (cli->json == (cli->html != NULL))
+            return dt_error_set(err, "report: give exactly one of --json or --html FILE");
+        if (cli->html != NULL && *cli->html == '\0')
+            return dt_error_set(err, "report: --html needs a file name (or - for standard "
+                                     "output)");
         break;
     case DT_CLI_MIGRATE:
         if ((cli->from == NULL) != (cli->to == NULL))

@@ -453,6 +453,7 @@ static int parse(struct load *ld, config_t *lc, const char *path, const char *ex
     dt_euphoria_defaults(&cfg->euphoria);
     dt_cooling_defaults(&cfg->cooling);
     dt_tone_defaults(&cfg->tone);
+    cfg->report_window = 7 * 86400L;
     cfg->hours =
         (struct dt_business_hours){.days = DT_WEEKDAYS, .start_min = 9 * 60, .end_min = 17 * 60};
     cfg->socket_mode = 0660;

@@ -9,7 +9,8 @@
  * dt_config_digest_defaults(), dt_config_digest_free().
  *
  *   managers = ( { address = "boss@corp.example";
- *                  reps = [ "ann@corp.example", "@sales.corp.example" ]; } );
+ *                  reps = [ "ann@corp.example", "@sales.corp.example" ];
+ *                  weekly_report = true; } );
  *   languages = { de = [ "@corp.de", "jan@corp.example" ]; fr = [ "@corp.fr" ]; };
  *
  * languages is a group keyed by language because language codes are valid
@@ -129,7 +130,7 @@ static int parse_manager(const struct dt_config *cfg, struct dt_digest_manager *
                          const config_setting_t *g, const config_setting_t **at, char *why,
                          size_t size)
 {
-    const config_setting_t *addr = NULL, *reps = NULL;
+    const config_setting_t *addr = NULL, *reps = NULL, *weekly = NULL;
     *at = g;
     if (!config_setting_is_group(g))
         return reason(why, size, "expected a list of managers (" MANAGERS_FORM ")");
@@ -141,9 +142,13 @@ static int parse_manager(const struct dt_config *cfg, struct dt_digest_manager *
             addr = e;
         } else if (strcmp(name, "reps") == 0) {
             reps = e;
+        } else if (strcmp(name, "weekly_report") == 0) {
+            weekly = e;
         } else {
             *at = e;
-            return reason(why, size, "unknown key '%.80s' (a manager has address and reps)", name);
+            return reason(why, size,
+                          "unknown key '%.80s' (a manager has address, reps and weekly_report)",
+                          name);
         }
     }
     if (!addr)
@@ -158,6 +163,12 @@ static int parse_manager(const struct dt_config *cfg, struct dt_digest_manager *
     for (const struct dt_digest_manager *o = cfg->managers; o < m; o++)
         if (strcasecmp(o->address, m->address) == 0)
             return reason(why, size, "'%.80s' is listed twice", m->address);
+    if (weekly != NULL) {
+        *at = weekly;
+        if (config_setting_type(weekly) != CONFIG_TYPE_BOOL)
+            return reason(why, size, "weekly_report: expected true or false");
+        m->weekly_report = config_setting_get_bool(weekly) != 0;
+    }
     if (!reps) {
         *at = g;
         return reason(why, size, "'%.80s' has no reps", m->address);

@@ -294,6 +294,9 @@ const struct key dt_config_keys[] = {
      .check = dt_config_check_rep},
     DURATION("nudge.interval", nudge_interval),
 
+    {.name = "report", .type = KEY_GROUP},
+    DURATION("report.window", report_window),
+
     /* After internal_domains: the default sender and the managers' reps depend on it. */
     {.name = "digest", .type = KEY_GROUP},
     STRING("digest.from", digest_from, NULL, dt_config_check_address),

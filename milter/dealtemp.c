@@ -8,9 +8,10 @@
  *   dealtemp check-config -c CONF          validate; exit 0 or 1
  *   dealtemp import  [-c CONF] [--mbox FILE]... [--maildir DIR]...
  *   dealtemp threads [-c CONF] [--rep ADDR] [--state S] [--as-of TIME] [--json]
- *   dealtemp stats   [-c CONF]
+ *   dealtemp stats   [-c CONF] [--as-of TIME]
  *   dealtemp purge   [-c CONF]                 forget messages older than retention_days
  *   dealtemp digest  [-c CONF] [--rep ADDR] [--as-of TIME] (--dry-run | --send) [--force]
+ *   dealtemp report  [-c CONF] [--as-of TIME] [--rep ADDR] (--json | --html FILE)
  *   dealtemp version
  *   dealtemp help [COMMAND], dealtemp COMMAND --help
  *
@@ -41,6 +42,8 @@
 #include "dealtemp/import.h"
 #include "dealtemp/migrate.h"
 #include "dealtemp/purge.h"
+#include "dealtemp/outcomes.h"
+#include "dealtemp/outcomes_html.h"
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
@@ -230,7 +233,74 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
                 cli->rep, n, n == 1 ? "" : "s");
 }
 
-static int cmd_stats(const struct dt_config *cfg)
+/*
+ * The page of report --html into file ("-": standard output, whose errors
+ * run() reports). A file that could not be written whole is removed: half
+ * a page would look like a whole one. 0, or 1 after saying why.
+ */
+static int write_page(const char *file, const struct dt_buf *b)
+{
+    if (strcmp(file, "-") == 0) {
+        fwrite(b->data, 1, b->len, stdout);
+        return 0;
+    }
+    FILE *fp = fopen(file, "w");
+    if (fp == NULL) {
+        fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    bool bad = fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0;
+    int saved = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = true;
+        saved = errno;
+    }
+    if (!bad)
+        return 0;
+    fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(saved ? saved : EIO));
+    unlink(file);
+    return 1;
+}
+
+/* report: the team's (or --rep's) reply outcomes by level (outcomes.h), as JSON or a page. */
+static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
+{
+    struct dt_store *st = open_store(cfg, false);
+    if (st == NULL)
+        return 1;
+    struct dt_outcomes o;
+    struct dt_error err = {{0}};
+    int rc = dt_outcomes_collect(st, cfg, cli->as_of, cli->rep, &o, &err);
+    dt_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        return 1;
+    }
+    struct dt_buf b = DT_BUF_INIT;
+    const char *lang = dt_config_digest_language_for(cfg, cli->rep);
+    if (cli->html != NULL)
+        dt_outcomes_html(&o, cfg, lang, cli->rep, &b);
+    else
+        dt_outcomes_json(&o, lang, &b);
+    bool none = cli->rep != NULL && o.n_reps == 0;
+    dt_outcomes_free(&o);
+    if (dt_buf_failed(&b)) {
+        dt_buf_free(&b);
+        fprintf(stderr, "dealtemp: out of memory\n");
+        return 1;
+    }
+    int status = 0;
+    if (cli->html != NULL)
+        status = write_page(cli->html, &b);
+    else
+        fwrite(b.data, 1, b.len, stdout);
+    dt_buf_free(&b);
+    if (none)
+        fprintf(stderr, "dealtemp: no outbound mail of %s\n", cli->rep);
+    return status;
+}
+
+static int cmd_stats(const struct dt_config *cfg, const struct dt_cli *cli)
 {
     struct dt_store *st = open_store(cfg, false);
     if (st == NULL)
@@ -238,6 +308,8 @@ static int cmd_stats(const struct dt_config *cfg)
     struct dt_stats s;
     struct dt_error err = {{0}};
     int rc = dt_stats_collect(st, cfg, &s, &err);
+    if (rc == 0)
+        rc = dt_stats_collect_outcomes(st, cfg, cli->as_of, &s, &err);
     dt_store_close(st);
     if (rc < 0) {
         fprintf(stderr, "dealtemp: %s\n", err.msg);
@@ -318,12 +390,16 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
         total.duplicates += s.duplicates;
         total.ignored += s.ignored;
         total.malformed += s.malformed;
+        total.dates_out_of_range += s.dates_out_of_range;
         total.seconds += s.seconds;
     }
     dt_store_close(st);
-    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed "
+    char dates[64] = "";
+    if (total.dates_out_of_range > 0)
+        snprintf(dates, sizeof(dates), ", %zu dates out of range", total.dates_out_of_range);
+    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s "
            "(%.1f s)\n",
-           total.seen, total.imported, total.duplicates, total.ignored, total.malformed,
+           total.seen, total.imported, total.duplicates, total.ignored, total.malformed, dates,
            total.seconds);
     return status;
 }
@@ -425,7 +501,10 @@ static int run(const struct dt_cli *cli, const char *exe)
         status = cmd_threads(cfg, cli);
         break;
     case DT_CLI_STATS:
-        status = cmd_stats(cfg);
+        status = cmd_stats(cfg, cli);
+        break;
+    case DT_CLI_REPORT:
+        status = cmd_report(cfg, cli);
         break;
     case DT_CLI_PURGE:
         status = cmd_purge(cfg);

@@ -701,7 +701,7 @@ static void rollup_rep(const struct dt_rollup_line *l, const struct dt_digest_la
 }
 
 void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, struct dt_buf *out)
+                           const struct dt_digest_lang *L, const char *extra, struct dt_buf *out)
 {
     struct dt_buf b = DT_BUF_INIT;
     char today[48];
@@ -721,7 +721,7 @@ void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t 
     dt_buf_printf(&b, "\n%s%s", L->rollup_total, L->colon);
     for (int s = 0; s < DT_DG_NSTATES; s++)
         dt_buf_printf(&b, "%s %s %zu", s ? "," : "", dt_dg_section(L, s), t[s]);
-    dt_buf_printf(&b, "\n\n%s\n", L->rollup_footer);
+    dt_buf_printf(&b, "\n\n%s%s%s\n", extra ? extra : "", extra ? "\n" : "", L->rollup_footer);
     wrap(b.data ? b.data : "", b.len, out);
     if (dt_buf_failed(&b))
         out->failed = true;
@@ -739,7 +739,8 @@ static void rollup_cell(struct dt_buf *b, size_t v, int s, bool bold)
 }
 
 void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, const char *title, struct dt_buf *b)
+                           const struct dt_digest_lang *L, const char *title, const char *extra,
+                           struct dt_buf *b)
 {
     html_open(b, L, title, L->rollup_heading, title, as_of);
     html_paragraph(b, L->rollup_intro);
@@ -779,6 +780,7 @@ void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t 
     for (int s = 0; s < DT_DG_NSTATES; s++)
         rollup_cell(b, t[s], s, true);
     dt_buf_puts(b, "</tr>\n</table>\n</td></tr>\n");
+    dt_buf_puts(b, extra ? extra : ""); /* rows of its own: the weekly view */
     html_close(b, L->rollup_footer);
 }
 

@@ -25,6 +25,7 @@
 
 #include "dealtemp/digest.h"
 #include "dealtemp/hash.h"
+#include "dealtemp/outcomes_html.h"
 #include "digest_render_int.h"
 
 #define ADDR_MAX 320
@@ -501,6 +502,14 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
                             time_t as_of, const struct dt_config *cfg, struct dt_buf *out,
                             struct dt_error *err)
 {
+    return dt_digest_render_rollup_weekly(manager, lines, n, as_of, NULL, cfg, out, err);
+}
+
+int dt_digest_render_rollup_weekly(const char *manager, const struct dt_rollup_line *lines,
+                                   size_t n, time_t as_of, const struct dt_outcomes *weekly,
+                                   const struct dt_config *cfg, struct dt_buf *out,
+                                   struct dt_error *err)
+{
     if (!cfg || !out || (n > 0 && !lines))
         return dt_error_set(err, "digest: nothing to render");
     if (!plain_addr(manager))
@@ -518,9 +527,21 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
         for (int s = 0; s < DT_DIGEST_SECTIONS; s++)
             total += lines[i].n[s];
     struct dt_buf subject = DT_BUF_INIT, text = DT_BUF_INIT, html = DT_BUF_INIT;
+    struct dt_buf wtext = DT_BUF_INIT, whtml = DT_BUF_INIT;
+    if (weekly != NULL) { /* the team's evidence, in the manager's language */
+        dt_outcomes_text(weekly, cfg, L->code, &wtext);
+        dt_buf_puts(&whtml, "<tr><td style=\"padding:8px 24px 8px 24px;\">\n");
+        dt_outcomes_html_charts(weekly, cfg, L->code, &whtml);
+        dt_buf_puts(&whtml, "</td></tr>\n");
+        if (dt_buf_failed(&wtext) || dt_buf_failed(&whtml))
+            text.failed = true; /* finish() says out of memory */
+    }
     dt_digest_subject(L, L->rollup_prefix, total, as_of, &subject);
-    dt_digest_rollup_text(lines, n, as_of, L, &text);
-    dt_digest_rollup_html(lines, n, as_of, L, subject.data ? subject.data : "", &html);
+    dt_digest_rollup_text(lines, n, as_of, L, weekly ? wtext.data : NULL, &text);
+    dt_digest_rollup_html(lines, n, as_of, L, subject.data ? subject.data : "",
+                          weekly ? whtml.data : NULL, &html);
+    dt_buf_free(&wtext);
+    dt_buf_free(&whtml);
 
     struct msg m = {
         .from = from, .to = manager, .kind = "rollup", .domain = domain, .as_of = as_of};

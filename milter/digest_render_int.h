@@ -219,9 +219,12 @@ int dt_dg_render_note(const struct dt_config *cfg, const char *to, const char *k
 void dt_digest_text(const struct dt_digest *d, const struct dt_digest_lang *L, struct dt_buf *out);
 void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, const char *title,
                     struct dt_buf *out);
+/* A roll-up's parts; extra (or NULL): the weekly view, text before the footer (wrapped with
+ * the rest), or table rows of the card's HTML after the counts. */
 void dt_digest_rollup_text(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, struct dt_buf *out);
+                           const struct dt_digest_lang *L, const char *extra, struct dt_buf *out);
 void dt_digest_rollup_html(const struct dt_rollup_line *lines, size_t n, time_t as_of,
-                           const struct dt_digest_lang *L, const char *title, struct dt_buf *out);
+                           const struct dt_digest_lang *L, const char *title, const char *extra,
+                           struct dt_buf *out);
 
 #endif

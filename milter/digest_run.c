@@ -9,8 +9,16 @@
  * retries it; a sent one is never sent twice the same day, even when the
  * digest timer runs on several hosts at once against one PostgreSQL. One rep's failure never stops the
  * others. After sending, messages older than retention_days are purged.
+ *
+ * The weekly view: on a Monday (in business_hours.timezone) the roll-up of
+ * a manager with weekly_report carries the evidence of their reps
+ * (outcomes.h, as of the run's as_of) - and goes out even when no deal is
+ * listed, as the figures are news of their own. Reading them failing is a
+ * failed roll-up (reported, the claim given back), not a roll-up without
+ * them.
  */
 #include "dealtemp/digest.h"
+#include "dealtemp/outcomes.h"
 #include "dealtemp/purge.h"
 
 #include <stdlib.h>
@@ -24,6 +32,15 @@ static time_t local_day(const struct dt_config *cfg, time_t t)
     long long local = (long long)t + off;
     long long day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     return (time_t)(day * 86400 - off);
+}
+
+/* The day of the weekly view: Monday, in the configured time zone. */
+static bool weekly_day(const struct dt_config *cfg, time_t t)
+{
+    long off = cfg->hours.tz != NULL ? dt_tz_offset(cfg->hours.tz, t) : 0;
+    long long local = (long long)t + off;
+    long long day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    return ((day + 4) % 7 + 7) % 7 == 1; /* 1970-01-01 was a Thursday (4); Monday is 1 */
 }
 
 /* Write msg (CRLF) as one mbox entry: a From_ line, LF ends, ">From " quoting. */
@@ -95,7 +112,9 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
     struct dt_rollup_line *lines = calloc(n ? n : 1, sizeof(*lines));
     if (lines == NULL)
         return dt_error_set(err, "out of memory");
+    bool monday = weekly_day(cfg, o->as_of);
     for (size_t m = 0; m < cfg->n_managers; m++) {
+        bool weekly = monday && cfg->managers[m].weekly_report;
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             if (!dt_address_listed(cfg->managers[m].reps, cfg->managers[m].n_reps, d[i].rep))
@@ -108,7 +127,7 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
             }
             k++;
         }
-        if (k == 0 && !cfg->digest_send_empty)
+        if (k == 0 && !cfg->digest_send_empty && !weekly)
             continue;
         const char *boss = cfg->managers[m].address;
         if (o->send && !o->force) {
@@ -124,7 +143,17 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
         }
         struct dt_buf msg = DT_BUF_INIT;
         struct dt_error rerr = {{0}};
-        if (dt_digest_render_rollup(boss, lines, k, o->as_of, cfg, &msg, &rerr) < 0) {
+        struct dt_outcomes ev;
+        int got = weekly ? dt_outcomes_collect_for(st, cfg, o->as_of, cfg->managers[m].reps,
+                                                   cfg->managers[m].n_reps, &ev, &rerr)
+                         : 1;
+        int rendered =
+            got < 0 ? -1
+                    : dt_digest_render_rollup_weekly(boss, lines, k, o->as_of,
+                                                     got == 0 ? &ev : NULL, cfg, &msg, &rerr);
+        if (got == 0)
+            dt_outcomes_free(&ev);
+        if (rendered < 0) {
             fprintf(errors, "dealtemp: roll-up for %s: %s\n", boss, rerr.msg);
             r->failed++;
             dt_buf_free(&msg);

@@ -7,8 +7,9 @@
  * X-LibEtPan-UID headers are ever written) and each message is taken from
  * the file mapping without a copy; a maildir is listed with libetpan's
  * maildir driver and each file read whole. Every message then goes through
- * import_one(): dt_analyze(), a time (Date, first Received, From_ line or
- * mtime, start of the import), dt_ingest(). Writes are grouped in
+ * import_one(): dt_analyze(), a time (message_time(): Date, first
+ * Received, From_ line or mtime, start of the import, each only when
+ * plausible), dt_ingest(). Writes are grouped in
  * transactions of DT_IMPORT_BATCH records: one fsync per batch, not per
  * message.
  *
@@ -119,6 +120,34 @@ static void malformed(struct run *r, const char *fmt, ...)
 }
 
 /*
+ * The time of a message: its Date, else its first Received, else fallback
+ * (the From_ line or the file's mtime), else the start of the import. The
+ * sender writes Date (and a broken clock the rest): a time before
+ * DT_IMPORT_TIME_MIN or more than DT_IMPORT_FUTURE_S after the start of
+ * the import is passed over for the next source, and the message counted
+ * in dates_out_of_range (a year 1900 or 9999 would put a reply centuries
+ * from its question).
+ */
+static time_t message_time(struct run *r, const struct dt_message *m, time_t fallback)
+{
+    const time_t from[3] = {m->date, m->received, fallback};
+    bool passed_over = false;
+    time_t at = r->started;
+    for (size_t i = 0; i < 3; i++) {
+        if (from[i] == (time_t)-1)
+            continue;
+        if (from[i] >= DT_IMPORT_TIME_MIN && from[i] - r->started <= DT_IMPORT_FUTURE_S) {
+            at = from[i];
+            break;
+        }
+        passed_over = true;
+    }
+    if (passed_over)
+        r->stats->dates_out_of_range++;
+    return at;
+}
+
+/*
  * One message. fallback is the time the source itself gives it (From_
  * line, mtime), or -1. Returns -1 only on a store failure.
  */
@@ -134,13 +163,7 @@ static int import_one(struct run *r, const char *raw, size_t len, time_t fallbac
         draw(r, false);
         return 0;
     }
-    time_t at = f.msg->date;
-    if (at == (time_t)-1)
-        at = f.msg->received;
-    if (at == (time_t)-1)
-        at = fallback;
-    if (at == (time_t)-1)
-        at = r->started;
+    time_t at = message_time(r, f.msg, fallback);
 
     if (!r->in_batch) {
         if (dt_store_begin(r->st, err) < 0) {

@@ -57,12 +57,9 @@
 #include "dealtemp/ingest.h"
 #include "dealtemp/log.h"
 #include "dealtemp/nudge.h"
+#include "dealtemp/rawhdr.h"
 #include "dealtemp/storepool.h"
 
-/* Headers are kept whole up to this many bytes in total; each one is cut
- * at HDR_VALUE_MAX. The facts dealtemp reads all sit in short headers. */
-#define HDR_TOTAL_MAX (256 * 1024)
-#define HDR_VALUE_MAX (16 * 1024)
 #define RCPT_MAX 1000
 
 struct msg {
@@ -71,7 +68,8 @@ struct msg {
     char **rcpts;
     size_t n_rcpts;
     struct dt_buf raw; /* "Name: value\r\n"... "\r\n" body */
-    size_t hdr_bytes;  /* header bytes seen */
+    /* What rawhdr.h kept of the header, within its budget. */
+    struct dt_rawhdr hdr;
     size_t body_kept;  /* body bytes in raw */
     size_t body_seen;  /* body bytes the MTA sent */
     unsigned own[3];   /* existing fields of ours, by own_names (forged or looped) */
@@ -456,22 +454,9 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     if (m == NULL || m->failed)
         return step_reply(c, SMFIP_NR_HDR);
     count_own_header(m, name);
-    size_t nlen = strlen(name), vlen = strlen(value);
-    m->hdr_bytes += nlen + vlen + 4;
-    if (m->hdr_bytes <= HDR_TOTAL_MAX) {
-        if (vlen > HDR_VALUE_MAX)
-            vlen = HDR_VALUE_MAX;
-        dt_buf_append(&m->raw, name, nlen);
-        dt_buf_append(&m->raw, ": ", 2);
-        /* Folded values arrive with bare LF: restore CRLF for the parser. */
-        for (size_t i = 0; i < vlen; i++) {
-            if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
-                dt_buf_putc(&m->raw, '\r');
-            dt_buf_putc(&m->raw, value[i]);
-        }
-        dt_buf_append(&m->raw, "\r\n", 2);
-        m->failed = dt_buf_failed(&m->raw);
-    }
+    /* Bounded, and never an early end of the header (rawhdr.h). */
+    dt_rawhdr_add(&m->hdr, &m->raw, name, value);
+    m->failed = dt_buf_failed(&m->raw);
     return step_reply(c, SMFIP_NR_HDR);
 }
 
@@ -696,11 +681,16 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
         snprintf(thread, sizeof(thread), " (facts spooled: database away)");
     const char *nudged = nudge(m, qid, &facts);
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
-    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s", qid, dt_direction_name(facts.direction),
-           facts.sender ? facts.sender : "", value, thread, lat, nudged,
-           facts.why[0] ? " why=" : "", facts.why,
-           m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "", note ? " note: " : "",
-           note ? note : "");
+    char hdr_note[96] = "";
+    if (m->hdr.dropped + m->hdr.cut > 0)
+        snprintf(hdr_note, sizeof(hdr_note),
+                 " (header over its limits: %zu fields left out, %zu cut)", m->hdr.dropped,
+                 m->hdr.cut);
+    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s%s", qid,
+           dt_direction_name(facts.direction), facts.sender ? facts.sender : "", value, thread, lat,
+           nudged, facts.why[0] ? " why=" : "", facts.why,
+           m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "", hdr_note,
+           note ? " note: " : "", note ? note : "");
     dt_facts_clear(&facts);
 }
 

@@ -83,7 +83,7 @@ static void copy_param(char *dst, size_t size, const char *src)
 static void read_content_type(struct walk *w, struct dt_slice s, struct entity *e)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(&w->scratch, s, &n);
+    const char *v = dt_mime_unfold(&w->scratch, s, &n, w->msg, "Content-Type");
     struct mailmime_content *ct = NULL;
 
     int r = mailmime_content_parse(v, n, &idx, &ct);
@@ -132,7 +132,7 @@ static void read_content_type(struct walk *w, struct dt_slice s, struct entity *
 static void read_disposition(struct walk *w, struct dt_slice s, struct entity *e)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(&w->scratch, s, &n);
+    const char *v = dt_mime_unfold(&w->scratch, s, &n, w->msg, "Content-Disposition");
     struct mailmime_disposition *d = NULL;
 
     int r = mailmime_disposition_parse(v, n, &idx, &d);
@@ -169,7 +169,8 @@ static void read_entity(struct walk *w, const struct dt_headers *h, bool digest_
         read_content_type(w, h->f[DT_H_CONTENT_TYPE], e);
     if (h->f[DT_H_CTE].p != NULL) {
         size_t n, idx = 0;
-        const char *v = dt_mime_unfold(&w->scratch, h->f[DT_H_CTE], &n);
+        const char *v =
+            dt_mime_unfold(&w->scratch, h->f[DT_H_CTE], &n, w->msg, "Content-Transfer-Encoding");
         struct mailmime_mechanism *m = NULL;
         int r = mailmime_encoding_parse(v, n, &idx, &m);
         if (r == MAILIMF_NO_ERROR) {

@@ -11,6 +11,10 @@
  * conversion resumes after it). An unknown charset is read as UTF-8 when
  * the bytes are valid UTF-8, else as Windows-1252.
  *
+ * dt_mime_words() decodes the RFC 2047 encoded words of a header value
+ * itself, so the length of what they decode to is known: a "=00" or a
+ * base64 zero byte is dropped like any NUL, never the end of the text.
+ *
  * Nothing here fails: bad input is replaced and counted, and an allocation
  * failure is left sticky in the output buffer for the caller to notice.
  */
@@ -20,6 +24,7 @@
 #include <iconv.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dealtemp/utf8.h"
 
@@ -358,4 +363,149 @@ void dt_mime_to_utf8(struct dt_buf *out, const char *cs, const char *s, size_t n
         res->invalid += (unsigned)dt_utf8_clean(out, tmp.data, tmp.len);
     }
     dt_buf_free(&tmp);
+}
+
+/* ---- RFC 2047 encoded words ---------------------------------------------- */
+
+#define WORD_CHARSET_MAX 40 /* longer "charsets" are not encoded words */
+
+struct word {
+    char charset[WORD_CHARSET_MAX + 1]; /* without an RFC 2231 "*language" */
+    char enc;                           /* 'Q' or 'B' */
+    const char *text;
+    size_t text_len;
+    size_t end; /* offset just past "?=" */
+};
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * The encoded word "=?charset?enc?text?=" at v[p..n), v[p] = '=' and
+ * v[p+1] = '?'. Neither the charset nor the text holds white space or a
+ * '?', so a failed attempt reads at most up to the third '?' after p: the
+ * attempts of a whole value stay linear.
+ */
+static bool word_at(const char *v, size_t n, size_t p, struct word *w)
+{
+    size_t i = p + 2, cs = 0;
+    bool lang = false;
+
+    while (i < n && v[i] != '?') {
+        unsigned char c = (unsigned char)v[i];
+        if (c <= ' ' || c >= 0x7f || cs >= WORD_CHARSET_MAX)
+            return false;
+        lang |= c == '*';
+        if (!lang)
+            w->charset[cs++] = (char)c;
+        i++;
+    }
+    w->charset[cs] = '\0';
+    if (cs == 0 || i + 2 >= n || v[i + 2] != '?')
+        return false;
+    w->enc = (char)(v[i + 1] & ~0x20);
+    if (w->enc != 'Q' && w->enc != 'B')
+        return false;
+    i += 3;
+    size_t t = i;
+    while (i < n && v[i] != '?' && !is_space(v[i]))
+        i++;
+    if (i + 1 >= n || v[i] != '?' || v[i + 1] != '=')
+        return false;
+    w->text = v + t;
+    w->text_len = i - t;
+    w->end = i + 2;
+    return true;
+}
+
+/* RFC 2047 4.2: "Q" is quoted-printable with '_' for a space and no soft breaks. */
+static void word_q(struct dt_buf *out, const char *s, size_t n)
+{
+    if (!dt_buf_reserve(out, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '_') {
+            out->data[out->len++] = ' ';
+        } else if (s[i] == '=' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+                   (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+            out->data[out->len++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out->data[out->len++] = s[i];
+        }
+    }
+    out->data[out->len] = '\0';
+}
+
+/* Text that is not encoded: UTF-8 when it is valid UTF-8, else Windows-1252. */
+static void plain_text(struct dt_buf *out, const char *s, size_t n)
+{
+    if (dt_utf8_valid(s, n))
+        dt_buf_append(out, s, n);
+    else
+        dt_mime_cp1252(out, s, n);
+}
+
+/* Convert the decoded bytes of a run of words in one charset; fold the findings into res. */
+static void flush_run(struct dt_buf *out, struct dt_buf *run, const char *charset,
+                      struct dt_conv *res)
+{
+    struct dt_conv c;
+
+    if (run->len == 0)
+        return;
+    dt_mime_to_utf8(out, charset, run->data, run->len, false, &c);
+    res->invalid += c.invalid;
+    res->nul |= c.nul;
+    res->unknown |= c.unknown;
+    if (dt_buf_failed(run))
+        out->failed = true;
+    dt_buf_reset(run);
+}
+
+void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *res)
+{
+    struct dt_buf run = DT_BUF_INIT; /* decoded bytes of adjacent words in run_cs */
+    char run_cs[WORD_CHARSET_MAX + 1] = "";
+    size_t i = 0;       /* v[..i) is done */
+    bool after = false; /* v[i] directly follows an encoded word */
+    struct word w;
+
+    memset(res, 0, sizeof(*res));
+    while (i < n) {
+        const char *q = memmem(v + i, n - i, "=?", 2);
+        size_t p = q != NULL ? (size_t)(q - v) : n;
+        while (p < n && !word_at(v, n, p, &w)) {
+            q = memmem(v + p + 1, n - p - 1, "=?", 2);
+            p = q != NULL ? (size_t)(q - v) : n;
+        }
+        /* RFC 2047 6.2: white space between two encoded words is not text. */
+        bool gap_is_space = p < n && after;
+        for (size_t k = i; k < p && gap_is_space; k++)
+            gap_is_space = is_space(v[k]);
+        if (!gap_is_space && p > i) {
+            flush_run(out, &run, run_cs, res);
+            plain_text(out, v + i, p - i);
+        }
+        if (p == n)
+            break;
+        if (strcasecmp(w.charset, run_cs) != 0) {
+            flush_run(out, &run, run_cs, res);
+            memcpy(run_cs, w.charset, sizeof(run_cs));
+        }
+        /* Runs are converted whole: a character split over two words survives. */
+        if (w.enc == 'Q') {
+            word_q(&run, w.text, w.text_len);
+        } else {
+            bool truncated;
+            dt_mime_base64(&run, w.text, w.text_len, &truncated);
+        }
+        i = w.end;
+        after = true;
+    }
+    flush_run(out, &run, run_cs, res);
+    dt_buf_free(&run);
 }

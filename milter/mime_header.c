@@ -5,15 +5,21 @@
  * dt_mime_scan_headers() finds the fields of a header block in place, in
  * one pass, whatever the line ends (CRLF or LF) and however long the lines.
  * dt_mime_header_facts() turns the top-level fields into the facts of
- * struct dt_message with libetpan's grammar parsers: mailimf address lists,
- * msg-id lists and dates, mailmime_encoded_phrase_parse for RFC 2047
- * words. Values libetpan rejects fall back to a simple, lenient scan, so a
- * broken header costs that fact's precision, never the message.
+ * struct dt_message with libetpan's grammar parsers (mailimf address
+ * lists, msg-id lists and dates) and RFC 2047 words decoded by
+ * dt_mime_words() (mime_decode.c). Values libetpan rejects fall back to a
+ * simple, lenient scan, so a broken header costs that fact's precision,
+ * never the message. The sender writes the header: a value whose comments
+ * could nest deep enough to exhaust libetpan's recursion is flattened before
+ * libetpan sees it (dt_mime_unfold), and a NUL an encoded word carries is
+ * dropped, never taken for the end of the text.
  *
- * Failure: dt_mime_header_facts() returns -1 only when memory runs out.
+ * Failure: dt_mime_header_facts() returns -1 only when memory runs out;
+ * what was odd is in msg->warning, one line naming the field.
  */
 #include "mime_int.h"
 
+#include <assert.h>
 #include <libetpan/libetpan.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,10 +30,12 @@
 #include "dealtemp/bizcal.h"
 #include "dealtemp/utf8.h"
 
-/* Deeper comment nesting than this is flattened before libetpan sees it. */
-#define COMMENT_DEPTH_MAX 8
 /* Addresses or msg-ids kept per field: a bound on hostile headers. */
 #define LIST_MAX 1024
+/* Display names: address, name, ... strings kept (NAMES_MAX) and gathered
+ * before the repeats of an address are dropped (NAMES_RAW_MAX). */
+#define NAMES_MAX (LIST_MAX - 2)
+#define NAMES_RAW_MAX (4 * LIST_MAX)
 
 static const struct {
     const char *name;
@@ -53,6 +61,25 @@ static const struct {
     {"x-autorespond", 13, DT_H_X_AUTORESPOND, false},
     {"received", 8, DT_H_RECEIVED, false},
 };
+
+_Static_assert(sizeof(known) / sizeof(known[0]) == DT_H_COUNT, "one known[] row per field");
+_Static_assert(DT_H_COUNT == DT_MIME_FIELDS, "mime.h counts the fields of mime_int.h");
+
+/* The field named name[0..len) if it is read (at the top level or, with
+ * top false, in body parts), else -1. */
+static int field_id(const char *name, size_t len, bool top)
+{
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (known[i].len == len && (top || known[i].in_parts) &&
+            strncasecmp(known[i].name, name, len) == 0)
+            return (int)known[i].id;
+    return -1;
+}
+
+int dt_mime_field_index(const char *name, size_t len)
+{
+    return field_id(name, len, true);
+}
 
 size_t dt_mime_field_prefix(const char *p, size_t n, size_t *name_len)
 {
@@ -105,26 +132,93 @@ void dt_mime_scan_headers(const char *d, size_t len, bool top, struct dt_headers
         }
         in_field = true;
         cur = -1;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-            if (known[i].len == name_len && (top || known[i].in_parts) &&
-                strncasecmp(known[i].name, d + pos, name_len) == 0) {
-                if (h->f[known[i].id].p == NULL) {
-                    cur = (int)known[i].id;
-                    h->f[cur].p = d + pos + prefix;
-                    h->f[cur].n = cend - (pos + prefix);
-                }
-                break;
-            }
+        int id = field_id(d + pos, name_len, top);
+        if (id >= 0 && h->f[id].p == NULL) {
+            cur = id;
+            h->f[cur].p = d + pos + prefix;
+            h->f[cur].n = cend - (pos + prefix);
         }
         pos = next;
     }
     h->nul = memchr(d, '\0', h->body) != NULL;
 }
 
-const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n)
+/*
+ * The deepest comment nesting libetpan could meet in v[0..n), wherever its
+ * parsers start reading a comment. Its lenient address parsers may take a
+ * '(' inside a quoted string, or one after a backslash, for the start of a
+ * comment (an addr-spec is scanned up to the next '(' when a name-addr
+ * fails), so quotes are not trusted: any '(' may open one. Inside a comment
+ * the grammar is fixed (RFC 5322 3.2.2): a backslash escapes the next
+ * character, an unescaped '(' nests, an unescaped ')' closes. Whether a
+ * parenthesis is escaped depends only on the run of backslashes before it
+ * (odd: escaped), the same from any start, so the depth reached from any
+ * start is at most the running count of unescaped '(' less unescaped ')',
+ * floored at 0, and one more from a start at an escaped '('. One pass.
+ */
+static size_t comment_depth_bound(const char *v, size_t n)
 {
-    int depth = 0, max_depth = 0;
+    size_t depth = 0, max = 0;
+    bool escaped = false, escaped_open = false;
 
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (escaped) {
+            escaped = false;
+            escaped_open |= c == '(';
+            continue;
+        }
+        if (c == '\\')
+            escaped = true;
+        else if (c == '(' && ++depth > max)
+            max = depth;
+        else if (c == ')' && depth > 0)
+            depth--;
+    }
+    return max + (escaped_open ? 1 : 0);
+}
+
+/*
+ * Remove the comments of b (RFC 5322: outside quoted strings; they nest;
+ * a backslash escapes the next character in both), then blank every
+ * parenthesis left (in quoted strings, stray ones): no '(' remains for
+ * libetpan to recurse on. Dropping the comments whole, not only their
+ * parentheses, keeps the words inside from being glued onto a domain.
+ */
+static void drop_comments(struct dt_buf *b)
+{
+    size_t k = 0, depth = 0;
+    bool quoted = false;
+
+    for (size_t i = 0; i < b->len; i++) {
+        char c = b->data[i];
+        if (depth > 0) {
+            if (c == '\\')
+                i++; /* the escaped character goes with it */
+            else if (c == '(')
+                depth++;
+            else if (c == ')')
+                depth--;
+            continue;
+        }
+        if (c == '(' && !quoted) {
+            depth = 1;
+            continue;
+        }
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\\' && quoted && i + 1 < b->len)
+            b->data[k++] = b->data[i++];
+        c = b->data[i];
+        b->data[k++] = c == '(' || c == ')' ? ' ' : c;
+    }
+    b->len = k;
+    b->data[k] = '\0';
+}
+
+const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n, struct dt_message *msg,
+                           const char *field)
+{
     dt_buf_reset(b);
     *n = 0;
     size_t lim = s.n < DT_MIME_FIELD_MAX ? s.n : DT_MIME_FIELD_MAX;
@@ -136,31 +230,17 @@ const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n)
             continue;
         if ((c == ' ' || c == '\t') && b->len == 0)
             continue;
-        if (c == '(' && ++depth > max_depth)
-            max_depth = depth;
-        else if (c == ')' && depth > 0)
-            depth--;
         b->data[b->len++] = c;
     }
     while (b->len > 0 && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t'))
         b->len--;
     b->data[b->len] = '\0';
-    if (max_depth > COMMENT_DEPTH_MAX) {
-        /* Drop the comments altogether; blanking only the parentheses would let
-         * libetpan glue the words inside them onto a domain. */
-        size_t k = 0;
-        depth = 0;
-        for (size_t i = 0; i < b->len; i++) {
-            char c = b->data[i];
-            if (c == '(')
-                depth++;
-            else if (c == ')' && depth > 0)
-                depth--;
-            else if (depth == 0 && c != ')')
-                b->data[k++] = c;
-        }
-        b->len = k;
-        b->data[k] = '\0';
+    if (field != NULL && comment_depth_bound(b->data, b->len) > DT_MIME_COMMENT_DEPTH) {
+        drop_comments(b);
+        assert(comment_depth_bound(b->data, b->len) == 0);
+        if (msg != NULL)
+            dt_mime_warn(msg, "%s: comments nested deeper than %d levels removed", field,
+                         DT_MIME_COMMENT_DEPTH);
     }
     *n = b->len;
     return b->data;
@@ -196,9 +276,10 @@ struct facts {
     bool oom;
 };
 
-static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
+/* Append a copy of s[0..n) unless sv holds max strings already. */
+static void strv_push_max(struct facts *f, struct strv *sv, const char *s, size_t n, size_t max)
 {
-    if (sv->n >= LIST_MAX || f->oom)
+    if (sv->n >= max || f->oom)
         return;
     if (sv->n + 1 >= sv->cap) {
         size_t cap = sv->cap ? sv->cap * 2 : 4;
@@ -217,6 +298,11 @@ static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
     }
     sv->v[sv->n++] = copy;
     sv->v[sv->n] = NULL;
+}
+
+static void strv_push(struct facts *f, struct strv *sv, const char *s, size_t n)
+{
+    strv_push_max(f, sv, s, n, LIST_MAX);
 }
 
 /* Hand the vector over: never NULL unless memory ran out. */
@@ -288,24 +374,80 @@ static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
     strv_push(f, sv, t->data, t->len);
 }
 
-static char *decode_phrase(struct facts *f, const char *v, size_t n);
+static char *decode_phrase(struct facts *f, const char *field, const char *v, size_t n);
+
+struct name_at {
+    const char *addr;
+    size_t pair;
+};
+
+static int cmp_name_at(const void *a, const void *b)
+{
+    const struct name_at *x = a, *y = b;
+    int c = strcmp(x->addr, y->addr);
+    return c != 0 ? c : (x->pair > y->pair) - (x->pair < y->pair);
+}
+
+/*
+ * Keep the first name of each address in f->names, in the order they came,
+ * at most NAMES_MAX strings: sorted by address (then by position), so the
+ * cost is O(k log k) whatever the sender chose the addresses to be.
+ */
+static void dedupe_names(struct facts *f)
+{
+    struct strv *sv = &f->names;
+    if (sv->n % 2 != 0) /* an address whose name could not be copied */
+        free(sv->v[--sv->n]);
+    size_t pairs = sv->n / 2, out = 0;
+    if (pairs == 0)
+        return;
+    struct name_at *at = malloc(pairs * sizeof(*at));
+    bool *drop = calloc(pairs, sizeof(*drop));
+    if (at == NULL || drop == NULL) {
+        free(at);
+        free(drop);
+        f->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < pairs; i++)
+        at[i] = (struct name_at){sv->v[2 * i], i};
+    qsort(at, pairs, sizeof(*at), cmp_name_at);
+    for (size_t k = 1; k < pairs; k++)
+        if (strcmp(at[k].addr, at[k - 1].addr) == 0)
+            drop[at[k].pair] = true;
+    for (size_t i = 0; i < pairs; i++) {
+        if (drop[i] || out + 2 > NAMES_MAX) {
+            free(sv->v[2 * i]);
+            free(sv->v[2 * i + 1]);
+        } else {
+            sv->v[out++] = sv->v[2 * i];
+            sv->v[out++] = sv->v[2 * i + 1];
+        }
+    }
+    sv->n = out;
+    sv->v[out] = NULL;
+    free(at);
+    free(drop);
+}
 
 /*
  * A mailbox's address, and its display name (RFC 2047 words decoded, one
  * clean line, at most NAME_MAX_BYTES) beside it in f->names when it has
- * one that is not just the address again. The first name of an address wins.
+ * one that is not just the address again. An address named twice is
+ * pushed twice: dedupe_names() keeps the first name of each, at the end
+ * and whenever NAMES_RAW_MAX strings are gathered (a look-up per address
+ * would cost the square of the names).
  */
 #define NAME_MAX_BYTES 200
-static void push_named(struct facts *f, struct strv *sv, const struct mailimf_mailbox *mb)
+static void push_named(struct facts *f, const char *field, struct strv *sv,
+                       const struct mailimf_mailbox *mb)
 {
+    size_t before = sv->n;
     push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
-    if (mb->mb_display_name == NULL || f->oom || sv->n == 0)
-        return;
+    if (mb->mb_display_name == NULL || f->oom || sv->n == before)
+        return; /* no name, or the list is full: the name is not this address's */
     const char *addr = sv->v[sv->n - 1];
-    for (size_t i = 0; i + 1 < f->names.n; i += 2)
-        if (strcmp(f->names.v[i], addr) == 0)
-            return;
-    char *name = decode_phrase(f, mb->mb_display_name, strlen(mb->mb_display_name));
+    char *name = decode_phrase(f, field, mb->mb_display_name, strlen(mb->mb_display_name));
     if (name == NULL)
         return;
     size_t len = strlen(name);
@@ -322,10 +464,11 @@ static void push_named(struct facts *f, struct strv *sv, const struct mailimf_ma
     }
     while (len > 0 && (n0[len - 1] == '"' || n0[len - 1] == '\'' || n0[len - 1] == ' '))
         len--;
-    if (len > 0 && !(len == strlen(addr) && strncasecmp(n0, addr, len) == 0) &&
-        f->names.n + 2 < LIST_MAX) {
-        strv_push(f, &f->names, addr, strlen(addr));
-        strv_push(f, &f->names, n0, len);
+    if (len > 0 && !(len == strlen(addr) && strncasecmp(n0, addr, len) == 0)) {
+        if (f->names.n + 2 > NAMES_RAW_MAX)
+            dedupe_names(f); /* repeats must not crowd out names still to come */
+        strv_push_max(f, &f->names, addr, strlen(addr), NAMES_RAW_MAX);
+        strv_push_max(f, &f->names, n0, len, NAMES_RAW_MAX);
     }
     free(name);
 }
@@ -356,10 +499,10 @@ static void free_strv(struct strv *sv)
     sv->n = sv->cap = 0;
 }
 
-static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
+static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     struct mailimf_address_list *al = NULL;
     bool ok = false;
 
@@ -380,7 +523,7 @@ static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, sv, mb);
+                    push_named(f, field, sv, mb);
                 continue;
             }
             if (ad->ad_data.ad_group->grp_mb_list != NULL)
@@ -390,7 +533,7 @@ static void parse_addrs(struct facts *f, struct dt_slice s, struct strv *sv)
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, sv, mb);
+                    push_named(f, field, sv, mb);
             }
         }
         mailimf_address_list_free(al);
@@ -450,10 +593,10 @@ static void scan_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
     }
 }
 
-static void parse_ids(struct facts *f, struct dt_slice s, struct strv *sv)
+static void parse_ids(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     clist *ids = NULL;
 
     if (n == 0)
@@ -486,10 +629,10 @@ static bool has_ut_zone(const char *v, size_t n)
     return false;
 }
 
-static time_t parse_date(struct facts *f, struct dt_slice s)
+static time_t parse_date(struct facts *f, const char *field, struct dt_slice s)
 {
     size_t n, idx = 0;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     struct mailimf_date_time *dt = NULL;
 
     if (n == 0)
@@ -533,42 +676,41 @@ static time_t parse_received(struct facts *f, struct dt_slice s)
     if (semi == NULL)
         return (time_t)-1;
     struct dt_slice d = {semi + 1, lim - (size_t)(semi + 1 - s.p)};
-    return parse_date(f, d);
+    return parse_date(f, "Received", d);
 }
 
 static char *parse_subject(struct facts *f, struct dt_slice s)
 {
     size_t n;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
-    return decode_phrase(f, v, n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, NULL, NULL);
+    return decode_phrase(f, "Subject", v, n);
 }
 
 /* v[0..n) with RFC 2047 encoded words decoded, as one clean line. */
-static char *decode_phrase(struct facts *f, const char *v, size_t n)
+static char *decode_phrase(struct facts *f, const char *field, const char *v, size_t n)
 {
-    size_t idx = 0;
-    char *decoded = NULL;
-
-    /* Only encoded words need libetpan; plain subjects (most of them) are just cleaned. */
-    if (memmem(v, n, "=?", 2) != NULL) {
-        int r = mailmime_encoded_phrase_parse("utf-8", v, n, &idx, "utf-8", &decoded);
-        if (r == MAILIMF_ERROR_MEMORY) {
-            f->oom = true;
-            return NULL;
-        }
-        if (r == MAILIMF_NO_ERROR) {
-            char *res = clean_line(f, decoded, strlen(decoded), false);
-            free(decoded);
-            return res;
-        }
+    /* Plain values (most of them) are only cleaned. */
+    if (memmem(v, n, "=?", 2) == NULL)
+        return clean_line(f, v, n, false);
+    struct dt_buf words = DT_BUF_INIT;
+    struct dt_conv conv;
+    dt_mime_words(&words, v, n, &conv);
+    if (dt_buf_failed(&words)) {
+        dt_buf_free(&words);
+        f->oom = true;
+        return NULL;
     }
-    return clean_line(f, v, n, false);
+    if (conv.nul)
+        dt_mime_warn(f->msg, "%s: NUL bytes dropped from an encoded word", field);
+    char *res = clean_line(f, words.data != NULL ? words.data : "", words.len, false);
+    dt_buf_free(&words);
+    return res;
 }
 
 static char *parse_text(struct facts *f, struct dt_slice s, bool lower)
 {
     size_t n;
-    const char *v = dt_mime_unfold(f->scratch, s, &n);
+    const char *v = dt_mime_unfold(f->scratch, s, &n, NULL, NULL);
     return clean_line(f, v, n, lower);
 }
 
@@ -578,7 +720,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
     struct strv sv = {NULL, 0, 0};
 
     if (h->f[DT_H_MESSAGE_ID].p != NULL) {
-        parse_ids(&f, h->f[DT_H_MESSAGE_ID], &sv);
+        parse_ids(&f, "Message-ID", h->f[DT_H_MESSAGE_ID], &sv);
         if (sv.n > 0) {
             msg->message_id = sv.v[0];
             sv.v[0] = NULL;
@@ -586,7 +728,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_IN_REPLY_TO].p != NULL) {
-        parse_ids(&f, h->f[DT_H_IN_REPLY_TO], &sv);
+        parse_ids(&f, "In-Reply-To", h->f[DT_H_IN_REPLY_TO], &sv);
         if (sv.n > 0) {
             msg->in_reply_to = sv.v[0];
             sv.v[0] = NULL;
@@ -594,7 +736,7 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_FROM].p != NULL) {
-        parse_addrs(&f, h->f[DT_H_FROM], &sv);
+        parse_addrs(&f, "From", h->f[DT_H_FROM], &sv);
         if (sv.n > 0) {
             msg->from = sv.v[0];
             sv.v[0] = NULL;
@@ -602,20 +744,21 @@ int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h, str
         free_strv(&sv);
     }
     if (h->f[DT_H_REFERENCES].p != NULL)
-        parse_ids(&f, h->f[DT_H_REFERENCES], &sv);
+        parse_ids(&f, "References", h->f[DT_H_REFERENCES], &sv);
     msg->references = strv_finish(&f, &sv, &msg->n_references);
     sv = (struct strv){NULL, 0, 0};
     if (h->f[DT_H_TO].p != NULL)
-        parse_addrs(&f, h->f[DT_H_TO], &sv);
+        parse_addrs(&f, "To", h->f[DT_H_TO], &sv);
     msg->to = strv_finish(&f, &sv, &msg->n_to);
     sv = (struct strv){NULL, 0, 0};
     if (h->f[DT_H_CC].p != NULL)
-        parse_addrs(&f, h->f[DT_H_CC], &sv);
+        parse_addrs(&f, "Cc", h->f[DT_H_CC], &sv);
     msg->cc = strv_finish(&f, &sv, &msg->n_cc);
+    dedupe_names(&f);
     msg->names = strv_finish(&f, &f.names, &msg->n_names);
     msg->n_names /= 2;
 
-    msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, h->f[DT_H_DATE]) : (time_t)-1;
+    msg->date = h->f[DT_H_DATE].p != NULL ? parse_date(&f, "Date", h->f[DT_H_DATE]) : (time_t)-1;
     msg->received =
         h->f[DT_H_RECEIVED].p != NULL ? parse_received(&f, h->f[DT_H_RECEIVED]) : (time_t)-1;
     if (h->f[DT_H_SUBJECT].p != NULL)

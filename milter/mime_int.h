@@ -77,13 +77,26 @@ size_t dt_mime_field_prefix(const char *p, size_t n, size_t *name_len);
 void dt_mime_scan_headers(const char *data, size_t len, bool top, struct dt_headers *h);
 
 /*
+ * libetpan parses comments recursively, one stack frame (or more) per '('
+ * that nests: a From of 20,000 "(\\)" overflows a thread's stack. Values
+ * whose comments could nest deeper than this are flattened first.
+ */
+#define DT_MIME_COMMENT_DEPTH 8
+
+/*
  * Unfold a raw header value into b (which is reset first): line breaks and
  * NULs removed, outer white space trimmed, cut at DT_MIME_FIELD_MAX bytes.
- * libetpan parses comments recursively, one stack frame per '(', so when
- * comments nest deeper than a few levels they are removed first.
+ * When its comments could nest deeper than DT_MIME_COMMENT_DEPTH for any
+ * of libetpan's parsers (quoted pairs and quoted strings taken into
+ * account), the comments are removed and every parenthesis left is
+ * blanked, and msg (when not NULL) gets the warning "<field>: comments
+ * nested deeper than 8 levels removed". field NULL: an unstructured value
+ * (Subject, List-Id, ...) that no grammar parser reads; its parentheses are
+ * text and stay. Linear in the value.
  * Returns b->data (NUL-terminated; "" when s is absent), *n its length.
  */
-const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n);
+const char *dt_mime_unfold(struct dt_buf *b, struct dt_slice s, size_t *n, struct dt_message *msg,
+                           const char *field);
 
 /* Set msg->warning unless a warning is already set. Control bytes become '?'. */
 void dt_mime_warn(struct dt_message *msg, const char *fmt, ...)
@@ -133,5 +146,17 @@ void dt_mime_to_utf8(struct dt_buf *out, const char *cs, const char *s, size_t n
  * which become U+FFFD.
  */
 unsigned dt_mime_cp1252(struct dt_buf *out, const char *s, size_t n);
+
+/*
+ * Append the header value v[0..n) (unfolded) to out as UTF-8 with its RFC
+ * 2047 encoded words ("=?charset?Q?text?=", "=?charset?B?text?=", an RFC
+ * 2231 "*language" allowed) decoded: white space between two encoded words
+ * is dropped, adjacent words in one charset are converted together, text
+ * outside them is read as UTF-8 if valid, else as Windows-1252. A malformed
+ * word is kept as text. What the conversion met (NULs dropped, invalid
+ * bytes replaced, an unknown charset) is in *res. Linear in n; never fails
+ * (an allocation failure is sticky in out).
+ */
+void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *res);
 
 #endif

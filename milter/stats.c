@@ -2,11 +2,13 @@
  * stats.c - `dealtemp stats` (stats.h): one pass over the store, levels
  * under the configured thresholds, threshold suggestions, per-rep shares.
  *
- * Public: dt_stats_collect(), dt_stats_free(), dt_stats_bin(),
- * dt_stats_threshold(), dt_stats_render(), dt_stats_render_milter().
+ * Public: dt_stats_collect(), dt_stats_collect_outcomes(), dt_stats_free(),
+ * dt_stats_bin(), dt_stats_threshold(), dt_stats_render(),
+ * dt_stats_render_milter().
  * Reps are interned (intern.h), so any number of them is counted - there
  * is no fixed table to overflow. Memory: 8 bytes per outbound message for
- * the sorted scores.
+ * the sorted scores, 16 more for the judged messages (outcomes.h), which
+ * every candidate threshold re-groups without reading the store again.
  */
 #include "dealtemp/stats.h"
 
@@ -15,6 +17,8 @@
 #include <string.h>
 
 #include "dealtemp/daemon.h"
+#include "dealtemp/duration.h"
+#include "dealtemp/report.h"
 
 #define HIST_WIDTH 50
 #define RES (1.0 / DT_SCORE_SCALE) /* the score's resolution: 0.001 */
@@ -99,10 +103,25 @@ int dt_stats_collect(struct dt_store *st, const struct dt_config *cfg, struct dt
     return 0;
 }
 
+int dt_stats_collect_outcomes(struct dt_store *st, const struct dt_config *cfg, time_t as_of,
+                              struct dt_stats *s, struct dt_error *err)
+{
+    free(s->judged);
+    s->judged = NULL;
+    s->have_judged = false;
+    s->as_of = as_of;
+    s->window_s = cfg->report_window;
+    if (dt_outcomes_judged(st, cfg, as_of, &s->judged, &s->n_judged, err) < 0)
+        return -1;
+    s->have_judged = true;
+    return 0;
+}
+
 void dt_stats_free(struct dt_stats *s)
 {
     if (s == NULL)
         return;
+    free(s->judged);
     free(s->scores);
     free(s->rep);
     dt_intern_free(&s->reps);
@@ -173,6 +192,63 @@ static void histogram(const struct dt_stats *s, struct dt_buf *out)
     }
 }
 
+/* "4 of 12 answered, 33 % (14-61 %)", or "none judged yet", for one side of a threshold. */
+static void side(const struct dt_outcome_cell *c, struct dt_buf *out)
+{
+    size_t judged = c->messages - c->pending;
+    if (judged == 0) {
+        dt_buf_puts(out, "none judged yet");
+        if (c->pending > 0)
+            dt_buf_printf(out, " (%zu pending)", c->pending);
+        return;
+    }
+    dt_buf_printf(out, "%zu of %zu answered, %ld %% (%ld-%ld %%)", c->answered, judged,
+                  lround(c->reply_rate * 100), lround(c->ci_lo * 100), lround(c->ci_hi * 100));
+}
+
+/* What euphoric = t would have meant for the replies, under the suggestion's line. */
+static void evidence(const struct dt_stats *s, const struct dt_config *cfg, double t,
+                     struct dt_buf *out)
+{
+    if (!s->have_judged)
+        return;
+    struct dt_euphoria_params p = cfg->euphoria;
+    p.euphoric = t;
+    struct dt_outcome_cell eu, rest;
+    dt_outcomes_split(s->judged, s->n_judged, &p, &eu, &rest);
+    dt_buf_puts(out, "      euphoric:      ");
+    side(&eu, out);
+    dt_buf_puts(out, "\n      calm and warm: ");
+    side(&rest, out);
+    if (eu.messages > eu.pending && rest.messages > rest.pending)
+        dt_buf_puts(out, eu.ci_hi < rest.ci_lo || rest.ci_hi < eu.ci_lo
+                             ? "; the intervals do not overlap\n"
+                             : "; the intervals overlap\n");
+    else
+        dt_buf_putc(out, '\n');
+}
+
+static void evidence_heading(const struct dt_stats *s, const struct dt_config *cfg,
+                             struct dt_buf *out)
+{
+    if (!s->have_judged)
+        return;
+    char asof[21], window[64];
+    struct dt_clock cal = DT_CALENDAR;
+    size_t pending = 0;
+    for (size_t i = 0; i < s->n_judged; i++)
+        pending += s->judged[i].outcome == DT_OUTCOME_PENDING;
+    dt_iso_time(s->as_of, asof);
+    dt_duration_words(s->window_s, &cal, "en", window, sizeof(window));
+    dt_buf_printf(out,
+                  "  under each euphoric threshold: the reply rates of the mail it calls euphoric\n"
+                  "  and of the rest, answered within %s (report.window), 95 %% intervals,\n"
+                  "  as of %s; %zu of %zu outbound mails %s younger: pending, left out\n",
+                  window, asof, pending, s->n_judged, pending == 1 ? "is" : "are");
+    dt_buf_printf(out, "  euphoria.euphoric = %.3f (in force now)\n", cfg->euphoria.euphoric);
+    evidence(s, cfg, cfg->euphoria.euphoric, out);
+}
+
 static void suggestions(const struct dt_stats *s, const struct dt_config *cfg, struct dt_buf *out)
 {
     const struct dt_euphoria_params *p = &cfg->euphoria;
@@ -183,12 +259,14 @@ static void suggestions(const struct dt_stats *s, const struct dt_config *cfg, s
         return;
     }
     double flagged;
+    evidence_heading(s, cfg, out);
     for (size_t i = 0; i < sizeof(euphoric_shares) / sizeof(*euphoric_shares); i++) {
         /* Above the current warm, so the file stays valid with only this line changed. */
         double t = dt_stats_threshold(s->scores, s->n, euphoric_shares[i], p->warm + RES, 1.0 - RES,
                                       &flagged);
         dt_buf_printf(out, "  euphoria.euphoric = %.3f; flags %5.1f%% (asked %2.0f%%)\n", t,
                       100.0 * flagged, 100.0 * euphoric_shares[i]);
+        evidence(s, cfg, t, out);
     }
     for (size_t i = 0; i < sizeof(warm_shares) / sizeof(*warm_shares); i++) {
         /* At least warm: below the current euphoric. */

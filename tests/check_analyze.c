@@ -313,6 +313,35 @@ START_TEST(scan_limit_bounds_what_is_read)
 }
 END_TEST
 
+/*
+ * Hostile headers (issue 11) still leave what classifies the message: a
+ * From whose comments nest 21,800 deep (flattened, with a warning), a
+ * Subject whose encoded word carries a NUL (dropped, not the end), sent
+ * through an external mailing service (only the From makes it outbound).
+ */
+START_TEST(hostile_headers_still_classified)
+{
+    struct dt_buf raw = DT_BUF_INIT;
+    dt_buf_puts(&raw, "From: Ann <ann@corp.example> ");
+    for (int i = 0; i < 21800; i++)
+        dt_buf_puts(&raw, "(\\)");
+    dt_buf_puts(&raw, "\r\nTo: bob@customer.example\r\nSubject: =?utf-8?q?Great=00news?=\r\n\r\n"
+                      "AMAZING news, we are SO excited!!! Can't wait!\r\n");
+    const char *rcpts[1] = {"bob@customer.example"};
+    struct dt_envelope env = {"bounce-1@mailer.example", rcpts, 1};
+    struct dt_facts f;
+    struct dt_error err;
+    ck_assert_msg(dt_analyze(cfg, raw.data, raw.len, &env, 0, &f, &err) == 0, "%s", err.msg);
+    ck_assert_str_eq(dt_direction_name(f.direction), "outbound");
+    ck_assert_str_eq(f.rep, "ann@corp.example");
+    ck_assert_str_eq(f.msg->subject, "Greatnews");
+    ck_assert_str_eq(f.msg->warning, "From: comments nested deeper than 8 levels removed");
+    ck_assert(f.scored);
+    dt_facts_clear(&f);
+    dt_buf_free(&raw);
+}
+END_TEST
+
 START_TEST(not_a_message_is_an_error)
 {
     struct dt_facts f;
@@ -384,6 +413,7 @@ int main(void)
     tcase_add_test(tc, envelope_decides_over_headers);
     tcase_add_test(tc, reps_narrow_outbound);
     tcase_add_test(tc, scan_limit_bounds_what_is_read);
+    tcase_add_test(tc, hostile_headers_still_classified);
     tcase_add_test(tc, not_a_message_is_an_error);
     tcase_add_test(tc, sample_bodies_get_their_levels_and_languages);
     suite_add_tcase(s, tc);

@@ -113,8 +113,18 @@ START_TEST(wrong_command_lines)
     ck_usage("stats: unexpected argument 'now'", "stats", "now");
     ck_usage("version: unexpected argument 'x'", "version", "x");
     ck_usage("--version: unexpected argument 'x'", "--version", "x");
-    ck_usage("threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed",
+    ck_usage("threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed, "
+             "hesitant, carried-away",
              "threads", "--state", "hot");
+    ck_usage("report: give exactly one of --json or --html FILE", "report");
+    ck_usage("report: give exactly one of --json or --html FILE", "report", "--json", "--html",
+             "r.html");
+    ck_usage("report: option '--html' needs a value", "report", "--html");
+    ck_usage("report: --html needs a file name (or - for standard output)", "report", "--html=");
+    ck_usage("stats: --as-of soon: expected ISO 8601 (2026-11-20T09:00:00Z) or now", "stats",
+             "--as-of", "soon");
+    ck_usage("report: unexpected argument 'x'", "report", "--json", "x");
+    ck_usage("report: unknown option '--state'", "report", "--json", "--state", "cooling");
     ck_usage("digest: --as-of tomorrow: expected ISO 8601 (2026-11-20T09:00:00Z) or now", "digest",
              "--dry-run", "--as-of", "tomorrow");
     ck_usage("score: give at least one FILE (or - for standard input)", "score", "-c", "x");
@@ -173,6 +183,14 @@ START_TEST(options_are_read)
     ck_assert(cli.send);
     ck_assert(cli.force);
     ck_assert_int_eq(cli.as_of, NOW);
+
+    ck_assert_int_eq(parse("report", "--html", "-", "--rep", "Ann@corp.example", NULL), DT_CLI_RUN);
+    ck_assert_str_eq(cli.html, "-");
+    ck_assert(!cli.json);
+    ck_assert_int_eq(parse("report", "--json", NULL), DT_CLI_RUN);
+    ck_assert_ptr_null(cli.html);
+    ck_assert_int_eq(parse("stats", "--as-of", "2026-11-20T17:00:00Z", NULL), DT_CLI_RUN);
+    ck_assert_int_eq(cli.as_of, dt_test_utc(2026, 11, 20, 17, 0, 0));
 }
 END_TEST
 
@@ -198,6 +216,8 @@ START_TEST(texts_name_every_command_and_option)
         {DT_CLI_IMPORT, {"--mbox FILE", "--maildir DIR"}},
         {DT_CLI_THREADS, {"--rep ADDR", "--state S", "--as-of TIME", "--json"}},
         {DT_CLI_DIGEST, {"--rep ADDR", "--as-of TIME", "--dry-run", "--send", "--force"}},
+        {DT_CLI_REPORT, {"--rep ADDR", "--as-of TIME", "--json", "--html FILE"}},
+        {DT_CLI_STATS, {"--as-of TIME"}},
         {DT_CLI_VERSION, {"--help"}},
     };
     for (size_t i = 0; i < sizeof(per) / sizeof(*per); i++) {

@@ -99,11 +99,13 @@ START_TEST(every_key_set)
     ck_assert_str_eq(m->reps[0], "ann@corp.example"); /* lower-cased */
     ck_assert_str_eq(m->reps[1], "@sales.corp.example");
     ck_assert_ptr_null(m->reps[2]);
-    m = &cfg->managers[1]; /* keys in any order */
+    ck_assert(!m->weekly_report); /* the default */
+    m = &cfg->managers[1];        /* keys in any order */
     ck_assert_str_eq(m->address, "chief@other-corp.example");
     ck_assert_uint_eq(m->n_reps, 1);
     ck_assert_str_eq(m->reps[0], "@other-corp.example");
     ck_assert_ptr_null(m->reps[1]);
+    ck_assert(m->weekly_report);
     /* languages: in file order, lower-cased, each with its line */
     ck_assert_uint_eq(cfg->n_digest_languages, 4);
     static const struct {
@@ -192,6 +194,7 @@ START_TEST(sample_documents_defaults_and_examples)
     ck_assert_uint_eq(c->managers[0].n_reps, 2);
     ck_assert_str_eq(c->managers[0].reps[0], "ann@example.com");
     ck_assert_str_eq(c->managers[0].reps[1], "@sales.example.com");
+    ck_assert(c->managers[0].weekly_report);
     ck_assert_uint_eq(c->n_digest_languages, 3);
     ck_assert_str_eq(dt_config_digest_language_for(c, "piet@de.example.com"), "de");
     ck_assert_str_eq(dt_config_digest_language_for(c, "jan@example.com"), "de");
@@ -246,7 +249,10 @@ START_TEST(bad_managers)
                  "address (name@corp.example)");
     expect_error("digest-manager-unknown-key.conf",
                  "digest-manager-unknown-key.conf:5: digest.managers: unknown key 'rep' "
-                 "(a manager has address and reps)");
+                 "(a manager has address, reps and weekly_report)");
+    expect_error("digest-manager-bad-weekly.conf",
+                 "digest-manager-bad-weekly.conf:5: digest.managers: weekly_report: expected true "
+                 "or false");
     expect_error("digest-manager-twice.conf",
                  "digest-manager-twice.conf:5: digest.managers: 'Boss@Corp.Example' is listed "
                  "twice");

@@ -45,29 +45,8 @@ static void teardown(void)
 static void put(const char *id, const char *root, time_t at, bool outbound, double score,
                 double hesitation, double engagement, unsigned kinds, const char *people)
 {
-    dt_hash anc = dt_msgid_hash(root);
-    bool reply = strcmp(id, root) != 0;
-    struct dt_record r = {
-        .msgid = dt_msgid_hash(id),
-        .ancestors = reply ? &anc : NULL,
-        .n_ancestors = reply ? 1 : 0,
-        .new_key = anc,
-        .at = at,
-        .outbound = outbound,
-        .rep = ANN,
-        .counterpart = BOB,
-        .subject = root,
-        .window_s = 30 * DAY,
-        .score = score,
-        .phrases = outbound && score >= 0.6 ? "amazing" : NULL,
-        .hesitation = hesitation,
-        .engagement = engagement,
-        .kinds = kinds,
-        .people = people,
-    };
-    struct dt_record_result res;
-    struct dt_error err = {{0}};
-    ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "record %s: %s", id, err.msg);
+    struct dt_test_tone tone = {hesitation, engagement, kinds, people};
+    dt_test_put_tone(st, id, root, at, outbound, score, ANN, BOB, &tone);
 }
 
 #define BOB_P "bob@customer.example\tBob Jansen\n"

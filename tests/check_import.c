@@ -3,7 +3,8 @@
  * tests into a temporary directory, imported into a temporary SQLite store
  * with the real configuration and lexicons. Counts, idempotency, malformed
  * entries in the middle, the choice of each message's time (Date, first
- * Received, From_ line, mtime), maildir new/ and cur/, unopenable sources;
+ * Received, From_ line, mtime; dates out of range passed over and counted),
+ * maildir new/ and cur/, unopenable sources;
  * and the Received date mime_header.c reads for it.
  */
 #include <check.h>
@@ -234,6 +235,94 @@ START_TEST(mbox_twice_is_all_duplicates)
     ck_assert_int_eq(dt_store_count(st, &c, &err), 0);
     ck_assert_uint_eq(c.outbound, 2);
     ck_assert_uint_eq(c.inbound, 1);
+}
+END_TEST
+
+/* The time each counterpart's message was stored at. */
+struct dated {
+    long long at[7];
+};
+
+static int collect_dated(const struct dt_row *row, void *arg)
+{
+    struct dated *d = arg;
+    int i;
+    if (sscanf(row->counterpart, "c%d@customer.example", &i) == 1 && i >= 0 && i < 7)
+        d->at[i] = (long long)row->at;
+    return 0;
+}
+
+/*
+ * Dates a sender (or a broken clock) wrote - year 1900 or 9999, before
+ * 1990, more than a day ahead of the import - are passed over for the next
+ * source and counted; one within the day is believed.
+ */
+START_TEST(mbox_dates_out_of_range)
+{
+    static const char recv_ok[] = "Received: from a by b; Tue, 17 Nov 2026 17:05:00 +0000\n";
+    static const char recv_1900[] = "Received: from a by b; Mon, 1 Jan 1900 10:00:00 +0000\n";
+    char soon[64], msg[6][512];
+    time_t now = time(NULL), in_an_hour = now + 3600;
+    struct tm tm;
+    gmtime_r(&in_an_hour, &tm);
+    strftime(soon, sizeof(soon), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    const struct {
+        const char *received, *date;
+    } m[6] = {
+        {recv_ok, "Fri, 31 Dec 9999 23:59:59 +0000"},   /* -> Received */
+        {recv_ok, "Mon, 1 Jan 1900 10:00:00 +0000"},    /* -> Received */
+        {"", "Sun, 31 Dec 1989 23:59:59 +0000"},        /* -> From_ line */
+        {"", "Fri, 1 Jan 2100 00:00:00 +0000"},         /* -> From_ line */
+        {recv_1900, "Fri, 31 Dec 9999 23:59:59 +0000"}, /* Received too: -> From_ line */
+        {"", soon},                                     /* within the day: believed */
+    };
+    char *buf = NULL;
+    size_t len = 0;
+    for (int i = 0; i < 6; i++) {
+        int n = snprintf(msg[i], sizeof(msg[i]),
+                         "%sFrom: ann@corp.example\nTo: c%d@customer.example\nSubject: Offer %d\n"
+                         "Date: %s\nMessage-ID: <dated%d@corp.example>\n\nHello.\n",
+                         m[i].received, i, i, m[i].date, i);
+        append_mbox(&buf, &len, FROM_, msg[i], (size_t)n);
+    }
+    /* An mbox From_ line of 1975 is out of range too: the start of the import dates it. */
+    static const char last[] = "From: ann@corp.example\nTo: c6@customer.example\nSubject: x\n"
+                               "Date: Fri, 31 Dec 9999 23:59:59 +0000\n"
+                               "Message-ID: <dated6@corp.example>\n\nHello.\n";
+    const char *path = in_tmp("dates.mbox");
+    dt_test_write_file(path, buf, len);
+    free(buf);
+
+    struct dt_import_stats s;
+    struct dt_error err;
+    ck_assert_msg(dt_import_mbox(st, cfg, path, false, &s, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(s.imported, 6);
+    ck_assert_uint_eq(s.dates_out_of_range, 5);
+    struct dated d = {{-1, -1, -1, -1, -1, -1, -1}};
+    struct dt_store_filter f;
+    memset(&f, 0, sizeof(f));
+    ck_assert_msg(dt_store_scan(st, &f, collect_dated, &d, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(d.at[0], T_RECV);
+    ck_assert_int_eq(d.at[1], T_RECV);
+    ck_assert_int_eq(d.at[2], T_FROM);
+    ck_assert_int_eq(d.at[3], T_FROM);
+    ck_assert_int_eq(d.at[4], T_FROM);
+    ck_assert_int_eq(d.at[5], (long long)in_an_hour);
+
+    buf = NULL;
+    len = 0;
+    append_mbox(&buf, &len, "From MAILER-DAEMON Wed Jan  1 10:00:00 1975\n", last, strlen(last));
+    path = in_tmp("dates2.mbox");
+    dt_test_write_file(path, buf, len);
+    free(buf);
+    time_t t0 = time(NULL);
+    ck_assert_msg(dt_import_mbox(st, cfg, path, false, &s, &err) == 0, "%s", err.msg);
+    time_t t1 = time(NULL);
+    ck_assert_uint_eq(s.imported, 1);
+    ck_assert_uint_eq(s.dates_out_of_range, 1);
+    ck_assert_msg(dt_store_scan(st, &f, collect_dated, &d, &err) == 0, "%s", err.msg);
+    ck_assert_int_ge(d.at[6], (long long)t0);
+    ck_assert_int_le(d.at[6], (long long)t1);
 }
 END_TEST
 
@@ -480,6 +569,7 @@ static Suite *import_suite(void)
     tcase_add_test(tc, received_header_date);
     tcase_add_test(tc, mbox_counts_malformed_and_times);
     tcase_add_test(tc, mbox_twice_is_all_duplicates);
+    tcase_add_test(tc, mbox_dates_out_of_range);
     tcase_add_test(tc, mbox_many_batches_read_only);
     tcase_add_test(tc, mbox_empty_missing_and_directory);
     tcase_add_test(tc, maildir_new_cur_malformed_mtime);

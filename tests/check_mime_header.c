@@ -1,9 +1,12 @@
 /*
  * check_mime_header.c - header facts of raw messages (mime_header.c via
- * dt_mime_parse): RFC 2047 subjects, addresses, msg-ids, dates, list and
- * auto-reply markers, and 1 MB header lines that must stay linear.
+ * dt_mime_parse): RFC 2047 subjects (NULs they encode included), addresses,
+ * msg-ids, dates, list and auto-reply markers, comments nested deep enough
+ * to overflow a thread's stack (parsed on a small one), and 1 MB header
+ * lines that must stay linear.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +204,250 @@ START_TEST(subject_raw_bytes)
 }
 END_TEST
 
+/* ---- RFC 2047 encoded words ---------------------------------------------- */
+
+static const struct {
+    const char *subject, *want, *warning;
+} words[] = {
+    /* A NUL a word encodes is dropped, never the end of the text (issue 11). */
+    {"=?utf-8?q?Hello=00World?=", "HelloWorld", "Subject: NUL bytes dropped from an encoded word"},
+    {"=?utf-8?b?SGVsbG8AV29ybGQ=?=", "HelloWorld",
+     "Subject: NUL bytes dropped from an encoded word"},
+    {"=?iso-8859-1?q?=00caf=E9=00?= ok", "caf\xc3\xa9 ok",
+     "Subject: NUL bytes dropped from an encoded word"},
+    /* UTF-16's zero bytes are half characters, not NULs. */
+    {"=?utf-16be?b?AEgAaQ==?=", "Hi", ""},
+    {"=?utf-8?q?Hello_World?=", "Hello World", ""},
+    {"=?utf-8?q?a?= =?utf-8?q?b?=", "ab", ""},        /* space between words is not text */
+    {"=?utf-8?q?a?=\t \t=?utf-8?B?Yg==?=", "ab", ""}, /* whatever the encodings */
+    {"=?utf-8?q?a?= b =?utf-8?q?c?=", "a b c", ""},
+    {"=?utf-8?q?=C3?= =?utf-8?q?=A9?=", "\xc3\xa9", ""}, /* a character split over two words */
+    {"=?UTF-8*en?Q?Hi?=", "Hi", ""},                     /* RFC 2231 language */
+    {"Re: =?utf-8?q?=F0=9F=9A=80?= launch", "Re: \xf0\x9f\x9a\x80 launch", ""},
+    {"Caf\xe9 =?utf-8?q?=C3=A9?=", "Caf\xc3\xa9 \xc3\xa9", ""}, /* raw Latin-1 beside a word */
+    {"=?x-unknown?q?caf=C3=A9?=", "caf\xc3\xa9", ""},           /* read as UTF-8 */
+    {"=?utf-8?x?Hi?=", "=?utf-8?x?Hi?=", ""},                   /* not an encoding */
+    {"=?utf-8?q?open ended", "=?utf-8?q?open ended", ""},
+    {"=?=?utf-8?q?x?=?=", "=?x?=", ""},
+    {"=??q?x?=", "=??q?x?=", ""},
+};
+
+START_TEST(encoded_words)
+{
+    char raw[256];
+    snprintf(raw, sizeof(raw), "From: a@b.example\r\nSubject: %s\r\n\r\nx\r\n", words[_i].subject);
+    struct dt_message *m = parse_str(raw);
+    ck_assert_msg(strcmp(m->subject, words[_i].want) == 0, "Subject: %s -> \"%s\", want \"%s\"",
+                  words[_i].subject, m->subject, words[_i].want);
+    ck_assert_str_eq(m->warning, words[_i].warning);
+    dt_message_free(m);
+}
+END_TEST
+
+START_TEST(encoded_nul_in_display_name)
+{
+    struct dt_message *m =
+        parse_str("From: =?utf-8?q?Al=00ex_Rep?= <rep@corp.example>\r\nSubject: ok\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->from, "rep@corp.example");
+    ck_assert_str_eq(dt_message_name(m, "rep@corp.example"), "Alex Rep");
+    ck_assert_str_eq(m->warning, "From: NUL bytes dropped from an encoded word");
+    dt_message_free(m);
+}
+END_TEST
+
+/* The first name of each address wins, in header order; floods keep the first 511. */
+START_TEST(display_names)
+{
+    struct dt_message *m =
+        parse_str("From: Alex <rep@corp.example>\r\n"
+                  "To: Sam <sam@c.example>, Samuel <SAM@c.example>, bo@c.example,"
+                  " Bo <bo@c.example>\r\nCc: Alex R <rep@corp.example>\r\n\r\nx\r\n");
+    ck_assert_uint_eq(m->n_names, 3);
+    ck_assert_str_eq(m->names[0], "rep@corp.example");
+    ck_assert_str_eq(m->names[1], "Alex");
+    ck_assert_str_eq(m->names[2], "sam@c.example");
+    ck_assert_str_eq(m->names[3], "Sam");
+    ck_assert_str_eq(m->names[4], "bo@c.example");
+    ck_assert_str_eq(m->names[5], "Bo");
+    ck_assert_ptr_null(m->names[6]);
+    dt_message_free(m);
+
+    /* 3,000 repeats of one named address, then distinct ones: the repeats crowd nobody out. */
+    struct dt_buf raw = DT_BUF_INIT;
+    dt_buf_puts(&raw, "From: rep@corp.example\r\nTo: ");
+    for (int i = 0; i < 1000; i++)
+        dt_buf_puts(&raw, "Same <same@c.example>, ");
+    dt_buf_puts(&raw, "\r\nCc: ");
+    for (int i = 0; i < 1000; i++)
+        dt_buf_printf(&raw, "Again%d <same@c.example>, N%d <n%d@c.example>, ", i, i, i);
+    dt_buf_puts(&raw, "\r\n\r\nx\r\n");
+    m = parse_mem(raw.data, raw.len);
+    ck_assert_uint_eq(m->n_names, 511);
+    ck_assert_str_eq(dt_message_name(m, "same@c.example"), "Same");
+    ck_assert_str_eq(dt_message_name(m, "n0@c.example"), "N0");
+    ck_assert_str_eq(dt_message_name(m, "n509@c.example"), "N509");
+    ck_assert_ptr_null(dt_message_name(m, "n510@c.example"));
+    ck_assert_str_eq(m->names[2 * 510], "n509@c.example"); /* in header order */
+    dt_message_free(m);
+
+    /* Past the 1,024 addresses kept, a name must not go to the last one kept. */
+    dt_buf_reset(&raw);
+    dt_buf_puts(&raw, "To: ");
+    for (int i = 0; i < 1024; i++)
+        dt_buf_printf(&raw, "a%d@c.example, ", i);
+    dt_buf_puts(&raw, "Late <late@c.example>\r\n\r\nx\r\n");
+    m = parse_mem(raw.data, raw.len);
+    ck_assert_uint_eq(m->n_to, 1024);
+    ck_assert_uint_eq(m->n_names, 0);
+    dt_message_free(m);
+    dt_buf_free(&raw);
+}
+END_TEST
+
+/* ---- comments nested past a thread's stack ------------------------------ */
+
+/*
+ * libetpan parses a comment recursively, ~80 bytes of stack a level, and a
+ * milter thread's stack is not large: 21,800 levels overflow 1.5 MB. Each
+ * parse runs in a thread with that stack, so a crash fails the test.
+ */
+#define SMALL_STACK (1536 * 1024)
+#define DEEP_UNITS 21800
+
+struct job {
+    const char *raw;
+    size_t n;
+    struct dt_message *m;
+    int rc;
+    struct dt_error err;
+};
+
+static void *run_job(void *arg)
+{
+    struct job *j = arg;
+    j->rc = dt_mime_parse(j->raw, j->n, &j->m, &j->err);
+    return NULL;
+}
+
+static struct dt_message *parse_on_stack(const char *raw, size_t n, size_t stack)
+{
+    struct job j = {raw, n, NULL, -1, {""}};
+    pthread_attr_t attr;
+    pthread_t t;
+    ck_assert_int_eq(pthread_attr_init(&attr), 0);
+    ck_assert_int_eq(pthread_attr_setstacksize(&attr, stack), 0);
+    ck_assert_int_eq(pthread_create(&t, &attr, run_job, &j), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    pthread_attr_destroy(&attr);
+    ck_assert_msg(j.rc == 0, "parse failed: %s", j.err.msg);
+    return j.m;
+}
+
+static const struct {
+    const char *field, *before, *unit, *after, *warning;
+} deep[] = {
+    /* "\)" is a quoted pair: it closes nothing, so every "(" nests. */
+    {"From", "rep@corp.example ", "(\\)", "", "From: comments nested deeper than 8 levels removed"},
+    {"From", "rep@corp.example ", "(", "", "From: comments nested deeper than 8 levels removed"},
+    {"From", "rep@corp.example ", "(\\\\\\)", "",
+     "From: comments nested deeper than 8 levels removed"},
+    /* Inside quotes for RFC 5322, but libetpan's fallbacks may read them as comments. */
+    {"From", "\"Rep ", "(\\)", "\" <rep@corp.example>",
+     "From: comments nested deeper than 8 levels removed"},
+    {"From", "rep@corp.example \"", "(\\)", "",
+     "From: comments nested deeper than 8 levels removed"},
+    {"To", "buyer@customer.example ", "(\\)", "",
+     "To: comments nested deeper than 8 levels removed"},
+    {"References", "<a@b.example> ", "(\\)", "",
+     "References: comments nested deeper than 8 levels removed"},
+    {"Date", "Tue, 1 Jul 2025 14:30:00 +0200 ", "(\\)", "",
+     "Date: comments nested deeper than 8 levels removed"},
+    {"Content-Type", "text/plain; charset=utf-8 ", "(\\)", "", "header line over 998 bytes"},
+};
+
+START_TEST(deep_comments_small_stack)
+{
+    const char *unit = deep[_i].unit;
+    size_t ul = strlen(unit), n = 0;
+    char *raw = malloc(DEEP_UNITS * ul + 512);
+    ck_assert_ptr_nonnull(raw);
+    n += (size_t)sprintf(raw, "%s: %s", deep[_i].field, deep[_i].before);
+    for (size_t i = 0; i < DEEP_UNITS; i++, n += ul)
+        memcpy(raw + n, unit, ul);
+    n += (size_t)sprintf(raw + n,
+                         "%s\r\nFrom: rep@corp.example\r\nTo: buyer@customer.example\r\n"
+                         "Date: Tue, 1 Jul 2025 14:30:00 +0200\r\n\r\nThe body.\r\n",
+                         deep[_i].after);
+    struct dt_message *m = parse_on_stack(raw, n, SMALL_STACK);
+    ck_assert_str_eq(m->warning, deep[_i].warning);
+    /* What remains still classifies the message. */
+    ck_assert_str_eq(m->from, "rep@corp.example");
+    ck_assert_uint_ge(m->n_to, 1);
+    ck_assert_str_eq(m->to[0], "buyer@customer.example");
+    ck_assert_int_eq((long long)m->date, 1751373000LL);
+    ck_assert_str_eq(m->text, "The body.\n");
+    dt_message_free(m);
+    free(raw);
+}
+END_TEST
+
+/* Parentheses in a quoted name are text: a few are left alone, many are blanked, never the address.
+ */
+START_TEST(quoted_parentheses)
+{
+    struct dt_message *m = parse_str("From: \"Sales (EMEA) (x)\" <rep@corp.example>\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->from, "rep@corp.example");
+    ck_assert_str_eq(dt_message_name(m, "rep@corp.example"), "Sales (EMEA) (x)");
+    ck_assert_str_eq(m->warning, "");
+    dt_message_free(m);
+    m = parse_str("From: \"Sales ((((((((((EMEA\" <rep@corp.example>\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->from, "rep@corp.example");
+    ck_assert_str_eq(m->warning, "From: comments nested deeper than 8 levels removed");
+    dt_message_free(m);
+    /* Subjects are not parsed for comments: their parentheses stay. */
+    m = parse_str("Subject: ((((((((((((deep)\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->subject, "((((((((((((deep)");
+    ck_assert_str_eq(m->warning, "");
+    dt_message_free(m);
+}
+END_TEST
+
+/*
+ * Random values of parentheses, backslashes and quotes, 60,000 bytes each:
+ * whatever their mix, no parse may need a deep stack. A 256 KB stack holds
+ * ~3,000 libetpan comment levels; unguarded, these values nest thousands
+ * deep (each "(\)" opens a comment that nothing closes).
+ */
+START_TEST(random_nesting_small_stack)
+{
+    /* No lone "(" or ")": counting parentheses alone, these values look flat. */
+    static const char *const units[] = {"(\\)", "(\\)", "(\\)",        "()", "\\)", "\"", "\\",
+                                        "\\\\", " ",    "a@b.example", "<",  ">",   ","};
+    const size_t nunits = sizeof(units) / sizeof(units[0]);
+    unsigned seed = 11;
+    char *raw = malloc(70000);
+    ck_assert_ptr_nonnull(raw);
+    for (int round = 0; round < 40; round++) {
+        static const char *const fields[] = {"From", "To", "References", "Date", "Content-Type"};
+        size_t n = (size_t)sprintf(raw, "%s: ", fields[round % 5]);
+        while (n < 60000) {
+            const char *u = units[rand_r(&seed) % nunits];
+            size_t ul = strlen(u);
+            memcpy(raw + n, u, ul);
+            n += ul;
+        }
+        n += (size_t)sprintf(raw + n, "\r\nMessage-ID: <r%d@x>\r\n\r\nThe body.\r\n", round);
+        struct dt_message *m = parse_on_stack(raw, n, 256 * 1024);
+        /* A random Content-Type may well name no text type: only the others keep the body. */
+        ck_assert_msg(round % 5 == 4 || strcmp(m->text, "The body.\n") == 0,
+                      "round %d (%s): text \"%s\", warning %s", round, fields[round % 5], m->text,
+                      m->warning);
+        dt_message_free(m);
+    }
+    free(raw);
+}
+END_TEST
+
 /* ---- hostile sizes ------------------------------------------------------ */
 
 static double now_s(void)
@@ -233,7 +480,10 @@ START_TEST(one_megabyte_header_line)
     struct dt_message *m = parse_mem(raw, n);
     double dt = now_s() - t0;
     ck_assert_msg(dt < 10.0, "%s: %.2fs", long_fields[_i], dt);
-    ck_assert_str_eq(m->warning, "header line over 998 bytes");
+    /* A 1 MB Date of "(" is flattened first (its comments nest a million deep). */
+    ck_assert_str_eq(m->warning, strcmp(long_fields[_i], "Date") == 0
+                                     ? "Date: comments nested deeper than 8 levels removed"
+                                     : "header line over 998 bytes");
     ck_assert_str_eq(m->message_id, "big@x");
     ck_assert_str_eq(m->text, "The body.\n");
     ck_assert_uint_le(m->n_to, 1024);
@@ -256,6 +506,16 @@ int main(void)
     tcase_add_loop_test(tc, address_lists, 0, sizeof(addr_cases) / sizeof(addr_cases[0]));
     tcase_add_test(tc, message_id_forms);
     tcase_add_test(tc, subject_raw_bytes);
+    tcase_add_loop_test(tc, encoded_words, 0, sizeof(words) / sizeof(words[0]));
+    tcase_add_test(tc, encoded_nul_in_display_name);
+    tcase_add_test(tc, quoted_parentheses);
+    tcase_add_test(tc, display_names);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("deep");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, deep_comments_small_stack, 0, sizeof(deep) / sizeof(deep[0]));
+    tcase_add_test(tc, random_nesting_small_stack);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("hostile");

@@ -3,7 +3,8 @@
  * levels follow the configured thresholds, not what was stored; every rep
  * is counted however many there are; the histogram's fine bins near the
  * top; suggested thresholds are values the configuration accepts, each
- * with the share it really flags.
+ * with the share it really flags, and with the reply rates above and
+ * below it as if it were in force (a store of known timelines).
  */
 #include <check.h>
 #include <limits.h>
@@ -192,6 +193,66 @@ START_TEST(suggestions_are_accepted_values)
 }
 END_TEST
 
+/*
+ * Twenty mails scoring 0.500, 0.525, ... 0.975, an hour apart, each in a
+ * thread of its own: those under 0.85 answered a day later, the rest never;
+ * one more (0.550) a day before as_of: pending. The suggestions are then
+ * 0.975, 0.950 and 0.900 (5, 10 and 20 % of 21 mails).
+ */
+START_TEST(evidence_beside_each_threshold)
+{
+    char id[64], reply[64];
+    for (int i = 0; i < 20; i++) {
+        out(i, (500 + 25 * i) / 1000.0, "ann@corp.example");
+        snprintf(id, sizeof(id), "m%d@corp.example", i);
+        snprintf(reply, sizeof(reply), "r%d@customer.example", i);
+        if (i < 14)
+            dt_test_put_scored(st, reply, id, T0 + i + 86400, false, 0, "ann@corp.example",
+                               "c@customer.example");
+    }
+    time_t as_of = T0 + 30 * 86400;
+    dt_test_put_scored(st, "young@corp.example", "young@corp.example", as_of - 86400, true, 0.55,
+                       "ann@corp.example", "c@customer.example");
+    struct dt_stats s;
+    struct dt_error err = {{0}};
+    ck_assert_msg(dt_stats_collect(st, cfg, &s, &err) == 0, "%s", err.msg);
+    ck_assert_msg(dt_stats_collect_outcomes(st, cfg, as_of, &s, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(s.n_judged, 21);
+    struct dt_buf b = DT_BUF_INIT;
+    dt_stats_render(&s, cfg, &b);
+    dt_stats_free(&s);
+    const char *t = b.data;
+    ck_assert_contains(t, "answered within 7 days (report.window), 95 % intervals,\n"
+                          "  as of 2026-10-21T14:13:20Z; 1 of 21 outbound mails is younger: "
+                          "pending, left out\n");
+    /* in force now (0.600): 10 of 16 is 62.5 %, rounded to 63, never floored to 62 */
+    ck_assert_contains(t, "  euphoria.euphoric = 0.600 (in force now)\n"
+                          "      euphoric:      10 of 16 answered, 63 % (39-82 %)\n"
+                          "      calm and warm: 4 of 4 answered, 100 % (51-100 %); the intervals "
+                          "overlap\n");
+    ck_assert_contains(t, "euphoria.euphoric = 0.975; flags   4.8% (asked  5%)\n"
+                          "      euphoric:      0 of 1 answered, 0 % (0-79 %)\n"
+                          "      calm and warm: 14 of 19 answered, 74 % (51-88 %); the intervals "
+                          "overlap\n");
+    ck_assert_contains(t, "euphoria.euphoric = 0.950; flags   9.5% (asked 10%)\n"
+                          "      euphoric:      0 of 2 answered, 0 % (0-66 %)\n"
+                          "      calm and warm: 14 of 18 answered, 78 % (55-91 %); the intervals "
+                          "overlap\n");
+    ck_assert_contains(t,
+                       "euphoria.euphoric = 0.900; flags  19.0% (asked 20%)\n"
+                       "      euphoric:      0 of 4 answered, 0 % (0-49 %)\n"
+                       "      calm and warm: 14 of 16 answered, 88 % (64-97 %); the intervals do "
+                       "not overlap\n");
+    dt_buf_free(&b);
+
+    /* without dt_stats_collect_outcomes: the suggestions alone, as before */
+    char *plain = render();
+    ck_assert_lacks(plain, "calm and warm:");
+    ck_assert_contains(plain, "euphoria.euphoric = 0.900; flags  19.0% (asked 20%)\n");
+    free(plain);
+}
+END_TEST
+
 /* A store with nothing in it yet (the command right after the first import). */
 START_TEST(empty_store)
 {
@@ -213,6 +274,7 @@ int main(void)
     tcase_add_test(tc, threshold_quantiles);
     tcase_add_test(tc, suggestions_are_accepted_values);
     tcase_add_test(tc, empty_store);
+    tcase_add_test(tc, evidence_beside_each_threshold);
     suite_add_tcase(s, tc);
     return dt_test_run(s);
 }

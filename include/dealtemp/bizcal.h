@@ -62,7 +62,11 @@ struct dt_business_hours {
  * change inside them gives the real time elapsed between local start and
  * end (7 or 9 hours for 09:00-17:00): a skipped wall-clock hour is not
  * worked, a repeated one is worked twice. Cost: O(offset changes in the
- * span + 1), whole weeks at once. bh NULL, no working days, or hours
+ * span + 1), whole weeks at once, and never more than the changes of the
+ * zone file plus those of 800 years: under the footer rule the calendar,
+ * the weekdays and the DST changes repeat every 400 years, so whole cycles
+ * are counted once and multiplied (1900 to 9999 costs ~0.3 ms, not 6).
+ * bh NULL, no working days, or hours
  * outside 0 <= start_min < end_min <= 1440 give 0. Instants are clamped
  * to about +-8,700 years around 1970.
  */

@@ -41,6 +41,7 @@ enum dt_cli_command {
     DT_CLI_PURGE,
     DT_CLI_DIGEST,
     DT_CLI_MIGRATE,
+    DT_CLI_REPORT,
     DT_CLI_VERSION,
     DT_CLI_COUNT
 };
@@ -67,7 +68,8 @@ struct dt_cli {
     char *rep;                      /* --rep, lower-cased as the store keeps addresses; owned */
     int state;                      /* --state: an enum dt_thread_state, -1 = any */
     time_t as_of;                   /* --as-of, else now */
-    bool json;                      /* threads --json */
+    bool json;                      /* threads --json, report --json */
+    const char *html;               /* report --html FILE ("-": standard output), or NULL */
     bool send;                      /* digest --send (else --dry-run) */
     bool force;                     /* digest --force */
     const char *from, *to;          /* migrate --from DB --to DB (both or neither) */

@@ -104,6 +104,9 @@ struct dt_config {
     size_t n_nudge_reps;
     long nudge_interval;      /* seconds: at most one nudge per rep in this long (3600) */
 
+    /* report.*: the team's evidence (outcomes.h) */
+    long report_window;       /* an outbound mail answered within this counts as answered (7 d) */
+
     /* digest.* */
     char *digest_from;        /* sender of digests ("dealtemp@<first internal domain>") */
     char *digest_sendmail;    /* "/usr/sbin/sendmail -t -i" */
@@ -120,6 +123,7 @@ struct dt_config {
         char *address;
         char **reps;          /* lower-cased, NULL-terminated */
         size_t n_reps;
+        bool weekly_report;   /* Mondays: the reps' evidence in the roll-up (false) */
     } *managers;              /* digest.managers; n_managers may be 0 */
     size_t n_managers;
 

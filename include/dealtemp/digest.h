@@ -133,6 +133,19 @@ int dt_digest_render_rollup(const char *manager, const struct dt_rollup_line *li
                             struct dt_error *err);
 
 /*
+ * The manager's weekly view: the roll-up with the evidence of weekly
+ * (outcomes.h: collected for the manager's reps) after the counts - the
+ * statement, the charts and their tables in the HTML part (inline SVG, no
+ * image), the statement and one line per level in the text part. weekly
+ * NULL: dt_digest_render_rollup.
+ */
+struct dt_outcomes;
+int dt_digest_render_rollup_weekly(const char *manager, const struct dt_rollup_line *lines,
+                                   size_t n, time_t as_of, const struct dt_outcomes *weekly,
+                                   const struct dt_config *cfg, struct dt_buf *out,
+                                   struct dt_error *err);
+
+/*
  * Deliver one message to rcpt: pipe it to digest.sendmail (the command is
  * split on spaces, run without a shell; exit status 0 = delivered), or by
  * SMTP to digest.smtp (host:port) with libetpan's SMTP client. Returns 0,

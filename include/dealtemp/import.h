@@ -5,7 +5,10 @@
  * Every message goes through dt_analyze() and dt_ingest(), exactly as a
  * live one through the milter. Its time is the Date header, else the date
  * of the first (topmost) Received header, else the mbox From_ line date
- * or the maildir file's mtime, else the time the import started.
+ * or the maildir file's mtime, else the time the import started. A time
+ * before 1990 (DT_IMPORT_TIME_MIN) or more than a day after the import
+ * started (DT_IMPORT_FUTURE_S) is out of range: the next source is used
+ * and the message counted in dates_out_of_range.
  * Importing twice adds nothing: dt_ingest() reports the second copy of a
  * Message-ID as a duplicate. Records are written in transactions of
  * DT_IMPORT_BATCH messages.
@@ -22,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "dealtemp/config.h"
 #include "dealtemp/error.h"
@@ -29,6 +33,10 @@
 
 #define DT_IMPORT_BATCH 5000
 #define DT_IMPORT_NAMED 3 /* malformed messages named in the stats */
+/* A message time before 1990-01-01 00:00 UTC, or more than a day (of clock
+ * skew) after the import started, is out of range. */
+#define DT_IMPORT_TIME_MIN ((time_t)631152000)
+#define DT_IMPORT_FUTURE_S ((time_t)86400)
 
 struct dt_import_stats {
     size_t total;       /* messages found in the source */
@@ -37,6 +45,8 @@ struct dt_import_stats {
     size_t duplicates;  /* already stored (same Message-ID) */
     size_t ignored;     /* not stored: not outbound/inbound, or a party unknown */
     size_t malformed;   /* not a message; skipped */
+    /* messages whose Date (Received, From_ line) was out of range and passed over */
+    size_t dates_out_of_range;
     char first_malformed[DT_IMPORT_NAMED][256]; /* positions of the first malformed, "" unused */
     double seconds;     /* wall time of the import */
 };

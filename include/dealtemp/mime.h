@@ -5,7 +5,9 @@
  * The MIME tree is walked in place (CRLF or LF line ends, no copy of the
  * message); header values are parsed with libetpan's grammar parsers
  * (mailmime_content_parse, mailmime_disposition_parse, mailimf address,
- * msg-id and date parsers, mailmime_encoded_phrase_parse). mailmime_parse
+ * msg-id and date parsers) once their comments are known to nest no deeper
+ * than a few levels; RFC 2047 words are decoded by the module itself, so a
+ * NUL they encode is dropped, never the end of the text. mailmime_parse
  * itself is not used: it hides missing closing boundaries, turns a body
  * with a wrong boundary into one bogus part (the text is lost), and builds
  * a struct for every header of every part. The text part chosen is
@@ -73,6 +75,19 @@ struct dt_message {
 
 /* The display name msg gives addr (lower-cased addr-spec), or NULL. */
 const char *dt_message_name(const struct dt_message *msg, const char *addr);
+
+/*
+ * The header fields dt_mime_parse reads from a message's top-level header
+ * (From, To, Cc, Message-ID, In-Reply-To, References, Subject, Date,
+ * List-Id, Precedence, Auto-Submitted, X-Autoreply, X-Autorespond,
+ * Received, Content-Type, Content-Transfer-Encoding, Content-Disposition):
+ * of each only the first occurrence counts. dt_mime_field_index gives the
+ * field name[0..len) (any case) a number 0 .. DT_MIME_FIELDS - 1, or -1
+ * for a field that is not read. For whoever keeps a message's header
+ * within a budget (rawhdr.h): these are the fields to keep.
+ */
+#define DT_MIME_FIELDS 17
+int dt_mime_field_index(const char *name, size_t len);
 
 int dt_mime_parse(const char *raw, size_t len, struct dt_message **out,
                   struct dt_error *err);

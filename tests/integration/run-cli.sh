@@ -179,7 +179,7 @@ done <<USAGE
 stats: unknown option '--bogus'|stats -c $tmp/db.conf --bogus
 purge: unexpected argument 'now'|purge -c $tmp/db.conf now
 threads: option '--rep' needs a value|threads -c $tmp/db.conf --rep
-threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed|threads -c $tmp/db.conf --state hot
+threads: --state hot: not one of open, waiting, warm, cooling, stalled, slowed, hesitant, carried-away|threads -c $tmp/db.conf --state hot
 digest: give exactly one of --dry-run or --send|digest -c $tmp/db.conf
 import: give at least one --mbox FILE or --maildir DIR|import -c $tmp/db.conf
 score: unknown option '-z'|score -z tests/data/analyze-inbound.eml

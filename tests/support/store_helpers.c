@@ -70,9 +70,13 @@ void dt_test_seam_close(const char *dir, struct dt_config *cfg, struct dt_store 
     seam_pg = false;
 }
 
-void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,
-                        bool outbound, double score, const char *rep, const char *counterpart)
+void dt_test_put_tone(struct dt_store *st, const char *id, const char *root, time_t at,
+                      bool outbound, double score, const char *rep, const char *counterpart,
+                      const struct dt_test_tone *tone)
 {
+    static const struct dt_test_tone none;
+    if (tone == NULL)
+        tone = &none;
     dt_hash anc = dt_msgid_hash(root);
     bool reply = strcmp(id, root) != 0;
     struct dt_record r = {
@@ -86,13 +90,23 @@ void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, t
         .counterpart = counterpart,
         .subject = root,
         .window_s = 30 * DAY,
-        .score = outbound ? score : 0,
+        .score = outbound || tone != &none ? score : 0,
         .phrases = outbound && score >= 0.6 ? "amazing, can't wait" : NULL,
+        .hesitation = tone->hesitation,
+        .engagement = tone->engagement,
+        .kinds = tone->kinds,
+        .people = tone->people,
     };
     struct dt_record_result res;
     struct dt_error err = {{0}};
     ck_assert_msg(dt_store_record(st, &r, &res, &err) == 0, "record %s: %s", id, err.msg);
     ck_assert_msg(!res.duplicate, "%s stored as a duplicate", id);
+}
+
+void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,
+                        bool outbound, double score, const char *rep, const char *counterpart)
+{
+    dt_test_put_tone(st, id, root, at, outbound, score, rep, counterpart, NULL);
 }
 
 void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t at, bool outbound,

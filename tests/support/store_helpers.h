@@ -46,4 +46,16 @@ void dt_test_put(struct dt_store *st, const char *id, const char *root, time_t a
 void dt_test_put_scored(struct dt_store *st, const char *id, const char *root, time_t at,
                         bool outbound, double score, const char *rep, const char *counterpart);
 
+/* A reply's tone and the customer-side people of a message (store.h's dt_record). */
+struct dt_test_tone {
+    double hesitation, engagement;
+    unsigned kinds;
+    const char *people;
+};
+
+/* The same with a tone (NULL: none); with a tone an inbound message keeps its score too. */
+void dt_test_put_tone(struct dt_store *st, const char *id, const char *root, time_t at,
+                      bool outbound, double score, const char *rep, const char *counterpart,
+                      const struct dt_test_tone *tone);
+
 #endif
