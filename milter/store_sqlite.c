@@ -63,11 +63,12 @@ static const char *const sql_text[SQ_COUNT] = {
     [SQ_PERSON_ADD] = "INSERT INTO people(addr) VALUES (?1)",
     [SQ_PERSON_NAME] = "UPDATE people SET name = ?2 WHERE id = ?1 AND name IS NOT ?2",
     /* The most recent thread of this rep <-> counterpart pair with the same
-     * normalised subject whose last message lies within the window. */
+     * normalised subject whose last message lies within the window (newest
+     * first by p.thread, the pair index's own order: no sort). */
     [SQ_SUBJECT_MATCH] = "SELECT t.id, t.key FROM thread_people p JOIN threads t ON t.id = p.thread"
                          " WHERE p.rep = ?1 AND p.counterpart = ?2 AND t.subject_key = ?3"
                          " AND abs((SELECT max(e.at) FROM events e WHERE e.thread = t.id) - ?4)"
-                         " <= ?5 ORDER BY t.id DESC LIMIT 1",
+                         " <= ?5 ORDER BY p.thread DESC LIMIT 1",
     [SQ_THREAD_ADD] = "INSERT INTO threads(key, subject_key, subject) VALUES (?1, ?2, ?3)",
     [SQ_THREAD_FILL] = "UPDATE threads SET subject = coalesce(subject, ?2),"
                        " subject_key = coalesce(subject_key, ?3) WHERE id = ?1"
