@@ -6,7 +6,8 @@
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench         install what is missing, build, print benchmarks as numbers
 #   make loadtest      the milter under load behind private Postfix instances: no milter,
-#                      a do-nothing filter, dealtemp (unix socket and TCP), one table (root)
+#                      a do-nothing filter, dealtemp (unix socket and TCP), one table;
+#                      then 500 SMTP sessions at once (root)
 #   make run           install what is missing, build, run the milter in the foreground
 #   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
 #   make deps          install the Debian packages this project needs (root; not root: it
@@ -171,10 +172,12 @@ bench-run: $(BENCH) $(BENCH_STORE) $(BENCH_EOM) $(BINS)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh
 
 # tests/bench/loadtest.sh builds its do-nothing filter and SMTP client itself;
-# about 5 minutes (DT_LOAD_CYCLES, DT_LOAD_MESSAGES: longer and steadier).
+# a few minutes (DT_LOAD_CYCLES, DT_LOAD_MESSAGES: longer and steadier). Then
+# the 500 sessions at once of tests/integration/run-load.sh (also in make check).
 loadtest: deps
 	@$(MAKE) --no-print-directory all
 	DT_BUILD=$(BUILD) bash tests/bench/loadtest.sh
+	DT_BUILD=$(BUILD) bash tests/integration/run-load.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -2,18 +2,22 @@
  * smtp-load - many SMTP sessions at once into one server, each message timed
  * (make loadtest: tests/bench/loadtest.sh, tests/integration/run-load.sh).
  *
- *   smtp-load [-s SESSIONS] [-m MESSAGES] [-l BYTES] [-t TAG] [-o FILE] HOST PORT
+ *   smtp-load [-s SESSIONS] [-m MESSAGES] [-l BYTES] [-t TAG] [-o FILE] [-u] [-w] HOST PORT
  *
  * SESSIONS threads (20) connect once everyone is ready, say EHLO and send
  * MESSAGES messages each (50), one after the other (MAIL, RCPT, DATA, each
- * waiting for its reply; no pipelining), then QUIT. Every message is timed
+ * waiting for its reply; no pipelining), then QUIT. With -w every session
+ * waits after its EHLO until all have said theirs (60 s at most), so that
+ * all are open at once when the first MAIL goes. Every message is timed
  * from MAIL FROM to the 250 after its closing dot: the time the server (and
  * a milter, which answers before that 250) took for it. A session's
  * messages alternate: an outbound sales mail from one of five reps at
  * corp.test to one of 50 customers (subject "Rollout quote, deal N"), then
  * that customer's reply to it (In-Reply-To and References name it; the
- * reply quotes it). The messages are about BYTES (2048) long; Message-IDs
- * carry TAG, so two runs never share one.
+ * reply quotes it). With -u every pair has a deal of its own (the subject
+ * names the session and the pair), so no two sessions share a thread. The
+ * messages are about BYTES (2048) long; Message-IDs carry TAG, so two runs
+ * never share one.
  *
  * Prints one line:
  *   sent=N failed=F wall_us=W msgs_per_s=R p50_us=.. p90_us=.. p99_us=.. max_us=..
@@ -47,6 +51,26 @@
 static const char *host, *port, *tag = "load";
 static int n_sessions = 20, n_messages = 50;
 static size_t msg_bytes = 2048;
+static bool unique_deals, wait_all;
+/* -w: sessions past their EHLO (or failed before it), and the wait for all. */
+static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
+static int ready;
+
+/* Count this session as ready; with -w wait (60 s at most) until all are. */
+static void all_ready(void)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 60;
+    pthread_mutex_lock(&ready_lock);
+    if (++ready == n_sessions)
+        pthread_cond_broadcast(&ready_cond);
+    while (wait_all && ready < n_sessions &&
+           pthread_cond_timedwait(&ready_cond, &ready_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&ready_lock);
+}
 static pthread_barrier_t start;
 static int64_t t_start;
 
@@ -156,27 +180,33 @@ static size_t compose(struct session *s, int i, char *buf, size_t size, char *fr
     gmtime_r(&now, &tm);
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
     snprintf(parent, sizeof(parent), "<%s.%d.%d@corp.test>", tag, s->id, i - 1);
+    char subject[96];
+    if (unique_deals)
+        snprintf(subject, sizeof(subject), "Rollout quote, deal %d (%s %d.%d)", deal, tag, s->id,
+                 pair);
+    else
+        snprintf(subject, sizeof(subject), "Rollout quote, deal %d", deal);
     size_t n;
     if (!is_reply) {
         snprintf(from, addr_size, "rep%d@corp.test", rep);
         snprintf(to, addr_size, "buyer%d@customer.example", deal);
         n = (size_t)snprintf(buf, size,
                              "From: Pat Rep%d <%s>\r\nTo: Buyer %d <%s>\r\n"
-                             "Subject: Rollout quote, deal %d\r\nDate: %s\r\n"
+                             "Subject: %s\r\nDate: %s\r\n"
                              "Message-ID: <%s.%d.%d@corp.test>\r\nMIME-Version: 1.0\r\n"
                              "Content-Type: text/plain; charset=us-ascii\r\n\r\n",
-                             rep, from, deal, to, deal, date, tag, s->id, i);
+                             rep, from, deal, to, subject, date, tag, s->id, i);
     } else {
         snprintf(from, addr_size, "buyer%d@customer.example", deal);
         snprintf(to, addr_size, "rep%d@corp.test", rep);
         n = (size_t)snprintf(buf, size,
                              "From: Buyer %d <%s>\r\nTo: Pat Rep%d <%s>\r\n"
-                             "Subject: Re: Rollout quote, deal %d\r\nDate: %s\r\n"
+                             "Subject: Re: %s\r\nDate: %s\r\n"
                              "Message-ID: <%s.%d.%d@customer.example>\r\nIn-Reply-To: %s\r\n"
                              "References: %s\r\nMIME-Version: 1.0\r\n"
                              "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n\r\n"
                              "On %s, Pat Rep%d <%s> wrote:\r\n",
-                             deal, from, rep, to, deal, date, tag, s->id, i, parent, parent,
+                             deal, from, rep, to, subject, date, tag, s->id, i, parent, parent,
                              answer[(s->id + pair) % 3], date, rep, to);
     }
     for (int k = 0; n + 200 < size && n < msg_bytes; k++) {
@@ -198,6 +228,7 @@ static void *run(void *arg)
     if (msg == NULL || rc != 0) {
         snprintf(s->why, sizeof(s->why), "%s", msg ? gai_strerror(rc) : "out of memory");
         free(msg);
+        all_ready();
         return NULL;
     }
     s->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -207,13 +238,17 @@ static void *run(void *arg)
         snprintf(s->why, sizeof(s->why), "connect: %s", strerror(errno));
         freeaddrinfo(ai);
         free(msg);
+        all_ready();
         return NULL;
     }
     freeaddrinfo(ai);
     setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    if (reply(s) != 220 || command(s, "EHLO client.test\r\n", 250) < 0)
+    if (reply(s) != 220 || command(s, "EHLO client.test\r\n", 250) < 0) {
+        all_ready();
         goto out;
+    }
+    all_ready();
     for (int i = 0; i < n_messages; i++) {
         char from[64], to[64], cmd[160];
         size_t n = compose(s, i, msg, size, from, to, sizeof(from));
@@ -261,14 +296,14 @@ static int64_t pct(const int64_t *v, size_t n, double p)
 static void usage(void)
 {
     fprintf(stderr, "usage: smtp-load [-s SESSIONS] [-m MESSAGES] [-l BYTES] [-t TAG] [-o FILE] "
-                    "HOST PORT\n");
+                    "[-u] [-w] HOST PORT\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *out = NULL;
     int ch;
-    while ((ch = getopt(argc, argv, "s:m:l:t:o:")) != -1) {
+    while ((ch = getopt(argc, argv, "s:m:l:t:o:uw")) != -1) {
         switch (ch) {
         case 's':
             n_sessions = atoi(optarg);
@@ -284,6 +319,12 @@ int main(int argc, char **argv)
             break;
         case 'o':
             out = optarg;
+            break;
+        case 'u':
+            unique_deals = true;
+            break;
+        case 'w':
+            wait_all = true;
             break;
         default:
             usage();
