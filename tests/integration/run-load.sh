@@ -20,7 +20,8 @@
 #     X-Deal-Thread, each reply one X-Deal-Thread - the same id as its
 #     original's, though hundreds of sessions wrote to the store at once -
 #     and one X-Deal-Reply-Latency;
-#   - the milter's counters: every message seen, no analyze or store error;
+#   - the milter's counters: every message seen, no analyze or store error,
+#     nothing answered for and then lost (store_lost);
 #   - the milter's threads (sampled likewise) never more than
 #     THREADS_MAX (one per session and a few: what libmilter can make) and
 #     its peak resident size (VmHWM) under RSS_MAX_MB (64).
@@ -163,8 +164,9 @@ PY
     dt_check "$mode: every message has its X-Deal-* fields, each reply its original's thread" $? "$out"
 
     line=$(counters)
-    [[ $line == *" seen=$MESSAGES "* ]] && [[ $line == *" analyze_errors=0 store_errors=0 "* ]]
-    dt_check "$mode: the milter saw $MESSAGES, no analyze or store error" $? "$line"
+    [[ $line == *" seen=$MESSAGES "* ]] && [[ $line == *" analyze_errors=0 store_errors=0 "* ]] &&
+        [[ $line == *" store_lost=0" ]]
+    dt_check "$mode: the milter saw $MESSAGES, no analyze or store error, no facts lost" $? "$line"
 
     touch "$DT_TMP/sample-$mode.stop"
     wait "$sampler"
