@@ -229,17 +229,23 @@ int dt_config_check_hostport(char **v, char *why, size_t size)
     return 0;
 }
 
-/* A header field name is printable ASCII without ':' (RFC 5322 2.2). */
+/*
+ * A header field name is printable ASCII without ':' (RFC 5322 2.2). The
+ * milter removes every field whose name begins with the prefix from every
+ * message (ownfields.h), so it must be a name space of its own: ending in
+ * '-', at least 4 characters, and not the bare "X-" that half the world's
+ * software writes under.
+ */
 int dt_config_check_header_prefix(char **v, char *why, size_t size)
 {
     size_t n = strlen(*v);
-    bool ok = n >= 1 && n <= 40;
+    bool ok = n >= 4 && n <= 40 && (*v)[n - 1] == '-';
     for (const char *p = *v; ok && *p; p++)
         ok = *p > 0x20 && *p < 0x7f && *p != ':';
     if (!ok) {
         snprintf(why, size,
-                 "'%.80s' is not a header name prefix (1 to 40 printable characters, no ':' or "
-                 "space)",
+                 "'%.80s' is not a header name prefix of our own (4 to 40 printable characters "
+                 "ending in '-', no ':' or space; every field that begins with it is removed)",
                  *v);
         return -1;
     }

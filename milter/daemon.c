@@ -12,9 +12,15 @@
  * get TCP_NODELAY (libmilter sets no socket options) and a unix socket is
  * removed only when it is stale; libmilter is handed the result as "fd:N".
  *
+ * The hostile party is whoever can write the directories of the socket,
+ * the pidfile and the counters file (often the user the daemon becomes):
+ * nothing is chmod'ed, chown'ed or written by a path they could have
+ * pointed elsewhere with a symlink (see daemon.h).
+ *
  * Failure: -1 with a one-line reason naming the socket, file, user or
  * group; nothing is logged here. Whatever was half made (a socket file,
- * a descriptor) is undone before returning -1.
+ * a descriptor) is undone before returning -1, except a file that is no
+ * longer ours.
  */
 #include "dealtemp/daemon.h"
 #include "dealtemp/store.h"
@@ -121,6 +127,48 @@ static int remove_stale(const char *path, struct dt_error *err)
     return 0;
 }
 
+/*
+ * Give the socket file just bound at path its group, by descriptor: the
+ * file is opened with O_PATH | O_NOFOLLOW and must be a socket of ours
+ * with the mode it was born with, else whatever now stands at path (a
+ * symlink swapped in after bind() by someone who can write the
+ * directory) is refused and left alone.
+ */
+static int own_socket_file(const char *path, unsigned mode, gid_t gid, const char *group,
+                           struct dt_error *err)
+{
+    int pfd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (pfd < 0)
+        return dt_error_set(err, "%s: cannot open the socket just bound: %s", path,
+                            strerror(errno));
+    struct stat st;
+    int rc = -1;
+    if (fstat(pfd, &st) < 0)
+        dt_error_set(err, "%s: %s", path, strerror(errno));
+    else if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 07777) != mode)
+        dt_error_set(err, "%s: replaced after bind (now a %s owned by uid %ld, mode %04o); "
+                     "not touching it",
+                     path, S_ISLNK(st.st_mode) ? "symlink" : S_ISSOCK(st.st_mode) ? "socket" : "file",
+                     (long)st.st_uid, (unsigned)(st.st_mode & 07777));
+    else if (gid != (gid_t)-1 && st.st_gid != gid &&
+             fchownat(pfd, "", (uid_t)-1, gid, AT_EMPTY_PATH) < 0)
+        dt_error_set(err, "%s: chown to group %s: %s", path, group, strerror(errno));
+    else
+        rc = 0;
+    close(pfd);
+    return rc;
+}
+
+/*
+ * The socket file is never changed by path after bind(): a symlink
+ * swapped in by someone who can write its directory would redirect a
+ * chmod() or chown() to the file it points at (a root-owned file made
+ * 0660). Linux gives the file the socket inode's mode less the umask, so
+ * fchmod() before bind() and a umask of mode's complement make it be born
+ * with exactly mode; its group is set through an O_PATH descriptor
+ * (own_socket_file), and listen() comes last, so nobody connects before
+ * the group is right.
+ */
 static int listen_unix(const char *path, unsigned mode, const char *group, struct dt_error *err)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -136,8 +184,11 @@ static int listen_unix(const char *path, unsigned mode, const char *group, struc
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return dt_error_set(err, "socket: %s", strerror(errno));
-    /* Nobody may connect in the moment between bind() and chmod(). */
-    mode_t old = umask(0077);
+    mode &= 0777;
+    /* Both say mode; the umask alone would do on Linux, fchmod() is where
+     * other kernels look, so its failure is not an error. */
+    (void)fchmod(fd, (mode_t)mode);
+    mode_t old = umask((mode_t)(~mode & 0777));
     int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
     umask(old);
     if (rc < 0) {
@@ -145,17 +196,17 @@ static int listen_unix(const char *path, unsigned mode, const char *group, struc
         close(fd);
         return -1;
     }
-    if (listen(fd, SOMAXCONN) < 0)
+    if (own_socket_file(path, mode, gid, group, err) < 0) {
+        close(fd); /* what stands at path is not ours to remove */
+        return -1;
+    }
+    if (listen(fd, SOMAXCONN) < 0) {
         dt_error_set(err, "%s: listen: %s", path, strerror(errno));
-    else if (chmod(path, (mode_t)mode) < 0)
-        dt_error_set(err, "%s: chmod %04o: %s", path, mode, strerror(errno));
-    else if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0)
-        dt_error_set(err, "%s: chown to group %s: %s", path, group, strerror(errno));
-    else
-        return fd;
-    close(fd);
-    unlink(path);
-    return -1;
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    return fd;
 }
 
 static int listen_inet(const char *spec, int family, struct dt_error *err)
@@ -279,9 +330,49 @@ void dt_daemon_ready(int notify, const char *why)
     close(notify);
 }
 
+static bool milter_alive(long pid);
+
+/*
+ * A pidfile already at path: a regular file whose pid is not a running
+ * dealtemp-milter (other than us) is stale and removed; a live one, or
+ * anything that is not a regular file (a symlink planted where root will
+ * write), is refused.
+ */
+static int remove_stale_pidfile(const char *path, struct dt_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0 && errno == ELOOP)
+        return dt_error_set(err, "pidfile %s: is a symlink; not followed, not removed", path);
+    if (fd < 0)
+        return dt_error_set(err, "pidfile %s: %s", path, strerror(errno));
+    struct stat st;
+    char text[32] = "";
+    ssize_t n = -1;
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular)
+        n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (!regular)
+        return dt_error_set(err, "pidfile %s: exists and is not a regular file; not removing it",
+                            path);
+    text[n > 0 ? n : 0] = '\0';
+    long pid = strtol(text, NULL, 10);
+    if (pid != (long)getpid() && milter_alive(pid))
+        return dt_error_set(err, "pidfile %s: dealtemp-milter %ld still runs", path, pid);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return dt_error_set(err, "pidfile %s: cannot remove the stale one: %s", path,
+                            strerror(errno));
+    return 0;
+}
+
 int dt_daemon_write_pidfile(const char *path, struct dt_error *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (remove_stale_pidfile(path, err) < 0)
+        return -1;
+    /* O_EXCL: a file (or symlink) made at path since is never written through. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return dt_error_set(err, "pidfile %s: %s", path, strerror(errno));
     char line[32];
@@ -340,13 +431,22 @@ int dt_daemon_write_counters(const char *path, long started, long now, const cha
                              struct dt_error *err)
 {
     char tmp[4200], s[32], u[32];
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp))
+    /* A fresh name beside path (mkstemp: O_CREAT | O_EXCL, never through a
+     * symlink planted at a name one could guess), renamed over it. */
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
         return dt_error_set(err, "%s: path too long", path);
     iso_time(started, s, sizeof(s));
     iso_time(now, u, sizeof(u));
-    FILE *fp = fopen(tmp, "we");
-    if (fp == NULL)
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
         return dt_error_set(err, "%s: %s", tmp, strerror(errno));
+    FILE *fp = fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
+    if (fp == NULL) {
+        int saved = errno;
+        close(fd);
+        unlink(tmp);
+        return dt_error_set(err, "%s: %s", tmp, strerror(saved));
+    }
     fprintf(fp, "pid=%ld\nstarted=%s\nupdated=%s\n%s\n", (long)getpid(), s, u, body);
     if (ferror(fp) | (fclose(fp) != 0)) {
         int saved = errno;
@@ -381,9 +481,24 @@ int dt_daemon_read_counters(const char *database, const char *spool, struct dt_b
 {
     char path[4200], line[256];
     dt_daemon_counters_path(database, spool, path, sizeof(path));
-    FILE *fp = fopen(path, "re");
-    if (fp == NULL)
-        return errno == ENOENT ? 0 : dt_error_set(err, "%s: %s", path, strerror(errno));
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0 && errno == ELOOP)
+        return dt_error_set(err, "%s: is a symlink; not followed", path);
+    if (fd < 0)
+        return dt_error_set(err, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return dt_error_set(err, "%s: not a regular file", path);
+    }
+    FILE *fp = fdopen(fd, "r");
+    if (fp == NULL) {
+        int saved = errno;
+        close(fd);
+        return dt_error_set(err, "%s: %s", path, strerror(saved));
+    }
     long pid = 0;
     while (fgets(line, sizeof(line), fp) != NULL) {
         if (strncmp(line, "pid=", 4) == 0)

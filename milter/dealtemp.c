@@ -25,9 +25,14 @@
  * reason" on stderr; the other files are still processed and the exit
  * status is 1. Oddities that do not stop scoring ("unknown charset ...")
  * are printed as "dealtemp: FILE: warning: ..." and do not change it.
+ * Everything printed is cleaned as utf8.h says (emit, say, tell): no
+ * control, bidi or hidden character from a message or the store reaches
+ * the terminal; `text` prints the scored words without them.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +52,7 @@
 #include "dealtemp/report.h"
 #include "dealtemp/stats.h"
 #include "dealtemp/store.h"
+#include "dealtemp/utf8.h"
 #include "dealtemp/version.h"
 
 static const char *self_path(const char *argv0)
@@ -57,6 +63,55 @@ static const char *self_path(const char *argv0)
         return argv0;
     path[n] = '\0';
     return path;
+}
+
+/*
+ * What dealtemp prints is partly mail and store text - subjects, names,
+ * phrases, maildir file names, values quoted in errors - so all of it
+ * leaves through emit(), say() or tell(), and so through the one rule of
+ * utf8.h: no control (an ESC sequence), bidi (U+202E) or hidden character
+ * reaches the terminal. JSON arrives with those already \u-escaped.
+ */
+static void emit(FILE *fp, const char *s, size_t n)
+{
+    struct dt_buf b = DT_BUF_INIT;
+    dt_utf8_clean_lines(&b, s, n);
+    if (dt_buf_failed(&b))
+        fputs("dealtemp: out of memory\n", stderr);
+    else
+        fwrite(b.data ? b.data : "", 1, b.len, fp);
+    dt_buf_free(&b);
+}
+
+static void line_to(FILE *fp, const char *fmt, va_list ap)
+{
+    char raw[8192];
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    struct dt_buf b = DT_BUF_INIT;
+    dt_utf8_clean_line(&b, raw, SIZE_MAX, false);
+    const char *text = b.data != NULL ? b.data : dt_buf_failed(&b) ? "out of memory" : "";
+    fprintf(fp, "dealtemp: %s\n", text);
+    dt_buf_free(&b);
+}
+
+/* "dealtemp: " and one clean line on stderr. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_to(stderr, fmt, ap);
+    va_end(ap);
+}
+
+/* The same on stdout: a command's result line. */
+static void tell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void tell(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_to(stdout, fmt, ap);
+    va_end(ap);
 }
 
 /* The configuration to use when -c is not given (see the top comment). */
@@ -105,7 +160,7 @@ static int process(const struct dt_config *cfg, enum dt_cli_command cmd, const c
     size_t len;
     char *raw = slurp(file, &len);
     if (raw == NULL) {
-        fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(errno));
+        say("%s: %s", file, strerror(errno));
         return -1;
     }
     struct dt_facts facts;
@@ -114,11 +169,11 @@ static int process(const struct dt_config *cfg, enum dt_cli_command cmd, const c
     int rc = dt_analyze(cfg, raw, len, NULL, flags, &facts, &err);
     free(raw);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s: %s\n", file, err.msg);
+        say("%s: %s", file, err.msg);
         return -1;
     }
     if (facts.msg->warning[0])
-        fprintf(stderr, "dealtemp: %s: warning: %s\n", file, facts.msg->warning);
+        say("%s: warning: %s", file, facts.msg->warning);
 
     struct dt_buf out = DT_BUF_INIT;
     if (cmd == DT_CLI_SCORE)
@@ -129,11 +184,11 @@ static int process(const struct dt_config *cfg, enum dt_cli_command cmd, const c
         dt_buf_append(&out, facts.own_text, facts.own_len);
     dt_facts_clear(&facts);
     if (dt_buf_failed(&out)) {
-        fprintf(stderr, "dealtemp: %s: out of memory\n", file);
+        say("%s: out of memory", file);
         dt_buf_free(&out);
         return -1;
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    emit(stdout, out.data ? out.data : "", out.len);
     dt_buf_free(&out);
     return 0;
 }
@@ -149,7 +204,7 @@ static struct dt_store *open_store(const struct dt_config *cfg, bool create)
     int rc = create ? dt_store_open(cfg->database, &st, &err)
                     : dt_store_open_existing(cfg->database, &st, &err);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return NULL;
     }
     return st;
@@ -171,7 +226,7 @@ static int print_deal(const struct dt_deal *d, void *arg)
         dt_report_deal_row(d, &o->b);
     if (dt_buf_failed(&o->b))
         return -1;
-    fwrite(o->b.data, 1, o->b.len, stdout);
+    emit(stdout, o->b.data, o->b.len);
     o->n++;
     return 0;
 }
@@ -186,7 +241,7 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
     if (!o.json) {
         struct dt_buf b = DT_BUF_INIT;
         dt_report_deal_heading(cfg->profile, &b);
-        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        emit(stdout, b.data ? b.data : "", b.len);
         dt_buf_free(&b);
     }
     struct dt_error err = {{0}};
@@ -196,15 +251,14 @@ static int cmd_threads(const struct dt_config *cfg, const struct dt_cli *cli)
     dt_buf_free(&o.b);
     dt_store_close(st);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
     /* An empty table after a filter could be a typo: say it was looked for. */
     if (o.n == 0 && (q.rep != NULL || q.state >= 0)) {
         fflush(stdout);
-        fprintf(stderr, "dealtemp: no %s%sdeals%s%s\n",
-                q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
-                q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
+        say("no %s%sdeals%s%s", q.state >= 0 ? dt_state_name((enum dt_thread_state)q.state) : "",
+            q.state >= 0 ? " " : "", q.rep != NULL ? " for " : "", q.rep != NULL ? q.rep : "");
     }
     return 0;
 }
@@ -223,14 +277,13 @@ static void nothing_for(struct dt_store *st, const struct dt_config *cfg, const 
     struct dt_error err = {{0}};
     size_t n = 0;
     if (dt_deals_each(st, cfg, &q, count_deal, &n, &err) < 0)
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
     else if (n == 0)
-        fprintf(stderr, "dealtemp: no deals for %s\n", cli->rep);
+        say("no deals for %s", cli->rep);
     else
-        fprintf(stderr,
-                "dealtemp: digest: nothing to report for %s (%zu deal%s, none stalled, cooling, "
-                "hesitant, slowed or carried away)\n",
-                cli->rep, n, n == 1 ? "" : "s");
+        say("digest: nothing to report for %s (%zu deal%s, none stalled, cooling, "
+            "hesitant, slowed or carried away)",
+            cli->rep, n, n == 1 ? "" : "s");
 }
 
 /*
@@ -246,7 +299,7 @@ static int write_page(const char *file, const struct dt_buf *b)
     }
     FILE *fp = fopen(file, "w");
     if (fp == NULL) {
-        fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(errno));
+        say("%s: %s", file, strerror(errno));
         return 1;
     }
     bool bad = fwrite(b->data, 1, b->len, fp) != b->len || fflush(fp) != 0;
@@ -257,7 +310,7 @@ static int write_page(const char *file, const struct dt_buf *b)
     }
     if (!bad)
         return 0;
-    fprintf(stderr, "dealtemp: %s: %s\n", file, strerror(saved ? saved : EIO));
+    say("%s: %s", file, strerror(saved ? saved : EIO));
     unlink(file);
     return 1;
 }
@@ -273,7 +326,7 @@ static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
     int rc = dt_outcomes_collect(st, cfg, cli->as_of, cli->rep, &o, &err);
     dt_store_close(st);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
     struct dt_buf b = DT_BUF_INIT;
@@ -286,17 +339,17 @@ static int cmd_report(const struct dt_config *cfg, const struct dt_cli *cli)
     dt_outcomes_free(&o);
     if (dt_buf_failed(&b)) {
         dt_buf_free(&b);
-        fprintf(stderr, "dealtemp: out of memory\n");
+        say("out of memory");
         return 1;
     }
     int status = 0;
     if (cli->html != NULL)
         status = write_page(cli->html, &b);
     else
-        fwrite(b.data, 1, b.len, stdout);
+        emit(stdout, b.data, b.len);
     dt_buf_free(&b);
     if (none)
-        fprintf(stderr, "dealtemp: no outbound mail of %s\n", cli->rep);
+        say("no outbound mail of %s", cli->rep);
     return status;
 }
 
@@ -312,12 +365,12 @@ static int cmd_stats(const struct dt_config *cfg, const struct dt_cli *cli)
         rc = dt_stats_collect_outcomes(st, cfg, cli->as_of, &s, &err);
     dt_store_close(st);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
     } else {
         struct dt_buf b = DT_BUF_INIT;
         dt_stats_render(&s, cfg, &b);
         dt_stats_render_milter(cfg, &b);
-        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        emit(stdout, b.data ? b.data : "", b.len);
         dt_buf_free(&b);
     }
     dt_stats_free(&s);
@@ -337,12 +390,12 @@ static int cmd_digest(const struct dt_config *cfg, const struct dt_cli *cli)
         nothing_for(st, cfg, cli);
     dt_store_close(st);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: digest: %s\n", err.msg);
+        say("digest: %s", err.msg);
         return 1;
     }
     if (o.send)
-        fprintf(stderr, "dealtemp: digest: %zu sent, %zu already sent today, %zu failed\n", r.sent,
-                r.skipped_sent_today, r.failed);
+        say("digest: %zu sent, %zu already sent today, %zu failed", r.sent, r.skipped_sent_today,
+            r.failed);
     return rc;
 }
 
@@ -356,10 +409,10 @@ static int cmd_purge(const struct dt_config *cfg)
     int rc = dt_purge_expired(st, cfg, time(NULL), &deleted, &err);
     dt_store_close(st);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
-    printf("dealtemp: purged %zu messages older than %d days\n", deleted, cfg->retention_days);
+    tell("purged %zu messages older than %d days", deleted, cfg->retention_days);
     return 0;
 }
 
@@ -379,17 +432,21 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
         int rc = cli->sources[i].maildir ? dt_import_maildir(st, cfg, path, tty, &s, &err)
                                          : dt_import_mbox(st, cfg, path, tty, &s, &err);
         if (rc < 0) {
-            fprintf(stderr, "dealtemp: %s\n", err.msg);
+            say("%s", err.msg);
             status = 1;
             continue;
         }
-        for (int k = 0; k < 3 && k < (int)s.malformed; k++)
-            fprintf(stderr, "dealtemp: %s: skipped: %s\n", path, s.first_malformed[k]);
+        for (int k = 0; k < DT_IMPORT_NAMED && k < (int)s.malformed; k++)
+            say("%s: skipped: %s", path, s.first_malformed[k]);
+        for (int k = 0; k < DT_IMPORT_NAMED && k < (int)s.skipped; k++)
+            say("%s: skipped: %s", path, s.first_skipped[k]);
         total.seen += s.seen;
         total.imported += s.imported;
         total.duplicates += s.duplicates;
         total.ignored += s.ignored;
         total.malformed += s.malformed;
+        total.skipped += s.skipped;
+        total.skipped_symlinks += s.skipped_symlinks;
         total.dates_out_of_range += s.dates_out_of_range;
         total.seconds += s.seconds;
     }
@@ -397,10 +454,16 @@ static int cmd_import(const struct dt_config *cfg, const struct dt_cli *cli)
     char dates[64] = "";
     if (total.dates_out_of_range > 0)
         snprintf(dates, sizeof(dates), ", %zu dates out of range", total.dates_out_of_range);
-    printf("dealtemp: %zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s "
-           "(%.1f s)\n",
-           total.seen, total.imported, total.duplicates, total.ignored, total.malformed, dates,
-           total.seconds);
+    /* Entries that were not read at all are said only when there were any. */
+    char skipped[128] = "";
+    size_t links = total.skipped_symlinks, others = total.skipped - links;
+    if (total.skipped > 0)
+        snprintf(skipped, sizeof(skipped),
+                 ", %zu skipped (%zu symlink%s not followed, %zu not a regular file or unreadable)",
+                 total.skipped, links, links == 1 ? "" : "s", others);
+    tell("%zu messages: %zu imported, %zu duplicates, %zu ignored, %zu malformed%s%s (%.1f s)",
+         total.seen, total.imported, total.duplicates, total.ignored, total.malformed, dates,
+         skipped, total.seconds);
     return status;
 }
 
@@ -409,15 +472,15 @@ static int cmd_migrate(const struct dt_config *cfg)
     struct dt_error err = {{0}};
     int from, to;
     if (dt_store_migrate(cfg->database, &from, &to, &err) < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
     if (from == to)
-        printf("dealtemp: schema version %d is current\n", to);
+        tell("schema version %d is current", to);
     else if (from == 0)
-        printf("dealtemp: schema created (version %d)\n", to);
+        tell("schema created (version %d)", to);
     else
-        printf("dealtemp: schema upgraded from version %d to %d\n", from, to);
+        tell("schema upgraded from version %d to %d", from, to);
     return 0;
 }
 
@@ -428,17 +491,17 @@ static int cmd_copy(const struct dt_cli *cli)
     struct dt_error err = {{0}};
     int rc = dt_store_copy(cli->from, cli->to, &r, &err);
     if (r.messages > 0 || rc == 0)
-        printf("dealtemp: %zu messages read: %zu copied, %zu already there; %zu digest records"
-               " (%zu new)\n",
-               r.messages, r.added, r.already, r.digest_rows, r.digest_added);
+        tell("%zu messages read: %zu copied, %zu already there; %zu digest records"
+             " (%zu new)",
+             r.messages, r.added, r.already, r.digest_rows, r.digest_added);
     if (rc < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
-    printf("dealtemp: verified: the target holds %zu outbound and %zu inbound messages in %zu"
-           " threads (the source: %zu, %zu, %zu)\n",
-           r.after.outbound, r.after.inbound, r.after.threads, r.source.outbound, r.source.inbound,
-           r.source.threads);
+    tell("verified: the target holds %zu outbound and %zu inbound messages in %zu"
+         " threads (the source: %zu, %zu, %zu)",
+         r.after.outbound, r.after.inbound, r.after.threads, r.source.outbound, r.source.inbound,
+         r.source.threads);
     return 0;
 }
 
@@ -447,14 +510,13 @@ static int check_config(const struct dt_config *cfg, const char *conf)
 {
     struct dt_buf b = DT_BUF_INIT;
     int n = dt_config_lint(cfg, &b);
-    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL;
-         line = nl + 1)
-        fprintf(stderr, "dealtemp: %.*s\n", (int)(nl - line), line);
+    for (char *line = b.data, *nl; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+        say("%.*s", (int)(nl - line), line);
     dt_buf_free(&b);
     if (n > 0)
-        printf("dealtemp: %s: OK (%d warning%s)\n", conf, n, n == 1 ? "" : "s");
+        tell("%s: OK (%d warning%s)", conf, n, n == 1 ? "" : "s");
     else
-        printf("dealtemp: %s: OK\n", conf);
+        tell("%s: OK", conf);
     return 0;
 }
 
@@ -468,11 +530,11 @@ static int answer(enum dt_cli_result res, const struct dt_cli *cli, const struct
         dt_cli_usage(cli->command, &b);
     FILE *out = res == DT_CLI_HELP ? stdout : stderr;
     if (res == DT_CLI_USAGE)
-        fprintf(stderr, "dealtemp: %s\n", err->msg);
+        say("%s", err->msg);
     fwrite(b.data ? b.data : "", 1, b.len, out);
     dt_buf_free(&b);
     if (res == DT_CLI_HELP && fflush(stdout) != 0) {
-        fprintf(stderr, "dealtemp: writing output: %s\n", strerror(errno));
+        say("writing output: %s", strerror(errno));
         return 1;
     }
     return res == DT_CLI_HELP ? 0 : DT_CLI_USAGE_STATUS;
@@ -486,7 +548,7 @@ static int run(const struct dt_cli *cli, const char *exe)
     struct dt_config *cfg;
     struct dt_error err = {{0}};
     if (dt_config_load(conf, exe, &cfg, &err) < 0) {
-        fprintf(stderr, "dealtemp: %s\n", err.msg);
+        say("%s", err.msg);
         return 1;
     }
     int status = 0;
@@ -523,7 +585,7 @@ static int run(const struct dt_cli *cli, const char *exe)
     }
     dt_config_unref(cfg);
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "dealtemp: writing output: %s\n", strerror(errno));
+        say("writing output: %s", strerror(errno));
         status = 1;
     }
     return status;

@@ -62,7 +62,7 @@ static size_t count_state(const struct dt_digest *d, int idx)
 static void put_text(struct dt_buf *b, const char *s, bool html)
 {
     if (html)
-        dt_dg_clean(b, s, 4096, true);
+        dt_utf8_clean_line(b, s, 4096, true);
     else
         dt_buf_puts(b, s);
 }
@@ -189,7 +189,7 @@ bool dt_dg_phrases(struct dt_buf *b, const char *phrases, size_t max_cp, bool ht
                    const struct dt_digest_lang *L)
 {
     struct dt_buf ph = DT_BUF_INIT;
-    bool any = dt_dg_clean(&ph, phrases, max_cp, html) && ph.data != NULL;
+    bool any = dt_utf8_clean_line(&ph, phrases, max_cp, html) && ph.data != NULL;
     if (any) {
         /* "amazing, can't wait" -> “amazing”, “can't wait” (the language's quotes) */
         const char *lq = L != NULL ? L->lquote : "\xe2\x80\x9c";
@@ -238,14 +238,14 @@ static void subject_of(const struct dt_digest_item *it, const struct dt_digest_l
 {
     if (!it->subject)
         dt_buf_puts(b, L->no_subject);
-    else if (!dt_dg_clean(b, it->subject, MAX_TEXT_CP, html))
+    else if (!dt_utf8_clean_line(b, it->subject, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->empty_subject);
 }
 
 static void address_of(const struct dt_digest_item *it, const struct dt_digest_lang *L,
                        struct dt_buf *b, bool html)
 {
-    if (!it->counterpart || !dt_dg_clean(b, it->counterpart, MAX_TEXT_CP, html))
+    if (!it->counterpart || !dt_utf8_clean_line(b, it->counterpart, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->unknown);
 }
 
@@ -269,7 +269,7 @@ static bool mailto(const struct dt_digest_item *it, struct dt_buf *b)
             dt_buf_printf(b, "%%%02X", (unsigned char)*a);
     if (it->subject != NULL && *it->subject) {
         struct dt_buf clean = DT_BUF_INIT;
-        dt_dg_clean(&clean, it->subject, MAX_TEXT_CP, false);
+        dt_utf8_clean_line(&clean, it->subject, MAX_TEXT_CP, false);
         const char *s = clean.data ? clean.data : "";
         dt_buf_puts(b, "?subject=");
         if (strncasecmp(s, "re:", 3) != 0)
@@ -696,7 +696,7 @@ void dt_digest_html(const struct dt_digest *d, const struct dt_digest_lang *L, c
 static void rollup_rep(const struct dt_rollup_line *l, const struct dt_digest_lang *L,
                        struct dt_buf *b, bool html)
 {
-    if (!l->rep || !dt_dg_clean(b, l->rep, MAX_TEXT_CP, html))
+    if (!l->rep || !dt_utf8_clean_line(b, l->rep, MAX_TEXT_CP, html))
         dt_buf_puts(b, L->unknown);
 }
 

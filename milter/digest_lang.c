@@ -152,49 +152,6 @@ void dt_dg_day_month(const struct dt_digest_lang *L, time_t t, char *buf, size_t
     snprintf(buf, size, L->day_month, tm.tm_mday, L->month[tm.tm_mon]);
 }
 
-bool dt_dg_clean(struct dt_buf *b, const char *s, size_t max_cp, bool html)
-{
-    size_t n = strlen(s), i = 0, count = 0;
-    bool pending_space = false;
-    while (i < n) {
-        uint32_t cp;
-        i += dt_utf8_decode(s + i, n - i, &cp);
-        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200b ||
-            cp == 0xfeff)
-            continue; /* invisible or reordering: could disguise a subject */
-        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
-            cp == 0xa0)
-            cp = ' ';
-        if (cp == ' ') {
-            pending_space = count > 0;
-            continue;
-        }
-        if (count >= max_cp) {
-            dt_buf_puts(b, "\xe2\x80\xa6");
-            return true;
-        }
-        if (pending_space) {
-            dt_buf_putc(b, ' ');
-            count++;
-            pending_space = false;
-        }
-        count++;
-        if (html && cp == '&')
-            dt_buf_puts(b, "&amp;");
-        else if (html && cp == '<')
-            dt_buf_puts(b, "&lt;");
-        else if (html && cp == '>')
-            dt_buf_puts(b, "&gt;");
-        else if (html && cp == '"')
-            dt_buf_puts(b, "&quot;");
-        else if (html && cp == '\'')
-            dt_buf_puts(b, "&#39;");
-        else
-            dt_buf_put_utf8(b, cp);
-    }
-    return count > 0;
-}
-
 /* Mail providers whose domain says nothing about a company. */
 static const char *const free_mail[] = {
     "gmail",      "googlemail", "outlook",  "hotmail", "live",   "msn",    "yahoo",
@@ -272,8 +229,8 @@ void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, 
         return;
     }
     size_t before = b->len;
-    bool named =
-        it->counterpart_name != NULL && dt_dg_clean(b, it->counterpart_name, MAX_WHO_CP, html);
+    bool named = it->counterpart_name != NULL &&
+                 dt_utf8_clean_line(b, it->counterpart_name, MAX_WHO_CP, html);
     if (!named && b->data != NULL) { /* nothing printable: take back what was written */
         b->len = before;
         b->data[before] = '\0';
@@ -283,7 +240,8 @@ void dt_dg_who(const struct dt_digest_item *it, const struct dt_digest_lang *L, 
         dt_buf_puts(b, org);
     } else if (org[0]) {
         dt_buf_puts(b, org);
-    } else if (!named && (!it->counterpart || !dt_dg_clean(b, it->counterpart, MAX_WHO_CP, html))) {
+    } else if (!named &&
+               (!it->counterpart || !dt_utf8_clean_line(b, it->counterpart, MAX_WHO_CP, html))) {
         dt_buf_puts(b, L->unknown);
     }
 }

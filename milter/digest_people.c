@@ -4,12 +4,13 @@
  * Northwind Retail so far", "2 people at Rheinwerk Maschinen so far (Lisa
  * Brandt, + Jonas Weber since Tue 10 Nov)", and one who joined later as the
  * good sign it is. Pure; the words come from the language tables. Names
- * and addresses are store strings, cleaned like every other (dt_dg_clean).
+ * and addresses are store strings, cleaned like every other (dt_utf8_clean_line).
  * Private API in digest_render_int.h.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "dealtemp/utf8.h"
 #include "digest_render_int.h"
 
 /* The organisation of the deal for the advice and the people line, or org_unknown. */
@@ -24,8 +25,8 @@ void dt_dg_org_of(const struct dt_digest_item *it, const struct dt_digest_lang *
 /* A person as a card names them: the display name, else the address; cleaned. */
 static void person_name(const struct dt_digest_person *p, struct dt_buf *b, bool html)
 {
-    if (!(p->name && dt_dg_clean(b, p->name, 60, html)) &&
-        !(p->address && dt_dg_clean(b, p->address, 80, html)))
+    if (!(p->name && dt_utf8_clean_line(b, p->name, 60, html)) &&
+        !(p->address && dt_utf8_clean_line(b, p->address, 80, html)))
         dt_buf_puts(b, "?");
 }
 
@@ -40,7 +41,7 @@ void dt_dg_people_line(const struct dt_digest_item *it, const struct dt_digest *
     char org[160];
     dt_dg_org_of(it, L, org, sizeof org);
     struct dt_buf o = DT_BUF_INIT, names = DT_BUF_INIT, one = DT_BUF_INIT;
-    dt_dg_clean(&o, org, 80, html);
+    dt_utf8_clean_line(&o, org, 80, html);
     const char *os = o.data ? o.data : "";
     if (it->n_people <= 1) {
         if (it->n_people == 1)

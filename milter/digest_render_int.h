@@ -169,13 +169,8 @@ void dt_dg_date_time(const struct dt_digest_lang *L, time_t t, time_t as_of, cha
                      size_t size);
 /* Day and month only (L->day_month): "20 Nov", "20. Nov.". */
 void dt_dg_day_month(const struct dt_digest_lang *L, time_t t, char *buf, size_t size);
-/*
- * Append store text s as one clean line: valid UTF-8, no control, format
- * or bidi-override characters, white space collapsed and trimmed, at most
- * max_cp characters (then "…"), HTML-escaped when html. Returns false if
- * nothing printable was left.
- */
-bool dt_dg_clean(struct dt_buf *b, const char *s, size_t max_cp, bool html);
+/* Store text is appended with dt_utf8_clean_line() (utf8.h): one line, no
+ * control, hidden or direction-changing characters, at most so many characters. */
 /* The organisation a customer address suggests: "Northwind Retail" for
  * sarah@northwind-retail.co.uk; "" for free-mail and odd domains. */
 void dt_dg_org(const char *addr, char *buf, size_t size);

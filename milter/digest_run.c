@@ -21,9 +21,29 @@
 #include "dealtemp/outcomes.h"
 #include "dealtemp/purge.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "dealtemp/utf8.h"
+
+/* One line on errors: an error quotes sendmail's words and addresses from
+ * the store, so it is cleaned as utf8.h says before a person reads it. */
+static void complain(FILE *errors, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void complain(FILE *errors, const char *fmt, ...)
+{
+    char raw[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    va_end(ap);
+    struct dt_buf b = DT_BUF_INIT;
+    dt_utf8_clean_line(&b, raw, SIZE_MAX, false);
+    fprintf(errors, "dealtemp: %s\n", b.data != NULL ? b.data : "out of memory");
+    dt_buf_free(&b);
+}
 
 /* Start of the local day (configured time zone) that contains t. */
 static time_t local_day(const struct dt_config *cfg, time_t t)
@@ -81,7 +101,7 @@ static int deliver(const struct dt_config *cfg, const struct dt_digest_run_opts 
     }
     struct dt_error e = {{0}};
     if (dt_digest_send(cfg, to, msg->data, msg->len, &e) < 0) {
-        fprintf(errors, "dealtemp: digest for %s: %s\n", to, e.msg);
+        complain(errors, "digest for %s: %s", to, e.msg);
         r->failed++;
         return 1;
     }
@@ -154,7 +174,7 @@ static int rollups(struct dt_store *st, const struct dt_config *cfg,
         if (got == 0)
             dt_outcomes_free(&ev);
         if (rendered < 0) {
-            fprintf(errors, "dealtemp: roll-up for %s: %s\n", boss, rerr.msg);
+            complain(errors, "roll-up for %s: %s", boss, rerr.msg);
             r->failed++;
             dt_buf_free(&msg);
             if (o->send && finish(st, boss, day, false, NULL, 0, o->force, err) < 0) {
@@ -204,7 +224,7 @@ int dt_digest_run(struct dt_store *st, const struct dt_config *cfg,
         struct dt_error rerr = {{0}};
         if (dt_digest_render(&d[i], cfg, &msg, &rerr) < 0) {
             /* One bad address must not cost the other reps their digests. */
-            fprintf(errors, "dealtemp: digest for %s: %s\n", d[i].rep, rerr.msg);
+            complain(errors, "digest for %s: %s", d[i].rep, rerr.msg);
             r->failed++;
             dt_buf_free(&msg);
             if (o->send && finish(st, d[i].rep, day, false, NULL, 0, o->force, err) < 0)

@@ -1,37 +1,45 @@
 /*
  * import.c - backfill the store from mbox files and maildirs (import.h).
  *
- * Public: dt_import_mbox(), dt_import_maildir().
+ * Public: dt_import_mbox(), dt_import_mbox_mem(), dt_import_maildir().
  *
- * The mbox is opened read-only through libetpan's mailmbox driver (no
- * X-LibEtPan-UID headers are ever written) and each message is taken from
- * the file mapping without a copy; a maildir is listed with libetpan's
- * maildir driver and each file read whole. Every message then goes through
- * import_one(): dt_analyze(), a time (message_time(): Date, first
- * Received, From_ line or mtime, start of the import, each only when
- * plausible), dt_ingest(). Writes are grouped in
- * transactions of DT_IMPORT_BATCH records: one fsync per batch, not per
- * message.
+ * An mbox is mapped read-only and split by mbox.c (dt_import_mbox_mem()
+ * does the same for a buffer, with no file at all); a maildir's new/ and
+ * cur/ are listed here and each entry opened relative to its directory
+ * with O_NOFOLLOW | O_NONBLOCK, then checked with fstat: a symlink is
+ * never followed out of the maildir, and a FIFO, device or socket is
+ * never waited on. Nothing is ever written into a source. Every message
+ * then goes through import_one(): dt_analyze(), a time (message_time():
+ * Date, first Received, From_ line or mtime, start of the import, each
+ * only when plausible), dt_ingest(). Writes are grouped in transactions
+ * of DT_IMPORT_BATCH records: one fsync per batch, not per message.
  *
- * Failure: a message that is not a message, or a maildir file that cannot
- * be read, is counted and named, never fatal. Only an unopenable source or
- * a store error returns -1; err then names the file.
+ * Failure: a message that is not a message is counted as malformed, a
+ * maildir entry that is not a regular file we can read as skipped, each
+ * with its reason, never fatal. Only an unopenable source or a store
+ * error returns -1; err then names the file.
+ *
+ * Bugs: the mbox is mapped, so a file truncated by someone else while it
+ * is read ends the process with SIGBUS (as libetpan's reader did).
  */
 #include "dealtemp/import.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libetpan/libetpan.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dealtemp/analyze.h"
 #include "dealtemp/ingest.h"
+#include "dealtemp/mbox.h"
 
 /* The progress line is redrawn at most this often (seconds). */
 #define PROGRESS_EVERY 0.2
@@ -117,6 +125,25 @@ static void malformed(struct run *r, const char *fmt, ...)
         va_end(ap);
     }
     s->malformed++;
+}
+
+/* A maildir entry not read as a message: named (the first few) and counted. */
+static void skipped(struct run *r, bool symlink, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void skipped(struct run *r, bool symlink, const char *fmt, ...)
+{
+    struct dt_import_stats *s = r->stats;
+    if (s->skipped < DT_IMPORT_NAMED) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->first_skipped[s->skipped], sizeof(s->first_skipped[0]), fmt, ap);
+        va_end(ap);
+    }
+    s->seen++;
+    s->skipped++;
+    s->skipped_symlinks += symlink;
+    draw(r, false);
 }
 
 /*
@@ -234,6 +261,49 @@ static time_t from_line_date(const char *p, size_t n)
     return (time_t)-1;
 }
 
+/* Every message of the mbox buf[0..len), named "mbox NAME message N (line L)". */
+static int import_mbox_buf(struct run *r, const char *buf, size_t len, const char *name,
+                           struct dt_error *err)
+{
+    r->stats->total = dt_mbox_count(buf, len);
+    struct dt_buf plain = DT_BUF_INIT; /* an escaped message, unescaped */
+    struct dt_mbox_msg m;
+    size_t pos = 0, line = 1, no = 0;
+    int rc = 0;
+    while (rc == 0 && dt_mbox_next(buf, len, &pos, &line, &m)) {
+        char where[PATH_MAX + 64];
+        snprintf(where, sizeof(where), "mbox %s message %zu (line %zu)", name, ++no, m.line);
+        const char *data = m.data;
+        size_t n = m.len;
+        if (m.escaped) {
+            dt_buf_reset(&plain);
+            dt_mbox_unescape(&m, &plain);
+            if (dt_buf_failed(&plain)) {
+                r->stats->seen++;
+                malformed(r, "%s: out of memory", where);
+                dt_buf_free(&plain);
+                continue;
+            }
+            data = plain.data ? plain.data : "";
+            n = plain.len;
+        }
+        time_t fallback = m.from_line ? from_line_date(m.from_line, m.from_len) : (time_t)-1;
+        rc = import_one(r, data, n, fallback, where, err);
+    }
+    dt_buf_free(&plain);
+    return rc;
+}
+
+int dt_import_mbox_mem(struct dt_store *st, const struct dt_config *cfg, const char *buf,
+                       size_t len, struct dt_import_stats *stats, struct dt_error *err)
+{
+    struct run r;
+    run_start(&r, st, cfg, DT_IMPORT_MEM_NAME, false, stats);
+    int rc = import_mbox_buf(&r, buf != NULL ? buf : "", buf != NULL ? len : 0,
+                             DT_IMPORT_MEM_NAME, err);
+    return run_finish(&r, rc, err);
+}
+
 int dt_import_mbox(struct dt_store *st, const struct dt_config *cfg, const char *path,
                    bool progress, struct dt_import_stats *stats, struct dt_error *err)
 {
@@ -241,74 +311,111 @@ int dt_import_mbox(struct dt_store *st, const struct dt_config *cfg, const char 
     struct stat sb;
 
     run_start(&r, st, cfg, path, progress, stats);
-    if (stat(path, &sb) < 0)
+    /* O_NONBLOCK: a FIFO named as the mbox is refused below, not waited on. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         return dt_error_set(err, "mbox %s: %s", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode))
-        return dt_error_set(err, "mbox %s: not a regular file", path);
-    if (sb.st_size == 0)
-        return run_finish(&r, 0, err); /* libetpan cannot map an empty file */
-
-    struct mailmbox_folder *mb = NULL;
-    /* read-only and no UIDs: libetpan must never rewrite the user's mailbox */
-    int e = mailmbox_init(path, 1, 1, 0, &mb);
-    if (e != MAILMBOX_NO_ERROR)
-        return dt_error_set(err, "mbox %s: cannot open or parse (libetpan error %d)", path, e);
-
-    stats->total = carray_count(mb->mb_tab);
-    int rc = 0;
-    for (unsigned i = 0; i < carray_count(mb->mb_tab) && rc == 0; i++) {
-        struct mailmbox_msg_info *info = carray_get(mb->mb_tab, i);
-        char pos[300];
-        snprintf(pos, sizeof(pos), "mbox %s message %u", path, i + 1);
-        if (info == NULL || info->msg_deleted)
-            continue;
-        char *data;
-        size_t len;
-        if (mailmbox_fetch_msg_no_lock(mb, info->msg_uid, &data, &len) != MAILMBOX_NO_ERROR) {
-            stats->seen++;
-            malformed(&r, "%s: cannot be read", pos);
-            continue;
-        }
-        time_t fallback =
-            from_line_date(mb->mb_mapping + info->msg_start, info->msg_start_len);
-        rc = import_one(&r, data, len, fallback, pos, err);
+    if (fstat(fd, &sb) < 0) {
+        int e = errno;
+        close(fd);
+        return dt_error_set(err, "mbox %s: %s", path, strerror(e));
     }
-    mailmbox_done(mb);
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return dt_error_set(err, "mbox %s: not a regular file", path);
+    }
+    if (sb.st_size == 0) {
+        close(fd);
+        return run_finish(&r, 0, err);
+    }
+    if ((uintmax_t)sb.st_size > SIZE_MAX) {
+        close(fd);
+        return dt_error_set(err, "mbox %s: too large to map", path);
+    }
+    size_t len = (size_t)sb.st_size;
+    char *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return dt_error_set(err, "mbox %s: cannot map: %s", path, strerror(saved));
+    (void)madvise(map, len, MADV_SEQUENTIAL);
+    int rc = import_mbox_buf(&r, map, len, path, err);
+    munmap(map, len);
     return run_finish(&r, rc, err);
 }
 
 /* ---- maildir ---- */
 
 struct entry {
-    const char *sub;  /* "new" or "cur" */
-    const char *name; /* owned by libetpan's list */
+    int sub;    /* index into subs[] */
+    char *name; /* owned */
 };
+
+static const char *const subs[] = {"new", "cur"};
 
 static int entry_cmp(const void *a, const void *b)
 {
     const struct entry *x = a, *y = b;
     int c = strcmp(x->name, y->name);
-    return c != 0 ? c : strcmp(x->sub, y->sub);
+    return c != 0 ? c : strcmp(subs[x->sub], subs[y->sub]);
 }
 
-/* Read a whole file into *buf (grown as needed); *mtime from fstat. */
-static int read_file(const char *path, char **buf, size_t *cap, size_t *len, time_t *mtime)
+/* What a file that is not a regular file is, in words. */
+static const char *kind_of(mode_t mode)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISLNK(mode)  ? "a symlink"
+                            : "not a regular file";
+}
+
+/*
+ * Open name in the directory dfd as a regular file, without following a
+ * symlink or waiting on a FIFO: what is not a regular file is looked at
+ * (fstatat, no follow) but never opened, and what is opened is checked
+ * again (fstat) in case it was swapped meanwhile. Returns the descriptor
+ * (with *sb), -1 with errno set (ELOOP: a symlink), or -2 with *sb
+ * describing what is there instead.
+ */
+static int open_entry(int dfd, const char *name, struct stat *sb)
+{
+    struct stat first;
+    if (fstatat(dfd, name, &first, AT_SYMLINK_NOFOLLOW) < 0)
+        return -1;
+    if (S_ISLNK(first.st_mode)) {
+        errno = ELOOP;
+        return -1;
+    }
+    if (!S_ISREG(first.st_mode)) {
+        *sb = first;
+        return -2;
+    }
+    int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        int e = S_ISREG(sb.st_mode) ? errno : EISDIR;
+    if (fstat(fd, sb) < 0) {
+        int e = errno;
         close(fd);
         errno = e;
         return -1;
     }
-    *mtime = sb.st_mtime;
+    if (!S_ISREG(sb->st_mode)) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+/* Read the whole regular file fd into *buf (grown as needed) and close it. */
+static int read_all(int fd, const struct stat *sb, char **buf, size_t *cap, size_t *len)
+{
     size_t n = 0;
     for (;;) {
         if (n == *cap) {
-            size_t want = (size_t)sb.st_size + 1; /* one read when the size holds */
+            size_t want = (size_t)sb->st_size + 1; /* one read when the size holds */
             size_t ncap = *cap > 0 ? *cap * 2 : want > 65536 ? want : 65536;
             char *nb = realloc(*buf, ncap);
             if (nb == NULL) {
@@ -337,62 +444,104 @@ static int read_file(const char *path, char **buf, size_t *cap, size_t *len, tim
     return 0;
 }
 
+/* Add every entry of dfd (not starting with '.') to *ents. */
+static int list_sub(int dfd, int sub, struct entry **ents, size_t *n, size_t *cap)
+{
+    int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (d == NULL) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return -1;
+    }
+    struct dirent *de;
+    int rc = 0;
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue; /* ., .., and what Maildir++ hides */
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 256;
+            struct entry *ne = realloc(*ents, ncap * sizeof(*ne));
+            if (ne == NULL) {
+                rc = -1;
+                errno = ENOMEM;
+                break;
+            }
+            *ents = ne;
+            *cap = ncap;
+        }
+        char *name = strdup(de->d_name);
+        if (name == NULL) {
+            rc = -1;
+            errno = ENOMEM;
+            break;
+        }
+        (*ents)[(*n)++] = (struct entry){sub, name};
+        errno = 0;
+    }
+    if (rc == 0 && errno != 0)
+        rc = -1;
+    int e = errno;
+    closedir(d);
+    errno = e;
+    return rc;
+}
+
 int dt_import_maildir(struct dt_store *st, const struct dt_config *cfg, const char *dir,
                       bool progress, struct dt_import_stats *stats, struct dt_error *err)
 {
     struct run r;
     char path[PATH_MAX];
-    struct stat sb;
+    int dfd[2] = {-1, -1};
+    struct entry *ents = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
 
     run_start(&r, st, cfg, dir, progress, stats);
-    static const char *const subs[] = {"new", "cur"};
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
-        if (stat(path, &sb) < 0)
-            return dt_error_set(err, "maildir %s: %s: %s", dir, path, strerror(errno));
-        if (!S_ISDIR(sb.st_mode))
-            return dt_error_set(err, "maildir %s: %s is not a directory", dir, path);
+        /* new/ and cur/ themselves are not followed out of the maildir either. */
+        dfd[i] = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd[i] < 0 && (errno == ELOOP || errno == ENOTDIR))
+            rc = dt_error_set(err, "maildir %s: %s is not a directory (a symlink is not followed)",
+                              dir, path);
+        else if (dfd[i] < 0)
+            rc = dt_error_set(err, "maildir %s: %s: %s", dir, path, strerror(errno));
+        else if (list_sub(dfd[i], (int)i, &ents, &n, &cap) < 0)
+            rc = dt_error_set(err, "maildir %s: cannot list %s: %s", dir, path, strerror(errno));
     }
-    struct maildir *md = maildir_new(dir);
-    if (md == NULL)
-        return dt_error_set(err, "maildir %s: out of memory", dir);
-    int e = maildir_update(md);
-    if (e != MAILDIR_NO_ERROR) {
-        maildir_free(md);
-        return dt_error_set(err, "maildir %s: cannot list (libetpan error %d)", dir, e);
+    if (rc == 0) {
+        /* Maildir names start with the delivery time: name order is roughly arrival order. */
+        if (n > 1)
+            qsort(ents, n, sizeof(*ents), entry_cmp);
+        stats->total = n;
     }
-    size_t n = carray_count(md->mdir_msg_list);
-    struct entry *ents = calloc(n > 0 ? n : 1, sizeof(*ents));
-    if (ents == NULL) {
-        maildir_free(md);
-        return dt_error_set(err, "maildir %s: out of memory", dir);
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct maildir_msg *m = carray_get(md->mdir_msg_list, (unsigned)i);
-        ents[i].sub = (m->msg_flags & MAILDIR_FLAG_NEW) != 0 ? "new" : "cur";
-        ents[i].name = m->msg_filename;
-    }
-    /* Maildir names start with the delivery time: name order is roughly arrival order. */
-    qsort(ents, n, sizeof(*ents), entry_cmp);
-    stats->total = n;
 
     char *buf = NULL;
-    size_t cap = 0, len = 0;
-    int rc = 0;
+    size_t bcap = 0, len = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char pos[PATH_MAX + 16];
-        time_t mtime;
-        snprintf(path, sizeof(path), "%s/%s/%s", dir, ents[i].sub, ents[i].name);
-        snprintf(pos, sizeof(pos), "maildir %s", path);
-        if (read_file(path, &buf, &cap, &len, &mtime) < 0) {
-            stats->seen++;
-            malformed(&r, "%s: %s", pos, strerror(errno));
-            continue;
-        }
-        rc = import_one(&r, buf, len, mtime, pos, err);
+        char where[PATH_MAX + 16];
+        struct stat sb;
+        snprintf(where, sizeof(where), "maildir %s/%s/%s", dir, subs[ents[i].sub], ents[i].name);
+        int fd = open_entry(dfd[ents[i].sub], ents[i].name, &sb);
+        if (fd == -1 && errno == ELOOP)
+            skipped(&r, true, "%s: a symlink, not followed", where);
+        else if (fd == -1)
+            skipped(&r, false, "%s: %s", where, strerror(errno));
+        else if (fd == -2)
+            skipped(&r, false, "%s: %s, not a regular file", where, kind_of(sb.st_mode));
+        else if (read_all(fd, &sb, &buf, &bcap, &len) < 0)
+            skipped(&r, false, "%s: %s", where, strerror(errno));
+        else
+            rc = import_one(&r, buf, len, sb.st_mtime, where, err);
     }
     free(buf);
+    for (size_t i = 0; i < n; i++)
+        free(ents[i].name);
     free(ents);
-    maildir_free(md);
+    for (size_t i = 0; i < 2; i++)
+        if (dfd[i] >= 0)
+            close(dfd[i]);
     return run_finish(&r, rc, err);
 }

@@ -3,13 +3,29 @@
  *
  * Public: dt_json_string(). Never fails; allocation failures are sticky in
  * the buffer (buf.h). Output is always valid UTF-8 JSON, whatever the
- * input bytes were, so a hostile subject cannot break a consumer's parser.
+ * input bytes were, so a hostile subject cannot break a consumer's parser;
+ * and it is safe on a terminal: controls (C0, DEL, C1), U+2028/U+2029 and
+ * the characters dt_unicode_is_hidden() names (U+202E and the other bidi
+ * controls) are written as \u escapes, so the value is exact but never
+ * reorders or rewrites what a person sees.
  */
 #include "dealtemp/json.h"
 
 #include <string.h>
 
 #include "dealtemp/utf8.h"
+
+/* \uXXXX, a surrogate pair beyond the BMP. */
+static void escape(struct dt_buf *b, uint32_t cp)
+{
+    if (cp < 0x10000) {
+        dt_buf_printf(b, "\\u%04x", (unsigned)cp);
+        return;
+    }
+    cp -= 0x10000;
+    dt_buf_printf(b, "\\u%04x\\u%04x", (unsigned)(0xd800 + (cp >> 10)),
+                  (unsigned)(0xdc00 + (cp & 0x3ff)));
+}
 
 void dt_json_string(struct dt_buf *b, const char *s)
 {
@@ -26,6 +42,9 @@ void dt_json_string(struct dt_buf *b, const char *s)
             size_t len = dt_utf8_decode(s + i, n - i, &cp);
             if (cp == DT_UTF8_REPLACEMENT && len == 1)
                 dt_buf_put_utf8(b, DT_UTF8_REPLACEMENT);
+            else if ((cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+                     dt_unicode_is_hidden(cp))
+                escape(b, cp); /* kept exactly, but never raw on a terminal */
             else
                 dt_buf_append(b, s + i, len);
             i += len;

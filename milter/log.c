@@ -8,13 +8,16 @@
  * place after that prefix; each stderr line leaves in a single write(2)
  * under a mutex, so lines of concurrent threads never interleave.
  * A message is cut at LINE_MAX_BYTES and its control characters become '?',
- * so whatever a hostile mail put in it stays on one line. Before
+ * so whatever a hostile mail put in it stays on one line; one with
+ * non-ASCII text is also cleaned as utf8.h says (no C1 controls, no bidi
+ * or hidden characters, valid UTF-8). Before
  * dt_log_open() messages go to stderr under the name "dealtemp".
  *
  * Failure: logging never fails the caller; a write that cannot be done is
  * dropped.
  */
 #include "dealtemp/log.h"
+#include "dealtemp/utf8.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -128,15 +131,37 @@ void dt_log(int priority, const char *fmt, ...)
         len = LINE_MAX_BYTES - 1;
         memcpy(msg + len - 3, "...", 3);
     }
-    for (size_t i = 0; i < len; i++)
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++) {
         if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
             msg[i] = '?';
+        ascii &= (unsigned char)msg[i] < 0x80;
+    }
+    if (!ascii) {
+        /* The rule every text a person reads follows (utf8.h): no C1
+         * controls, no bidi or hidden characters, valid UTF-8. */
+        struct dt_buf clean = DT_BUF_INIT;
+        dt_utf8_clean_lines(&clean, msg, len);
+        if (!dt_buf_failed(&clean) && clean.data != NULL) {
+            len = clean.len;
+            if (len >= LINE_MAX_BYTES) { /* U+FFFD is longer than the byte it replaces */
+                len = LINE_MAX_BYTES - 4;
+                while (len > 0 && ((unsigned char)clean.data[len] & 0xc0) == 0x80)
+                    len--;
+                memcpy(clean.data + len, "...", 3);
+                len += 3;
+            }
+            memcpy(msg, clean.data, len);
+        }
+        dt_buf_free(&clean);
+    }
 
     pthread_mutex_lock(&lock);
     if (to_stderr) {
         msg[len] = '\n';
         write_all(line, head + len + 1);
     } else {
+        msg[len] = '\0';
         syslog(priority, "%s", msg);
     }
     pthread_mutex_unlock(&lock);

@@ -28,15 +28,21 @@
  * gives X-Deal-Thread and, for a customer's reply, X-Deal-Reply-Latency.
  * A euphoric mail of a rep in nudge.reps is offered to the nudge queue
  * (nudge.h), which only copies it: the note is sent by its own thread.
- * A message carrying <header_prefix>Nudge (one of our notes coming back
- * through the MTA) is never nudged for.
+ *
+ * Our name space: every field whose name begins with header_prefix is
+ * removed from every message, whatever its direction and even when it
+ * cannot be analyzed, before our own are added; a sender cannot pre-set a
+ * verdict, a thread or a nudge mark. The one exception: one of our own
+ * notes (From digest.from, Auto-Submitted: auto-generated, carrying
+ * <header_prefix>Nudge) keeps that mark on its way to the rep, and is never
+ * nudged for.
  *
  * Failure behaviour: every callback returns CONTINUE (or NOREPLY); an
  * allocation failure or a message dt_analyze() cannot read is logged once
- * at end of message and the message passes with no header added. A store
- * that cannot be opened or written costs only the thread headers: the
- * euphoria header is still added and the error is logged at most once a
- * minute.
+ * at end of message and the message passes with no header added (fields of
+ * our name space are still removed). A store that cannot be opened or
+ * written costs only the thread headers: the euphoria header is still
+ * added and the error is logged at most once a minute.
  */
 #include "dealtemp/milter.h"
 
@@ -57,6 +63,7 @@
 #include "dealtemp/ingest.h"
 #include "dealtemp/log.h"
 #include "dealtemp/nudge.h"
+#include "dealtemp/ownfields.h"
 #include "dealtemp/rawhdr.h"
 #include "dealtemp/storepool.h"
 
@@ -72,8 +79,7 @@ struct msg {
     struct dt_rawhdr hdr;
     size_t body_kept;  /* body bytes in raw */
     size_t body_seen;  /* body bytes the MTA sent */
-    unsigned own[3];   /* existing fields of ours, by own_names (forged or looped) */
-    bool nudge_mark;   /* <header_prefix>Nudge: one of our own notes */
+    struct dt_ownfields own; /* <header_prefix>* fields that came */
     bool failed;       /* out of memory while collecting */
 };
 
@@ -314,6 +320,7 @@ static void msg_free(struct msg *m)
     for (size_t i = 0; i < m->n_rcpts; i++)
         free(m->rcpts[i]);
     free(m->rcpts);
+    dt_ownfields_free(&m->own);
     dt_buf_free(&m->raw);
     free(m);
 }
@@ -432,29 +439,15 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
     return step_reply(c, SMFIP_NR_RCPT);
 }
 
-/* The fields dealtemp adds, after header_prefix. */
-static const char *const own_names[3] = {"Euphoria", "Thread", "Reply-Latency"};
-
-static void count_own_header(struct msg *m, const char *name)
-{
-    const char *prefix = m->cfg->header_prefix;
-    size_t n = strlen(prefix);
-    if (strncasecmp(name, prefix, n) != 0)
-        return;
-    for (int i = 0; i < 3; i++)
-        if (strcasecmp(name + n, own_names[i]) == 0)
-            m->own[i]++;
-    if (strcasecmp(name + n, DT_NUDGE_FIELD) == 0)
-        m->nudge_mark = true;
-}
-
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
     struct conn *c = smfi_getpriv(ctx);
     struct msg *m = c != NULL ? c->msg : NULL;
+    /* Before the failed check: a message we cannot read still loses forged fields. */
+    if (m != NULL && m->cfg != NULL)
+        dt_ownfields_note(&m->own, m->cfg->header_prefix, name);
     if (m == NULL || m->failed)
         return step_reply(c, SMFIP_NR_HDR);
-    count_own_header(m, name);
     /* Bounded, and never an early end of the header (rawhdr.h). */
     dt_rawhdr_add(&m->hdr, &m->raw, name, value);
     m->failed = dt_buf_failed(&m->raw);
@@ -491,17 +484,38 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     return step_reply(c, SMFIP_NR_BODY);
 }
 
-/* Remove fields we add that are already there: a rep cannot pre-set their
- * own verdict, and a message looping through twice does not collect two.
- * Fields are deleted from the last to the first. */
-static void drop_own_headers(SMFICTX *ctx, const struct msg *m)
+struct deleting {
+    SMFICTX *ctx;
+    const char *qid;
+};
+
+static int delete_field(const char *name, unsigned index, void *arg)
 {
-    char name[128];
-    for (int k = 0; k < 3; k++) {
-        snprintf(name, sizeof(name), "%s%s", m->cfg->header_prefix, own_names[k]);
-        for (unsigned i = m->own[k]; i > 0; i--)
-            smfi_chgheader(ctx, name, (int)i, NULL);
-    }
+    const struct deleting *d = arg;
+    if (smfi_chgheader(d->ctx, (char *)name, (int)index, NULL) == MI_SUCCESS)
+        return 0;
+    dt_log(LOG_ERR, "%s: cannot remove %s (#%u): the MTA refused it", d->qid, name, index);
+    return -1;
+}
+
+/*
+ * Remove the message's fields in our name space (ownfields.h), sparing a
+ * note's mark when keep_nudge; " removed=N X-Deal-* fields" into buf for
+ * the log line ("" when none were). What could not be removed is logged.
+ */
+static void drop_own(SMFICTX *ctx, const struct msg *m, const char *qid, bool keep_nudge,
+                     char *buf, size_t size)
+{
+    const struct dt_ownfields *fs = &m->own;
+    struct deleting d = {ctx, qid};
+    unsigned n = dt_ownfields_remove(fs, m->cfg->header_prefix, keep_nudge, delete_field, &d);
+    if (fs->left > 0)
+        dt_log(LOG_WARNING, "%s: %zu %s* fields left in place (more than %d distinct names)", qid,
+               fs->left, m->cfg->header_prefix, DT_OWNFIELDS_MAX);
+    buf[0] = '\0';
+    if (n > 0)
+        snprintf(buf, size, " removed=%u %.40s* field%s", n, m->cfg->header_prefix,
+                 n == 1 ? "" : "s");
 }
 
 static void add_header(SMFICTX *ctx, const struct msg *m, const char *qid, const char *field,
@@ -585,13 +599,14 @@ static bool remember(const struct msg *m, const char *qid, const struct dt_facts
 }
 
 /*
- * Offer f's sender a nudge if due: the queue copies what the note needs and
- * returns at once. Returns " nudge=queued" (limited, dropped) for the
- * message's log line, or "" when none was due.
+ * Offer f's sender a nudge if due (never for a note of ours): the queue
+ * copies what the note needs and returns at once. Returns " nudge=queued"
+ * (limited, dropped) for the message's log line, or "" when none was due.
  */
-static const char *nudge(const struct msg *m, const char *qid, const struct dt_facts *f)
+static const char *nudge(const struct msg *m, const char *qid, const struct dt_facts *f,
+                         bool ours)
 {
-    if (m->nudge_mark || !dt_nudge_due(m->cfg, f))
+    if (ours || !dt_nudge_due(m->cfg, f))
         return "";
     struct dt_buf phrases = DT_BUF_INIT;
     dt_ingest_phrases(&f->score, &phrases);
@@ -624,7 +639,10 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     COUNT(seen);
     if (m->failed) {
         COUNT(analyze_errors);
-        dt_log(LOG_ERR, "%s: message passed unexamined: out of memory", qid);
+        char removed[80] = "";
+        if (m->cfg != NULL)
+            drop_own(ctx, m, qid, false, removed, sizeof(removed));
+        dt_log(LOG_ERR, "%s: message passed unexamined: out of memory%s", qid, removed);
         return;
     }
 
@@ -633,7 +651,9 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     struct dt_error err = {{0}};
     if (dt_analyze(m->cfg, m->raw.data ? m->raw.data : "", m->raw.len, &env, 0, &facts, &err) < 0) {
         COUNT(analyze_errors);
-        dt_log(LOG_WARNING, "%s: message passed unexamined: %s", qid, err.msg);
+        char removed[80];
+        drop_own(ctx, m, qid, false, removed, sizeof(removed));
+        dt_log(LOG_WARNING, "%s: message passed unexamined: %s%s", qid, err.msg, removed);
         return;
     }
     if ((unsigned)facts.direction < 4)
@@ -648,9 +668,11 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     bool stored = remember(m, qid, &facts, &r, &spooled);
     bool outbound = facts.direction == DT_DIR_OUTBOUND && facts.scored;
     bool latency = stored && r.reply.c.answered;
-    char value[256], thread[64] = "", lat[128] = "";
-    if (outbound || stored)
-        drop_own_headers(ctx, m);
+    char value[256], thread[64] = "", lat[128] = "", removed[80];
+    /* Every field in our name space goes, whatever the direction; only a
+     * note of our own keeps its mark. Then our own fields are added. */
+    bool ours = dt_ownfields_our_note(&m->own, m->cfg, facts.msg);
+    drop_own(ctx, m, qid, ours, removed, sizeof(removed));
     if (outbound) {
         dt_facts_euphoria_value(&facts, value, sizeof(value));
         add_header(ctx, m, qid, "Euphoria", value);
@@ -680,16 +702,16 @@ static void finish_message(SMFICTX *ctx, struct msg *m)
     }
     if (spooled)
         snprintf(thread, sizeof(thread), " (facts spooled: database away)");
-    const char *nudged = nudge(m, qid, &facts);
+    const char *nudged = nudge(m, qid, &facts, ours);
     const char *note = facts.msg->warning[0] ? facts.msg->warning : NULL;
     char hdr_note[96] = "";
     if (m->hdr.dropped + m->hdr.cut > 0)
         snprintf(hdr_note, sizeof(hdr_note),
                  " (header over its limits: %zu fields left out, %zu cut)", m->hdr.dropped,
                  m->hdr.cut);
-    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s%s", qid,
+    dt_log(LOG_INFO, "%s: %s from=<%s>%s%s%s%s%s%s%s%s%s%s%s", qid,
            dt_direction_name(facts.direction), facts.sender ? facts.sender : "", value, thread, lat,
-           nudged, facts.why[0] ? " why=" : "", facts.why,
+           nudged, facts.why[0] ? " why=" : "", facts.why, removed,
            m->body_seen > m->body_kept ? " (body cut at scan_limit)" : "", hdr_note,
            note ? " note: " : "", note ? note : "");
     dt_facts_clear(&facts);

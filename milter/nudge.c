@@ -7,7 +7,7 @@
  * dt_nudge_limiter_record(), dt_nudge_render(), dt_nudge_has_language().
  *
  * The note is built from the digest's parts (digest_render_int.h): its
- * cleaning of hostile store strings (dt_dg_clean), who a deal is with
+ * cleaning of hostile store strings (dt_utf8_clean_line), who a deal is with
  * (dt_dg_who, dt_dg_org), phrases as a digest card shows them
  * (dt_dg_phrases), its 72-column wrapping and its message assembly
  * (dt_dg_render_note: same sender, Auto-Submitted, one text part). The
@@ -32,6 +32,7 @@
 
 #include "dealtemp/bizcal.h"
 #include "dealtemp/hash.h"
+#include "dealtemp/utf8.h"
 #include "digest_render_int.h"
 
 #define MAX_NAME_CP 60     /* the customer's name in the subject line */
@@ -257,7 +258,7 @@ static void who_short(const struct dt_nudge *n, const struct words *W, struct dt
 {
     char org[128];
     size_t before = b->len;
-    if (n->counterpart_name && dt_dg_clean(b, n->counterpart_name, MAX_NAME_CP, false))
+    if (n->counterpart_name && dt_utf8_clean_line(b, n->counterpart_name, MAX_NAME_CP, false))
         return;
     if (b->data) { /* nothing printable: take back what was written */
         b->len = before;
@@ -266,7 +267,7 @@ static void who_short(const struct dt_nudge *n, const struct words *W, struct dt
     dt_dg_org(n->counterpart, org, sizeof org);
     if (org[0])
         dt_buf_puts(b, org);
-    else if (!n->counterpart || !dt_dg_clean(b, n->counterpart, MAX_NAME_CP, false))
+    else if (!n->counterpart || !dt_utf8_clean_line(b, n->counterpart, MAX_NAME_CP, false))
         dt_buf_puts(b, W->unknown);
 }
 
@@ -295,8 +296,8 @@ static void body(const struct dt_nudge *n, const struct dt_config *cfg, const st
     dt_dg_who(&it, &L, &who, false, false);
     dt_buf_puts(b, who.data ? who.data : W->unknown);
     /* The address underneath, as on a digest card, unless it is all dt_dg_who found. */
-    if (n->counterpart && dt_dg_clean(&addr, n->counterpart, MAX_ADDR_CP, false) && addr.data &&
-        (!who.data || strcmp(who.data, addr.data) != 0)) {
+    if (n->counterpart && dt_utf8_clean_line(&addr, n->counterpart, MAX_ADDR_CP, false) &&
+        addr.data && (!who.data || strcmp(who.data, addr.data) != 0)) {
         dt_buf_putc(b, '\n');
         label(b, W, -1);
         dt_buf_puts(b, addr.data);
@@ -308,7 +309,7 @@ static void body(const struct dt_nudge *n, const struct dt_config *cfg, const st
     dt_buf_putc(b, '\n');
 
     label(b, W, 1);
-    if (!n->subject || !dt_dg_clean(b, n->subject, MAX_SUBJECT_CP, false))
+    if (!n->subject || !dt_utf8_clean_line(b, n->subject, MAX_SUBJECT_CP, false))
         dt_buf_puts(b, W->no_subject);
     dt_buf_putc(b, '\n');
 

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dealtemp/utf8.h"
 #include "outcomes_html_int.h"
 
 #define MAX_REP_CP 120 /* a rep's address as shown */
@@ -126,7 +127,7 @@ static void number(const struct dto_ctx *c, size_t n, char *buf, size_t size)
 /* A rep's address from the store: cleaned, escaped, cut. */
 static void put_rep(struct dt_buf *b, const char *rep)
 {
-    if (rep == NULL || !dt_dg_clean(b, rep, MAX_REP_CP, true))
+    if (rep == NULL || !dt_utf8_clean_line(b, rep, MAX_REP_CP, true))
         dt_buf_puts(b, "?");
 }
 

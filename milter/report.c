@@ -5,8 +5,8 @@
  * modifier it was scored under; whether the milter would add the euphoria
  * header, and if not why). Never fails; allocation
  * failures are sticky in the output buffer. Every string taken from a
- * message goes through dt_json_string() (JSON) or is printed as the
- * already-cleaned UTF-8 text (explain), never raw.
+ * message goes through dt_json_string() (JSON) or, with the whole
+ * explanation, through dt_utf8_clean_lines() (utf8.h), never raw.
  */
 #include "dealtemp/report.h"
 
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dealtemp/json.h"
+#include "dealtemp/utf8.h"
 
 void dt_report_json(const struct dt_facts *f, const char *file, struct dt_buf *out)
 {
@@ -163,8 +164,8 @@ static void milter_verdict(const struct dt_facts *f, const struct dt_config *cfg
                     "recipients count too)\n");
 }
 
-void dt_report_explain(const struct dt_facts *f, const struct dt_config *cfg, const char *file,
-                       struct dt_buf *out)
+static void explain(const struct dt_facts *f, const struct dt_config *cfg, const char *file,
+                    struct dt_buf *out)
 {
     const struct dt_score *s = &f->score;
     const struct dt_euphoria_params *p = &cfg->euphoria;
@@ -195,4 +196,19 @@ void dt_report_explain(const struct dt_facts *f, const struct dt_config *cfg, co
                   " (warm >= %.2f, euphoric >= %.2f)\n",
                   s->total, s->words, p->min_words, density, density, p->scale,
                   1.0 - exp(-density / p->scale), dt_level_name(s->level), p->warm, p->euphoric);
+}
+
+void dt_report_explain(const struct dt_facts *f, const struct dt_config *cfg, const char *file,
+                       struct dt_buf *out)
+{
+    /* The whole text through the one rule for what a person reads (utf8.h):
+     * the own words, the phrases, a warning quoting a charset name, the file
+     * name - no control, bidi or hidden character reaches the terminal. */
+    struct dt_buf raw = DT_BUF_INIT;
+    explain(f, cfg, file, &raw);
+    if (dt_buf_failed(&raw))
+        out->failed = true;
+    else
+        dt_utf8_clean_lines(out, raw.data ? raw.data : "", raw.len);
+    dt_buf_free(&raw);
 }

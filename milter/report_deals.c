@@ -2,7 +2,8 @@
  * report_deals.c - render deals and statistics (report.h): `dealtemp
  * threads` as a table or JSON lines, `dealtemp stats`, and the ISO 8601
  * times both use. Pure; never fails (allocation failures are sticky in
- * the output buffer).
+ * the output buffer). Store text (addresses, names, subjects) is written
+ * through dt_utf8_clean_line (table) or dt_json_string (JSON): never raw.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "dealtemp/bizcal.h"
 #include "dealtemp/json.h"
 #include "dealtemp/report.h"
+#include "dealtemp/utf8.h"
 
 void dt_iso_time(time_t t, char buf[21])
 {
@@ -167,6 +169,37 @@ void dt_report_deal_heading(enum dt_profile profile, struct dt_buf *out)
                   "COUNTERPART", "SILENT", "USUAL", "FROM", "PEAK", "SUBJECT");
 }
 
+static size_t chars_of(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return chars;
+}
+
+/*
+ * Store text as a table cell: one clean line (utf8.h: no control, bidi or
+ * hidden character reaches the terminal) of at most width characters, a
+ * longer one cut to width - 1 and "…", padded with spaces to width unless
+ * last; "-" (or nothing, last) when nothing printable is left.
+ */
+static void cell(struct dt_buf *out, const char *s, size_t width, bool last)
+{
+    struct dt_buf c = DT_BUF_INIT;
+    bool any = s != NULL && dt_utf8_clean_line(&c, s, width, false);
+    if (any && chars_of(c.data, c.len) > width) {
+        dt_buf_reset(&c);
+        dt_utf8_clean_line(&c, s, width - 1, false);
+    }
+    if (dt_buf_failed(&c))
+        out->failed = true;
+    const char *text = any && c.data != NULL ? c.data : last ? "" : "-";
+    dt_buf_puts(out, text);
+    for (size_t n = chars_of(text, strlen(text)); !last && n < width; n++)
+        dt_buf_putc(out, ' ');
+    dt_buf_free(&c);
+}
+
 void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
 {
     if (d == NULL) {
@@ -178,11 +211,13 @@ void dt_report_deal_row(const struct dt_deal *d, struct dt_buf *out)
     if (d->last_out != 0 && d->last_out >= d->last_in)
         dt_duration_words(c->silent_s, &d->clock, "en", silent, sizeof(silent));
     dt_duration_words(c->usual_s, &d->clock, "en", usual, sizeof(usual));
-    dt_buf_printf(out, "%-12s %-12s %-12s %-26.26s %-26.26s %-20s %-20s %-8s %5.2f  %.60s\n",
-                  d->id, dt_state_name(d->state),
-                  d->n_replies > 0 ? dt_tone_name(d->customer_tone) : "-",
-                  d->owner ? d->owner : "-",
-                  d->counterpart ? d->counterpart : "-", silent, usual,
-                  dt_usual_source_name(c->usual_source), d->peak_euphoria,
-                  d->subject ? d->subject : "");
+    dt_buf_printf(out, "%-12s %-12s %-12s ", d->id, dt_state_name(d->state),
+                  d->n_replies > 0 ? dt_tone_name(d->customer_tone) : "-");
+    cell(out, d->owner, 26, false);
+    dt_buf_putc(out, ' ');
+    cell(out, d->counterpart, 26, false);
+    dt_buf_printf(out, " %-20s %-20s %-8s %5.2f  ", silent, usual,
+                  dt_usual_source_name(c->usual_source), d->peak_euphoria);
+    cell(out, d->subject, 60, true);
+    dt_buf_putc(out, '\n');
 }

@@ -19,6 +19,7 @@
 #include "dealtemp/daemon.h"
 #include "dealtemp/duration.h"
 #include "dealtemp/report.h"
+#include "dealtemp/utf8.h"
 
 #define HIST_WIDTH 50
 #define RES (1.0 / DT_SCORE_SCALE) /* the score's resolution: 0.001 */
@@ -297,13 +298,21 @@ static void per_rep(const struct dt_stats *s, struct dt_buf *out)
     for (size_t i = 0; i < n; i++)
         order[i] = (long)i + 1;
     qsort_r(order, n, sizeof(*order), cmp_rep, (void *)&s->reps);
+    struct dt_buf name = DT_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const struct dt_stats_rep *r = &s->rep[order[i]];
+        /* A rep's address came from mail: one clean line (utf8.h), never raw. */
+        dt_buf_reset(&name);
+        if (!dt_utf8_clean_line(&name, dt_intern_str(&s->reps, order[i]), 200, false))
+            dt_buf_puts(&name, "?");
         dt_buf_printf(out, "  %-30s %8zu %8zu %8zu %9zu (%.1f%%)\n",
-                      dt_intern_str(&s->reps, order[i]), r->outbound, r->level[DT_LEVEL_CALM],
+                      name.data ? name.data : "?", r->outbound, r->level[DT_LEVEL_CALM],
                       r->level[DT_LEVEL_WARM], r->level[DT_LEVEL_EUPHORIC],
                       pct(r->level[DT_LEVEL_EUPHORIC], r->outbound));
     }
+    if (dt_buf_failed(&name))
+        out->failed = true;
+    dt_buf_free(&name);
     free(order);
 }
 
@@ -339,9 +348,19 @@ void dt_stats_render_milter(const struct dt_config *cfg, struct dt_buf *b)
             if (eol == NULL)
                 break;
             char *eq = strchr(line, '=');
-            if (eq != NULL && eq < eol)
-                dt_buf_printf(b, "  %-16.*s %.*s\n", (int)(eq - line), line, (int)(eol - eq - 1),
-                              eq + 1);
+            if (eq == NULL || eq > eol)
+                continue;
+            /* The file is the milter's, in a directory others may write: clean. */
+            *eol = '\0';
+            *eq = '\0';
+            struct dt_buf k = DT_BUF_INIT, v = DT_BUF_INIT;
+            dt_utf8_clean_line(&k, line, 40, false);
+            dt_utf8_clean_line(&v, eq + 1, 200, false);
+            dt_buf_printf(b, "  %-16s %s\n", k.data ? k.data : "", v.data ? v.data : "");
+            if (dt_buf_failed(&k) || dt_buf_failed(&v))
+                b->failed = true;
+            dt_buf_free(&k);
+            dt_buf_free(&v);
         }
     }
     dt_buf_free(&lines);

@@ -5,8 +5,15 @@
  * form: any byte that does not start a complete, shortest-form, non-surrogate
  * sequence decodes as U+FFFD and consumes exactly one byte. Hostile input
  * therefore always makes progress and never reads past n.
+ *
+ * Public: decoding and encoding, dt_utf8_clean() (message text for
+ * scoring), dt_utf8_clean_line() and dt_utf8_clean_lines() (text a person
+ * reads: the one place where what may not reach a terminal or a digest is
+ * decided, dt_unicode_is_hidden()), case mapping and letter classes.
  */
 #include "dealtemp/utf8.h"
+
+#include <string.h>
 
 size_t dt_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -131,6 +138,98 @@ size_t dt_utf8_clean(struct dt_buf *b, const char *src, size_t n)
         i += len;
     }
     return bad;
+}
+
+bool dt_unicode_is_hidden(uint32_t cp)
+{
+    /* Bidi controls: they reorder what follows them. */
+    if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+        return true;
+    /* Invisible format characters: they hide text or split a word. */
+    return cp == 0x00ad || cp == 0x180e || cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x206a && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+           (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* What a control or separator shows as: a space (the rest of the rule is in clean()). */
+static bool shows_as_space(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0xa0 || cp == 0x2028 ||
+           cp == 0x2029;
+}
+
+static void put_escaped(struct dt_buf *b, uint32_t cp, bool html)
+{
+    if (html && cp == '&')
+        dt_buf_puts(b, "&amp;");
+    else if (html && cp == '<')
+        dt_buf_puts(b, "&lt;");
+    else if (html && cp == '>')
+        dt_buf_puts(b, "&gt;");
+    else if (html && cp == '"')
+        dt_buf_puts(b, "&quot;");
+    else if (html && cp == '\'')
+        dt_buf_puts(b, "&#39;");
+    else
+        dt_buf_put_utf8(b, cp);
+}
+
+bool dt_utf8_clean_line(struct dt_buf *b, const char *s, size_t max_cp, bool html)
+{
+    size_t n = strlen(s), i = 0, count = 0;
+    bool pending_space = false;
+    while (i < n) {
+        uint32_t cp;
+        i += dt_utf8_decode(s + i, n - i, &cp);
+        if (dt_unicode_is_hidden(cp))
+            continue;
+        if (shows_as_space(cp) || cp == ' ') {
+            pending_space = count > 0;
+            continue;
+        }
+        if (count >= max_cp) {
+            dt_buf_puts(b, "\xe2\x80\xa6");
+            return true;
+        }
+        if (pending_space) {
+            dt_buf_putc(b, ' ');
+            count++;
+            pending_space = false;
+        }
+        count++;
+        put_escaped(b, cp, html);
+    }
+    return count > 0;
+}
+
+void dt_utf8_clean_lines(struct dt_buf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        /* Fast path: a run of printable ASCII, LF or TAB is copied as is. */
+        if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+            size_t j = i + 1;
+            while (j < n && (((unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f) ||
+                             s[j] == '\n' || s[j] == '\t'))
+                j++;
+            dt_buf_append(b, s + i, j - i);
+            i = j;
+            continue;
+        }
+        if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            i++; /* the LF follows */
+            continue;
+        }
+        uint32_t cp;
+        i += dt_utf8_decode(s + i, n - i, &cp);
+        if (dt_unicode_is_hidden(cp))
+            continue;
+        if (shows_as_space(cp))
+            cp = ' ';
+        dt_buf_put_utf8(b, cp);
+    }
 }
 
 bool dt_utf8_valid(const char *s, size_t n)

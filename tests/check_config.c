@@ -395,7 +395,8 @@ START_TEST(bad_header_prefix)
 {
     dt_test_config_error(CONF "bad-header-prefix.conf", CONF
                          "bad-header-prefix.conf:2: header_prefix: 'X-Deal: ' is not a header name "
-                         "prefix (1 to 40 printable characters, no ':' or space)");
+                         "prefix of our own (4 to 40 printable characters ending in '-', no ':' or "
+                         "space; every field that begins with it is removed)");
 }
 END_TEST
 

@@ -139,7 +139,13 @@ START_TEST(check_reps_prefixes_languages_paths)
     ck_assert_int_eq(check(dt_config_check_rep, "a@b@corp.example", out, sizeof(out)), -1);
 
     ck_assert_int_eq(check(dt_config_check_header_prefix, "X-Deal-", out, sizeof(out)), 0);
-    ck_assert_int_eq(check(dt_config_check_header_prefix, "X", out, sizeof(out)), 0);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X-D-", out, sizeof(out)), 0);
+    /* Every field that begins with the prefix is removed from every message:
+     * too short or not ending in '-' would take other software's fields. */
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X-", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "x-d", out, sizeof(out)), -1);
+    ck_assert_int_eq(check(dt_config_check_header_prefix, "X-Deal", out, sizeof(out)), -1);
     ck_assert_int_eq(check(dt_config_check_header_prefix, "", out, sizeof(out)), -1);
     ck_assert_int_eq(check(dt_config_check_header_prefix, "X Deal", out, sizeof(out)), -1);
     ck_assert_int_eq(check(dt_config_check_header_prefix, "X-\tDeal", out, sizeof(out)), -1);
@@ -149,10 +155,10 @@ START_TEST(check_reps_prefixes_languages_paths)
                            out, sizeof(out)),
                      -1);
     ck_assert_int_eq(check(dt_config_check_header_prefix,
-                           "X-01234567890123456789012345678901234567", out, sizeof(out)),
+                           "X-0123456789012345678901234567890123456-", out, sizeof(out)),
                      0); /* 40 */
     ck_assert_int_eq(check(dt_config_check_header_prefix,
-                           "X-012345678901234567890123456789012345678", out, sizeof(out)),
+                           "X-01234567890123456789012345678901234567-", out, sizeof(out)),
                      -1); /* 41 */
 
     ck_assert_int_eq(check(dt_config_check_language, "NL", out, sizeof(out)), 0);

@@ -204,7 +204,7 @@ START_TEST(mbox_counts_malformed_and_times)
     ck_assert_uint_eq(s.ignored, 1);
     ck_assert_uint_eq(s.malformed, 1);
     char want[300];
-    snprintf(want, sizeof(want), "mbox %s message 2: ", path);
+    snprintf(want, sizeof(want), "mbox %s message 2 (line 10): ", path);
     ck_assert_msg(strncmp(s.first_malformed[0], want, strlen(want)) == 0, "named \"%s\"",
                   s.first_malformed[0]);
     ck_assert_str_eq(s.first_malformed[1], "");
@@ -454,7 +454,7 @@ START_TEST(maildir_many_malformed_named_first_three)
         maildir_put(dir, "cur", name, garbage, sizeof(garbage) - 1, -1);
     }
     maildir_put(dir, "new", "9.good", out1, strlen(out1), -1);
-    /* a directory where a message file should be: unreadable, counted, not fatal */
+    /* a directory where a message file should be: not opened, skipped and named, not fatal */
     char sub[512];
     snprintf(sub, sizeof(sub), "%s/cur/8.dir", dir);
     ck_assert_int_eq(mkdir(sub, 0700), 0);
@@ -463,8 +463,11 @@ START_TEST(maildir_many_malformed_named_first_three)
     struct dt_error err;
     ck_assert_msg(dt_import_maildir(st, cfg, dir, false, &s, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(s.total, 7);
-    ck_assert_uint_eq(s.malformed, 6);
+    ck_assert_uint_eq(s.malformed, 5);
+    ck_assert_uint_eq(s.skipped, 1);
     ck_assert_uint_eq(s.imported, 1);
+    snprintf(sub, sizeof(sub), "maildir %s/cur/8.dir: a directory, not a regular file", dir);
+    ck_assert_str_eq(s.first_skipped[0], sub);
     char want[512];
     for (int i = 0; i < DT_IMPORT_NAMED; i++) {
         snprintf(want, sizeof(want), "maildir %s/cur/%d.bad: ", dir, i);

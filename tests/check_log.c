@@ -1,8 +1,8 @@
 /*
  * check_log.c - the stderr form of the log: format, one line per message
- * whatever the message holds, level filtering, and whole lines under
- * concurrent writers, the pid of a fork's child. stderr is pointed at a
- * temporary file per test.
+ * whatever the message holds (controls, bidi and hidden characters, bad
+ * UTF-8), level filtering, whole lines under concurrent writers, and the
+ * pid of a fork's child. stderr is pointed at a temporary file per test.
  */
 #include <check.h>
 #include <errno.h>
@@ -69,6 +69,33 @@ START_TEST(control_characters_replaced)
     snprintf(want, sizeof(want), "check_log[%ld]: error: Subject: a??Injected: b?c?[0m?\n",
              (long)getpid());
     ck_assert_str_eq(logged(), want);
+}
+END_TEST
+
+/* Non-ASCII text follows utf8.h's rule: no C1 control, bidi or hidden character, valid UTF-8. */
+START_TEST(hidden_and_c1_characters_left_out)
+{
+    char want[160];
+    dt_log(LOG_INFO, "subject=Invoice \xe2\x80\xae" "fdp.exe \xc2\x9b" "2J \xe2\x81\xa6x\xe2\x81\xa9 "
+                     "caf\xc3\xa9 \xff");
+    snprintf(want, sizeof(want),
+             "check_log[%ld]: info: subject=Invoice fdp.exe  2J x caf\xc3\xa9 \xef\xbf\xbd\n",
+             (long)getpid());
+    ck_assert_str_eq(logged(), want);
+}
+END_TEST
+
+/* A line that grows when cleaned (each bad byte becomes a 3-byte U+FFFD) is cut whole. */
+START_TEST(cleaned_line_cut_on_a_character)
+{
+    char *big = malloc(3000);
+    memset(big, 0xff, 2999);
+    big[2999] = '\0';
+    dt_log(LOG_INFO, "%s", big);
+    free(big);
+    const char *out = logged();
+    ck_assert_ptr_eq(strchr(out, '\n'), out + strlen(out) - 1);
+    ck_assert_ptr_nonnull(strstr(out, "\xef\xbf\xbd...\n"));
 }
 END_TEST
 
@@ -200,6 +227,8 @@ int main(void)
     tcase_add_test(tc, format);
     tcase_add_test(tc, pid_is_the_childs_after_fork);
     tcase_add_test(tc, control_characters_replaced);
+    tcase_add_test(tc, hidden_and_c1_characters_left_out);
+    tcase_add_test(tc, cleaned_line_cut_on_a_character);
     tcase_add_test(tc, level_filter);
     tcase_add_test(tc, long_message_is_cut_on_one_line);
     tcase_add_test(tc, errno_preserved);

@@ -3,9 +3,16 @@
  * detaching, the pidfile, dropping privileges, the counters file.
  *
  * The order is clamav-milter's: open the socket while still privileged
- * (under umask 0077; a unix socket then gets socket_mode and
- * socket_group), detach, write the pidfile, drop privileges, serve.
+ * (a unix socket born with socket_mode, then given socket_group before it
+ * listens), detach, write the pidfile, drop privileges, serve.
  * Every function returns 0 or -1 with a one-line reason in err; none logs.
+ *
+ * Files are never written, chmod'ed or chown'ed through a path someone
+ * else could have swapped for a symlink: the directories of the socket,
+ * the pidfile and the counters file may be writable by the user the
+ * daemon becomes, and root acts on them first. A symlink found at any of
+ * these paths is refused (or, for the counters file, replaced), never
+ * followed.
  */
 #ifndef DEALTEMP_DAEMON_H
 #define DEALTEMP_DAEMON_H
@@ -32,8 +39,12 @@ int dt_daemon_resolve_user(const char *spec, struct dt_ids *ids, struct dt_error
  * Open a listening socket for spec (unix:/path, local:/path,
  * inet:PORT@HOST, inet6:PORT@HOST; fd:N is taken as it is). A unix
  * socket file that exists is removed only when it is a socket and
- * nobody accepts on it; it is created under umask 0077, then chmod'ed to
- * mode and, if group is not "", chown'ed to that group. Inet sockets get
+ * nobody accepts on it; the new one is born with mode (fchmod before
+ * bind, and a umask that leaves exactly mode) and, if group is not "",
+ * given that group through an O_PATH | O_NOFOLLOW descriptor before it
+ * listens; if path no longer holds the socket just bound (a symlink or
+ * another file swapped in), that is an error and nothing at path is
+ * touched. Nothing is ever chmod'ed or chown'ed by path. Inet sockets get
  * SO_REUSEADDR and TCP_NODELAY (inherited by accepted connections, so no
  * Nagle stall between the MTA's small packets). Writes "fd:N" for
  * libmilter into fdspec. Returns the descriptor, or -1.
@@ -55,7 +66,12 @@ int dt_daemon_detach(int *notify, struct dt_error *err);
 /* Tell the waiting parent: why == NULL ready, else the reason it failed. Closes notify. */
 void dt_daemon_ready(int notify, const char *why);
 
-/* Write "PID\n" to path (not through a symlink). */
+/*
+ * Write "PID\n" to a new file at path (O_CREAT | O_EXCL | O_NOFOLLOW). A
+ * file already there is removed first only when it is a regular file
+ * whose pid is not a running dealtemp-milter (a stale one); a live one, a
+ * symlink or anything else at path is refused.
+ */
 int dt_daemon_write_pidfile(const char *path, struct dt_error *err);
 
 /*
@@ -72,8 +88,10 @@ void dt_daemon_counters_path(const char *database, const char *spool, char *buf,
 
 /*
  * Replace path with pid, started and updated times (UTC, ISO 8601) and
- * the "key=value" lines of body (newline-separated), atomically (a
- * temporary file renamed over it).
+ * the "key=value" lines of body (newline-separated), atomically: a
+ * temporary file of a fresh name beside it (mkstemp: never through a
+ * planted symlink), mode 0644, renamed over it (a symlink at path is
+ * replaced, not followed).
  */
 int dt_daemon_write_counters(const char *path, long started, long now, const char *body,
                              struct dt_error *err);
@@ -82,7 +100,8 @@ int dt_daemon_write_counters(const char *path, long started, long now, const cha
  * Read the counters file of the milter using database. Returns 1 and the
  * file's "key=value" lines in out when it exists and its pid is a running
  * dealtemp-milter, 0 when the milter does not run (no file, or a dead pid),
- * -1 when the file cannot be read.
+ * -1 when the file cannot be read or is not a regular file (a symlink is
+ * not followed).
  */
 int dt_daemon_read_counters(const char *database, const char *spool, struct dt_buf *out,
                             struct dt_error *err);

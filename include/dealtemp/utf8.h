@@ -31,6 +31,43 @@ void dt_buf_put_utf8(struct dt_buf *b, uint32_t cp);
  */
 size_t dt_utf8_clean(struct dt_buf *b, const char *src, size_t n);
 
+/*
+ * Text a person reads - a terminal, a digest, a note - goes through one of
+ * the two functions below, and what they leave out is one rule: control
+ * characters (C0, DEL, C1: an ESC sequence recolours or rewrites a
+ * terminal, a CR overprints a line) and the characters dt_unicode_is_hidden
+ * names, which reorder or hide text (U+202E shows "gpj.exe" as "exe.jpg").
+ * The text comes from mail and from the store, written by whoever sent the
+ * mail: a subject, a display name, a phrase, a file name in a maildir.
+ */
+
+/*
+ * Bidirectional controls (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069) and invisible format characters (U+00AD, U+180E,
+ * U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, the
+ * tags U+E0000..U+E007F). The joiners U+200C and U+200D are not hidden:
+ * emoji and several scripts need them.
+ */
+bool dt_unicode_is_hidden(uint32_t cp);
+
+/*
+ * Append s as one clean line: valid UTF-8 (invalid bytes become U+FFFD),
+ * no control or hidden characters (controls, line breaks, NBSP and
+ * U+2028/U+2029 become spaces; hidden ones are left out), white space
+ * collapsed and trimmed, at most max_cp characters (then "…"),
+ * HTML-escaped (& < > " ') when html. Returns false if nothing printable
+ * was left (b then holds nothing new).
+ */
+bool dt_utf8_clean_line(struct dt_buf *b, const char *s, size_t max_cp, bool html);
+
+/*
+ * Append s[0..n) as clean lines, by the same rule: LF and TAB stay, CR LF
+ * becomes LF, every other control character (a lone CR, ESC) becomes a
+ * space, hidden characters are left out; nothing is collapsed or cut.
+ * For whole outputs and multi-line text (explain's marked words).
+ */
+void dt_utf8_clean_lines(struct dt_buf *b, const char *s, size_t n);
+
 /* True if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool dt_utf8_valid(const char *s, size_t n);
 

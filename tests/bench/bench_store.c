@@ -5,7 +5,7 @@
  *  1. import: a generated mbox of 20,000 small, threaded sales messages
  *     (mixed outbound and inbound, quoted replies, some euphoric, some
  *     internal and list mail) imported with dt_import_mbox into a fresh
- *     store: messages/s and MB/s, the whole path (libetpan, analyze, store);
+ *     store: messages/s and MB/s, the whole path (mbox split, analyze, store);
  *  2. a store of 1,000,000 messages in 100,000 threads of 500 reps over a
  *     year, written with dt_store_record in batches of 10,000 in time
  *     order (as the milter would have): the generation rate, the file's

@@ -6,8 +6,8 @@
 #
 #   run_init                  free ports SINK_PORT DT_SMTPD_PORT MILTER_PORT, RUN,
 #                             and the messages (write_messages) in MSG=$DT_TMP/msg
-#   write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO]  a text/plain message,
-#                             body from stdin (also make demo's messages)
+#   write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO [EXTRA]]  a text/plain
+#                             message, body from stdin (also make demo's messages)
 #   message_id TOKEN FROM     "<TOKEN@domain of FROM's address>"
 #   message_id_error FILE     why FILE's Message-ID is not one "<left@right>"
 #   write_messages DIR RUN    a)..f) and h) as DIR/<letter>.eml; TOK_A..TOK_H
@@ -19,7 +19,8 @@
 #   check_body NAME SENT SINK            the body arrived byte-identical
 #   check_message_ids FILE...            every message sent has one well-formed Message-ID
 #   check_wellformed FILE...             g) every X-Deal-* field well-formed
-#   check_inbound FILE                   d) no X-Deal-Euphoria on inbound
+#   check_inbound FILE                   d) no X-Deal-Euphoria on inbound, the
+#                                        forged X-Deal-* fields it was sent with gone
 #   check_thread FA FD FB                i) the reply joins a)'s thread
 #   check_copies C_ROUTE C_VIA           all of the above on a)..f); FA..FF
 #   check_milter_exit                    the milter stops cleanly, no sanitizer report
@@ -74,12 +75,14 @@ message_id_error() {
     fi
 }
 
-# write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO]: headers (CRLF) then the
-# body from stdin (CRLF), so the file is what an MTA would get on the wire.
-# The Message-ID is message_id TOKEN FROM.
+# write_msg FILE TOKEN FROM TO SUBJECT [IN-REPLY-TO [EXTRA]]: headers (CRLF)
+# then the body from stdin (CRLF), so the file is what an MTA would get on the
+# wire. The Message-ID is message_id TOKEN FROM; EXTRA, header lines of the
+# caller's, go first.
 write_msg() {
-    local file=$1 token=$2 from=$3 to=$4 subject=$5 parent=${6:-}
+    local file=$1 token=$2 from=$3 to=$4 subject=$5 parent=${6:-} extra=${7:-}
     {
+        [ -z "$extra" ] || printf '%s\n' "$extra"
         printf 'From: %s\n' "$from"
         printf 'To: %s\n' "$to"
         printf 'Subject: %s\n' "$subject"
@@ -99,7 +102,8 @@ write_msg() {
 # write_messages DIR RUN: the messages of both runs, DIR/a.eml .. DIR/h.eml
 # (no g); RUN makes the tokens and the MIME boundary unique.
 #   a) euphoric English outbound   b) calm outbound   c) euphoric Dutch
-#   d) inbound reply to a)   e) 20 MB base64 attachment   f) broken MIME
+#   d) inbound reply to a), with forged X-Deal-* fields   e) 20 MB base64 attachment
+#   f) broken MIME
 #   h) a calm one, sent while the milter is down
 write_messages() {
     local dir=$1 run=$2
@@ -152,8 +156,13 @@ Alex
 EOF
 
     TOK_D=dt-d-$run
+    # The customer's reply comes with fields in dealtemp's name space: a
+    # latency, a verdict and a nudge mark a rep's mail filter might trust.
     write_msg "$dir/d.eml" "$TOK_D" "Sam Buyer <buyer@customer.example>" "Alex Rep <rep@corp.test>" \
-        "Re: Great call today!!!" <<'EOF'
+        "Re: Great call today!!!" "" "X-Deal-Reply-Latency: 1 minute (forged)
+X-Deal-Euphoria: 0.00 calm (forged)
+X-Deal-Nudge: yes
+x-deal-nudge: forged" <<'EOF'
 Hi Alex,
 
 AMAZING, we are SO excited too!!! Fantastic call, can't wait to get going 🎉🚀
@@ -344,14 +353,22 @@ check_wellformed() {
     fi
 }
 
-# check_inbound FILE: d) the customer's message carries no X-Deal-Euphoria.
+# check_inbound FILE: d) the customer's message carries no X-Deal-Euphoria,
+# and none of the X-Deal-* fields it was sent with (d.eml's "forged" ones, its
+# two X-Deal-Nudge) arrived.
 check_inbound() {
-    local n
+    local n forged
     n=$(euphoria_values "$1" | grep -c '^')
     if [ "$n" -eq 0 ]; then
         dt_ok "d) inbound (customer -> corp.test) has no X-Deal-Euphoria"
     else
         dt_not_ok "d) inbound has no header" "found: $(euphoria_values "$1" | tr '\n' ' ')"
+    fi
+    forged=$(dt_headers_of "$1" | grep -i -e '^X-Deal-[^:]*:.*forged' -e '^X-Deal-Nudge:')
+    if [ -z "$forged" ]; then
+        dt_ok "d) the forged X-Deal-* fields the customer sent (latency, verdict, two nudge marks) are gone"
+    else
+        dt_not_ok "d) forged X-Deal-* fields removed" "delivered with: $(printf '%s' "$forged" | tr '\n' '|')"
     fi
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Black-box tests of the command-line programs: dealtemp score / explain /
 # text / check-config, help and wrong command lines of every command, and
-# dealtemp-milter -n and --help, on the real fixtures. Every
+# dealtemp-milter -n and --help, on the real fixtures; and that text from
+# mail (bidi overrides, ESC sequences) never reaches the terminal raw. Every
 # check prints "ok - name" or "not ok - name: why"; the exit status is 1 if
 # any failed.
 set -u
@@ -243,6 +244,63 @@ if [ $rc -eq 0 ] && [ ! -s "$tmp/d.out" ] && [ "$(cat "$tmp/d.err")" = "dealtemp
     ok "digest --rep: 'no deals for ADDR', or nothing to report with the number of deals, exit 0"
 else not_ok "digest no deals" "rc=$rc $(cat "$tmp/d.err") rc2=$rc2 $(cat "$tmp/d2.err") rc3=$rc3 $(cat "$tmp/d3.err")"; fi
 rm -f "$tmp/db/"*
+
+# Text from mail never reaches the terminal raw. A rep's euphoric mail whose
+# subject, display names and body carry U+202E, U+2066..U+2069, U+200E/U+200F,
+# C0 and C1 controls and ESC sequences is imported from a maildir whose file
+# names are hostile too (one a FIFO: skipped, named on stderr); then import,
+# threads, threads --json, explain, score, text and stats print it. No output
+# may hold a control but LF and TAB, a C1 control or a hidden character
+# (utf8.h); the JSON keeps the subject exactly, \u-escaped.
+why=""
+mkdir -p "$tmp/hmd/cur" "$tmp/hmd/new" "$tmp/hmd/tmp" "$tmp/hdb"
+printf 'database = "%s";\ninternal_domains = ["corp.example"];\n' "$tmp/hdb/h.db" >"$tmp/h.conf"
+RLO=$'\xe2\x80\xae' LRI=$'\xe2\x81\xa6' PDI=$'\xe2\x81\xa9' LRM=$'\xe2\x80\x8e' RLM=$'\xe2\x80\x8f'
+ESC=$'\x1b' CSI1=$'\xc2\x9b'
+hostile="$tmp/hmd/cur/1795446300.M1${ESC}[31m${RLO}P1:2,S"
+{
+    printf 'From: "Ann %s[2J%sRep" <ann@corp.example>\n' "$ESC" "$RLO"
+    printf 'To: "Sarah %s%s%s" <sarah@northwind.example>\n' "$LRI" "$CSI1" "$PDI"
+    printf 'Subject: Invoice %sfdp.exe %s]0;owned%s %sdeal%s\n' "$RLO" "$ESC" $'\x07' "$LRM" "$RLM"
+    printf 'Date: Tue, 17 Nov 2026 16:05:00 +0100\nMessage-ID: <hostile@corp.example>\n'
+    printf 'Content-Type: text/plain; charset=utf-8\n\n'
+    printf 'AMAZING%s news%s, we are SO excited!!! %s[5m Cannot wait %sto sign!!!\n' \
+        "$RLO" "$LRI" "$ESC" "$CSI1"
+} >"$hostile"
+mkfifo "$tmp/hmd/new/1795446400.M2${ESC}]0;x${RLO}fifo"
+# (timeout: a FIFO used to hang the import for ever)
+timeout 30 "$DT" import -c "$tmp/h.conf" --maildir "$tmp/hmd" >"$tmp/h.import" 2>"$tmp/h.import.err"; rc1=$?
+"$DT" threads -c "$tmp/h.conf" --as-of 2026-11-18 >"$tmp/h.threads" 2>&1
+"$DT" threads -c "$tmp/h.conf" --as-of 2026-11-18 --json >"$tmp/h.json" 2>&1
+"$DT" explain -c "$CONF" "$hostile" >"$tmp/h.explain" 2>&1
+"$DT" score -c "$CONF" "$hostile" >"$tmp/h.score" 2>&1
+"$DT" text -c "$CONF" "$hostile" >"$tmp/h.text" 2>&1
+"$DT" stats -c "$tmp/h.conf" >"$tmp/h.stats" 2>&1
+if [ $rc1 -eq 0 ] && why=$(python3 - "$tmp" <<'PY'
+import json, sys, unicodedata
+t = sys.argv[1]
+hidden = lambda c: (c in (0x061c, 0x200e, 0x200f, 0x00ad, 0x180e, 0x200b, 0xfeff)
+                    or 0x202a <= c <= 0x202e or 0x2066 <= c <= 0x2069 or 0x2060 <= c <= 0x2064
+                    or 0x206a <= c <= 0x206f or 0xfff9 <= c <= 0xfffb or 0xe0000 <= c <= 0xe007f)
+for name in ("import", "import.err", "threads", "json", "explain", "score", "text", "stats"):
+    text = open(f"{t}/h.{name}", "rb").read().decode("utf-8")  # valid UTF-8, or this fails
+    for c in map(ord, text):
+        if (c < 0x20 and c not in (9, 10)) or 0x7f <= c < 0xa0 or hidden(c):
+            sys.exit(f"{name}: U+{c:04X} printed")
+imp = open(f"{t}/h.import").read()
+assert "1 imported" in imp and "1 skipped" in imp, imp
+err = open(f"{t}/h.import.err").read()
+assert "a FIFO, not a regular file" in err and err.count("\n") == 1, err
+threads = open(f"{t}/h.threads").read()
+assert "Invoice fdp.exe ]0;owned deal" in threads, threads
+row = json.loads(open(f"{t}/h.json").readline())
+assert "\u202e" in row["subject"] and "\u200e" in row["subject"], row["subject"]
+assert "\\u202e" in open(f"{t}/h.json").read()
+assert "[[AMAZING]]" in open(f"{t}/h.explain").read()
+PY
+); then
+    ok "hostile subjects, names, bodies and file names: no control, C1, bidi or hidden character reaches the terminal; JSON keeps them escaped"
+else not_ok "terminal-safe output" "rc=$rc1 $why"; fi
 
 if [ "$("$DT" version)" = "$("$B/dealtemp-milter" -V | sed 's/-milter//')" ]; then
     ok "versions agree"

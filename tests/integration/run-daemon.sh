@@ -6,7 +6,8 @@
 #   a) detached start returns 0 only once it serves; the pidfile holds the
 #      pid of the process listening; -u nobody -> Uid/Gid in /proc are nobody's
 #   b) unix socket: mode socket_mode, group socket_group; a stale socket is
-#      replaced, a regular file or a live socket at that path is not
+#      replaced, a regular file or a live socket at that path is not; a
+#      symlink swapped in while the milter starts never has its target changed
 #   c) inet socket: TCP_NODELAY on the listening and on an accepted socket
 #      (read from the milter's own descriptors with pidfd_getfd)
 #   d) start-up failures (bad config, unknown user) exit 1 with one line
@@ -111,6 +112,57 @@ rc=$?
 [ "$rc" = 1 ] && [ "$(cat "$SOCK")" = keep ] && [[ $out == *"exists and is not a socket"* ]]
 check "a regular file at the socket path: exit 1, file kept" $? "exit $rc: $out"
 rm -f "$SOCK"
+
+# A symlink to a root-owned file swapped in at the socket path, as fast as a
+# loop can, while the milter starts again and again (someone who can write
+# the socket's directory): the file must keep its mode, owner and group
+# however the race falls, and every start either serves or fails with one
+# line naming the socket.
+VICTIM=$D/victim
+echo secret >"$VICTIM"
+chmod 0600 "$VICTIM"
+before=$(stat -c '%a %U %G' "$VICTIM")
+python3 - "$VICTIM" "$SOCK" <<'PY' &
+# The attacker waits for the socket to appear and swaps it for the symlink.
+import os, stat, sys, time
+target, path = sys.argv[1], sys.argv[2]
+tmp, end = path + ".swap", time.time() + 60
+while time.time() < end:
+    try:
+        if stat.S_ISSOCK(os.lstat(path).st_mode):
+            os.symlink(target, tmp)
+            os.rename(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+PY
+SWAPPER=$!
+served=0 refused=0 bad=""
+for i in $(seq 1 20); do
+    out=$(timeout 30 "$M" -c "$D/unix.conf" -p "unix:$SOCK" -P "$D/run/race.pid" 2>&1)
+    if [ $? = 0 ]; then
+        served=$((served + 1))
+        # SIGKILL: a clean stop costs ~6 s of libmilter's, and nothing here needs one.
+        rpid=$(cat "$D/run/race.pid" 2>/dev/null)
+        [ -n "$rpid" ] && kill -KILL "$rpid" && wait_gone "$rpid"
+        rm -f "$D/run/race.pid"
+    elif [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && [[ $out == *"$SOCK"* ]]; then
+        refused=$((refused + 1))
+    else
+        bad="start $i: $out"
+    fi
+    now=$(stat -c '%a %U %G' "$VICTIM")
+    [ "$now" = "$before" ] || bad="start $i: the symlink's target became '$now' (was '$before')"
+    [ -z "$bad" ] || break
+    rm -f "$SOCK" # the symlink the swapper left: the next start finds the path free
+done
+kill "$SWAPPER" 2>/dev/null
+wait "$SWAPPER" 2>/dev/null
+rm -f "$SOCK" "$SOCK.swap" "$D/run/race.pid"
+[ -z "$bad" ] && [ "$(cat "$VICTIM")" = secret ]
+check "a symlink swapped in at the socket path during 20 starts: its target untouched ($served served, $refused refused with one line)" $? "$bad"
 
 # ---------------------------------------------------------------- d) start-up failures
 conf "$D/bad.conf" 'euphoria = { warm = 7; };'
