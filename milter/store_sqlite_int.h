@@ -42,7 +42,13 @@ enum sq_id {
 };
 
 /* The parts of a dt_store_filter that shape sq_scan's statement. */
-enum { SQ_SCAN_REP = 1, SQ_SCAN_CP = 2, SQ_SCAN_THREAD = 4, SQ_SCAN_UNTIL = 8, SQ_SCAN_SHAPES = 16 };
+enum {
+    SQ_SCAN_REP = 1,
+    SQ_SCAN_CP = 2,
+    SQ_SCAN_THREAD = 4,
+    SQ_SCAN_UNTIL = 8,
+    SQ_SCAN_SHAPES = 16
+};
 
 /* What a handle knows the database holds (store_sqlite_known.c). */
 #define SQ_KNOWN_PEOPLE 256

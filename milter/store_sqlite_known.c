@@ -154,8 +154,7 @@ bool sq_known_pair(struct sq_store *st, int64_t rep, int64_t cp, int64_t tid)
 {
     if (!st->known.live)
         return false;
-    const struct sq_known_pair *p =
-        &st->known.pairs[slot_of(mix3(rep, cp, tid), SQ_KNOWN_PAIRS)];
+    const struct sq_known_pair *p = &st->known.pairs[slot_of(mix3(rep, cp, tid), SQ_KNOWN_PAIRS)];
     return p->thread == tid && p->rep == rep && p->cp == cp && tid != 0;
 }
 

@@ -83,17 +83,20 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
             int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
 {
     struct sq_store *st = (struct sq_store *)base;
-    unsigned shape = (f->rep != NULL ? SQ_SCAN_REP : 0) | (f->counterpart != NULL ? SQ_SCAN_CP : 0) |
+    unsigned shape = (f->rep != NULL ? SQ_SCAN_REP : 0) |
+                     (f->counterpart != NULL ? SQ_SCAN_CP : 0) |
                      (f->thread != 0 ? SQ_SCAN_THREAD : 0) | (f->until != 0 ? SQ_SCAN_UNTIL : 0);
     /* A scan started from inside another one's callback on the same shape
      * gets a statement of its own: the cached one is still being stepped. */
     sqlite3_stmt *s = st->scan[shape];
     bool cached = s != NULL && !sqlite3_stmt_busy(s);
     if (!cached) {
-        char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-                         " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
-                         " LEFT JOIN people r ON r.id = e.rep"
-                         " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
+        char sql[1024] =
+            "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
+            " e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
+            " FROM events e JOIN threads t ON t.id = e.thread"
+            " LEFT JOIN people r ON r.id = e.rep"
+            " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
         if (shape & SQ_SCAN_REP)
             strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
                         " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");

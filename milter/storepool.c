@@ -184,7 +184,7 @@ enum dt_kept dt_storepool_keep(struct dt_storepool *p, const struct dt_config *c
 {
     if (!p->pg)
         return dt_storewriter_keep(p->writer, cfg, rec, flags, out, err) == 0 ? DT_KEPT_STORED
-                                                                                : DT_KEPT_FAILED;
+                                                                              : DT_KEPT_FAILED;
     struct dt_store *st = NULL;
     bool new_handle = false;
     memset(out, 0, sizeof(*out));

@@ -320,8 +320,8 @@ START_TEST(scan_repeated_nested_and_after_writes)
     for (int i = 0; i < 3; i++) {
         char id[32];
         snprintf(id, sizeof(id), "more%d@corp", i);
-        put(st, &(struct m){id, "t3@corp", NULL, T0 + 30 + i, true, "ann@corp", "carl@other",
-                            NULL, 0.1, NULL});
+        put(st, &(struct m){id, "t3@corp", NULL, T0 + 30 + i, true, "ann@corp", "carl@other", NULL,
+                            0.1, NULL});
         struct seen s = scan(st, &f);
         ck_assert_uint_eq(s.n, 5 + (size_t)i);
         s = scan(st, &(struct dt_store_filter){.counterpart = "bob@cust"});
@@ -379,8 +379,8 @@ END_TEST
 static void purge_then_reuse(struct dt_store *a, struct dt_store *b)
 {
     next_name = "Bob Jansen";
-    put(a, &(struct m){"k1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9,
-                       NULL});
+    put(a,
+        &(struct m){"k1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9, NULL});
     size_t gone;
     struct dt_error err = {""};
     ck_assert_msg(dt_store_purge(b, T0 + DAY, &gone, &err) == 0, "%s", err.msg);
@@ -429,15 +429,15 @@ START_TEST(remembered_rows_forgotten_with_a_rolled_back_batch)
     /* ann and bob get people ids in a batch that is then dropped */
     ck_assert_msg(dt_store_begin(a, &err) == 0, "%s", err.msg);
     next_name = "Bob Jansen";
-    put(a, &(struct m){"r1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9,
-                       NULL});
+    put(a,
+        &(struct m){"r1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9, NULL});
     ck_assert_msg(dt_store_rollback(a, &err) == 0, "%s", err.msg);
     /* their ids go to others; then ann writes to bob for real */
     put(a, &(struct m){"r2@other", NULL, NULL, T0 + DAY, true, "carl@other", "dave@other", "Demo",
                        0.2, NULL});
     next_name = "Bob Jansen";
-    put(a, &(struct m){"r3@corp", NULL, NULL, T0 + 2 * DAY, true, "ann@corp", "bob@cust",
-                       "Offerte", 0.9, NULL});
+    put(a, &(struct m){"r3@corp", NULL, NULL, T0 + 2 * DAY, true, "ann@corp", "bob@cust", "Offerte",
+                       0.9, NULL});
     struct seen r = scan(a, &(struct dt_store_filter){.thread = dt_msgid_hash("r3@corp")});
     ck_assert_uint_eq(r.n, 1);
     ck_assert_str_eq(r.rep[0], "ann@corp");

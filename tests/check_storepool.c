@@ -113,8 +113,8 @@ static void *worker(void *arg)
         struct msgrec m;
         struct dt_error err = {{0}};
         make_rec(&m, wk->w, i / 2, i % 2 == 1);
-        wk->kept[i] = dt_storepool_keep(wk->p, wk->cfg, &m.rec, "QID", DT_INGEST_REPLY,
-                                        &wk->res[i], &err);
+        wk->kept[i] =
+            dt_storepool_keep(wk->p, wk->cfg, &m.rec, "QID", DT_INGEST_REPLY, &wk->res[i], &err);
         snprintf(wk->err[i], sizeof(wk->err[i]), "%.120s", err.msg);
     }
     return NULL;
@@ -150,8 +150,8 @@ static long events_seen(const char *path)
     return n;
 }
 
-static void same_result(const struct dt_ingest_result *a, const struct dt_ingest_result *b,
-                        int w, int i)
+static void same_result(const struct dt_ingest_result *a, const struct dt_ingest_result *b, int w,
+                        int i)
 {
     ck_assert_msg(a->recorded == b->recorded && a->duplicate == b->duplicate &&
                       a->thread == b->thread && a->new_thread == b->new_thread &&

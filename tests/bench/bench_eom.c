@@ -85,14 +85,15 @@ static void compose(int s, int i, time_t now, struct dt_buf *b, char *from, char
     } else {
         snprintf(from, n, "buyer%d@customer.example", deal);
         snprintf(to, n, "rep%d@corp.test", rep);
-        snprintf(head, sizeof(head),
-                 "From: Buyer %d <%s>\r\nTo: Pat Rep%d <%s>\r\nSubject: Re: Rollout quote, deal %d\r\n"
-                 "Date: %s\r\nMessage-ID: <bench.%d.%d@customer.example>\r\n"
-                 "In-Reply-To: <bench.%d.%d@corp.test>\r\nReferences: <bench.%d.%d@corp.test>\r\n"
-                 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
-                 "%s\r\n\r\nOn %s, Pat Rep%d <%s> wrote:\r\n",
-                 deal, from, rep, to, deal, date, s, i, s, i - 1, s, i - 1,
-                 answer[(s + pair) % 3], date, rep, to);
+        snprintf(
+            head, sizeof(head),
+            "From: Buyer %d <%s>\r\nTo: Pat Rep%d <%s>\r\nSubject: Re: Rollout quote, deal %d\r\n"
+            "Date: %s\r\nMessage-ID: <bench.%d.%d@customer.example>\r\n"
+            "In-Reply-To: <bench.%d.%d@corp.test>\r\nReferences: <bench.%d.%d@corp.test>\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+            "%s\r\n\r\nOn %s, Pat Rep%d <%s> wrote:\r\n",
+            deal, from, rep, to, deal, date, s, i, s, i - 1, s, i - 1, answer[(s + pair) % 3], date,
+            rep, to);
     }
     dt_buf_puts(b, head);
     for (int k = 0; b->len < 2048; k++) {
@@ -214,8 +215,8 @@ int main(int argc, char **argv)
     }
     dup2(saved_stderr, STDERR_FILENO);
     double total = 0;
-    printf("bench_eom: %d messages of ~2 KB (half customer replies)%s, us of CPU per message:",
-           n, evict ? ", caches evicted before each" : "");
+    printf("bench_eom: %d messages of ~2 KB (half customer replies)%s, us of CPU per message:", n,
+           evict ? ", caches evicted before each" : "");
     for (int p = 0; p < P_COUNT; p++) {
         printf(" %s %.1f", phase_name[p], sum[p] / n);
         total += sum[p] / n;

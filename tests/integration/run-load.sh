@@ -171,7 +171,7 @@ PY
 
     line=$(counters)
     [[ $line == *" seen=$MESSAGES "* ]] && [[ $line == *" analyze_errors=0 store_errors=0 "* ]] &&
-        [[ $line == *" store_lost=0" ]]
+        [[ $line == *" store_lost=0 "* ]]
     dt_check "$mode: the milter saw $MESSAGES, no analyze or store error, no facts lost" $? "$line"
 
     touch "$DT_TMP/sample-$mode.stop"
