@@ -5,8 +5,9 @@
  * PostgreSQL: a pool of at most store.pool_size store handles per milter
  * process. A message borrows one (waiting at most
  * store.statement_timeout_ms for one to come back), records its facts
- * within statement_timeout_ms, and returns it. When the database cannot be reached in
- * connect_timeout_ms, does not answer in time, or drops the connection,
+ * within statement_timeout_ms, and returns it. When the database cannot
+ * be reached in connect_timeout_ms, does not answer in time, or drops the
+ * connection,
  * the facts go to the local spool (spool.h) instead and the message passes
  * exactly as before (the euphoria header is added; only the thread and
  * latency headers, which need the shared view, are left out). A pooled
