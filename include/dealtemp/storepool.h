@@ -7,9 +7,8 @@
  * store.statement_timeout_ms for one to come back), records its facts
  * within statement_timeout_ms, and returns it. When the database cannot
  * be reached in connect_timeout_ms, does not answer in time, or drops the
- * connection,
- * the facts go to the local spool (spool.h) instead and the message passes
- * exactly as before (the euphoria header is added; only the thread and
+ * connection, the facts go to the local spool (spool.h) instead and the
+ * message passes exactly as before (the euphoria header is added; only the thread and
  * latency headers, which need the shared view, are left out). A pooled
  * connection that fails at once was dropped while idle (a restart of the
  * server): the idle ones are closed and the message tries once more on a
