@@ -12,6 +12,9 @@
 #   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
 #   make deps          install the Debian packages this project needs (root; not root: it
 #                      prints the apt-get command and fails)
+#   make fuzz          build the libFuzzer targets (tests/fuzz/, clang, ASan + UBSan,
+#                      into build-fuzz/) and run each briefly; fails on any finding.
+#                      make fuzz FUZZ_TIME=600: each target 600 s, corpus kept
 #   make format        clang-format the tree
 #   make install       install under PREFIX (/usr/local); DESTDIR= stages it elsewhere
 #   make uninstall     remove what install put there, except the configuration
@@ -36,9 +39,24 @@ MANDIR   ?= $(PREFIX)/share/man
 SYSTEMDDIR  ?= $(PREFIX)/lib/systemd/system
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 
+# make fuzz: the fuzz targets' build (tests/fuzz/run.sh runs them). The
+# library is compiled by clang with the same instrumentation as the targets.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC    ?= clang
+FUZZ_TARGETS ?= analyze html quote config import digest
+FUZZ_RUNS  ?= 2000
+FUZZ_TIME  ?=
+FUZZ_JOBS  ?= 1
+
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(FUZZ),1)
+BUILD    := $(FUZZ_BUILD)
+CC       := $(FUZZ_CC)
+CFLAGS   := -O1 -g
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
 else
 BUILD    ?= build
 SANFLAGS :=
@@ -79,7 +97,7 @@ BENCH_EOM := $(BUILD)/bench_eom
 
 .SECONDARY:
 .PHONY: all check unit integration bench bench-run loadtest run demo deps format clean install uninstall \
-        FORCE have-pkgs have-check
+        FORCE have-pkgs have-check fuzz fuzz-build fuzz-bins have-fuzz
 all: $(BINS) $(LIB)
 
 $(BUILD)/obj/%.o: milter/%.c | $(BUILD)/obj have-pkgs
@@ -97,6 +115,14 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 # listed here instead.
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(TEST_HEADERS) $(LIB) | $(BUILD)/tests have-check
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+# The replay suite runs the fuzz targets' own functions (tests/fuzz/) over
+# the findings kept in tests/data/fuzz/: built like any suite, with gcc.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+$(BUILD)/tests/check_fuzz_replay: tests/check_fuzz_replay.c $(FUZZ_SRCS) tests/fuzz/fuzz.h \
+        $(TEST_SUPPORT) $(TEST_HEADERS) $(LIB) | $(BUILD)/tests have-check
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/support -Itests/fuzz -o $@ $< $(FUZZ_SRCS) \
+	    $(TEST_SUPPORT) $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
 $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
@@ -192,6 +218,40 @@ demo: deps
 deps:
 	@sh contrib/deps.sh
 
+# make fuzz: build every target in $(FUZZ_BUILD) (a sub-make with FUZZ=1,
+# which compiles the library with clang and the fuzzer's instrumentation),
+# then tests/fuzz/run.sh seeds them from tests/data and runs each for
+# FUZZ_RUNS inputs (or FUZZ_TIME seconds) and fails on any crash, leak,
+# timeout or out-of-memory. make fuzz-build only builds.
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_RUNS=$(FUZZ_RUNS) \
+	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run.sh
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 have-fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+
+ifeq ($(FUZZ),1)
+FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
+fuzz-bins: $(FUZZ_BINS)
+
+# The shorter stem wins over $(BUILD)/% (GNU make 3.82 and later). The
+# shared helpers and checkers are built without coverage hooks (fuzz.h).
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/fuzz_common.o tests/fuzz/fuzz.h $(LIB) \
+        | have-pkgs
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -DDT_FUZZ_MAIN -DDT_FUZZ_TOP='"$(CURDIR)"' \
+	    -Itests/fuzz -o $@ $< $(FUZZ_BUILD)/fuzz_common.o $(LIB) $(LDLIBS)
+
+$(FUZZ_BUILD)/fuzz_common.o: tests/fuzz/fuzz_common.c tests/fuzz/fuzz.h | have-pkgs
+	$(CC) $(ALL_CFLAGS) -fno-sanitize=fuzzer-no-link -Itests/fuzz -c -o $@ $<
+endif
+
+# clang without libFuzzer (Debian: libclang-rt-dev) fails here, not in the middle of the build.
+have-fuzz:
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d == 0 && n; }' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - 2>/dev/null || \
+	    { echo "make: '$(FUZZ_CC)' cannot build libFuzzer targets (-fsanitize=fuzzer): run 'make deps' (as root)." >&2; exit 1; }
+
 format:
 	clang-format -i $(wildcard milter/*.c include/dealtemp/*.h tests/*.c tests/*/*.c)
 
@@ -263,7 +323,10 @@ uninstall:
 	fi
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/dealtemp-milter.d $(BUILD)/obj/dealtemp.d
 -include $(wildcard $(BUILD)/tests/*.d)
+ifeq ($(FUZZ),1)
+-include $(wildcard $(FUZZ_BUILD)/*.d)
+endif

@@ -17,9 +17,12 @@ set -eu
 # units), procps (/bin/kill, which the milter's unit reloads with and
 # verify insists on), chromium (run-report.sh renders the report's page in
 # it, headless, and screenshots it).
+# Fuzzing (make fuzz): clang and libclang-rt-dev, the compiler-rt runtimes
+# with libFuzzer and the sanitizers (only recommended by clang, and
+# recommends are not installed here).
 PKGS="build-essential pkg-config libmilter-dev libetpan-dev libconfig-dev check libsubunit-dev
 libsqlite3-dev libpq-dev sqlite3 postgresql postfix swaks miltertest python3 iproute2 man-db
-groff-base systemd procps chromium"
+groff-base systemd procps chromium clang libclang-rt-dev"
 
 # Debian's postgresql creates and starts a system cluster "main" when it is
 # installed; the tests never use one. Before installing it, createcluster.conf
