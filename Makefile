@@ -5,6 +5,9 @@
 #                      miltertest, real Postfix and Sendmail) with a private PostgreSQL
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench         install what is missing, build, print benchmarks as numbers
+#   make loadtest      the milter under load behind private Postfix instances: no milter,
+#                      a do-nothing filter, dealtemp (unix socket and TCP), one table;
+#                      then 500 SMTP sessions at once (root)
 #   make run           install what is missing, build, run the milter in the foreground
 #   make demo          the tour: private Postfix + milter, team history, digests in var/demo/ (root)
 #   make deps          install the Debian packages this project needs (root; not root: it
@@ -90,9 +93,10 @@ TEST_SUPPORT := $(wildcard tests/support/*.c)
 TEST_HEADERS := $(wildcard tests/*.h tests/support/*.h)
 BENCH    := $(BUILD)/bench
 BENCH_STORE := $(BUILD)/bench_store
+BENCH_EOM := $(BUILD)/bench_eom
 
 .SECONDARY:
-.PHONY: all check unit integration bench bench-run run demo deps format clean install uninstall \
+.PHONY: all check unit integration bench bench-run loadtest run demo deps format clean install uninstall \
         FORCE have-pkgs have-check fuzz fuzz-build fuzz-bins have-fuzz
 all: $(BINS) $(LIB)
 
@@ -125,6 +129,9 @@ $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD) have-pkgs
 
 $(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) $(LDLIBS)
+
+$(BENCH_EOM): tests/bench/bench_eom.c $(LIB) | $(BUILD) have-pkgs
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # html.c against libxml2 and Gumbo (tests/bench/html_compare.c): built on
 # request only, as neither library is a dependency of dealtemp.
@@ -183,11 +190,20 @@ bench: deps
 # The store benchmark runs inside a private PostgreSQL with the server's own
 # durability settings (DT_PG_STOCK=1, tests/integration/pg-lib.sh), for its
 # figures beside SQLite's; bench-milter-pg.sh starts one of its own.
-bench-run: $(BENCH) $(BENCH_STORE) $(BINS)
+bench-run: $(BENCH) $(BENCH_STORE) $(BENCH_EOM) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
+	$(BENCH_EOM) && $(BENCH_EOM) -c
 	DT_BUILD=$(BUILD) DT_PG_STOCK=1 bash tests/integration/with-pg.sh $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh
+
+# tests/bench/loadtest.sh builds its do-nothing filter and SMTP client itself;
+# a few minutes (DT_LOAD_CYCLES, DT_LOAD_MESSAGES: longer and steadier). Then
+# the 500 sessions at once of tests/integration/run-load.sh (also in make check).
+loadtest: deps
+	@$(MAKE) --no-print-directory all
+	DT_BUILD=$(BUILD) bash tests/bench/loadtest.sh
+	DT_BUILD=$(BUILD) bash tests/integration/run-load.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -27,6 +27,11 @@
 
 /* ---- the timelines read from the store ---- */
 
+/* First size of each growing array: a reply's history is a few dozen rows,
+ * and a bigger first block (mmap'd, zeroed and unmapped for every reply)
+ * cost the milter more than the rows; doubling serves the full listing. */
+#define FIRST_CAP 64
+
 struct thread_tl {
     dt_hash key;
     size_t first, n;  /* rows [first, first+n) of the events array */
@@ -80,7 +85,7 @@ static int load_people(struct loaded *L, const char *text, struct ev_extra *x)
         const char *ae = tab ? tab : end;
         if (ae > p && (size_t)(end - p) < sizeof(buf)) {
             if (L->n_pp == L->cap_pp) {
-                size_t cap = L->cap_pp ? L->cap_pp * 2 : 4096;
+                size_t cap = L->cap_pp ? L->cap_pp * 2 : FIRST_CAP;
                 struct person_ref *pp = realloc(L->pp, cap * sizeof(*pp));
                 if (pp == NULL)
                     return -1;
@@ -113,7 +118,7 @@ static int load_row(const struct dt_row *r, void *arg)
     if (L->skip != 0 && r->thread == L->skip)
         return 0;
     if (L->n_ev == L->cap_ev) {
-        size_t cap = L->cap_ev ? L->cap_ev * 2 : 4096;
+        size_t cap = L->cap_ev ? L->cap_ev * 2 : FIRST_CAP;
         struct dt_tl_event *ev = realloc(L->ev, cap * sizeof(*ev));
         if (ev != NULL)
             L->ev = ev;
@@ -128,7 +133,7 @@ static int load_row(const struct dt_row *r, void *arg)
     struct thread_tl *t = L->n_th > 0 ? &L->th[L->n_th - 1] : NULL;
     if (t == NULL || t->key != r->thread) {
         if (L->n_th == L->cap_th) {
-            size_t cap = L->cap_th ? L->cap_th * 2 : 1024;
+            size_t cap = L->cap_th ? L->cap_th * 2 : FIRST_CAP;
             struct thread_tl *th = realloc(L->th, cap * sizeof(*th));
             if (th == NULL) {
                 L->oom = true;
@@ -489,6 +494,23 @@ out:
 
 /* ---- one reply, for the milter's header ---- */
 
+/*
+ * Whether thread 0 of L holds a customer reply before its latest one: then
+ * the reply is judged by the usual of this thread (dt_cooling_evaluate
+ * reads the other threads' usual only for a thread with none), and the
+ * customer's other threads need not be read.
+ */
+static bool own_usual(const struct loaded *L)
+{
+    if (L->n_th == 0)
+        return false;
+    const struct dt_tl_event *ev = L->ev + L->th[0].first;
+    size_t k = 0;
+    for (size_t i = 1; i < L->th[0].n && k < 2; i++)
+        k += !ev[i].outbound && ev[i - 1].outbound;
+    return k >= 2;
+}
+
 int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thread,
                    const char *counterpart, time_t at, struct dt_reply_info *out,
                    struct dt_error *err)
@@ -501,11 +523,12 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
     L.tp = &cfg->tone;
     dt_cooling_clock(p, &out->clock);
 
-    /* The reply's thread first (thread 0), then the customer's other threads. */
+    /* The reply's thread first (thread 0), then the customer's other threads
+     * - unless the thread has its own history to judge the reply by. */
     struct dt_store_filter ft = {NULL, NULL, thread, at};
     struct dt_store_filter fc = {NULL, counterpart, 0, at};
     int rc = dt_store_scan(st, &ft, load_row, &L, err);
-    if (rc == 0 && !L.oom && counterpart != NULL) {
+    if (rc == 0 && !L.oom && counterpart != NULL && !own_usual(&L)) {
         L.skip = thread;
         rc = dt_store_scan(st, &fc, load_row, &L, err);
     }

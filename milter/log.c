@@ -4,8 +4,9 @@
  * Public: dt_log_open(), dt_log_set_level(), dt_log(), dt_log_close().
  *
  * Messages go to syslog(3), or in the foreground to stderr as
- * "ident[pid]: level: message\n". Each stderr line leaves in a single
- * write(2) under a mutex, so lines of concurrent threads never interleave.
+ * "ident[pid]: level: message\n". The message is formatted once, in
+ * place after that prefix; each stderr line leaves in a single write(2)
+ * under a mutex, so lines of concurrent threads never interleave.
  * A message is cut at LINE_MAX_BYTES and its control characters become '?',
  * so whatever a hostile mail put in it stays on one line; one with
  * non-ASCII text is also cleaned as utf8.h says (no C1 controls, no bidi
@@ -25,9 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 2048
+#define PREFIX_MAX_BYTES 128
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char ident[64] = "dealtemp"; /* openlog() keeps the pointer: must live on */
@@ -75,60 +78,90 @@ static void write_all(const char *p, size_t n)
     }
 }
 
+/* getpid() is a system call; the line's pid is kept, and forgotten in a fork's child. */
+static pid_t pid_now;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_forget(void)
+{
+    pid_now = 0;
+}
+
+static void pid_watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, pid_forget);
+}
+
 void dt_log(int priority, const char *fmt, ...)
 {
     int level = LOG_PRI(priority);
     if (level > atomic_load(&max_level))
         return;
 
-    char msg[LINE_MAX_BYTES];
+    int saved = errno; /* callers may log and then look at errno */
+    pthread_once(&pid_once, pid_watch_forks);
+    /* One buffer: stderr's "ident[pid]: level: " prefix, then the message
+     * formatted once, right after it (syslog gets the message alone). */
+    char line[PREFIX_MAX_BYTES + LINE_MAX_BYTES + 1];
+    size_t head = 0;
+    pthread_mutex_lock(&lock);
+    bool to_stderr = use_stderr;
+    if (to_stderr) {
+        if (pid_now == 0)
+            pid_now = getpid();
+        int n = snprintf(line, PREFIX_MAX_BYTES, "%s[%ld]: %s: ", ident, (long)pid_now,
+                         level_names[level]);
+        head = n > 0 ? (size_t)n : 0;
+        if (head >= PREFIX_MAX_BYTES)
+            head = PREFIX_MAX_BYTES - 1;
+    }
+    pthread_mutex_unlock(&lock);
+
+    char *msg = line + head;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    int n = vsnprintf(msg, LINE_MAX_BYTES, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        errno = saved;
         return;
-    if ((size_t)n >= sizeof(msg))
-        memcpy(msg + sizeof(msg) - 4, "...", 4);
+    }
+    size_t len = (size_t)n;
+    if (len >= LINE_MAX_BYTES) {
+        len = LINE_MAX_BYTES - 1;
+        memcpy(msg + len - 3, "...", 3);
+    }
     bool ascii = true;
-    for (char *p = msg; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-        ascii &= (unsigned char)*p < 0x80;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+            msg[i] = '?';
+        ascii &= (unsigned char)msg[i] < 0x80;
     }
     if (!ascii) {
         /* The rule every text a person reads follows (utf8.h): no C1
          * controls, no bidi or hidden characters, valid UTF-8. */
         struct dt_buf clean = DT_BUF_INIT;
-        dt_utf8_clean_lines(&clean, msg, strlen(msg));
+        dt_utf8_clean_lines(&clean, msg, len);
         if (!dt_buf_failed(&clean) && clean.data != NULL) {
-            size_t len = clean.len;
-            if (len >= sizeof(msg)) { /* U+FFFD is longer than the byte it replaces */
-                len = sizeof(msg) - 4;
+            len = clean.len;
+            if (len >= LINE_MAX_BYTES) { /* U+FFFD is longer than the byte it replaces */
+                len = LINE_MAX_BYTES - 4;
                 while (len > 0 && ((unsigned char)clean.data[len] & 0xc0) == 0x80)
                     len--;
-                memcpy(clean.data + len, "...", 4);
+                memcpy(clean.data + len, "...", 3);
                 len += 3;
             }
-            memcpy(msg, clean.data, len + 1);
+            memcpy(msg, clean.data, len);
         }
         dt_buf_free(&clean);
     }
 
-    int saved = errno; /* callers may log and then look at errno */
     pthread_mutex_lock(&lock);
-    if (use_stderr) {
-        char line[LINE_MAX_BYTES + 128];
-        int len = snprintf(line, sizeof(line), "%s[%ld]: %s: %s\n", ident, (long)getpid(),
-                           level_names[level], msg);
-        if (len > 0) {
-            if ((size_t)len >= sizeof(line)) {
-                len = (int)sizeof(line) - 1;
-                line[len - 1] = '\n';
-            }
-            write_all(line, (size_t)len);
-        }
+    if (to_stderr) {
+        msg[len] = '\n';
+        write_all(line, head + len + 1);
     } else {
+        msg[len] = '\0';
         syslog(priority, "%s", msg);
     }
     pthread_mutex_unlock(&lock);

@@ -223,6 +223,7 @@ void dt_milter_counters(struct dt_milter_counters *out)
     out->spool_pending = sc.spool_pending;
     out->spool_dropped = sc.spool_dropped;
     out->store_outages = sc.outages;
+    out->store_lost = sc.lost;
     out->store_down = sc.down;
     struct dt_nudge_counters nc;
     pthread_mutex_lock(&nudge_lock);
@@ -242,15 +243,16 @@ void dt_milter_counters_format(const struct dt_milter_counters *c, char sep, cha
     snprintf(buf, size,
              "seen=%lu%coutbound=%lu%cinbound=%lu%cinternal=%lu%cignored=%lu%ccalm=%lu%c"
              "warm=%lu%ceuphoric=%lu%canalyze_errors=%lu%cstore_errors=%lu%cheaders=%lu%c"
+             "store_lost=%lu%c"
              "spooled=%lu%creplayed=%lu%cspool_pending=%lu%cspool_dropped=%lu%c"
              "store_outages=%lu%cstore=%s%cnudges_sent=%lu%cnudges_failed=%lu%c"
              "nudges_dropped=%lu%cnudges_limited=%lu",
              c->seen, sep, c->outbound, sep, c->inbound, sep, c->internal, sep, c->ignored, sep,
              c->calm, sep, c->warm, sep, c->euphoric, sep, c->analyze_errors, sep, c->store_errors,
-             sep, c->headers, sep, c->spooled, sep, c->replayed, sep, c->spool_pending, sep,
-             c->spool_dropped, sep, c->store_outages, sep, c->store_down ? "down" : "up", sep,
-             c->nudges_sent, sep, c->nudges_failed, sep, c->nudges_dropped, sep,
-             c->nudges_limited);
+             sep, c->headers, sep, c->store_lost, sep, c->spooled, sep, c->replayed, sep,
+             c->spool_pending, sep, c->spool_dropped, sep, c->store_outages, sep,
+             c->store_down ? "down" : "up", sep, c->nudges_sent, sep, c->nudges_failed, sep,
+             c->nudges_dropped, sep, c->nudges_limited);
 }
 
 unsigned long dt_milter_in_flight(void)

@@ -654,7 +654,7 @@ static time_t parse_date(struct facts *f, const char *field, struct dt_slice s)
     if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
         mi > 59 || sec < 0 || sec > 60)
         return (time_t)-1;
-    int az = z < 0 ? -z : z;
+    long long az = z < 0 ? -(long long)z : z; /* INT_MIN too: libetpan reads any digits */
     if (az / 100 > 23 || az % 100 > 59 || has_ut_zone(v, n))
         az = 0; /* a nonsense zone is read as UTC, like an unknown one */
     long long off = (long long)(az / 100) * 3600 + (az % 100) * 60;

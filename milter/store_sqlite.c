@@ -17,7 +17,10 @@
  * clustered by (thread, time, Message-ID hash) with one index on the hash,
  * scores are integers (score x 1000, dt_store_score_to_int), subjects and
  * phrases NULL when absent.
- * Reads use a memory map; a batch gets a larger page cache while it lasts.
+ * Reads use a memory map; a long batch gets a larger page cache while it lasts.
+ * A record skips the writes that would change nothing - people, a name, a
+ * subject, who met in which thread - by what the handle remembers
+ * (store_sqlite_known.c, trusted only while no other connection committed).
  *
  * Failure behaviour: every function returns -1 with err set to
  * "<database file>: <reason>"; a failed write is rolled back whole.
@@ -43,6 +46,8 @@
 /* Page cache in KiB (negative: SQLite's unit): the default per handle, and in a batch. */
 #define NORMAL_CACHE "-2000"
 #define BATCH_CACHE "-65536"
+/* Records into a batch before its cache grows to BATCH_CACHE. */
+#define BATCH_GROW_AT 256
 
 static const char *const sql_text[SQ_COUNT] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
@@ -58,11 +63,12 @@ static const char *const sql_text[SQ_COUNT] = {
     [SQ_PERSON_ADD] = "INSERT INTO people(addr) VALUES (?1)",
     [SQ_PERSON_NAME] = "UPDATE people SET name = ?2 WHERE id = ?1 AND name IS NOT ?2",
     /* The most recent thread of this rep <-> counterpart pair with the same
-     * normalised subject whose last message lies within the window. */
+     * normalised subject whose last message lies within the window (newest
+     * first by p.thread, the pair index's own order: no sort). */
     [SQ_SUBJECT_MATCH] = "SELECT t.id, t.key FROM thread_people p JOIN threads t ON t.id = p.thread"
                          " WHERE p.rep = ?1 AND p.counterpart = ?2 AND t.subject_key = ?3"
                          " AND abs((SELECT max(e.at) FROM events e WHERE e.thread = t.id) - ?4)"
-                         " <= ?5 ORDER BY t.id DESC LIMIT 1",
+                         " <= ?5 ORDER BY p.thread DESC LIMIT 1",
     [SQ_THREAD_ADD] = "INSERT INTO threads(key, subject_key, subject) VALUES (?1, ?2, ?3)",
     [SQ_THREAD_FILL] = "UPDATE threads SET subject = coalesce(subject, ?2),"
                        " subject_key = coalesce(subject_key, ?3) WHERE id = ?1"
@@ -97,6 +103,7 @@ static const char *const sql_text[SQ_COUNT] = {
                         " RETURNING 1",
     [SQ_DIGEST_RELEASE] = "DELETE FROM digest_sent WHERE rep = (SELECT id FROM people WHERE addr = ?1)"
                           " AND day = ?2 AND sent_at = 0",
+    [SQ_DATA_VERSION] = "PRAGMA data_version",
 };
 
 int sq_fail(struct sq_store *st, struct dt_error *err)
@@ -176,24 +183,43 @@ int sq_query_row(struct sq_store *st, sqlite3_stmt *s, int64_t *a, int64_t *b, s
 
 /* ---- transactions ---- */
 
+/* BEGIN, and what this handle knows checked against other connections' commits. */
+static int begin(struct sq_store *st, struct dt_error *err)
+{
+    if (sq_exec(st, SQ_BEGIN, err) < 0)
+        return -1;
+    if (sq_known_begin(st, err) < 0) {
+        sq_exec(st, SQ_ROLLBACK, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 int sq_tx_open(struct sq_store *st, struct dt_error *err)
 {
-    return sq_exec(st, st->in_batch ? SQ_SAVEPOINT : SQ_BEGIN, err);
+    return st->in_batch ? sq_exec(st, SQ_SAVEPOINT, err) : begin(st, err);
 }
 
 int sq_tx_close(struct sq_store *st, bool ok, struct dt_error *err)
 {
     if (st->in_batch) {
-        if (!ok)
+        if (!ok) {
             sq_exec(st, SQ_ROLLBACK_TO, NULL);
-        if (sq_exec(st, SQ_RELEASE, ok ? err : NULL) < 0)
+            sq_known_forget(st);
+        }
+        if (sq_exec(st, SQ_RELEASE, ok ? err : NULL) < 0) {
+            sq_known_forget(st);
             return -1;
+        }
         return ok ? 0 : -1;
     }
-    if (ok && sq_exec(st, SQ_COMMIT, err) == 0)
+    if (ok && sq_exec(st, SQ_COMMIT, err) == 0) {
+        sq_known_end(st, false);
         return 0;
+    }
     if (!sqlite3_get_autocommit(st->db))
         sq_exec(st, SQ_ROLLBACK, NULL);
+    sq_known_end(st, true);
     return -1;
 }
 
@@ -203,19 +229,32 @@ static int sq_begin(struct dt_store *base, struct dt_error *err)
     if (st->in_batch)
         return dt_error_set(err, "%s: a batch is already open (nesting is not supported)",
                             st->path);
-    if (sq_exec(st, SQ_BEGIN, err) < 0)
+    if (begin(st, err) < 0)
         return -1;
     st->in_batch = true;
-    /* A batch touches pages all over the file; a big cache while it lasts
-     * keeps them from being spilled and read again (given back at the end). */
-    sqlite3_exec(st->db, "PRAGMA cache_size=" BATCH_CACHE, NULL, NULL, NULL);
+    st->batch_records = 0;
     return 0;
+}
+
+/*
+ * A long batch (an import) touches pages all over the file; a big cache
+ * while it lasts keeps them from being spilled and read again (given back
+ * at the end). The milter's short groups of records never grow it: for
+ * them the two PRAGMAs, and the pages a shrink drops, would cost more
+ * than the records.
+ */
+static void batch_grow(struct sq_store *st)
+{
+    if (++st->batch_records == BATCH_GROW_AT)
+        sqlite3_exec(st->db, "PRAGMA cache_size=" BATCH_CACHE, NULL, NULL, NULL);
 }
 
 /* After the batch's transaction ended, so shrinking spills nothing. */
 static void batch_done(struct sq_store *st)
 {
-    sqlite3_exec(st->db, "PRAGMA cache_size=" NORMAL_CACHE, NULL, NULL, NULL);
+    if (st->batch_records >= BATCH_GROW_AT)
+        sqlite3_exec(st->db, "PRAGMA cache_size=" NORMAL_CACHE, NULL, NULL, NULL);
+    st->batch_records = 0;
 }
 
 static int sq_commit(struct dt_store *base, struct dt_error *err)
@@ -236,6 +275,7 @@ static int sq_rollback(struct dt_store *base, struct dt_error *err)
         return dt_error_set(err, "%s: rollback without a batch", st->path);
     st->in_batch = false;
     int rc = sqlite3_get_autocommit(st->db) ? 0 : sq_exec(st, SQ_ROLLBACK, err);
+    sq_known_end(st, true);
     batch_done(st);
     return rc;
 }
@@ -245,21 +285,24 @@ static int sq_rollback(struct dt_store *base, struct dt_error *err)
 int sq_intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_error *err)
 {
     *id = 0;
-    if (addr == NULL || *addr == '\0')
+    if (addr == NULL || *addr == '\0' || sq_known_person(st, addr, id))
         return 0;
     sqlite3_stmt *s = sq_stmt(st, SQ_PERSON_GET, err);
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
     int found = sq_query_row(st, s, id, NULL, err);
-    if (found != 0)
-        return found < 0 ? -1 : 0;
-    if ((s = sq_stmt(st, SQ_PERSON_ADD, err)) == NULL)
+    if (found == 0) {
+        if ((s = sq_stmt(st, SQ_PERSON_ADD, err)) == NULL)
+            return -1;
+        sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
+        if (sq_exec_stmt(st, s, err) < 0)
+            return -1;
+        *id = sqlite3_last_insert_rowid(st->db);
+    } else if (found < 0) {
         return -1;
-    sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
-    if (sq_exec_stmt(st, s, err) < 0)
-        return -1;
-    *id = sqlite3_last_insert_rowid(st->db);
+    }
+    sq_known_person_put(st, addr, *id);
     return 0;
 }
 
@@ -343,11 +386,14 @@ static int resolve_thread(struct sq_store *st, const struct dt_record *rec, int6
             *tid = sqlite3_last_insert_rowid(st->db);
             *key = want;
             *made = true;
+            sq_known_filled_put(st, *tid, rec->subject != NULL && *rec->subject != '\0',
+                                rec->subject_key > 0);
             return 0;
         }
     }
     /* Joined an existing thread: give it a subject if it had none yet. */
-    if (rec->subject_key <= 0 && (rec->subject == NULL || *rec->subject == '\0'))
+    bool subject = rec->subject != NULL && *rec->subject != '\0', has_key = rec->subject_key > 0;
+    if ((!has_key && !subject) || sq_known_filled(st, *tid, subject, has_key))
         return 0;
     sqlite3_stmt *s = sq_stmt(st, SQ_THREAD_FILL, err);
     if (s == NULL)
@@ -355,7 +401,10 @@ static int resolve_thread(struct sq_store *st, const struct dt_record *rec, int6
     sqlite3_bind_int64(s, 1, *tid);
     bind_text_or_null(s, 2, rec->subject);
     bind_key_or_null(s, 3, rec->subject_key);
-    return sq_exec_stmt(st, s, err);
+    if (sq_exec_stmt(st, s, err) < 0)
+        return -1;
+    sq_known_filled_put(st, *tid, subject, has_key); /* coalesce(): set now, if not before */
+    return 0;
 }
 
 static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
@@ -393,22 +442,27 @@ static int record_in_tx(struct sq_store *st, const struct dt_record *rec,
     if (sq_exec_stmt(st, s, err) < 0)
         return -1;
 
-    if (cp != 0 && rec->counterpart_name != NULL && *rec->counterpart_name) {
+    if (cp != 0 && rec->counterpart_name != NULL && *rec->counterpart_name &&
+        !sq_known_name(st, rec->counterpart, rec->counterpart_name)) {
         if ((s = sq_stmt(st, SQ_PERSON_NAME, err)) == NULL)
             return -1;
         sqlite3_bind_int64(s, 1, cp);
         sqlite3_bind_text(s, 2, rec->counterpart_name, -1, SQLITE_STATIC);
         if (sq_exec_stmt(st, s, err) < 0)
             return -1;
+        sq_known_name_put(st, rec->counterpart, rec->counterpart_name);
     }
 
-    if ((s = sq_stmt(st, SQ_PAIR_ADD, err)) == NULL)
-        return -1;
-    sqlite3_bind_int64(s, 1, rep);
-    sqlite3_bind_int64(s, 2, cp);
-    sqlite3_bind_int64(s, 3, tid);
-    if (sq_exec_stmt(st, s, err) < 0)
-        return -1;
+    if (!sq_known_pair(st, rep, cp, tid)) {
+        if ((s = sq_stmt(st, SQ_PAIR_ADD, err)) == NULL)
+            return -1;
+        sqlite3_bind_int64(s, 1, rep);
+        sqlite3_bind_int64(s, 2, cp);
+        sqlite3_bind_int64(s, 3, tid);
+        if (sq_exec_stmt(st, s, err) < 0)
+            return -1;
+        sq_known_pair_put(st, rep, cp, tid);
+    }
     res->thread = key;
     return 0;
 }
@@ -422,6 +476,8 @@ static int sq_record(struct dt_store *base, const struct dt_record *rec,
         return dt_error_set(err, "%s: record without a Message-ID hash", st->path);
     if (rec->n_ancestors > 0 && rec->ancestors == NULL)
         return dt_error_set(err, "%s: record with ancestors missing", st->path);
+    if (st->in_batch)
+        batch_grow(st);
     if (sq_tx_open(st, err) < 0)
         return -1;
     int rc = record_in_tx(st, rec, res, err);
@@ -439,6 +495,7 @@ static int sq_purge(struct dt_store *base, time_t before, size_t *deleted, struc
     if (sq_tx_open(st, err) < 0)
         return -1;
     int rc = sq_purge_in_tx(st, before, deleted, err);
+    sq_known_forget(st); /* ids of deleted people may be given out again */
     if (sq_tx_close(st, rc == 0, rc == 0 ? err : NULL) < 0) {
         *deleted = 0;
         return -1;
@@ -471,6 +528,9 @@ static void sq_close(struct dt_store *base)
     struct sq_store *st = (struct sq_store *)base;
     for (int i = 0; i < SQ_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < SQ_SCAN_SHAPES; i++)
+        sqlite3_finalize(st->scan[i]);
+    sq_known_forget(st);
     if (st->db != NULL && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(st->db);

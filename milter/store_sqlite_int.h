@@ -37,7 +37,41 @@ enum sq_id {
     SQ_DIGEST_ITEM_ADD,
     SQ_DIGEST_CLAIM,
     SQ_DIGEST_RELEASE,
+    SQ_DATA_VERSION,
     SQ_COUNT
+};
+
+/* The parts of a dt_store_filter that shape sq_scan's statement. */
+enum {
+    SQ_SCAN_REP = 1,
+    SQ_SCAN_CP = 2,
+    SQ_SCAN_THREAD = 4,
+    SQ_SCAN_UNTIL = 8,
+    SQ_SCAN_SHAPES = 16
+};
+
+/* What a handle knows the database holds (store_sqlite_known.c). */
+#define SQ_KNOWN_PEOPLE 256
+#define SQ_KNOWN_THREADS 256
+#define SQ_KNOWN_PAIRS 256
+struct sq_known_person {
+    char *addr; /* NULL: an empty slot */
+    int64_t id;
+    char *name; /* the display name it holds, NULL when not known */
+};
+struct sq_known_thread {
+    int64_t id;        /* 0: an empty slot */
+    bool subject, key; /* known to be set */
+};
+struct sq_known_pair {
+    int64_t rep, cp, thread; /* a thread_people row known to exist; thread 0: empty */
+};
+struct sq_known {
+    bool live;       /* inside a transaction begun with sq_known_begin */
+    int64_t version; /* PRAGMA data_version when last looked at */
+    struct sq_known_person people[SQ_KNOWN_PEOPLE];
+    struct sq_known_thread threads[SQ_KNOWN_THREADS];
+    struct sq_known_pair pairs[SQ_KNOWN_PAIRS];
 };
 
 struct sq_store {
@@ -48,7 +82,12 @@ struct sq_store {
     int version;   /* schema version of the open database */
     int from_version; /* ... and before this handle migrated it */
     bool in_batch; /* inside dt_store_begin: records use savepoints */
+    unsigned batch_records; /* records in this batch so far (its cache grows at 256) */
     sqlite3_stmt *stmt[SQ_COUNT];
+    /* sq_scan's statements, one per filter shape (SQ_SCAN_* bits), prepared on
+     * first use: the milter scans twice for every customer reply. */
+    sqlite3_stmt *scan[SQ_SCAN_SHAPES];
+    struct sq_known known;
 };
 
 /* "<path>: <SQLite's last error>"; returns -1. */
@@ -72,6 +111,27 @@ int sq_intern(struct sq_store *st, const char *addr, int64_t *id, struct dt_erro
 int sq_tx_open(struct sq_store *st, struct dt_error *err);
 /* Finish what sq_tx_open started: keep it when ok, else undo it; -1 if not kept. */
 int sq_tx_close(struct sq_store *st, bool ok, struct dt_error *err);
+
+/*
+ * store_sqlite_known.c. _begin right after a transaction's BEGIN (forgets
+ * all if another connection committed since), _end when it ends (undone:
+ * it was rolled back, so forget all), _forget when a record of it is
+ * undone or rows are deleted. Lookups answer false and _put remembers
+ * nothing outside a transaction.
+ */
+int sq_known_begin(struct sq_store *st, struct dt_error *err);
+void sq_known_end(struct sq_store *st, bool undone);
+void sq_known_forget(struct sq_store *st);
+bool sq_known_person(struct sq_store *st, const char *addr, int64_t *id);
+void sq_known_person_put(struct sq_store *st, const char *addr, int64_t id);
+/* Whether addr's people row holds exactly this display name. */
+bool sq_known_name(struct sq_store *st, const char *addr, const char *name);
+void sq_known_name_put(struct sq_store *st, const char *addr, const char *name);
+/* Whether thread tid has a subject (when subject) and a subject key (when key). */
+bool sq_known_filled(struct sq_store *st, int64_t tid, bool subject, bool key);
+void sq_known_filled_put(struct sq_store *st, int64_t tid, bool subject, bool key);
+bool sq_known_pair(struct sq_store *st, int64_t rep, int64_t cp, int64_t tid);
+void sq_known_pair_put(struct sq_store *st, int64_t rep, int64_t cp, int64_t tid);
 
 /* store_sqlite_schema.c: create or migrate to the newest schema; sets st->version. */
 int sq_schema_ensure(struct sq_store *st, struct dt_error *err);

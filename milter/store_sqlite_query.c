@@ -3,9 +3,11 @@
  * behind `dealtemp threads` and the digest, the counts behind `stats`, and
  * purge.
  *
- * The scan is one statement built from the filter and stepped row by row,
- * so memory stays flat however large the store; it runs in its own read
- * snapshot (WAL), so writers are never blocked. Rows come ordered by the
+ * The scan is one statement built from the filter (prepared once per
+ * handle for each shape of filter: the milter scans for every customer
+ * reply) and stepped row by row, so memory stays flat however large the
+ * store; it runs in its own read snapshot (WAL), so writers are never
+ * blocked, and is reset when it ends, so no snapshot outlives it. Rows come ordered by the
  * thread's row id, then time (the events_by_thread index, no sort).
  * Purge deletes old events and the records of digests for days before the
  * cutoff, then what they alone kept alive: who-met-whom rows, empty
@@ -16,6 +18,7 @@
  */
 #include "store_sqlite_int.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const char *text_or_null(sqlite3_stmt *s, int col)
@@ -25,10 +28,12 @@ static const char *text_or_null(sqlite3_stmt *s, int col)
 
 /*
  * Step prepared statement s to its end, handing each row to row(s, arg);
- * a non-zero answer stops it and is returned. Finalizes s. -1 on error.
+ * a non-zero answer stops it and is returned. -1 on error. Then s is
+ * finalized, or, when cached, reset with its bindings cleared (so no read
+ * snapshot stays open and no pointer of the caller's stays bound).
  */
-static int step_rows(struct sq_store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg),
-                     void *arg, struct dt_error *err)
+static int step_rows(struct sq_store *st, sqlite3_stmt *s, bool cached,
+                     int (*row)(sqlite3_stmt *s, void *arg), void *arg, struct dt_error *err)
 {
     /* Only the first step may be retried: a retry restarts the statement,
      * which after the first row would hand rows out twice. */
@@ -38,10 +43,14 @@ static int step_rows(struct sq_store *st, sqlite3_stmt *s, int (*row)(sqlite3_st
             break;
     if (stop == 0 && rc != SQLITE_DONE) {
         sq_fail(st, err);
-        sqlite3_finalize(s);
-        return -1;
+        stop = -1;
     }
-    sqlite3_finalize(s);
+    if (cached) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    } else {
+        sqlite3_finalize(s);
+    }
     return stop;
 }
 
@@ -74,26 +83,41 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
             int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err)
 {
     struct sq_store *st = (struct sq_store *)base;
-    char sql[1024] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-                     " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
-                     " LEFT JOIN people r ON r.id = e.rep"
-                     " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
-    if (f->rep != NULL)
-        strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
-                    " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");
-    if (f->counterpart != NULL)
-        strcat(sql, " AND e.thread IN (SELECT q.thread FROM thread_people q"
-                    " WHERE q.counterpart = (SELECT id FROM people WHERE addr = :cp))"
-                    " AND e.counterpart = (SELECT id FROM people WHERE addr = :cp)");
-    if (f->thread != 0)
-        strcat(sql, " AND e.thread = (SELECT id FROM threads WHERE key = :thread)");
-    if (f->until != 0)
-        strcat(sql, " AND e.at <= :until");
-    strcat(sql, " ORDER BY e.thread, e.at, e.msgid");
-
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return sq_fail(st, err);
+    unsigned shape = (f->rep != NULL ? SQ_SCAN_REP : 0) |
+                     (f->counterpart != NULL ? SQ_SCAN_CP : 0) |
+                     (f->thread != 0 ? SQ_SCAN_THREAD : 0) | (f->until != 0 ? SQ_SCAN_UNTIL : 0);
+    /* A scan started from inside another one's callback on the same shape
+     * gets a statement of its own: the cached one is still being stepped. */
+    sqlite3_stmt *s = st->scan[shape];
+    bool cached = s != NULL && !sqlite3_stmt_busy(s);
+    if (!cached) {
+        char sql[1024] =
+            "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
+            " e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
+            " FROM events e JOIN threads t ON t.id = e.thread"
+            " LEFT JOIN people r ON r.id = e.rep"
+            " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
+        if (shape & SQ_SCAN_REP)
+            strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
+                        " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");
+        if (shape & SQ_SCAN_CP)
+            strcat(sql, " AND e.thread IN (SELECT q.thread FROM thread_people q"
+                        " WHERE q.counterpart = (SELECT id FROM people WHERE addr = :cp))"
+                        " AND e.counterpart = (SELECT id FROM people WHERE addr = :cp)");
+        if (shape & SQ_SCAN_THREAD)
+            strcat(sql, " AND e.thread = (SELECT id FROM threads WHERE key = :thread)");
+        if (shape & SQ_SCAN_UNTIL)
+            strcat(sql, " AND e.at <= :until");
+        strcat(sql, " ORDER BY e.thread, e.at, e.msgid");
+        bool keep = st->scan[shape] == NULL;
+        if (sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &s, NULL) !=
+            SQLITE_OK)
+            return sq_fail(st, err);
+        if (keep) {
+            st->scan[shape] = s;
+            cached = true;
+        }
+    }
     if (f->rep != NULL)
         sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":rep"), f->rep, -1, SQLITE_STATIC);
     if (f->counterpart != NULL)
@@ -105,7 +129,7 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":until"), (int64_t)f->until);
 
     struct scan_ctx c = {fn, arg};
-    return step_rows(st, s, scan_row, &c, err);
+    return step_rows(st, s, cached, scan_row, &c, err);
 }
 
 int sq_count(struct dt_store *base, struct dt_store_counts *out, struct dt_error *err)
@@ -219,7 +243,7 @@ static int dump_rows(struct sq_store *st, const char *sql, enum dt_raw_kind kind
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return sq_fail(st, err);
     struct dump_ctx c = {kind, fn, arg};
-    return step_rows(st, s, dump_row, &c, err);
+    return step_rows(st, s, false, dump_row, &c, err);
 }
 
 int sq_dump(struct dt_store *base, int (*fn)(const struct dt_raw *r, void *arg), void *arg,

@@ -14,11 +14,15 @@
  * 250 ms while something is pending; after a failed attempt it waits the
  * backoff out.
  *
+ * SQLite: one handle for the pool, records written in arrival order
+ * and committed in groups (storewriter.h).
+ *
  * Failure behaviour: a message always gets an answer within about
  * statement_timeout_ms (plus connect_timeout_ms when it opens a handle):
- * stored, spooled, or failed with err set. Logging: the outage's start and
- * end, a full spool and a spooled record the database refuses (each once
- * per outage, or with its queue id).
+ * stored, spooled, or failed with err set; SQLite: within the busy timeout
+ * (a lock held by another process) plus the group before it. Logging: the
+ * outage's start and end, a full spool and a spooled record the database
+ * refuses (each once per outage, or with its queue id).
  */
 #include "dealtemp/storepool.h"
 
@@ -35,17 +39,16 @@
 #include "dealtemp/log.h"
 #include "dealtemp/spool.h"
 #include "dealtemp/store.h"
+#include "dealtemp/storewriter.h"
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define TICK_MS 250
-#define SQLITE_IDLE_MAX 32
-
 struct dt_storepool {
     char *db, *spool_path;
     bool pg;
     int size, connect_ms, stmt_ms;
-    int idle_cap; /* handles kept between messages: size (PostgreSQL), at least 32 (SQLite) */
+    int idle_cap; /* PostgreSQL: handles kept between messages (store.pool_size) */
     size_t spool_max;
 
     pthread_mutex_t lock;
@@ -63,6 +66,9 @@ struct dt_storepool {
 
     bool thread_started;
     pthread_t replayer;
+
+    /* SQLite: one handle, records committed in groups. */
+    struct dt_storewriter *writer;
 };
 
 /* Process-wide, across reloads. */
@@ -176,6 +182,9 @@ enum dt_kept dt_storepool_keep(struct dt_storepool *p, const struct dt_config *c
                                const struct dt_record *rec, const char *qid, unsigned flags,
                                struct dt_ingest_result *out, struct dt_error *err)
 {
+    if (!p->pg)
+        return dt_storewriter_keep(p->writer, cfg, rec, flags, out, err) == 0 ? DT_KEPT_STORED
+                                                                              : DT_KEPT_FAILED;
     struct dt_store *st = NULL;
     bool new_handle = false;
     memset(out, 0, sizeof(*out));
@@ -396,9 +405,7 @@ int dt_storepool_start(const struct dt_config *cfg, struct dt_storepool **out,
     p->connect_ms = cfg->connect_timeout_ms;
     p->stmt_ms = cfg->statement_timeout_ms;
     p->spool_max = (size_t)cfg->spool_max_mb * 1024 * 1024;
-    /* SQLite has no server to spare: a handle per busy worker is kept, as
-     * opening one (schema check, WAL set-up) would cost more than a message. */
-    p->idle_cap = p->pg || p->size > SQLITE_IDLE_MAX ? p->size : SQLITE_IDLE_MAX;
+    p->idle_cap = p->size;
     p->idle = calloc((size_t)p->idle_cap, sizeof(*p->idle));
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->spool_lock, NULL);
@@ -411,6 +418,10 @@ int dt_storepool_start(const struct dt_config *cfg, struct dt_storepool **out,
     if (p->db == NULL || p->spool_path == NULL || p->idle == NULL) {
         dt_storepool_stop(p);
         return dt_error_set(err, "out of memory");
+    }
+    if (!p->pg && dt_storewriter_start(p->db, &p->writer, err) < 0) {
+        dt_storepool_stop(p);
+        return -1;
     }
     if (p->pg) {
         /* What an earlier run left in the spool goes first. */
@@ -448,6 +459,7 @@ void dt_storepool_stop(struct dt_storepool *p)
         pthread_join(p->replayer, NULL);
     for (int i = 0; i < p->n_idle; i++)
         dt_store_close(p->idle[i]);
+    dt_storewriter_stop(p->writer);
     dt_spool_close(p->spool);
     pthread_cond_destroy(&p->returned);
     pthread_cond_destroy(&p->wake);
@@ -484,5 +496,11 @@ void dt_storepool_counters(struct dt_storepool *p, struct dt_storepool_counters 
         c->spool_pending = p->pending;
         c->down = p->down;
         pthread_mutex_unlock(&p->lock);
+        struct dt_storewriter_counters w;
+        dt_storewriter_counters(p->writer, &w);
+        c->queued = w.queued;
+        c->writes = w.commits;
+        c->written = w.records;
+        c->lost = w.lost;
     }
 }

@@ -1,7 +1,8 @@
 /*
  * check_log.c - the stderr form of the log: format, one line per message
  * whatever the message holds (controls, bidi and hidden characters, bad
- * UTF-8), level filtering, and whole lines under concurrent writers. stderr is pointed at a temporary file per test.
+ * UTF-8), level filtering, whole lines under concurrent writers, and the
+ * pid of a fork's child. stderr is pointed at a temporary file per test.
  */
 #include <check.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dealtemp/log.h"
@@ -128,6 +130,25 @@ START_TEST(long_message_is_cut_on_one_line)
 }
 END_TEST
 
+START_TEST(pid_is_the_childs_after_fork)
+{
+    /* The pid is kept between lines; a detached daemon logs from a fork's child. */
+    dt_log(LOG_INFO, "parent");
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        dt_log(LOG_INFO, "child");
+        _exit(0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    char want[128];
+    snprintf(want, sizeof(want), "check_log[%ld]: info: parent\ncheck_log[%ld]: info: child\n",
+             (long)getpid(), (long)child);
+    ck_assert_str_eq(logged(), want);
+}
+END_TEST
+
 START_TEST(errno_preserved)
 {
     errno = ENOSPC;
@@ -204,6 +225,7 @@ int main(void)
     TCase *tc = tcase_create("stderr");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, format);
+    tcase_add_test(tc, pid_is_the_childs_after_fork);
     tcase_add_test(tc, control_characters_replaced);
     tcase_add_test(tc, hidden_and_c1_characters_left_out);
     tcase_add_test(tc, cleaned_line_cut_on_a_character);

@@ -101,6 +101,9 @@ static const struct {
     {"Sun, 1 Jan 1995 00:00:00 PST", 788947200LL},
     {"Tue, 1 Jul 99 14:30:00 +0000", 930839400LL},
     {"Tue, 1 Jul 2025 14:30:00 +0200 (CEST)", 1751373000LL},
+    /* zones libetpan reads as any int, INT_MIN included (a fuzz finding): nonsense, so UTC */
+    {"Tue, 1 Jul 2025 14:30:00 -2147483648", 1751380200LL},
+    {"Tue, 1 Jul 2025 14:30:00 +2147483647", 1751380200LL},
     {"Tue,\r\n 1 Jul 2025\r\n\t14:30:00 +0200", 1751373000LL}, /* folded */
     {"2025-07-01 14:30:00", -1},
     {"Tue, 1 Foo 2025 14:30:00 +0200", -1},

@@ -4,9 +4,12 @@
  * PostgreSQL database (the "-pg" TCases, when make check started a
  * server; store_fixture.h). Threading (In-Reply-To, thread keys, subject
  * fallback inside and outside its window and pair), duplicates, scan
- * order and filters, purge, counts, batches, and a copy into another
- * store. Opening, the schema and its version are in check_store_open.c;
- * PostgreSQL's own cases in check_store_pg.c.
+ * order and filters (a scan's statement reused, nested), purge, counts,
+ * batches, a copy into another store, and what a handle remembers to skip
+ * writes (people, names, subjects, who met where) staying right across
+ * another handle's purge, its own, and a batch rolled back. Opening, the
+ * schema and its version are in check_store_open.c; PostgreSQL's own cases
+ * in check_store_pg.c.
  * Concurrency, crashes and locks are in check_store_stress.c; migrating a
  * version 1 database and the digest records in check_store_digest.c.
  */
@@ -270,6 +273,60 @@ START_TEST(scan_order_and_rows)
     struct dt_error err;
     ck_assert_int_eq(dt_store_scan(st, NULL, collect, &stop, &err), 7);
     ck_assert_uint_eq(stop.n, 3);
+    /* ... and the same scan afterwards starts from the first row again */
+    s = scan(st, NULL);
+    ck_assert_uint_eq(s.n, 7);
+    ck_assert(s.thread[0] == dt_msgid_hash("t1@corp"));
+    dt_store_close(st);
+}
+END_TEST
+
+/* A scan of the same filter from inside a scan's callback: rows counted per depth. */
+struct nested {
+    struct dt_store *st;
+    const struct dt_store_filter *f;
+    size_t outer, inner;
+    int depth;
+};
+
+static int nested_row(const struct dt_row *r, void *arg)
+{
+    struct nested *n = arg;
+    (void)r;
+    if (n->depth > 0) {
+        n->inner++;
+        return 0;
+    }
+    n->outer++;
+    n->depth++;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_scan(n->st, n->f, nested_row, n, &err) == 0, "%s", err.msg);
+    n->depth--;
+    return 0;
+}
+
+START_TEST(scan_repeated_nested_and_after_writes)
+{
+    /* Scans of one filter shape reuse a statement (SQLite): each must see the
+     * rows written since the last, and a scan inside another's callback must
+     * not disturb the outer one. */
+    struct dt_store *st = three_threads();
+    const struct dt_store_filter f = {.counterpart = "carl@other"};
+    struct nested n = {st, &f, 0, 0, 0};
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_scan(st, &f, nested_row, &n, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(n.outer, 4);
+    ck_assert_uint_eq(n.inner, 16);
+    for (int i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "more%d@corp", i);
+        put(st, &(struct m){id, "t3@corp", NULL, T0 + 30 + i, true, "ann@corp", "carl@other", NULL,
+                            0.1, NULL});
+        struct seen s = scan(st, &f);
+        ck_assert_uint_eq(s.n, 5 + (size_t)i);
+        s = scan(st, &(struct dt_store_filter){.counterpart = "bob@cust"});
+        ck_assert_uint_eq(s.n, 3);
+    }
     dt_store_close(st);
 }
 END_TEST
@@ -309,6 +366,85 @@ START_TEST(scan_filters)
                                            .until = T0 + DAY});
     ck_assert_uint_eq(s.n, 2);
     dt_store_close(st);
+}
+END_TEST
+
+/*
+ * A handle remembers people ids, names, threads' subjects and who met in
+ * which thread, to skip statements that would change nothing (SQLite,
+ * store_sqlite_known.c). Another connection's purge deletes those rows and
+ * hands the ids out again; a purge on the handle itself does the same;
+ * the next record must still name the right people, name and thread.
+ */
+static void purge_then_reuse(struct dt_store *a, struct dt_store *b)
+{
+    next_name = "Bob Jansen";
+    put(a,
+        &(struct m){"k1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9, NULL});
+    size_t gone;
+    struct dt_error err = {""};
+    ck_assert_msg(dt_store_purge(b, T0 + DAY, &gone, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(gone, 1);
+    /* new people take the freed ids (rowids start over in an empty table) */
+    put(b, &(struct m){"k2@other", NULL, NULL, T0 + 2 * DAY, true, "carl@other", "dave@other",
+                       "Demo", 0.2, NULL});
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"k3@corp", "k1@corp", NULL, T0 + 3 * DAY, true, "ann@corp", "bob@cust",
+                       "Re: Offerte", 0.4, NULL});
+    struct seen r = scan(a, NULL);
+    ck_assert_uint_eq(r.n, 2);
+    for (size_t i = 0; i < r.n; i++) {
+        bool ours = r.thread[i] == dt_msgid_hash("k1@corp");
+        ck_assert_str_eq(r.rep[i], ours ? "ann@corp" : "carl@other");
+        ck_assert_str_eq(r.cp[i], ours ? "bob@cust" : "dave@other");
+        ck_assert_str_eq(r.name[i], ours ? "Bob Jansen" : "(null)");
+        ck_assert_str_eq(r.subject[i], ours ? "Re: Offerte" : "Demo");
+    }
+    /* ann's thread is found again through who-met-whom (the rep filter) */
+    r = scan(a, &(struct dt_store_filter){.rep = "ann@corp"});
+    ck_assert_uint_eq(r.n, 1);
+}
+
+START_TEST(remembered_rows_survive_another_handles_purge)
+{
+    struct dt_store *a = open_ok(), *b = open_ok();
+    purge_then_reuse(a, b);
+    dt_store_close(b);
+    dt_store_close(a);
+}
+END_TEST
+
+START_TEST(remembered_rows_survive_own_purge)
+{
+    struct dt_store *a = open_ok();
+    purge_then_reuse(a, a);
+    dt_store_close(a);
+}
+END_TEST
+
+START_TEST(remembered_rows_forgotten_with_a_rolled_back_batch)
+{
+    struct dt_store *a = open_ok();
+    struct dt_error err = {""};
+    /* ann and bob get people ids in a batch that is then dropped */
+    ck_assert_msg(dt_store_begin(a, &err) == 0, "%s", err.msg);
+    next_name = "Bob Jansen";
+    put(a,
+        &(struct m){"r1@corp", NULL, NULL, T0, true, "ann@corp", "bob@cust", "Offerte", 0.9, NULL});
+    ck_assert_msg(dt_store_rollback(a, &err) == 0, "%s", err.msg);
+    /* their ids go to others; then ann writes to bob for real */
+    put(a, &(struct m){"r2@other", NULL, NULL, T0 + DAY, true, "carl@other", "dave@other", "Demo",
+                       0.2, NULL});
+    next_name = "Bob Jansen";
+    put(a, &(struct m){"r3@corp", NULL, NULL, T0 + 2 * DAY, true, "ann@corp", "bob@cust", "Offerte",
+                       0.9, NULL});
+    struct seen r = scan(a, &(struct dt_store_filter){.thread = dt_msgid_hash("r3@corp")});
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.rep[0], "ann@corp");
+    ck_assert_str_eq(r.cp[0], "bob@cust");
+    ck_assert_str_eq(r.name[0], "Bob Jansen");
+    ck_assert_uint_eq(counts(a).outbound, 2);
+    dt_store_close(a);
 }
 END_TEST
 
@@ -542,6 +678,10 @@ static void read_tests(TCase *tc)
 {
     tcase_add_test(tc, scan_order_and_rows);
     tcase_add_test(tc, scan_filters);
+    tcase_add_test(tc, scan_repeated_nested_and_after_writes);
+    tcase_add_test(tc, remembered_rows_survive_another_handles_purge);
+    tcase_add_test(tc, remembered_rows_survive_own_purge);
+    tcase_add_test(tc, remembered_rows_forgotten_with_a_rolled_back_batch);
     tcase_add_test(tc, subject_filled_later_and_null_people);
     tcase_add_test(tc, purge_and_counts);
     tcase_add_test(tc, batches);

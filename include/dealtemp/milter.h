@@ -65,6 +65,7 @@ struct dt_milter_counters {
     unsigned long calm, warm, euphoric;          /* scored outbound, by level */
     unsigned long analyze_errors;                /* passed unexamined (unreadable, no memory) */
     unsigned long store_errors;                  /* could not be remembered */
+    unsigned long store_lost; /* SQLite: answered for under load, then lost to a failed commit */
     unsigned long headers;                       /* header fields added */
     /* the database (storepool.h): facts spooled while it was away, replayed
      * since, waiting now, kept nowhere (spool full); outages; away now */

@@ -2,13 +2,13 @@
  * storepool.h - how the milter keeps a message's facts without ever
  * making the message wait on the database longer than it may (storepool.c).
  *
- * A pool of at most store.pool_size store handles per milter process.
- * A message borrows one (waiting at most store.statement_timeout_ms for
- * one to come back), records its facts within statement_timeout_ms, and
- * returns it. With PostgreSQL, when the database cannot be reached in
- * connect_timeout_ms, does not answer in time, or drops the connection,
- * the facts go to the local spool (spool.h) instead and the message passes
- * exactly as before (the euphoria header is added; only the thread and
+ * PostgreSQL: a pool of at most store.pool_size store handles per milter
+ * process. A message borrows one (waiting at most
+ * store.statement_timeout_ms for one to come back), records its facts
+ * within statement_timeout_ms, and returns it. When the database cannot
+ * be reached in connect_timeout_ms, does not answer in time, or drops the
+ * connection, the facts go to the local spool (spool.h) instead and the
+ * message passes exactly as before (the euphoria header is added; only the thread and
  * latency headers, which need the shared view, are left out). A pooled
  * connection that fails at once was dropped while idle (a restart of the
  * server): the idle ones are closed and the message tries once more on a
@@ -20,8 +20,9 @@
  * Replays are idempotent (by Message-ID): nothing lost, nothing twice.
  *
  * A SQLite database has no outage: it is a local file, errors are
- * reported as before (store_errors), and nothing is spooled; a message
- * never waits for a handle (it opens one), and up to 32 are kept.
+ * reported as before (store_errors), and nothing is spooled. The pool
+ * keeps one handle and writes records in arrival order, committing them
+ * in groups under load (storewriter.h: what that costs, and its bound).
  */
 #ifndef DEALTEMP_STOREPOOL_H
 #define DEALTEMP_STOREPOOL_H
@@ -61,6 +62,10 @@ struct dt_storepool_counters {
     unsigned long spool_dropped; /* kept nowhere: the spool was full or unwritable */
     unsigned long outages;       /* times the database went away */
     bool down;                   /* the database is away now */
+    /* SQLite, this pool: records waiting for the writer now; transactions
+     * the writers ran (committed or not), and the records they held;
+     * records answered for whose commit then failed. */
+    unsigned long queued, writes, written, lost;
 };
 void dt_storepool_counters(struct dt_storepool *p, struct dt_storepool_counters *c);
 
