@@ -171,7 +171,9 @@ struct dt_store_filter {
 /*
  * Call fn for every stored message, ordered by thread then time - all
  * messages of a thread in a row. fn returns 0 to go on, non-zero to stop
- * (that value is returned). Returns 0, or -1 with err set.
+ * (that value is returned). Returns 0, or -1 with err set. fn may scan the
+ * same store again on SQLite, not on PostgreSQL (its rows stream over the
+ * handle's one connection: the inner scan fails).
  */
 int dt_store_scan(struct dt_store *st, const struct dt_store_filter *f,
                   int (*fn)(const struct dt_row *row, void *arg), void *arg, struct dt_error *err);
