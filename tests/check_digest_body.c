@@ -20,6 +20,7 @@
 #include "dealtemp/digest.h"
 #include "digest_fixture.h"
 #include "../../milter/digest_render_int.h"
+#include "contrast.h"
 #include "testutil.h"
 
 #define LQ "\xe2\x80\x9c" /* “ */
@@ -304,33 +305,13 @@ END_TEST
 
 /* ---- the look ----------------------------------------------------------- */
 
-static double channel(unsigned v)
-{
-    double c = v / 255.0;
-    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(const char *hex)
-{
-    unsigned r, g, b;
-    ck_assert_int_eq(sscanf(hex, "#%2x%2x%2x", &r, &g, &b), 3);
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-}
-
-/* WCAG 2.1 contrast ratio. */
-static double contrast(const char *a, const char *b)
-{
-    double x = luminance(a), y = luminance(b);
-    return x > y ? (x + 0.05) / (y + 0.05) : (y + 0.05) / (x + 0.05);
-}
-
 START_TEST(palette_meets_wcag_aa)
 {
-    ck_assert_double_ge(contrast("#000000", "#ffffff"), 20.9); /* the formula itself */
-    ck_assert_double_le(contrast("#777777", "#ffffff"), 4.49); /* grey that fails AA */
+    ck_assert_double_ge(dt_test_contrast("#000000", "#ffffff"), 20.9); /* the formula itself */
+    ck_assert_double_le(dt_test_contrast("#777777", "#ffffff"), 4.49); /* grey that fails AA */
     for (size_t i = 0; i < dt_digest_palette_n; i++) {
         const struct dt_digest_pair *c = &dt_digest_palette[i];
-        double r = contrast(c->fg, c->bg);
+        double r = dt_test_contrast(c->fg, c->bg);
         ck_assert_msg(r >= c->min, "%s: %s on %s is %.2f:1, needs %.1f:1", c->what, c->fg, c->bg, r,
                       c->min);
     }

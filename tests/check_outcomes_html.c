@@ -21,6 +21,7 @@
 #include "dealtemp/outcomes_html.h"
 #include "../../milter/outcomes_html_int.h"
 #include "store_helpers.h"
+#include "contrast.h"
 #include "testutil.h"
 
 #define DAY 86400L
@@ -299,33 +300,14 @@ END_TEST
 
 /* ---- the look ---- */
 
-static double channel(unsigned v)
-{
-    double c = v / 255.0;
-    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(const char *hex)
-{
-    unsigned r, g, b;
-    ck_assert_int_eq(sscanf(hex, "#%2x%2x%2x", &r, &g, &b), 3);
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-}
-
-static double contrast(const char *a, const char *b)
-{
-    double x = luminance(a), y = luminance(b);
-    return x > y ? (x + 0.05) / (y + 0.05) : (y + 0.05) / (x + 0.05);
-}
-
 START_TEST(palette_meets_wcag_aa)
 {
-    ck_assert_double_ge(contrast("#000000", "#ffffff"), 20.9);
-    ck_assert_double_le(contrast("#777777", "#ffffff"), 4.49);
+    ck_assert_double_ge(dt_test_contrast("#000000", "#ffffff"), 20.9);
+    ck_assert_double_le(dt_test_contrast("#777777", "#ffffff"), 4.49);
     size_t text = 0, marks = 0;
     for (size_t i = 0; i < dt_outcomes_palette_n; i++) {
         const struct dt_color_pair *p = &dt_outcomes_palette[i];
-        double r = contrast(p->fg, p->bg);
+        double r = dt_test_contrast(p->fg, p->bg);
         ck_assert_msg(r >= p->min, "%s: %s on %s is %.2f:1, needs %.1f:1", p->what, p->fg, p->bg, r,
                       p->min);
         text += p->min >= 4.5;
