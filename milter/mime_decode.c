@@ -466,6 +466,25 @@ static void flush_run(struct dt_buf *out, struct dt_buf *run, const char *charse
     dt_buf_reset(run);
 }
 
+/*
+ * The next "=?" in v[from..n), or n. memchr, not memmem: AddressSanitizer's
+ * memmem checks the whole remaining range on every call, which made this
+ * loop quadratic under the sanitizer (memchr checks only what it read).
+ */
+static size_t next_word_start(const char *v, size_t from, size_t n)
+{
+    while (from < n) {
+        const char *q = memchr(v + from, '=', n - from);
+        if (q == NULL)
+            return n;
+        size_t p = (size_t)(q - v);
+        if (p + 1 < n && v[p + 1] == '?')
+            return p;
+        from = p + 1;
+    }
+    return n;
+}
+
 void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *res)
 {
     struct dt_buf run = DT_BUF_INIT; /* decoded bytes of adjacent words in run_cs */
@@ -476,12 +495,9 @@ void dt_mime_words(struct dt_buf *out, const char *v, size_t n, struct dt_conv *
 
     memset(res, 0, sizeof(*res));
     while (i < n) {
-        const char *q = memmem(v + i, n - i, "=?", 2);
-        size_t p = q != NULL ? (size_t)(q - v) : n;
-        while (p < n && !word_at(v, n, p, &w)) {
-            q = memmem(v + p + 1, n - p - 1, "=?", 2);
-            p = q != NULL ? (size_t)(q - v) : n;
-        }
+        size_t p = next_word_start(v, i, n);
+        while (p < n && !word_at(v, n, p, &w))
+            p = next_word_start(v, p + 1, n);
         /* RFC 2047 6.2: white space between two encoded words is not text. */
         bool gap_is_space = p < n && after;
         for (size_t k = i; k < p && gap_is_space; k++)
