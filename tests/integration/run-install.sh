@@ -176,7 +176,7 @@ keys=$(grep -oE '^ *#? *[a-z_]+ = ' conf/dealtemp.conf | tr -d ' #=' | sort -u)
 page5=$(MANWIDTH=200 man -l "$P/share/man/man5/dealtemp.conf.5" 2>/dev/null)
 missing=
 for k in $keys; do
-    case $k in euphoria | business_hours | cooling | customer | nudge | digest | log | managers | address) continue ;; esac
+    case $k in euphoria | business_hours | cooling | customer | report | nudge | digest | log | managers | address) continue ;; esac
     printf '%s' "$page5" | grep -qE "(^|[ .])$k \(" || missing="$missing $k"
 done
 if [ -z "$missing" ] && [ "$(printf '%s\n' "$keys" | wc -l)" -gt 30 ]; then
