@@ -135,7 +135,7 @@ $(BENCH_EOM): tests/bench/bench_eom.c $(LIB) | $(BUILD) have-pkgs
 
 # html.c against libxml2 and Gumbo (tests/bench/html_compare.c): built on
 # request only, as neither library is a dependency of dealtemp.
-$(BUILD)/html_compare: tests/bench/html_compare.c tests/support/html_families.h $(LIB) | $(BUILD) have-pkgs
+$(BUILD)/html_compare: tests/bench/html_compare.c milter/html_out.h tests/support/html_families.h $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags libxml-2.0 gumbo 2>/dev/null) -o $@ $< $(LIB) \
 	    $(shell pkg-config --libs libxml-2.0 gumbo 2>/dev/null) $(LDLIBS)
 
