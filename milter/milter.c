@@ -68,6 +68,7 @@
 #include "dealtemp/storepool.h"
 
 #define RCPT_MAX 1000
+#define RAW_FIRST 8192 /* bytes: the header and a short body of most mail */
 
 struct msg {
     struct dt_config *cfg; /* reference taken at MAIL FROM */
@@ -415,7 +416,9 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         COUNT(in_flight);
         m->cfg = config_get();
         m->mail_from = address_dup(argv[0] != NULL ? argv[0] : "");
-        if (m->cfg == NULL || m->mail_from == NULL)
+        /* Room for a typical message at once, not six doublings from 64 bytes. */
+        dt_buf_reserve(&m->raw, RAW_FIRST);
+        if (m->cfg == NULL || m->mail_from == NULL || dt_buf_failed(&m->raw))
             m->failed = true;
     }
     return step_reply(c, SMFIP_NR_MAIL);

@@ -439,15 +439,15 @@ static void dedupe_names(struct facts *f)
  * would cost the square of the names).
  */
 #define NAME_MAX_BYTES 200
-static void push_named(struct facts *f, const char *field, struct strv *sv,
-                       const struct mailimf_mailbox *mb)
+static void push_named(struct facts *f, const char *field, struct strv *sv, const char *spec,
+                       size_t spec_len, const char *display, size_t display_len)
 {
     size_t before = sv->n;
-    push_addr(f, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec));
-    if (mb->mb_display_name == NULL || f->oom || sv->n == before)
+    push_addr(f, sv, spec, spec_len);
+    if (display == NULL || f->oom || sv->n == before)
         return; /* no name, or the list is full: the name is not this address's */
     const char *addr = sv->v[sv->n - 1];
-    char *name = decode_phrase(f, field, mb->mb_display_name, strlen(mb->mb_display_name));
+    char *name = decode_phrase(f, field, display, display_len);
     if (name == NULL)
         return;
     size_t len = strlen(name);
@@ -471,6 +471,93 @@ static void push_named(struct facts *f, const char *field, struct strv *sv,
         strv_push_max(f, &f->names, n0, len, NAMES_RAW_MAX);
     }
     free(name);
+}
+
+static void push_mailbox(struct facts *f, const char *field, struct strv *sv,
+                         const struct mailimf_mailbox *mb)
+{
+    const char *name = mb->mb_display_name;
+    push_named(f, field, sv, mb->mb_addr_spec, strlen(mb->mb_addr_spec), name,
+               name != NULL ? strlen(name) : 0);
+}
+
+static bool atext(unsigned char c);
+static size_t dot_atom(const char *p, size_t n);
+
+/* The length of an addr-spec of dot-atoms at p[0..n), "ann@corp.example", or 0. */
+static size_t plain_spec(const char *p, size_t n)
+{
+    size_t left = dot_atom(p, n);
+    if (left == 0 || left >= n || p[left] != '@')
+        return 0;
+    size_t right = dot_atom(p + left + 1, n - left - 1);
+    return right == 0 ? 0 : left + 1 + right;
+}
+
+/*
+ * One mailbox of the strict form at v[*i..n): "ann@corp.example",
+ * "<ann@corp.example>" or "Ann Smith <ann@corp.example>" (words of atext
+ * - an encoded word is one - apart by single spaces, one space before the
+ * '<'). Spec and display name into the out parameters; false if not.
+ */
+static bool plain_mailbox(const char *v, size_t n, size_t *i, struct dt_slice *spec,
+                          struct dt_slice *display)
+{
+    size_t p = *i, len = v[p] != '<' ? plain_spec(v + p, n - p) : 0;
+    *display = (struct dt_slice){NULL, 0};
+    if (len > 0 && (p + len == n || v[p + len] == ',')) {
+        *spec = (struct dt_slice){v + p, len};
+        *i = p + len;
+        return true;
+    }
+    if (v[p] != '<') {
+        size_t start = p;
+        for (;;) {
+            size_t w = p;
+            while (p < n && atext((unsigned char)v[p]))
+                p++;
+            if (p == w || p + 1 >= n || v[p] != ' ')
+                return false;
+            if (v[++p] == '<')
+                break;
+        }
+        *display = (struct dt_slice){v + start, p - 1 - start};
+    }
+    len = plain_spec(v + p + 1, n - p - 1);
+    if (len == 0 || p + 1 + len >= n || v[p + 1 + len] != '>')
+        return false;
+    *spec = (struct dt_slice){v + p + 1, len};
+    *i = p + len + 2;
+    return true;
+}
+
+/*
+ * The strict address lists nearly every client writes, mailboxes of
+ * plain_mailbox's form apart by ", ", read without libetpan's parser (it
+ * allocates for every token it walks): the same addresses and names it
+ * gives for such a value (check_mime_header compares the two on random
+ * lists). False, with nothing pushed, for any other value. Two passes:
+ * the whole value is checked before the first address is kept.
+ */
+static bool plain_addrs(struct facts *f, const char *field, struct strv *sv, const char *v,
+                        size_t n)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        struct dt_slice spec, display;
+        size_t i = 0;
+        for (;;) {
+            if (!plain_mailbox(v, n, &i, &spec, &display))
+                return false;
+            if (pass == 1 && !f->oom)
+                push_named(f, field, sv, spec.p, spec.n, display.p, display.n);
+            if (i == n)
+                break;
+            if (n - i < 3 || v[i] != ',' || v[i + 1] != ' ')
+                return false;
+            i += 2;
+        }
+    }
+    return true;
 }
 
 /* For values libetpan rejects: every token with an '@' in it. */
@@ -506,7 +593,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
     struct mailimf_address_list *al = NULL;
     bool ok = false;
 
-    if (n == 0)
+    if (n == 0 || plain_addrs(f, field, sv, v, n))
         return;
     int r = mailimf_address_list_parse(v, n, &idx, &al);
     if (r == MAILIMF_ERROR_MEMORY) {
@@ -523,7 +610,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, field, sv, mb);
+                    push_mailbox(f, field, sv, mb);
                 continue;
             }
             if (ad->ad_data.ad_group->grp_mb_list != NULL)
@@ -533,7 +620,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
                 if (!plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
-                    push_named(f, field, sv, mb);
+                    push_mailbox(f, field, sv, mb);
             }
         }
         mailimf_address_list_free(al);
@@ -593,13 +680,72 @@ static void scan_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
     }
 }
 
+/* RFC 5322 atext (3.2.3), the characters of a dot-atom besides the dots. */
+static bool atext(unsigned char c)
+{
+    static const char specials[] = "!#$%&'*+-/=?^_`{|}~";
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr(specials, c) != NULL);
+}
+
+/* The length of the dot-atom-text at p[0..n) (0 if none): atext runs joined by single dots. */
+static size_t dot_atom(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t start = i;
+        while (i < n && atext((unsigned char)p[i]))
+            i++;
+        if (i == start)
+            return 0; /* empty, or a dot first, last or doubled */
+        if (i == n || p[i] != '.')
+            return i;
+        i++;
+    }
+}
+
+/*
+ * The strict RFC 5322 form nearly every client writes, "<left@right>"
+ * msg-ids (dot-atoms both sides) apart by blanks, read without libetpan's
+ * parser, which allocates for every character class it walks: the same
+ * ids it returns for such a value (check_mime_header compares the two on
+ * random values). False, with nothing pushed, for any other value.
+ */
+static bool plain_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
+{
+    size_t i = 0, found = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t'))
+            i++;
+        if (i == n)
+            break;
+        if (v[i] != '<')
+            return false;
+        size_t left = dot_atom(v + i + 1, n - i - 1), at = i + 1 + left;
+        if (left == 0 || at >= n || v[at] != '@')
+            return false;
+        size_t right = dot_atom(v + at + 1, n - at - 1), close = at + 1 + right;
+        if (right == 0 || close >= n || v[close] != '>')
+            return false;
+        i = close + 1;
+        found++;
+    }
+    /* Checked: every '<' opens an id that the next '>' closes. */
+    for (const char *lt = memchr(v, '<', n); lt != NULL && !f->oom;) {
+        const char *gt = memchr(lt, '>', n - (size_t)(lt - v));
+        push_id(f, sv, lt + 1, (size_t)(gt - lt - 1));
+        lt = memchr(gt, '<', n - (size_t)(gt - v));
+    }
+    return found > 0;
+}
+
 static void parse_ids(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
 {
     size_t n, idx = 0;
     const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     clist *ids = NULL;
 
-    if (n == 0)
+    if (n == 0 || plain_ids(f, sv, v, n))
         return;
     int r = mailimf_msg_id_list_parse(v, n, &idx, &ids);
     if (r == MAILIMF_ERROR_MEMORY) {

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libetpan/libetpan.h>
+
 #include "dealtemp/mime.h"
 #include "testutil.h"
 #include "dealtemp/utf8.h"
@@ -189,6 +191,178 @@ START_TEST(message_id_forms)
     m = parse_str("Message-ID: <>\r\nIn-Reply-To: (a comment only)\r\n\r\nx\r\n");
     ck_assert_ptr_null(m->message_id);
     ck_assert_ptr_null(m->in_reply_to);
+    dt_message_free(m);
+}
+END_TEST
+
+/*
+ * mime_header.c reads strict "<left@right>" lists itself (plain_ids); on
+ * such values it must give what libetpan's parser gives. Random lists of
+ * dot-atoms over every atext character, apart by blanks or nothing.
+ */
+static unsigned lcg(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) & 0x7fff;
+}
+
+static void dot_atom_random(unsigned *seed, char *out, size_t *len)
+{
+    static const char atext[] = "abcxyzABCXYZ0189!#$%&'*+-/=?^_`{|}~";
+    size_t parts = 1 + lcg(seed) % 3;
+    for (size_t p = 0; p < parts; p++) {
+        if (p > 0)
+            out[(*len)++] = '.';
+        for (size_t k = 1 + lcg(seed) % 6; k > 0; k--)
+            out[(*len)++] = atext[lcg(seed) % (sizeof(atext) - 1)];
+    }
+}
+
+START_TEST(plain_ids_match_libetpan)
+{
+    static const char *const blanks[] = {"", " ", "  ", "\t", " \t "};
+    unsigned seed = 20261204;
+    for (int round = 0; round < 3000; round++) {
+        char v[512];
+        size_t len = 0, ids = 1 + lcg(&seed) % 5;
+        for (size_t i = 0; i < ids; i++) {
+            const char *b = blanks[lcg(&seed) % 5];
+            memcpy(v + len, b, strlen(b));
+            len += strlen(b);
+            v[len++] = '<';
+            dot_atom_random(&seed, v, &len);
+            v[len++] = '@';
+            dot_atom_random(&seed, v, &len);
+            v[len++] = '>';
+        }
+        v[len] = '\0';
+
+        size_t idx = 0;
+        clist *want = NULL;
+        ck_assert_int_eq(mailimf_msg_id_list_parse(v, len, &idx, &want), MAILIMF_NO_ERROR);
+        char raw[600];
+        snprintf(raw, sizeof(raw), "References: %s\r\n\r\nx\r\n", v);
+        struct dt_message *m = parse_str(raw);
+        ck_assert_msg(m->n_references == (size_t)clist_count(want), "%s: %zu ids, libetpan %d", v,
+                      m->n_references, clist_count(want));
+        size_t i = 0;
+        for (clistiter *it = clist_begin(want); it != NULL; it = clist_next(it), i++) {
+            char *id = it->data;
+            ck_assert_ptr_nonnull(id);
+            ck_assert_msg(strcmp(m->references[i], id) == 0, "%s: #%zu %s, libetpan %s", v, i,
+                          m->references[i], id);
+            free(id);
+        }
+        clist_free(want);
+        dt_message_free(m);
+    }
+}
+END_TEST
+
+/* Values just outside the strict form go to libetpan and read as before. */
+START_TEST(near_plain_ids)
+{
+    struct dt_message *m =
+        parse_str("Message-ID: <a@b.example> (sent by Outlook)\r\nIn-Reply-To: <x..y@b.example>\r\n"
+                  "References: <r1@x.example>,<r2@x.example> <\"q r\"@x.example>\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->message_id, "a@b.example");
+    ck_assert_str_eq(m->in_reply_to, "x..y@b.example");
+    ck_assert_uint_eq(m->n_references, 3);
+    ck_assert_str_eq(m->references[0], "r1@x.example");
+    ck_assert_str_eq(m->references[1], "r2@x.example");
+    ck_assert_str_eq(m->references[2], "\"qr\"@x.example"); /* libetpan's reading of it */
+    dt_message_free(m);
+}
+END_TEST
+
+/* The same for strict address lists (plain_addrs): addresses and display names as libetpan reads them. */
+START_TEST(plain_addrs_match_libetpan)
+{
+    static const char name_chars[] = "abcxyzABCXYZ0189!#$%&*+-/^_`{|}~";
+    unsigned seed = 4122026;
+    for (int round = 0; round < 3000; round++) {
+        char v[1024];
+        size_t len = 0, count = 1 + lcg(&seed) % 4;
+        for (size_t i = 0; i < count; i++) {
+            if (i > 0) {
+                memcpy(v + len, ", ", 2);
+                len += 2;
+            }
+            unsigned form = lcg(&seed) % 3; /* bare, <spec>, Name Words <spec> */
+            if (form == 2)
+                for (size_t w = 1 + lcg(&seed) % 3; w > 0; w--) {
+                    for (size_t k = 1 + lcg(&seed) % 7; k > 0; k--)
+                        v[len++] = name_chars[lcg(&seed) % (sizeof(name_chars) - 1)];
+                    v[len++] = ' ';
+                }
+            if (form > 0)
+                v[len++] = '<';
+            len += (size_t)sprintf(v + len, "p%zu", i); /* distinct addresses */
+            dot_atom_random(&seed, v, &len);
+            v[len++] = '@';
+            dot_atom_random(&seed, v, &len);
+            if (form > 0)
+                v[len++] = '>';
+        }
+        v[len] = '\0';
+
+        size_t idx = 0;
+        struct mailimf_address_list *want = NULL;
+        ck_assert_int_eq(mailimf_address_list_parse(v, len, &idx, &want), MAILIMF_NO_ERROR);
+        ck_assert_uint_eq(idx, len);
+        char raw[1200];
+        snprintf(raw, sizeof(raw), "From: a@corp.example\r\nTo: %s\r\n\r\nx\r\n", v);
+        struct dt_message *m = parse_str(raw);
+        ck_assert_msg(m->n_to == (size_t)clist_count(want->ad_list), "%s: %zu, libetpan %d", v,
+                      m->n_to, clist_count(want->ad_list));
+        size_t i = 0;
+        for (clistiter *it = clist_begin(want->ad_list); it != NULL; it = clist_next(it), i++) {
+            struct mailimf_address *ad = it->data;
+            ck_assert_int_eq(ad->ad_type, MAILIMF_ADDRESS_MAILBOX);
+            const struct mailimf_mailbox *mb = ad->ad_data.ad_mailbox;
+            char lower[256];
+            size_t k = 0;
+            for (; mb->mb_addr_spec[k] && k + 1 < sizeof(lower); k++)
+                lower[k] = (char)dt_ascii_lower((unsigned char)mb->mb_addr_spec[k]);
+            lower[k] = '\0';
+            ck_assert_msg(strcmp(m->to[i], lower) == 0, "%s: #%zu %s, libetpan %s", v, i,
+                          m->to[i], lower);
+            const char *name = dt_message_name(m, m->to[i]);
+            if (mb->mb_display_name == NULL)
+                ck_assert_msg(name == NULL, "%s: #%zu named %s", v, i, name);
+            else
+                ck_assert_msg(name != NULL && strcmp(name, mb->mb_display_name) == 0,
+                              "%s: #%zu name %s, libetpan %s", v, i, name ? name : "(none)",
+                              mb->mb_display_name);
+        }
+        mailimf_address_list_free(want);
+        dt_message_free(m);
+    }
+}
+END_TEST
+
+/* Lists just outside the strict form go to libetpan and read as before. */
+START_TEST(near_plain_addrs)
+{
+    struct dt_message *m = parse_str(
+        "From: \"Smith, Ann\" <ann@corp.example>\r\n"
+        "To: Bo  Berg <bo@c.example>,cy@c.example , =?utf-8?q?Jos=C3=A9?= <jose@c.example>,\r\n"
+        "Cc: J. Doe <jd@c.example>, Team: t1@c.example, t2@c.example;\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->from, "ann@corp.example");
+    ck_assert_str_eq(dt_message_name(m, "ann@corp.example"), "Smith, Ann");
+    ck_assert_uint_eq(m->n_to, 3);
+    ck_assert_str_eq(m->to[1], "cy@c.example");
+    ck_assert_str_eq(dt_message_name(m, "bo@c.example"), "Bo Berg");
+    ck_assert_str_eq(dt_message_name(m, "jose@c.example"), "Jos\xc3\xa9");
+    ck_assert_uint_eq(m->n_cc, 3);
+    ck_assert_str_eq(dt_message_name(m, "jd@c.example"), "J. Doe");
+    ck_assert_str_eq(m->cc[2], "t2@c.example");
+    dt_message_free(m);
+
+    /* And the strict form with an encoded word for a name. */
+    m = parse_str("From: a@corp.example\r\nTo: =?utf-8?q?Jos=C3=A9?= <jose@c.example>\r\n\r\nx\r\n");
+    ck_assert_str_eq(m->to[0], "jose@c.example");
+    ck_assert_str_eq(dt_message_name(m, "jose@c.example"), "Jos\xc3\xa9");
     dt_message_free(m);
 }
 END_TEST
@@ -508,6 +682,10 @@ int main(void)
     tcase_add_test(tc, absent_headers);
     tcase_add_loop_test(tc, address_lists, 0, sizeof(addr_cases) / sizeof(addr_cases[0]));
     tcase_add_test(tc, message_id_forms);
+    tcase_add_test(tc, plain_ids_match_libetpan);
+    tcase_add_test(tc, near_plain_ids);
+    tcase_add_test(tc, plain_addrs_match_libetpan);
+    tcase_add_test(tc, near_plain_addrs);
     tcase_add_test(tc, subject_raw_bytes);
     tcase_add_loop_test(tc, encoded_words, 0, sizeof(words) / sizeof(words[0]));
     tcase_add_test(tc, encoded_nul_in_display_name);
