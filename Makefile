@@ -192,7 +192,7 @@ bench: deps
 # figures beside SQLite's; bench-milter-pg.sh starts one of its own.
 bench-run: $(BENCH) $(BENCH_STORE) $(BENCH_EOM) $(BINS)
 	DT_BUILD=$(BUILD) $(BENCH)
-	$(BENCH_EOM) && $(BENCH_EOM) -c
+	$(BENCH_EOM) && $(BENCH_EOM) -c && $(BENCH_EOM) -u -n 2000 && $(BENCH_EOM) -u -n 16000
 	DT_BUILD=$(BUILD) DT_PG_STOCK=1 bash tests/integration/with-pg.sh $(BENCH_STORE)
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter.sh
 	DT_BUILD=$(BUILD) bash tests/bench/bench-milter-pg.sh

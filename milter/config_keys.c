@@ -252,6 +252,13 @@ const struct key dt_config_keys[] = {
      .off = OFF(cooling.trigger),
      .store = ST_LEVEL,
      .names = triggers},
+    {.name = "cooling.usual_threads",
+     .type = KEY_NUMBER,
+     .flags = PRESET | INTEGER,
+     .off = OFF(cooling.usual_threads),
+     .store = ST_INT,
+     .min = 1,
+     .max = 100000},
 
     {.name = "customer", .type = KEY_GROUP},
     {.name = "customer.tone", .type = KEY_BOOL, .off = OFF(customer_tone), .def_num = 1},

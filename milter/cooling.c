@@ -47,6 +47,7 @@ int dt_state_parse(const char *name, enum dt_thread_state *s)
 void dt_cooling_defaults(struct dt_cooling_params *p)
 {
     p->factor = 2.0;
+    p->usual_threads = 20;
     p->min_wait = 3 * 86400L;
     p->stall_after = 7 * 86400L;
     p->default_reply = 2 * 86400L;

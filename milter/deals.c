@@ -5,11 +5,13 @@
  *
  * dt_deals_each reads the store once, in thread order, into compact
  * per-thread timelines (addresses interned, so 1,000,000 messages cost a
- * few tens of MB), then measures every customer's latencies across all
- * their threads on both clocks - the fallback "usual" - and finally
- * evaluates each thread with cooling.c. dt_deals_reply reads only the
- * reply's thread and the customer's other threads, and evaluates with the
- * same function, so the milter's verdict on a reply is the listing's. No
+ * few tens of MB), then measures every customer's latencies across their
+ * latest cooling.usual_threads threads (by when each was first stored) on
+ * both clocks - the fallback "usual" - and finally evaluates each thread
+ * with cooling.c. dt_deals_reply reads only the reply's thread and the
+ * customer's other threads among those latest ones (so a reply costs the
+ * same whatever the customer's history), and evaluates with the same
+ * function, so the milter's verdict on a reply is the listing's. No
  * cooling rule is written here, and levels are derived from the stored
  * scores with the configured thresholds (dt_level_of) as they are read.
  *
@@ -204,6 +206,7 @@ struct usual_table {
     bool *sorted;
     size_t size;
     bool hours;
+    bool *in_window; /* per thread of L: among its counterpart's latest usual_threads */
 };
 
 static int push_latency(struct usual_table *u, size_t c, long cal, long bus)
@@ -236,19 +239,32 @@ static int usual_collect(struct usual_table *u, const struct loaded *L,
     u->n = calloc(u->size, sizeof(*u->n));
     u->cap = calloc(u->size, sizeof(*u->cap));
     u->sorted = calloc(u->size, sizeof(*u->sorted));
-    if (!u->cal || !u->bus || !u->n || !u->cap || !u->sorted)
+    u->in_window = calloc(L->n_th + 1, sizeof(*u->in_window));
+    size_t *threads = calloc(u->size, sizeof(*threads)); /* per counterpart, newest first */
+    if (!u->cal || !u->bus || !u->n || !u->cap || !u->sorted || !u->in_window || !threads) {
+        free(threads);
         return -1;
-    for (size_t t = 0; t < L->n_th; t++) {
+    }
+    /* Newest first: L's threads are in the order they were first stored
+     * (dt_deals_reply puts the reply's own thread first: it counts last,
+     * so it is in the window exactly when fewer others were loaded). */
+    for (size_t t = L->n_th; t-- > 0;) {
         const struct thread_tl *th = &L->th[t];
+        if (threads[th->counterpart]++ >= (size_t)p->usual_threads)
+            continue;
+        u->in_window[t] = true;
         size_t nl = dt_latencies(L->ev + th->first, th->n, p->hours, scratch, scratch_max);
         if (nl > scratch_max)
             nl = scratch_max;
         for (size_t i = 0; i < nl; i++)
             if (scratch[i].customer &&
                 push_latency(u, (size_t)th->counterpart, scratch[i].calendar_s,
-                             (long)scratch[i].business_s) < 0)
+                             (long)scratch[i].business_s) < 0) {
+                free(threads);
                 return -1;
+            }
     }
+    free(threads);
     return 0;
 }
 
@@ -319,6 +335,7 @@ static void usual_free(struct usual_table *u)
     free(u->n);
     free(u->cap);
     free(u->sorted);
+    free(u->in_window);
 }
 
 /* ---- one thread evaluated ---- */
@@ -414,9 +431,11 @@ static void evaluate(const struct loaded *L, struct usual_table *u, size_t t,
             sc->repcal[nr++] = sc->lat[i].calendar_s;
         }
     }
-    /* Only a thread without history of its own reads the other threads' usual. */
+    /* Only a thread without history of its own reads the other threads' usual,
+     * leaving out its one reply if that is among them. */
+    bool own = nc == 1 && u->in_window[t];
     struct dt_usual_hint hint =
-        usual_hint(u, th->counterpart, nc == 1, nc == 1 ? sc->cal[0] : 0, nc == 1 ? sc->bus[0] : 0);
+        usual_hint(u, th->counterpart, own, own ? sc->cal[0] : 0, own ? sc->bus[0] : 0);
     dt_cooling_evaluate(ev, th->n, &hint, p, as_of, &d->cooling);
     customer_side(L, th, &cfg->tone, as_of, sc, d);
     dt_cooling_customer(ev, th->n, d->n_people, p, as_of, &d->cooling);
@@ -458,7 +477,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     memset(&L, 0, sizeof(L));
     L.ep = &cfg->euphoria;
     L.tp = &cfg->tone;
-    struct dt_store_filter f = {NULL, NULL, 0, q->as_of};
+    struct dt_store_filter f = {NULL, NULL, 0, q->as_of, 0};
     int rc = dt_store_scan(st, &f, load_row, &L, err);
     if (rc == 0 && L.oom)
         rc = dt_error_set(err, "out of memory reading %zu messages", L.n_ev);
@@ -525,8 +544,8 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
 
     /* The reply's thread first (thread 0), then the customer's other threads
      * - unless the thread has its own history to judge the reply by. */
-    struct dt_store_filter ft = {NULL, NULL, thread, at};
-    struct dt_store_filter fc = {NULL, counterpart, 0, at};
+    struct dt_store_filter ft = {NULL, NULL, thread, at, 0};
+    struct dt_store_filter fc = {NULL, counterpart, 0, at, (size_t)p->usual_threads};
     int rc = dt_store_scan(st, &ft, load_row, &L, err);
     if (rc == 0 && !L.oom && counterpart != NULL && !own_usual(&L)) {
         L.skip = thread;

@@ -187,8 +187,8 @@ int pg_scan(struct dt_store *base, const struct dt_store_filter *f,
                      " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
                      " LEFT JOIN people r ON r.id = e.rep"
                      " LEFT JOIN people c ON c.id = e.counterpart WHERE true";
-    const char *v[4];
-    struct pg_num a, b;
+    const char *v[6];
+    struct pg_num a, b, l;
     int n = 0;
     char part[240];
     if (f->rep != NULL) {
@@ -203,6 +203,16 @@ int pg_scan(struct dt_store *base, const struct dt_store_filter *f,
         v[n++] = f->counterpart;
         snprintf(part, sizeof(part),
                  " AND e.counterpart = (SELECT id FROM people WHERE addr = $%d::text)", n);
+        strcat(sql, part);
+    }
+    if (f->counterpart != NULL && f->last_threads > 0) {
+        /* Thread ids grow as threads are first stored: the latest are the highest. */
+        v[n++] = pg_num(&l, f->last_threads < INT64_MAX ? (int64_t)f->last_threads : INT64_MAX);
+        snprintf(part, sizeof(part),
+                 " AND e.thread IN (SELECT q.thread FROM thread_people q WHERE q.counterpart ="
+                 " (SELECT id FROM people WHERE addr = $%d::text) GROUP BY q.thread"
+                 " ORDER BY q.thread DESC LIMIT $%d::bigint)",
+                 n - 1, n);
         strcat(sql, part);
     }
     if (f->thread != 0) {

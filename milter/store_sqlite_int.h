@@ -47,7 +47,8 @@ enum {
     SQ_SCAN_CP = 2,
     SQ_SCAN_THREAD = 4,
     SQ_SCAN_UNTIL = 8,
-    SQ_SCAN_SHAPES = 16
+    SQ_SCAN_LAST = 16, /* with SQ_SCAN_CP: the counterpart's latest threads only */
+    SQ_SCAN_SHAPES = 32
 };
 
 /* What a handle knows the database holds (store_sqlite_known.c). */

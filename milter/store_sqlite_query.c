@@ -85,13 +85,14 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
     struct sq_store *st = (struct sq_store *)base;
     unsigned shape = (f->rep != NULL ? SQ_SCAN_REP : 0) |
                      (f->counterpart != NULL ? SQ_SCAN_CP : 0) |
-                     (f->thread != 0 ? SQ_SCAN_THREAD : 0) | (f->until != 0 ? SQ_SCAN_UNTIL : 0);
+                     (f->thread != 0 ? SQ_SCAN_THREAD : 0) | (f->until != 0 ? SQ_SCAN_UNTIL : 0) |
+                     (f->counterpart != NULL && f->last_threads > 0 ? SQ_SCAN_LAST : 0);
     /* A scan started from inside another one's callback on the same shape
      * gets a statement of its own: the cached one is still being stepped. */
     sqlite3_stmt *s = st->scan[shape];
     bool cached = s != NULL && !sqlite3_stmt_busy(s);
     if (!cached) {
-        char sql[1024] =
+        char sql[1400] =
             "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
             " e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
             " FROM events e JOIN threads t ON t.id = e.thread"
@@ -100,10 +101,14 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
         if (shape & SQ_SCAN_REP)
             strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
                         " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");
+        /* Thread ids grow as threads are first stored: the latest are the highest. */
         if (shape & SQ_SCAN_CP)
             strcat(sql, " AND e.thread IN (SELECT q.thread FROM thread_people q"
-                        " WHERE q.counterpart = (SELECT id FROM people WHERE addr = :cp))"
-                        " AND e.counterpart = (SELECT id FROM people WHERE addr = :cp)");
+                        " WHERE q.counterpart = (SELECT id FROM people WHERE addr = :cp)");
+        if (shape & SQ_SCAN_LAST)
+            strcat(sql, " GROUP BY q.thread ORDER BY q.thread DESC LIMIT :last");
+        if (shape & SQ_SCAN_CP)
+            strcat(sql, ") AND e.counterpart = (SELECT id FROM people WHERE addr = :cp)");
         if (shape & SQ_SCAN_THREAD)
             strcat(sql, " AND e.thread = (SELECT id FROM threads WHERE key = :thread)");
         if (shape & SQ_SCAN_UNTIL)
@@ -127,6 +132,9 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":thread"), f->thread);
     if (f->until != 0)
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":until"), (int64_t)f->until);
+    if (shape & SQ_SCAN_LAST)
+        sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":last"),
+                           f->last_threads < INT64_MAX ? (int64_t)f->last_threads : INT64_MAX);
 
     struct scan_ctx c = {fn, arg};
     return step_rows(st, s, cached, scan_row, &c, err);

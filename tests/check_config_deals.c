@@ -43,6 +43,7 @@ static void assert_deal_defaults(const struct dt_config *cfg)
     ck_assert_int_eq(cfg->cooling.default_reply, 2 * DAY);
     ck_assert(!cfg->cooling.business);
     ck_assert_int_eq(cfg->cooling.trigger, DT_LEVEL_EUPHORIC);
+    ck_assert_int_eq(cfg->cooling.usual_threads, 20);
     ck_assert_ptr_eq(cfg->cooling.hours, &cfg->hours);
 }
 
@@ -59,6 +60,7 @@ START_TEST(minimal_takes_the_deal_defaults)
     ck_assert_int_eq(cfg->cooling.default_reply, p.default_reply);
     ck_assert_int_eq(cfg->cooling.business, p.business);
     ck_assert_int_eq(cfg->cooling.trigger, p.trigger);
+    ck_assert_int_eq(cfg->cooling.usual_threads, p.usual_threads);
     dt_config_unref(cfg);
 }
 END_TEST
@@ -91,6 +93,7 @@ START_TEST(full_sets_every_deal_key)
     ck_assert_int_eq(cfg->cooling.default_reply, 5400);
     ck_assert(cfg->cooling.business); /* "Business": any case */
     ck_assert_int_eq(cfg->cooling.trigger, DT_LEVEL_WARM);
+    ck_assert_int_eq(cfg->cooling.usual_threads, 12);
     ck_assert_ptr_eq(cfg->cooling.hours, &cfg->hours);
     dt_config_unref(cfg);
 }
@@ -210,6 +213,9 @@ START_TEST(bad_enums_numbers_and_bools)
                          "euphoric");
     dt_test_config_error(CONF "deals-bad-factor.conf",
                          CONF "deals-bad-factor.conf:3: cooling.factor: must be between 1 and 100");
+    dt_test_config_error(CONF "deals-bad-usual-threads.conf",
+                         CONF "deals-bad-usual-threads.conf:3: cooling.usual_threads: must be "
+                              "between 1 and 100000");
     dt_test_config_error(CONF "deals-bad-retention.conf", CONF
                          "deals-bad-retention.conf:2: retention_days: must be between 1 and 36500");
     dt_test_config_error(CONF "deals-bad-window.conf", CONF

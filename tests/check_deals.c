@@ -278,6 +278,89 @@ static long gap(void)
 }
 
 /*
+ * The usual reads the customer's latest cooling.usual_threads threads only:
+ * bob took 10 days in his two oldest threads and an hour in the two after.
+ * With a window of three the fifth thread's reply (a day) is slow against
+ * an hour; with all four in the window the usual is ~5 days and it is not.
+ * The milter's path and the listing's say the same either way.
+ */
+START_TEST(usual_reads_the_latest_threads_only)
+{
+    static const long took[] = {10 * DAY, 10 * DAY, HOUR, HOUR};
+    char root[32], reply[32];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(root, sizeof(root), "old%zu@corp", i);
+        snprintf(reply, sizeof(reply), "old%zu@cust", i);
+        OUT(root, root, T0 + (time_t)i * 12 * DAY, DT_LEVEL_CALM, "ann@corp.example");
+        IN(reply, root, T0 + (time_t)i * 12 * DAY + took[i], "ann@corp.example");
+    }
+    time_t sent = T0 + 50 * DAY, at = sent + DAY;
+    OUT("new@corp", "new@corp", sent, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    IN("new@cust", "new@corp", at, "ann@corp.example");
+
+    static const struct {
+        int window;
+        long usual;
+        bool slow;
+    } cases[] = {{3, HOUR, true}, {50, (HOUR + 10 * DAY) / 2, false}, {1, 2 * DAY, false}};
+    for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++) {
+        cfg->cooling.usual_threads = cases[k].window;
+        struct dt_reply_info r;
+        struct dt_error err;
+        ck_assert_int_eq(dt_deals_reply(st, cfg, dt_msgid_hash("new@corp"), "bob@customer.example",
+                                        at, &r, &err),
+                         0);
+        ck_assert(r.c.answered);
+        ck_assert_int_eq(r.c.reply_s, DAY);
+        ck_assert_int_eq(r.c.usual_s, cases[k].usual);
+        /* A window of one holds the reply's own thread: no other history, the default. */
+        ck_assert_int_eq(r.c.usual_source, cases[k].window == 1 ? DT_USUAL_DEFAULT : DT_USUAL_CUSTOMER);
+        ck_assert_int_eq(r.c.reply_slow, cases[k].slow);
+        struct one_thread o = {dt_msgid_hash("new@corp"), false, {0}};
+        struct dt_deals_query q = {NULL, -1, at};
+        ck_assert_int_eq(dt_deals_each(st, cfg, &q, find_thread, &o, &err), 0);
+        ck_assert(o.found);
+        ck_assert_int_eq(o.c.usual_s, r.c.usual_s);
+        ck_assert_int_eq(o.c.usual_source, r.c.usual_source);
+        ck_assert_int_eq(o.c.reply_slow, r.c.reply_slow);
+    }
+}
+END_TEST
+
+/*
+ * A reply in a thread older than the window: its own latency is not among
+ * the usual's, so nothing is left out of them (an equal latency of another
+ * thread stays). T opened first, then A (answered in 5 days) and B (in an
+ * hour); T's rep writes again on day 35 and bob answers 5 days later.
+ * Window of two: A and B, usual (5d + 1h) / 2.
+ */
+START_TEST(reply_in_a_thread_older_than_the_window)
+{
+    cfg->cooling.usual_threads = 2;
+    OUT("t@corp", "t@corp", T0, DT_LEVEL_CALM, "ann@corp.example");
+    OUT("a@corp", "a@corp", T0 + DAY, DT_LEVEL_CALM, "ann@corp.example");
+    OUT("b@corp", "b@corp", T0 + 2 * DAY, DT_LEVEL_CALM, "ann@corp.example");
+    IN("b@cust", "b@corp", T0 + 2 * DAY + HOUR, "ann@corp.example");
+    IN("a@cust", "a@corp", T0 + 6 * DAY, "ann@corp.example");
+    OUT("t2@corp", "t@corp", T0 + 35 * DAY, DT_LEVEL_EUPHORIC, "ann@corp.example");
+    time_t at = T0 + 40 * DAY;
+    IN("t@cust", "t@corp", at, "ann@corp.example");
+    struct dt_reply_info r;
+    struct dt_error err;
+    ck_assert_int_eq(
+        dt_deals_reply(st, cfg, dt_msgid_hash("t@corp"), "bob@customer.example", at, &r, &err), 0);
+    ck_assert_int_eq(r.c.reply_s, 5 * DAY);
+    ck_assert_int_eq(r.c.usual_s, (5 * DAY + HOUR) / 2);
+    ck_assert_int_eq(r.c.usual_source, DT_USUAL_CUSTOMER);
+    struct one_thread o = {dt_msgid_hash("t@corp"), false, {0}};
+    struct dt_deals_query q = {NULL, -1, at};
+    ck_assert_int_eq(dt_deals_each(st, cfg, &q, find_thread, &o, &err), 0);
+    ck_assert(o.found);
+    ck_assert_int_eq(o.c.usual_s, r.c.usual_s);
+}
+END_TEST
+
+/*
  * Random timelines for three customers, several threads each, in a DST
  * week of the zone; after every customer reply is stored, the milter's
  * path (dt_deals_reply) and the listing's (dt_deals_each as of the reply)
@@ -304,6 +387,8 @@ START_TEST(milter_and_listing_agree_on_every_reply)
         cfg->hours.tz = tz;
         for (int business = 0; business < 2; business++) {
             rng_state = 0x9e3779b97f4a7c15ULL ^ (w * 2 + (size_t)business);
+            /* Every other week a window of two of each customer's four threads. */
+            cfg->cooling.usual_threads = w % 2 ? 2 : 50;
             cfg->cooling.business = business;
             cfg->cooling.hours = &cfg->hours;
             /* A fresh store per run. */
@@ -372,6 +457,8 @@ static void deal_tests(TCase *tc)
     tcase_add_test(tc, owner_is_the_latest_outbound_rep_and_filters_apply);
     tcase_add_test(tc, same_second_reply_follows_its_outbound);
     tcase_add_test(tc, reply_info_for_the_header);
+    tcase_add_test(tc, usual_reads_the_latest_threads_only);
+    tcase_add_test(tc, reply_in_a_thread_older_than_the_window);
     tcase_add_test(tc, milter_and_listing_agree_on_every_reply);
 }
 

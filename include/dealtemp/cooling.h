@@ -86,6 +86,7 @@ struct dt_cooling_params {
     bool business;          /* clock: false = calendar, true = business */
     enum dt_level trigger;  /* DT_LEVEL_EUPHORIC */
     long carried_window;    /* 2 days, seconds (calendar): carried-away */
+    int usual_threads;      /* 20: the customer's latest threads the usual reads (deals.h) */
     const struct dt_business_hours *hours; /* used when business (and for business latencies) */
 };
 

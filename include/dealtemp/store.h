@@ -166,6 +166,9 @@ struct dt_store_filter {
     const char *counterpart;  /* only messages with this counterpart (NULL = all) */
     dt_hash thread;           /* only this thread (0 = all) */
     time_t until;             /* only messages at or before (0 = no limit) */
+    size_t last_threads;      /* with counterpart: only in the latest this many threads
+                                 the counterpart is in, by when each was first stored
+                                 (0 = all) */
 };
 
 /*

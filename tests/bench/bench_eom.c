@@ -3,7 +3,7 @@
  * load test's mail (make bench; tests/bench/loadtest.sh measures the same
  * work behind a real Postfix).
  *
- *   bench_eom [-n MESSAGES] [-c]
+ *   bench_eom [-n MESSAGES] [-c] [-u]
  *
  * The messages are those tests/bench/smtp-load.c sends: about 2 KB, an
  * outbound sales mail from one of five reps to one of 50 customers, then
@@ -16,7 +16,11 @@
  * 4000 by default, after 200 not counted). -c evicts the CPU caches
  * before each message (writes 16 MB), as the MTA's processes do between
  * two messages under load: the figures then come near what loadtest.sh
- * measures, where they are several times the warm ones.
+ * measures, where they are several times the warm ones. -u gives every
+ * outbound mail a subject of its own, so each begins a thread and every
+ * customer gathers threads (MESSAGES / 100 of them): a customer's reply
+ * then reads their latest cooling.usual_threads threads (20), however many
+ * they have - run it with two -n to see the cost stay flat.
  * Prints numbers; asserts nothing; exits 1 if a message is not analyzed or
  * not stored.
  */
@@ -64,10 +68,14 @@ static double cpu_us(void)
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/* Every outbound mail a thread of its own (-u). */
+static bool unique_subjects;
+
 /* Message i of "session" s, as smtp-load composes it; from/to filled. */
 static void compose(int s, int i, time_t now, struct dt_buf *b, char *from, char *to, size_t n)
 {
     int pair = i / 2, deal = (s * 7 + pair) % 50, rep = (s + pair) % 5;
+    long topic = unique_subjects ? (long)deal * 1000000 + s * 1000 + pair : deal;
     bool reply = i % 2 == 1;
     char date[64];
     struct tm tm;
@@ -78,21 +86,21 @@ static void compose(int s, int i, time_t now, struct dt_buf *b, char *from, char
         snprintf(from, n, "rep%d@corp.test", rep);
         snprintf(to, n, "buyer%d@customer.example", deal);
         snprintf(head, sizeof(head),
-                 "From: Pat Rep%d <%s>\r\nTo: Buyer %d <%s>\r\nSubject: Rollout quote, deal %d\r\n"
+                 "From: Pat Rep%d <%s>\r\nTo: Buyer %d <%s>\r\nSubject: Rollout quote, deal %ld\r\n"
                  "Date: %s\r\nMessage-ID: <bench.%d.%d@corp.test>\r\nMIME-Version: 1.0\r\n"
                  "Content-Type: text/plain; charset=us-ascii\r\n\r\n",
-                 rep, from, deal, to, deal, date, s, i);
+                 rep, from, deal, to, topic, date, s, i);
     } else {
         snprintf(from, n, "buyer%d@customer.example", deal);
         snprintf(to, n, "rep%d@corp.test", rep);
         snprintf(
             head, sizeof(head),
-            "From: Buyer %d <%s>\r\nTo: Pat Rep%d <%s>\r\nSubject: Re: Rollout quote, deal %d\r\n"
+            "From: Buyer %d <%s>\r\nTo: Pat Rep%d <%s>\r\nSubject: Re: Rollout quote, deal %ld\r\n"
             "Date: %s\r\nMessage-ID: <bench.%d.%d@customer.example>\r\n"
             "In-Reply-To: <bench.%d.%d@corp.test>\r\nReferences: <bench.%d.%d@corp.test>\r\n"
             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
             "%s\r\n\r\nOn %s, Pat Rep%d <%s> wrote:\r\n",
-            deal, from, rep, to, deal, date, s, i, s, i - 1, s, i - 1, answer[(s + pair) % 3], date,
+            deal, from, rep, to, topic, date, s, i, s, i - 1, s, i - 1, answer[(s + pair) % 3], date,
             rep, to);
     }
     dt_buf_puts(b, head);
@@ -108,13 +116,15 @@ int main(int argc, char **argv)
 {
     int n = 4000, ch;
     bool evict = false;
-    while ((ch = getopt(argc, argv, "n:c")) != -1) {
+    while ((ch = getopt(argc, argv, "n:cu")) != -1) {
         if (ch == 'n')
             n = atoi(optarg);
         else if (ch == 'c')
             evict = true;
+        else if (ch == 'u')
+            unique_subjects = true;
         else {
-            fprintf(stderr, "usage: bench_eom [-n MESSAGES] [-c]\n");
+            fprintf(stderr, "usage: bench_eom [-n MESSAGES] [-c] [-u]\n");
             return 2;
         }
     }
@@ -215,7 +225,8 @@ int main(int argc, char **argv)
     }
     dup2(saved_stderr, STDERR_FILENO);
     double total = 0;
-    printf("bench_eom: %d messages of ~2 KB (half customer replies)%s, us of CPU per message:", n,
+    printf("bench_eom: %d messages of ~2 KB (half customer replies)%s%s, us of CPU per message:", n,
+           unique_subjects ? ", a thread each, 50 customers" : "",
            evict ? ", caches evicted before each" : "");
     for (int p = 0; p < P_COUNT; p++) {
         printf(" %s %.1f", phase_name[p], sum[p] / n);
