@@ -477,7 +477,7 @@ int dt_deals_each(struct dt_store *st, const struct dt_config *cfg, const struct
     memset(&L, 0, sizeof(L));
     L.ep = &cfg->euphoria;
     L.tp = &cfg->tone;
-    struct dt_store_filter f = {NULL, NULL, 0, q->as_of, 0};
+    struct dt_store_filter f = {NULL, NULL, 0, q->as_of, 0, false};
     int rc = dt_store_scan(st, &f, load_row, &L, err);
     if (rc == 0 && L.oom)
         rc = dt_error_set(err, "out of memory reading %zu messages", L.n_ev);
@@ -544,8 +544,9 @@ int dt_deals_reply(struct dt_store *st, const struct dt_config *cfg, dt_hash thr
 
     /* The reply's thread first (thread 0), then the customer's other threads
      * - unless the thread has its own history to judge the reply by. */
-    struct dt_store_filter ft = {NULL, NULL, thread, at, 0};
-    struct dt_store_filter fc = {NULL, counterpart, 0, at, (size_t)p->usual_threads};
+    struct dt_store_filter ft = {NULL, NULL, thread, at, 0, false};
+    /* The other threads only feed the usual: their latencies are all it needs. */
+    struct dt_store_filter fc = {NULL, counterpart, 0, at, (size_t)p->usual_threads, true};
     int rc = dt_store_scan(st, &ft, load_row, &L, err);
     if (rc == 0 && !L.oom && counterpart != NULL && !own_usual(&L)) {
         L.skip = thread;

@@ -362,7 +362,7 @@ static int scan(struct dt_store *st, struct reader *r, time_t as_of, struct dt_e
 {
     r->reps = (struct dt_intern)DT_INTERN_INIT;
     r->months = (struct dt_intern)DT_INTERN_INIT;
-    struct dt_store_filter f = {NULL, NULL, 0, as_of, 0};
+    struct dt_store_filter f = {NULL, NULL, 0, as_of, 0, false};
     int rc = dt_store_scan(st, &f, read_row, r, err);
     if (rc == 0 && !r->oom && r->n_ev > 0 && judge_thread(r) < 0)
         r->oom = true;

@@ -139,7 +139,7 @@ int dt_store_scan(struct dt_store *st, const struct dt_store_filter *f,
     CHECK(st);
     if (fn == NULL)
         return dt_error_set(err, "dt_store_scan: no callback");
-    static const struct dt_store_filter all = {NULL, NULL, 0, 0, 0};
+    static const struct dt_store_filter all = {NULL, NULL, 0, 0, 0, false};
     return st->ops->scan(st, f ? f : &all, fn, arg, err);
 }
 

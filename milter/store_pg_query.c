@@ -183,10 +183,15 @@ int pg_scan(struct dt_store *base, const struct dt_store_filter *f,
         pg_call_start(st);
         return scan_all(st, f->until, fn, arg, err);
     }
-    char sql[1300] = "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-                     " e.phrases, e.hesitation, e.engagement, e.kinds, e.people FROM events e JOIN threads t ON t.id = e.thread"
-                     " LEFT JOIN people r ON r.id = e.rep"
-                     " LEFT JOIN people c ON c.id = e.counterpart WHERE true";
+    char sql[1300];
+    strcpy(sql, f->lean ? "SELECT t.key, e.at, e.outbound, NULL, c.addr, NULL, e.score, NULL,"
+                          " NULL, 0, 0, 0, NULL FROM events e JOIN threads t ON t.id = e.thread"
+                          " LEFT JOIN people c ON c.id = e.counterpart WHERE true"
+                        : "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score,"
+                          " c.name, e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
+                          " FROM events e JOIN threads t ON t.id = e.thread"
+                          " LEFT JOIN people r ON r.id = e.rep"
+                          " LEFT JOIN people c ON c.id = e.counterpart WHERE true");
     const char *v[6];
     struct pg_num a, b, l;
     int n = 0;

@@ -48,7 +48,8 @@ enum {
     SQ_SCAN_THREAD = 4,
     SQ_SCAN_UNTIL = 8,
     SQ_SCAN_LAST = 16, /* with SQ_SCAN_CP: the counterpart's latest threads only */
-    SQ_SCAN_SHAPES = 32
+    SQ_SCAN_LEAN = 32, /* dt_store_filter.lean */
+    SQ_SCAN_SHAPES = 64
 };
 
 /* What a handle knows the database holds (store_sqlite_known.c). */

@@ -21,6 +21,18 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* The columns scan_row reads, all of them or the lean ones (NULL and 0 for the rest). */
+#define SQ_SCAN_SELECT                                                                             \
+    "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"                  \
+    " e.phrases, e.hesitation, e.engagement, e.kinds, e.people"                                    \
+    " FROM events e JOIN threads t ON t.id = e.thread"                                             \
+    " LEFT JOIN people r ON r.id = e.rep"                                                          \
+    " LEFT JOIN people c ON c.id = e.counterpart WHERE 1"
+#define SQ_SCAN_SELECT_LEAN                                                                        \
+    "SELECT t.key, e.at, e.outbound, NULL, c.addr, NULL, e.score, NULL, NULL, 0, 0, 0, NULL"       \
+    " FROM events e JOIN threads t ON t.id = e.thread"                                             \
+    " LEFT JOIN people c ON c.id = e.counterpart WHERE 1"
+
 static const char *text_or_null(sqlite3_stmt *s, int col)
 {
     return (const char *)sqlite3_column_text(s, col);
@@ -86,18 +98,15 @@ int sq_scan(struct dt_store *base, const struct dt_store_filter *f,
     unsigned shape = (f->rep != NULL ? SQ_SCAN_REP : 0) |
                      (f->counterpart != NULL ? SQ_SCAN_CP : 0) |
                      (f->thread != 0 ? SQ_SCAN_THREAD : 0) | (f->until != 0 ? SQ_SCAN_UNTIL : 0) |
-                     (f->counterpart != NULL && f->last_threads > 0 ? SQ_SCAN_LAST : 0);
+                     (f->counterpart != NULL && f->last_threads > 0 ? SQ_SCAN_LAST : 0) |
+                     (f->lean ? SQ_SCAN_LEAN : 0);
     /* A scan started from inside another one's callback on the same shape
      * gets a statement of its own: the cached one is still being stepped. */
     sqlite3_stmt *s = st->scan[shape];
     bool cached = s != NULL && !sqlite3_stmt_busy(s);
     if (!cached) {
-        char sql[1400] =
-            "SELECT t.key, e.at, e.outbound, r.addr, c.addr, t.subject, e.score, c.name,"
-            " e.phrases, e.hesitation, e.engagement, e.kinds, e.people"
-            " FROM events e JOIN threads t ON t.id = e.thread"
-            " LEFT JOIN people r ON r.id = e.rep"
-            " LEFT JOIN people c ON c.id = e.counterpart WHERE 1";
+        char sql[1400];
+        strcpy(sql, (shape & SQ_SCAN_LEAN) ? SQ_SCAN_SELECT_LEAN : SQ_SCAN_SELECT);
         if (shape & SQ_SCAN_REP)
             strcat(sql, " AND e.thread IN (SELECT p.thread FROM thread_people p"
                         " WHERE p.rep = (SELECT id FROM people WHERE addr = :rep))");

@@ -382,6 +382,57 @@ START_TEST(scan_filters)
 END_TEST
 
 /*
+ * last_threads: with a counterpart, only their latest threads by when each
+ * was first stored (carl is in t2, then t3; bob in t1 only). lean: the same
+ * rows, with only thread, time, direction, counterpart and score read.
+ */
+START_TEST(scan_latest_threads_and_lean)
+{
+    struct dt_store *st = three_threads();
+    struct seen s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 1});
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert(s.thread[0] == dt_msgid_hash("t3@corp"));
+    s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 2});
+    ck_assert_uint_eq(s.n, 4);
+    s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 99});
+    ck_assert_uint_eq(s.n, 4);
+    s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other",
+                                           .last_threads = 1,
+                                           .until = T0 + 19});
+    ck_assert_uint_eq(s.n, 0); /* t3 is the latest, and has nothing that early */
+
+    static const struct dt_store_filter shapes[] = {
+        {.counterpart = "bob@cust"},
+        {.counterpart = "carl@other", .last_threads = 2, .until = T0 + DAY},
+        {.thread = 0},
+    };
+    for (size_t k = 0; k < sizeof(shapes) / sizeof(*shapes); k++) {
+        struct dt_store_filter lean = shapes[k];
+        lean.lean = true;
+        struct seen full = scan(st, &shapes[k]), thin = scan(st, &lean);
+        ck_assert_uint_eq(thin.n, full.n);
+        ck_assert_uint_gt(thin.n, 0);
+        for (size_t i = 0; i < thin.n; i++) {
+            ck_assert(thin.thread[i] == full.thread[i]);
+            ck_assert_int_eq(thin.at[i], full.at[i]);
+            ck_assert_int_eq(thin.out[i], full.out[i]);
+            ck_assert_str_eq(thin.cp[i], full.cp[i]);
+            ck_assert_double_eq(thin.score[i], full.score[i]);
+            if (shapes[k].thread == 0 && shapes[k].counterpart == NULL)
+                continue; /* the unfiltered scan may read everything anyway */
+            ck_assert_str_eq(thin.rep[i], "(null)");
+            ck_assert_str_eq(thin.subject[i], "(null)");
+            ck_assert_str_eq(thin.phrases[i], "(null)");
+            ck_assert_str_eq(thin.name[i], "(null)");
+            ck_assert_str_eq(thin.people[i], "(null)");
+            ck_assert_uint_eq(thin.kinds[i], 0);
+        }
+    }
+    dt_store_close(st);
+}
+END_TEST
+
+/*
  * A handle remembers people ids, names, threads' subjects and who met in
  * which thread, to skip statements that would change nothing (SQLite,
  * store_sqlite_known.c). Another connection's purge deletes those rows and
@@ -690,6 +741,7 @@ static void read_tests(TCase *tc)
 {
     tcase_add_test(tc, scan_order_and_rows);
     tcase_add_test(tc, scan_filters);
+    tcase_add_test(tc, scan_latest_threads_and_lean);
     tcase_add_test(tc, scan_repeated_and_after_writes);
     tcase_add_test(tc, remembered_rows_survive_another_handles_purge);
     tcase_add_test(tc, remembered_rows_survive_own_purge);

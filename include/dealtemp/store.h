@@ -169,6 +169,9 @@ struct dt_store_filter {
     size_t last_threads;      /* with counterpart: only in the latest this many threads
                                  the counterpart is in, by when each was first stored
                                  (0 = all) */
+    bool lean;                /* rows carry only thread, at, outbound, counterpart and
+                                 score (the rest NULL or 0): enough for latencies, and
+                                 cheaper to read */
 };
 
 /*
