@@ -7,8 +7,10 @@
  * dt_mime_header_facts() turns the top-level fields into the facts of
  * struct dt_message with libetpan's grammar parsers (mailimf address
  * lists, msg-id lists and dates) and RFC 2047 words decoded by
- * dt_mime_words() (mime_decode.c). Values libetpan rejects fall back to a
- * simple, lenient scan, so a broken header costs that fact's precision,
+ * dt_mime_words() (mime_decode.c); address and msg-id lists of the strict
+ * form every client writes are read by mime_values.c instead, as libetpan
+ * would read them. Values libetpan rejects fall back to a simple, lenient
+ * scan (mime_values.c), so a broken header costs that fact's precision,
  * never the message. The sender writes the header: a value whose comments
  * could nest deep enough to exhaust libetpan's recursion is flattened before
  * libetpan sees it (dt_mime_unfold), and a NUL an encoded word carries is
@@ -351,15 +353,6 @@ static char *clean_line(struct facts *f, const char *s, size_t n, bool lower)
     return r;
 }
 
-/* An addr-spec worth keeping: one '@' with something on both sides, no specials. */
-static bool plausible_addr(const char *a)
-{
-    const char *at = strchr(a, '@');
-    if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') != NULL)
-        return false;
-    return strpbrk(a, " \t<>,;\"()") == NULL;
-}
-
 static void push_addr(struct facts *f, struct strv *sv, const char *a, size_t n)
 {
     struct dt_buf *t = &f->tmp;
@@ -481,100 +474,19 @@ static void push_mailbox(struct facts *f, const char *field, struct strv *sv,
                name != NULL ? strlen(name) : 0);
 }
 
-static bool atext(unsigned char c);
-static size_t dot_atom(const char *p, size_t n);
+/* Where mime_values.c hands the addresses and ids it reads. */
+struct pushing {
+    struct facts *f;
+    struct strv *sv;
+    const char *field;
+};
 
-/* The length of an addr-spec of dot-atoms at p[0..n), "ann@corp.example", or 0. */
-static size_t plain_spec(const char *p, size_t n)
+static void addr_to(const char *spec, size_t spec_n, const char *display, size_t display_n,
+                    void *arg)
 {
-    size_t left = dot_atom(p, n);
-    if (left == 0 || left >= n || p[left] != '@')
-        return 0;
-    size_t right = dot_atom(p + left + 1, n - left - 1);
-    return right == 0 ? 0 : left + 1 + right;
-}
-
-/*
- * One mailbox of the strict form at v[*i..n): "ann@corp.example",
- * "<ann@corp.example>" or "Ann Smith <ann@corp.example>" (words of atext
- * - an encoded word is one - apart by single spaces, one space before the
- * '<'). Spec and display name into the out parameters; false if not.
- */
-static bool plain_mailbox(const char *v, size_t n, size_t *i, struct dt_slice *spec,
-                          struct dt_slice *display)
-{
-    size_t p = *i, len = v[p] != '<' ? plain_spec(v + p, n - p) : 0;
-    *display = (struct dt_slice){NULL, 0};
-    if (len > 0 && (p + len == n || v[p + len] == ',')) {
-        *spec = (struct dt_slice){v + p, len};
-        *i = p + len;
-        return true;
-    }
-    if (v[p] != '<') {
-        size_t start = p;
-        for (;;) {
-            size_t w = p;
-            while (p < n && atext((unsigned char)v[p]))
-                p++;
-            if (p == w || p + 1 >= n || v[p] != ' ')
-                return false;
-            if (v[++p] == '<')
-                break;
-        }
-        *display = (struct dt_slice){v + start, p - 1 - start};
-    }
-    len = plain_spec(v + p + 1, n - p - 1);
-    if (len == 0 || p + 1 + len >= n || v[p + 1 + len] != '>')
-        return false;
-    *spec = (struct dt_slice){v + p + 1, len};
-    *i = p + len + 2;
-    return true;
-}
-
-/*
- * The strict address lists nearly every client writes, mailboxes of
- * plain_mailbox's form apart by ", ", read without libetpan's parser (it
- * allocates for every token it walks): the same addresses and names it
- * gives for such a value (check_mime_header compares the two on random
- * lists). False, with nothing pushed, for any other value. Two passes:
- * the whole value is checked before the first address is kept.
- */
-static bool plain_addrs(struct facts *f, const char *field, struct strv *sv, const char *v,
-                        size_t n)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        struct dt_slice spec, display;
-        size_t i = 0;
-        for (;;) {
-            if (!plain_mailbox(v, n, &i, &spec, &display))
-                return false;
-            if (pass == 1 && !f->oom)
-                push_named(f, field, sv, spec.p, spec.n, display.p, display.n);
-            if (i == n)
-                break;
-            if (n - i < 3 || v[i] != ',' || v[i + 1] != ' ')
-                return false;
-            i += 2;
-        }
-    }
-    return true;
-}
-
-/* For values libetpan rejects: every token with an '@' in it. */
-static void scan_addrs(struct facts *f, struct strv *sv, const char *v, size_t n)
-{
-    static const char delim[] = " \t,;:<>\"()";
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && strchr(delim, v[i]) != NULL)
-            i++;
-        size_t start = i;
-        while (i < n && strchr(delim, v[i]) == NULL)
-            i++;
-        const char *at = memchr(v + start, '@', i - start);
-        if (at != NULL && at > v + start && at < v + i - 1)
-            push_addr(f, sv, v + start, i - start);
-    }
+    struct pushing *to = arg;
+    if (!to->f->oom)
+        push_named(to->f, to->field, to->sv, spec, spec_n, display, display_n);
 }
 
 static void free_strv(struct strv *sv)
@@ -593,7 +505,8 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
     struct mailimf_address_list *al = NULL;
     bool ok = false;
 
-    if (n == 0 || plain_addrs(f, field, sv, v, n))
+    struct pushing to = {f, sv, field};
+    if (n == 0 || dt_mime_plain_addrs(v, n, addr_to, &to))
         return;
     int r = mailimf_address_list_parse(v, n, &idx, &al);
     if (r == MAILIMF_ERROR_MEMORY) {
@@ -607,7 +520,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
             clist *mbs = NULL;
             if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
                 struct mailimf_mailbox *mb = ad->ad_data.ad_mailbox;
-                if (!plausible_addr(mb->mb_addr_spec))
+                if (!dt_mime_plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
                     push_mailbox(f, field, sv, mb);
@@ -617,7 +530,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
                 mbs = ad->ad_data.ad_group->grp_mb_list->mb_list;
             for (clistiter *m = mbs ? clist_begin(mbs) : NULL; m != NULL; m = clist_next(m)) {
                 struct mailimf_mailbox *mb = clist_content(m);
-                if (!plausible_addr(mb->mb_addr_spec))
+                if (!dt_mime_plausible_addr(mb->mb_addr_spec))
                     ok = false;
                 else
                     push_mailbox(f, field, sv, mb);
@@ -627,7 +540,7 @@ static void parse_addrs(struct facts *f, const char *field, struct dt_slice s, s
     }
     if (!ok) {
         free_strv(sv);
-        scan_addrs(f, sv, v, n);
+        dt_mime_scan_addrs(v, n, addr_to, &to);
     }
 }
 
@@ -654,89 +567,13 @@ static void push_id(struct facts *f, struct strv *sv, const char *id, size_t n)
         strv_push(f, sv, t->data, t->len);
 }
 
-/* For values libetpan rejects: every <...>, else every word with an '@'. */
-static void scan_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
+static bool id_to(const char *id, size_t n, void *arg)
 {
-    const char *p = v, *end = v + n;
-    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-        const char *q = memchr(p, '>', (size_t)(end - p));
-        if (q == NULL)
-            q = end;
-        push_id(f, sv, p + 1, (size_t)(q - p - 1));
-        p = q;
-        if (p == end)
-            break;
-    }
-    if (sv->n > 0)
-        return;
-    for (size_t i = 0; i < n;) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t start = i;
-        while (i < n && v[i] != ' ' && v[i] != '\t' && v[i] != ',')
-            i++;
-        if (memchr(v + start, '@', i - start) != NULL)
-            push_id(f, sv, v + start, i - start);
-    }
-}
-
-/* RFC 5322 atext (3.2.3), the characters of a dot-atom besides the dots. */
-static bool atext(unsigned char c)
-{
-    static const char specials[] = "!#$%&'*+-/=?^_`{|}~";
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != '\0' && strchr(specials, c) != NULL);
-}
-
-/* The length of the dot-atom-text at p[0..n) (0 if none): atext runs joined by single dots. */
-static size_t dot_atom(const char *p, size_t n)
-{
-    size_t i = 0;
-    for (;;) {
-        size_t start = i;
-        while (i < n && atext((unsigned char)p[i]))
-            i++;
-        if (i == start)
-            return 0; /* empty, or a dot first, last or doubled */
-        if (i == n || p[i] != '.')
-            return i;
-        i++;
-    }
-}
-
-/*
- * The strict RFC 5322 form nearly every client writes, "<left@right>"
- * msg-ids (dot-atoms both sides) apart by blanks, read without libetpan's
- * parser, which allocates for every character class it walks: the same
- * ids it returns for such a value (check_mime_header compares the two on
- * random values). False, with nothing pushed, for any other value.
- */
-static bool plain_ids(struct facts *f, struct strv *sv, const char *v, size_t n)
-{
-    size_t i = 0, found = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t'))
-            i++;
-        if (i == n)
-            break;
-        if (v[i] != '<')
-            return false;
-        size_t left = dot_atom(v + i + 1, n - i - 1), at = i + 1 + left;
-        if (left == 0 || at >= n || v[at] != '@')
-            return false;
-        size_t right = dot_atom(v + at + 1, n - at - 1), close = at + 1 + right;
-        if (right == 0 || close >= n || v[close] != '>')
-            return false;
-        i = close + 1;
-        found++;
-    }
-    /* Checked: every '<' opens an id that the next '>' closes. */
-    for (const char *lt = memchr(v, '<', n); lt != NULL && !f->oom;) {
-        const char *gt = memchr(lt, '>', n - (size_t)(lt - v));
-        push_id(f, sv, lt + 1, (size_t)(gt - lt - 1));
-        lt = memchr(gt, '<', n - (size_t)(gt - v));
-    }
-    return found > 0;
+    struct pushing *to = arg;
+    size_t before = to->sv->n;
+    if (!to->f->oom)
+        push_id(to->f, to->sv, id, n);
+    return to->sv->n > before;
 }
 
 static void parse_ids(struct facts *f, const char *field, struct dt_slice s, struct strv *sv)
@@ -745,7 +582,8 @@ static void parse_ids(struct facts *f, const char *field, struct dt_slice s, str
     const char *v = dt_mime_unfold(f->scratch, s, &n, f->msg, field);
     clist *ids = NULL;
 
-    if (n == 0 || plain_ids(f, sv, v, n))
+    struct pushing to = {f, sv, field};
+    if (n == 0 || dt_mime_plain_ids(v, n, id_to, &to))
         return;
     int r = mailimf_msg_id_list_parse(v, n, &idx, &ids);
     if (r == MAILIMF_ERROR_MEMORY) {
@@ -761,7 +599,7 @@ static void parse_ids(struct facts *f, const char *field, struct dt_slice s, str
         clist_free(ids);
     }
     if (sv->n == 0)
-        scan_ids(f, sv, v, n);
+        dt_mime_scan_ids(v, n, id_to, &to);
 }
 
 /* True if the value has a white-space separated token "UT" (libetpan misreads that zone). */

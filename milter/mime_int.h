@@ -1,5 +1,6 @@
 /*
- * mime_int.h - internals shared by mime.c, mime_header.c and mime_decode.c.
+ * mime_int.h - internals shared by mime.c, mime_header.c, mime_values.c and
+ * mime_decode.c.
  * Not part of any public contract: only the MIME module includes it.
  *
  * The MIME module never copies or normalises the raw message: header blocks
@@ -108,6 +109,38 @@ void dt_mime_warn(struct dt_message *msg, const char *fmt, ...)
  */
 int dt_mime_header_facts(struct dt_message *msg, const struct dt_headers *h,
                          struct dt_buf *scratch);
+
+/* --- mime_values.c ------------------------------------------------------ */
+
+/* A msg-id (without its brackets) handed out; true when the caller kept it. */
+typedef bool (*dt_mime_id_fn)(const char *id, size_t n, void *arg);
+/* A mailbox handed out: its addr-spec and its display name (NULL, 0: none). */
+typedef void (*dt_mime_addr_fn)(const char *spec, size_t spec_n, const char *display,
+                                size_t display_n, void *arg);
+
+/*
+ * The strict forms nearly every client writes, read without libetpan,
+ * which reads them the same but allocates for every token it walks:
+ * msg-ids "<left@right>" (dot-atoms both sides) apart by blanks; mailboxes
+ * "addr", "<addr>" or "Atext Words <addr>" (addr: dot-atom@dot-atom)
+ * apart by ", ". Each piece of v[0..n) goes to each, in order, once the
+ * whole value is known to be of the form; false, with nothing handed out,
+ * for any other value (give it to libetpan).
+ */
+bool dt_mime_plain_ids(const char *v, size_t n, dt_mime_id_fn each, void *arg);
+bool dt_mime_plain_addrs(const char *v, size_t n, dt_mime_addr_fn each, void *arg);
+
+/*
+ * For values libetpan rejects: every "<...>" (and the rest after a last
+ * '<'), or when each kept none of them, every word with an '@'; every
+ * token with an '@' inside (not first or last) between blanks, commas,
+ * semicolons, colons, brackets, quotes and parentheses (no names).
+ */
+void dt_mime_scan_ids(const char *v, size_t n, dt_mime_id_fn each, void *arg);
+void dt_mime_scan_addrs(const char *v, size_t n, dt_mime_addr_fn each, void *arg);
+
+/* An addr-spec worth keeping: one '@' with something on both sides, no specials. */
+bool dt_mime_plausible_addr(const char *a);
 
 /* --- mime_decode.c ------------------------------------------------------ */
 
