@@ -314,7 +314,8 @@ START_TEST(usual_reads_the_latest_threads_only)
         ck_assert_int_eq(r.c.reply_s, DAY);
         ck_assert_int_eq(r.c.usual_s, cases[k].usual);
         /* A window of one holds the reply's own thread: no other history, the default. */
-        ck_assert_int_eq(r.c.usual_source, cases[k].window == 1 ? DT_USUAL_DEFAULT : DT_USUAL_CUSTOMER);
+        ck_assert_int_eq(r.c.usual_source,
+                         cases[k].window == 1 ? DT_USUAL_DEFAULT : DT_USUAL_CUSTOMER);
         ck_assert_int_eq(r.c.reply_slow, cases[k].slow);
         struct one_thread o = {dt_msgid_hash("new@corp"), false, {0}};
         struct dt_deals_query q = {NULL, -1, at};

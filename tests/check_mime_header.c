@@ -275,7 +275,8 @@ START_TEST(near_plain_ids)
 }
 END_TEST
 
-/* The same for strict address lists (plain_addrs): addresses and display names as libetpan reads them. */
+/* The same for strict address lists (plain_addrs): addresses and display names as libetpan reads
+ * them. */
 START_TEST(plain_addrs_match_libetpan)
 {
     static const char name_chars[] = "abcxyzABCXYZ0189!#$%&*+-/^_`{|}~";
@@ -325,8 +326,8 @@ START_TEST(plain_addrs_match_libetpan)
             for (; mb->mb_addr_spec[k] && k + 1 < sizeof(lower); k++)
                 lower[k] = (char)dt_ascii_lower((unsigned char)mb->mb_addr_spec[k]);
             lower[k] = '\0';
-            ck_assert_msg(strcmp(m->to[i], lower) == 0, "%s: #%zu %s, libetpan %s", v, i,
-                          m->to[i], lower);
+            ck_assert_msg(strcmp(m->to[i], lower) == 0, "%s: #%zu %s, libetpan %s", v, i, m->to[i],
+                          lower);
             const char *name = dt_message_name(m, m->to[i]);
             if (mb->mb_display_name == NULL)
                 ck_assert_msg(name == NULL, "%s: #%zu named %s", v, i, name);
@@ -360,7 +361,8 @@ START_TEST(near_plain_addrs)
     dt_message_free(m);
 
     /* And the strict form with an encoded word for a name. */
-    m = parse_str("From: a@corp.example\r\nTo: =?utf-8?q?Jos=C3=A9?= <jose@c.example>\r\n\r\nx\r\n");
+    m = parse_str(
+        "From: a@corp.example\r\nTo: =?utf-8?q?Jos=C3=A9?= <jose@c.example>\r\n\r\nx\r\n");
     ck_assert_str_eq(m->to[0], "jose@c.example");
     ck_assert_str_eq(dt_message_name(m, "jose@c.example"), "Jos\xc3\xa9");
     dt_message_free(m);

@@ -389,16 +389,16 @@ END_TEST
 START_TEST(scan_latest_threads_and_lean)
 {
     struct dt_store *st = three_threads();
-    struct seen s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 1});
+    struct seen s =
+        scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 1});
     ck_assert_uint_eq(s.n, 1);
     ck_assert(s.thread[0] == dt_msgid_hash("t3@corp"));
     s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 2});
     ck_assert_uint_eq(s.n, 4);
     s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other", .last_threads = 99});
     ck_assert_uint_eq(s.n, 4);
-    s = scan(st, &(struct dt_store_filter){.counterpart = "carl@other",
-                                           .last_threads = 1,
-                                           .until = T0 + 19});
+    s = scan(st, &(struct dt_store_filter){
+                     .counterpart = "carl@other", .last_threads = 1, .until = T0 + 19});
     ck_assert_uint_eq(s.n, 0); /* t3 is the latest, and has nothing that early */
 
     static const struct dt_store_filter shapes[] = {

@@ -100,8 +100,8 @@ static void compose(int s, int i, time_t now, struct dt_buf *b, char *from, char
             "In-Reply-To: <bench.%d.%d@corp.test>\r\nReferences: <bench.%d.%d@corp.test>\r\n"
             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
             "%s\r\n\r\nOn %s, Pat Rep%d <%s> wrote:\r\n",
-            deal, from, rep, to, topic, date, s, i, s, i - 1, s, i - 1, answer[(s + pair) % 3], date,
-            rep, to);
+            deal, from, rep, to, topic, date, s, i, s, i - 1, s, i - 1, answer[(s + pair) % 3],
+            date, rep, to);
     }
     dt_buf_puts(b, head);
     for (int k = 0; b->len < 2048; k++) {
