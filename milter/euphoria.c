@@ -33,6 +33,7 @@
 #include "lexicon_int.h"
 
 #define WINDOW 3     /* words a modifier reaches */
+#define CLAUSE_LOOK 96 /* bytes after a negator searched for the end of its clause */
 #define MULT_CAP 3.0 /* stacked intensifiers multiply up to this */
 #define SHOUT_CAP 10 /* caps hits counted in a mostly upper-case text */
 
@@ -78,6 +79,7 @@ struct scorer {
     double mult;       /* pending intensifier/dampener product */
     size_t mult_until; /* ... valid for hits starting at words <= this */
     size_t neg_until;  /* hits starting at words <= this are negated */
+    size_t neg_stop;   /* ... and before this offset: the clause's end (',' ';' ':') */
     unsigned skip;     /* pieces already taken by a phrase */
     bool failed;
     double total, score;
@@ -154,7 +156,7 @@ static void add_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, 
 static void score_hit(struct scorer *sc, enum dt_kind kind, double w, size_t off, size_t len,
                       size_t word)
 {
-    if (word <= sc->neg_until) {
+    if (word <= sc->neg_until && off < sc->neg_stop) {
         struct mod neg = {0, sc->neg_off, sc->neg_end - sc->neg_off};
         add_hit(sc, kind, 0, off, len, true, &neg);
         return;
@@ -349,6 +351,21 @@ static void caps_check(struct scan *s, struct scorer *sc, const struct dt_ev *e)
     }
 }
 
+/*
+ * Where the clause at off ends for a negator: its next ',', ';' or ':'
+ * ("Unfortunately not, we need more time": the time is not negated), else
+ * nowhere near (SIZE_MAX). Sentence ends reset the negator anyway.
+ */
+static size_t clause_end(const struct scan *s, size_t off)
+{
+    size_t n = s->tk.n - off < CLAUSE_LOOK ? s->tk.n - off : CLAUSE_LOOK;
+    const char *p = s->tk.t + off;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == ',' || p[i] == ';' || p[i] == ':')
+            return off + i;
+    return SIZE_MAX;
+}
+
 static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e, struct head *h)
 {
     const struct dt_lexicon *lex = s->lex;
@@ -380,6 +397,7 @@ static void score_piece(struct scan *s, struct scorer *sc, const struct dt_ev *e
                 size_t end = last->off + last->len;
                 if (v->mod_kind == DT_KIND_NEGATOR) {
                     sc->neg_until = end_word + WINDOW;
+                    sc->neg_stop = clause_end(s, end);
                     sc->neg_off = off;
                     sc->neg_end = end;
                 } else {

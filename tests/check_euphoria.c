@@ -2,7 +2,7 @@
  * check_euphoria.c - dt_euphoria_score against a small lexicon built in
  * this file (EN, NL and language-neutral entries; the shipped word lists
  * are not used): single hits, phrases before words, apostrophes and
- * hyphens, intensifiers, dampeners, negation (EN and NL, window end,
+ * hyphens, intensifiers, dampeners, negation (EN and NL, window end, clause end,
  * sentence reset), compound prefixes, '!' runs, shouting vs acronyms, the
  * all-caps cap, emoji, language choice and the evidence cap (256 listed,
  * the rest counted and reported as dropped). The last test checks that the
@@ -263,6 +263,23 @@ START_TEST(negation_window_and_reset)
     score("we can not wait, we not can't wait");
     ck_assert_uint_eq(s.n_evidence, 1);
     assert_ev(0, DT_KIND_EXCITEMENT, 0, "can't wait", 1);
+}
+END_TEST
+
+/* A negator reaches to the end of its clause: a comma, semicolon or colon ends it too. */
+START_TEST(negation_ends_with_its_clause)
+{
+    score("not that, excited");
+    assert_ev(0, DT_KIND_EXCITEMENT, 1.5, "excited", 0);
+    score("not; excited");
+    assert_ev(0, DT_KIND_EXCITEMENT, 1.5, "excited", 0);
+    score("not now: excited");
+    assert_ev(0, DT_KIND_EXCITEMENT, 1.5, "excited", 0);
+    score("not excited, really");
+    assert_ev(0, DT_KIND_EXCITEMENT, 0, "excited", 1);
+    /* The next negator opens a clause of its own. */
+    score("not now, not excited");
+    assert_ev(0, DT_KIND_EXCITEMENT, 0, "excited", 1);
 }
 END_TEST
 
@@ -690,6 +707,7 @@ static Suite *euphoria_suite(void)
     tcase_add_test(tc, dampener);
     tcase_add_test(tc, negation_en);
     tcase_add_test(tc, negation_window_and_reset);
+    tcase_add_test(tc, negation_ends_with_its_clause);
     tcase_add_test(tc, negation_nl);
     tcase_add_test(tc, evidence_names_its_modifier);
     tcase_add_test(tc, glued_compounds);

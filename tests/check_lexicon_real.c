@@ -183,6 +183,10 @@ START_TEST(tone_modified_like_scoring_words)
     ck_assert_str_eq(s.lang, "fr");
     ck_assert_int_eq(hit("pas une priorité", DT_KIND_HESITATION), 0);
     ck_assert(s.tone[TONE_HES] >= 2 * TONE_CLEAR);
+    /* ... but not past the end of the negator's clause. */
+    score("Unfortunately not, we need more time.");
+    ck_assert_int_eq(hit("need more time", DT_KIND_HESITATION), 0);
+    ck_assert(s.tone[TONE_HES] > 0);
 }
 END_TEST
 
