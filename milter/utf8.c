@@ -304,6 +304,8 @@ uint32_t dt_unicode_lower(uint32_t cp)
         return cp + 32;
     if (cp >= 0x400 && cp <= 0x40f)
         return cp + 80;
+    if (cp == 0x1e9e)
+        return 0xdf; /* capital sharp s: "GROẞARTIG" is "großartig" */
     return cp;
 }
 

@@ -230,7 +230,8 @@ END_TEST
 /*
  * Upper-case accented letters are lower-cased by the matcher: a shouted
  * word scores its entry (and a caps hit besides), exactly as written
- * in lower case. "GROSSARTIG" is the ß word as capitals spell it.
+ * in lower case. "GROSSARTIG" is the ß word as capitals spell it, and
+ * "GROẞARTIG" as the capital sharp s (U+1E9E) does.
  */
 START_TEST(upper_case_accents_and_umlauts_match)
 {
@@ -239,6 +240,8 @@ START_TEST(upper_case_accents_and_umlauts_match)
          "C'est génial et vraiment époustouflant, ça change tout."},
         {"fr", "Nous sommes AUX ANGES, ÇA CHANGE TOUT.", "Nous sommes aux anges, ça change tout."},
         {"de", "Das Ergebnis ist ÜBERRAGEND und GROSSARTIG, wir sind ÜBERGLÜCKLICH.",
+         "Das Ergebnis ist überragend und großartig, wir sind überglücklich."},
+        {"de", "Das Ergebnis ist ÜBERRAGEND und GROẞARTIG, wir sind ÜBERGLÜCKLICH.",
          "Das Ergebnis ist überragend und großartig, wir sind überglücklich."},
         {"de", "Die Zahlen sind PHÄNOMENAL und SPEKTAKULÄR.",
          "Die Zahlen sind phänomenal und spektakulär."},

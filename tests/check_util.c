@@ -112,6 +112,9 @@ START_TEST(unicode_case)
     ck_assert_uint_eq(dt_unicode_upper(0xeb), 0xcb); /* ë */
     ck_assert_uint_eq(dt_unicode_lower(0x178), 0xff); /* Ÿ */
     ck_assert_uint_eq(dt_unicode_lower(0x410), 0x430); /* Cyrillic А */
+    ck_assert_uint_eq(dt_unicode_lower(0x1e9e), 0xdf); /* capital sharp s ẞ */
+    ck_assert(dt_unicode_is_upper(0x1e9e));
+    ck_assert(!dt_unicode_is_upper(0xdf));
     ck_assert(dt_unicode_is_upper('Q'));
     ck_assert(!dt_unicode_is_upper('q'));
     ck_assert(!dt_unicode_is_upper('1'));
