@@ -130,7 +130,7 @@ $(BENCH): tests/bench/bench.c $(LIB) | $(BUILD) have-pkgs
 $(BENCH_STORE): tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ tests/bench/bench_store.c tests/bench/bench_gen.c $(LIB) $(LDLIBS)
 
-$(BENCH_EOM): tests/bench/bench_eom.c $(LIB) | $(BUILD) have-pkgs
+$(BENCH_EOM): tests/bench/bench_eom.c tests/bench/load_mail.h $(LIB) | $(BUILD) have-pkgs
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # html.c against libxml2 and Gumbo (tests/bench/html_compare.c): built on

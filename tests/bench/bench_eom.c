@@ -40,26 +40,14 @@
 #include "dealtemp/log.h"
 #include "dealtemp/storepool.h"
 
+#include "load_mail.h"
+
 #define WARM 200
 #define EVICT_BYTES (16 * 1024 * 1024)
 
 enum { P_ANALYZE, P_STORE, P_HEADERS, P_COUNT };
 static const char *const phase_name[P_COUNT] = {"analysis", "store", "headers+log"};
 
-static const char *const prose[] = {
-    ("Thanks for the call today - as discussed, the revised quote for the rollout is attached; "
-     "happy to walk your team through it next week."),
-    "This is absolutely amazing news, we can't wait to get started with you and your team!",
-    "The pilot in your Rotterdam office showed a 30% faster turnaround, which is a great result.",
-    "Let me know if the numbers on page 3 need another look before your board meets on Thursday.",
-    "Honestly this could be a game-changer for both of us, super excited about the next steps!!",
-};
-
-static const char *const answer[] = {
-    "Thanks, we will review the quote with the team and come back to you next week.",
-    "We need to check the budget for Q3 first; procurement will have questions about page 3.",
-    "Could you send the reference case from the pilot? Our CFO asked for it.",
-};
 
 static double cpu_us(void)
 {

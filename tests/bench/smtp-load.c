@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "load_mail.h"
+
 #define REPLY_TIMEOUT_S 300
 #define DEALS 50
 #define REPS 5
@@ -152,21 +154,6 @@ static int command(struct session *s, const char *text, int want)
     int code = reply(s);
     return code == want ? 0 : -1;
 }
-
-static const char *const prose[] = {
-    ("Thanks for the call today - as discussed, the revised quote for the rollout is attached; "
-     "happy to walk your team through it next week."),
-    "This is absolutely amazing news, we can't wait to get started with you and your team!",
-    "The pilot in your Rotterdam office showed a 30% faster turnaround, which is a great result.",
-    "Let me know if the numbers on page 3 need another look before your board meets on Thursday.",
-    "Honestly this could be a game-changer for both of us, super excited about the next steps!!",
-};
-
-static const char *const answer[] = {
-    "Thanks, we will review the quote with the team and come back to you next week.",
-    "We need to check the budget for Q3 first; procurement will have questions about page 3.",
-    "Could you send the reference case from the pilot? Our CFO asked for it.",
-};
 
 /* Message i of session s into buf (CRLF, dot-free line starts). */
 static size_t compose(struct session *s, int i, char *buf, size_t size, char *from, char *to,
